@@ -1,0 +1,461 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/gostream/gostream/engine"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "gostream-bench:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// pipeline is one benchmarked stream program and the baseline doing its work.
+type pipeline struct {
+	name     string
+	about    string
+	build    func(lines *engine.DStream, batch time.Duration) *engine.DStream
+	baseline func(batch int) []string // program and flags, before the corpus path
+}
+
+var pipelines = []pipeline{
+	{"wordcount", "FlatMap(strings.Fields).Map(engine.WithOne).ReduceByKey(engine.Sum)",
+		func(lines *engine.DStream, batch time.Duration) *engine.DStream {
+			return lines.FlatMap(strings.Fields).Map(engine.WithOne).ReduceByKey(engine.Sum)
+		},
+		func(int) []string { return []string{"wordcount", "-p", "2"} }},
+	{"countbyvalue", "FlatMap(strings.Fields).CountByValue()",
+		func(lines *engine.DStream, batch time.Duration) *engine.DStream {
+			return lines.FlatMap(strings.Fields).CountByValue()
+		},
+		func(int) []string { return []string{"wordcount", "-p", "2"} }},
+	{"closures", "word count with a user closure at every step",
+		func(lines *engine.DStream, batch time.Duration) *engine.DStream {
+			words := lines.FlatMap(func(line string) []string { return strings.Fields(line) })
+			pairs := words.Map(func(w string) engine.Pair { return engine.KV(w, 1) })
+			return pairs.ReduceByKey(func(a, b int) int { return a + b })
+		},
+		func(int) []string { return []string{"wordcount", "-p", "2"} }},
+	{"window", "ReduceByKeyAndWindow(Sum, 3 batches, 1 batch, Inverse(Diff), FilterFunc(count != 0))",
+		func(lines *engine.DStream, batch time.Duration) *engine.DStream {
+			return lines.FlatMap(strings.Fields).Map(engine.WithOne).
+				ReduceByKeyAndWindow(engine.Sum, 3*batch, batch,
+					engine.Inverse(engine.Diff), engine.FilterFunc(func(p engine.Pair) bool { return p.Value != 0 }))
+		},
+		func(batch int) []string {
+			return []string{"windowcount", "-batch", strconv.Itoa(batch), "-window", "3", "-emit", "summary"}
+		}},
+}
+
+type options struct {
+	corpus     string
+	lines      int
+	batch      int
+	master     string
+	names      []string
+	passes     int
+	baselines  string
+	cache      string
+	noBaseline bool
+	interval   time.Duration
+	cpuProfile string
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("gostream-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var names string
+	fs.IntVar(&o.lines, "lines", 1000000, "lines of the generated corpus (without a CORPUS argument)")
+	fs.IntVar(&o.batch, "batch", 100000, "lines per batch")
+	fs.StringVar(&o.master, "master", "local[2]", "master of the streaming context")
+	fs.StringVar(&names, "pipelines", "wordcount,countbyvalue,closures,window", "comma-separated pipelines to run: "+pipelineNames())
+	fs.IntVar(&o.passes, "passes", 1, "passes over the corpus per pipeline (and runs of its baseline)")
+	fs.StringVar(&o.baselines, "baselines", "", "directory of the baseline programs (default: shared/bench beside the repository)")
+	fs.StringVar(&o.cache, "cache", filepath.Join(os.TempDir(), "gostream-bench"), "directory for the built baselines and the generated corpus")
+	fs.BoolVar(&o.noBaseline, "no-baseline", false, "do not run the baselines")
+	fs.DurationVar(&o.interval, "interval", 0, "run on the real clock with this batch interval (all batches queued up front), so scheduling delays show a backlog; 0: manual clock, batches back to back")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the pipelines to this file")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: gostream-bench [flags] [CORPUS]\n\nPipelines:\n")
+		for _, p := range pipelines {
+			fmt.Fprintf(fs.Output(), "  %-13s %s\n", p.name, p.about)
+		}
+		fmt.Fprintf(fs.Output(), "\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	switch fs.NArg() {
+	case 0:
+	case 1:
+		o.corpus = fs.Arg(0)
+	default:
+		return nil, fmt.Errorf("want at most one CORPUS argument, got %q", fs.Args())
+	}
+	if o.lines <= 0 || o.batch <= 0 || o.passes <= 0 {
+		return nil, fmt.Errorf("-lines, -batch and -passes must be positive (got %d, %d, %d)", o.lines, o.batch, o.passes)
+	}
+	for _, n := range strings.Split(names, ",") {
+		if n = strings.TrimSpace(n); n == "" {
+			continue
+		}
+		if findPipeline(n) == nil {
+			return nil, fmt.Errorf("-pipelines: unknown pipeline %q (want %s)", n, pipelineNames())
+		}
+		o.names = append(o.names, n)
+	}
+	if len(o.names) == 0 {
+		return nil, fmt.Errorf("-pipelines: no pipeline named")
+	}
+	return o, nil
+}
+
+func pipelineNames() string {
+	var names []string
+	for _, p := range pipelines {
+		names = append(names, p.name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func findPipeline(name string) *pipeline {
+	for i := range pipelines {
+		if pipelines[i].name == name {
+			return &pipelines[i]
+		}
+	}
+	return nil
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	if !o.noBaseline || o.corpus == "" {
+		if o.baselines == "" {
+			if o.baselines, err = findBaselines(); err != nil {
+				return err
+			}
+		}
+		if err := buildBaselines(o); err != nil {
+			return err
+		}
+	}
+	if o.corpus == "" {
+		if o.corpus, err = generateCorpus(o); err != nil {
+			return err
+		}
+	}
+	batches, lines, err := loadCorpus(o.corpus, o.batch)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "corpus %s: %d lines in %d batches of up to %d; %s, GOMAXPROCS %d, %d pass(es)\n",
+		o.corpus, lines, len(batches), o.batch, o.master, runtime.GOMAXPROCS(0), o.passes)
+	if o.interval > 0 {
+		fmt.Fprintf(stdout, "real clock, batch interval %v, every batch queued at start\n", o.interval)
+	}
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "pipeline\tlines/s\ttime\tCPU\tbatch p50\tp95\tmax\tsched max\tbaseline\tbase time\tbase CPU\tratio\tCPU ratio\t")
+	for _, name := range o.names {
+		p := findPipeline(name)
+		fmt.Fprintf(stderr, "running %s...\n", p.name)
+		var res result
+		var baseWall, baseCPU time.Duration
+		for range o.passes {
+			if !o.noBaseline {
+				w, c, err := runBaseline(o, p.baseline(o.batch))
+				if err != nil {
+					return err
+				}
+				baseWall += w
+				baseCPU += c
+			}
+			r, err := runPipeline(o, p, batches)
+			if err != nil {
+				return fmt.Errorf("pipeline %s: %w", p.name, err)
+			}
+			res.add(r)
+		}
+		row := []string{p.name,
+			fmt.Sprintf("%.0f", float64(lines*o.passes)/res.wall.Seconds()),
+			secs(res.wall), secs(res.cpu),
+			ms(res.quantile(0.5)), ms(res.quantile(0.95)), ms(res.quantile(1)), ms(res.maxSched)}
+		if o.noBaseline {
+			row = append(row, "-", "-", "-", "-", "-")
+		} else {
+			row = append(row, strings.Join(p.baseline(o.batch), " "), secs(baseWall), secs(baseCPU),
+				fmt.Sprintf("%.2fx", res.wall.Seconds()/baseWall.Seconds()),
+				fmt.Sprintf("%.2fx", res.cpu.Seconds()/baseCPU.Seconds()))
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+	}
+	tw.Flush()
+	fmt.Fprintln(stdout, "batch p50/p95/max: processing time per batch; ratio: gostream's time over the baseline's, measured alternately in this run")
+	return nil
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.3fs", d.Seconds()) }
+func ms(d time.Duration) string   { return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond)) }
+
+// result is what passes of one pipeline measured.
+type result struct {
+	wall, cpu time.Duration
+	proc      []time.Duration // processing time of every batch
+	maxSched  time.Duration
+}
+
+func (r *result) add(o result) {
+	r.wall += o.wall
+	r.cpu += o.cpu
+	r.proc = append(r.proc, o.proc...)
+	r.maxSched = max(r.maxSched, o.maxSched)
+}
+
+func (r *result) quantile(q float64) time.Duration {
+	if len(r.proc) == 0 {
+		return 0
+	}
+	s := slices.Clone(r.proc)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(q*float64(len(s))))]
+}
+
+// runPipeline runs p over the batches once, in a fresh context.
+func runPipeline(o *options, p *pipeline, batches [][]any) (_ result, err error) {
+	defer func() {
+		// Building a context or a stream wrongly panics with *engine.Error.
+		if r := recover(); r != nil {
+			e, ok := r.(*engine.Error)
+			if !ok {
+				panic(r)
+			}
+			err = e
+		}
+	}()
+	var opts []engine.Option
+	batchDur := time.Second
+	if o.interval > 0 {
+		batchDur = o.interval
+	} else {
+		opts = append(opts, engine.WithManualClock())
+	}
+	opts = append(opts, engine.WithBatchLog(nil))
+	ssc := engine.NewStreamingContext(o.master, "gostream-bench", batchDur, opts...)
+	q := engine.NewQueue()
+	var (
+		mu      sync.Mutex
+		res     result
+		done    int
+		allDone = make(chan struct{})
+		keys    int
+	)
+	p.build(ssc.QueueStream(q, true), batchDur).ForeachRDD(func(r *engine.RDD) { keys += r.Count() })
+	ssc.AddStreamingListener(engine.OnBatchCompleted(func(info engine.BatchInfo) {
+		mu.Lock()
+		defer mu.Unlock()
+		if info.Records == 0 {
+			return
+		}
+		res.proc = append(res.proc, info.ProcessingDelay)
+		res.maxSched = max(res.maxSched, info.SchedulingDelay)
+		done++
+		if done == len(batches) {
+			close(allDone)
+		}
+	}))
+	runtime.GC()
+	if o.interval > 0 {
+		for _, b := range batches {
+			q.Push(b...)
+		}
+	}
+	start, startCPU := time.Now(), cpuTime()
+	if err := ssc.Start(); err != nil {
+		return res, err
+	}
+	if o.interval > 0 {
+	wait:
+		for {
+			select {
+			case <-allDone:
+				break wait
+			case <-time.After(50 * time.Millisecond):
+				if ssc.Err() != nil || ssc.State() == engine.Stopped {
+					break wait
+				}
+			}
+		}
+	} else {
+		for _, b := range batches {
+			q.Push(b...)
+			if err := ssc.Advance(batchDur); err != nil {
+				ssc.Stop(false)
+				return res, err
+			}
+		}
+	}
+	res.wall, res.cpu = time.Since(start), cpuTime()-startCPU
+	ssc.Stop(false)
+	if err := ssc.Err(); err != nil {
+		return res, err
+	}
+	if keys == 0 {
+		return res, fmt.Errorf("the pipeline produced no output")
+	}
+	return res, nil
+}
+
+// cpuTime is the CPU time (user and system) this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// loadCorpus reads the corpus into batches of n lines; each batch's lines
+// share one string.
+func loadCorpus(path string, n int) (batches [][]any, lines int, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, fmt.Errorf("corpus: %w", err)
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<20)
+	var buf []byte
+	var ends []int
+	flush := func() {
+		text := string(buf)
+		batch := make([]any, len(ends))
+		start := 0
+		for i, end := range ends {
+			batch[i] = text[start:end]
+			start = end
+		}
+		batches = append(batches, batch)
+		lines += len(batch)
+		buf, ends = buf[:0], ends[:0]
+	}
+	for {
+		line, err := r.ReadSlice('\n')
+		if len(line) > 0 {
+			buf = append(buf, bytes.TrimSuffix(line, []byte("\n"))...)
+			ends = append(ends, len(buf))
+			if len(ends) == n {
+				flush()
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, 0, fmt.Errorf("corpus %s: %w", path, err)
+		}
+	}
+	if len(ends) > 0 {
+		flush()
+	}
+	if lines == 0 {
+		return nil, 0, fmt.Errorf("corpus %s is empty", path)
+	}
+	return batches, lines, nil
+}
+
+// findBaselines looks for shared/bench beside the repository holding the
+// working directory, or beside one of its parents.
+func findBaselines() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		cand := filepath.Join(filepath.Dir(dir), "shared", "bench")
+		if _, err := os.Stat(filepath.Join(cand, "wordcount")); err == nil {
+			return cand, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("baselines: no shared/bench beside the working directory or its parents; pass -baselines DIR (or -no-baseline with a CORPUS)")
+		}
+		dir = parent
+	}
+}
+
+// buildBaselines builds the corpus generator and the baselines into the cache.
+func buildBaselines(o *options) error {
+	if err := os.MkdirAll(o.cache, 0o755); err != nil {
+		return err
+	}
+	for _, prog := range []string{"corpus", "wordcount", "windowcount"} {
+		cmd := exec.Command("go", "build", "-o", filepath.Join(o.cache, prog), "./"+prog)
+		cmd.Dir = o.baselines
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("baselines: building %s in %s: %v\n%s", prog, o.baselines, err, out)
+		}
+	}
+	return nil
+}
+
+// generateCorpus writes the corpus of o.lines lines into the cache, once.
+func generateCorpus(o *options) (string, error) {
+	path := filepath.Join(o.cache, fmt.Sprintf("corpus-%d.txt", o.lines))
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	tmp := path + ".tmp"
+	cmd := exec.Command(filepath.Join(o.cache, "corpus"), "-n", strconv.Itoa(o.lines), "-o", tmp)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("corpus: generating %d lines: %v\n%s", o.lines, err, out)
+	}
+	return path, os.Rename(tmp, path)
+}
+
+// runBaseline runs a baseline program over the corpus and returns its wall
+// and CPU time.
+func runBaseline(o *options, base []string) (wall, cpu time.Duration, err error) {
+	cmd := exec.Command(filepath.Join(o.cache, base[0]), append(base[1:len(base):len(base)], o.corpus)...)
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return 0, 0, fmt.Errorf("baseline %s: %w", strings.Join(base, " "), err)
+	}
+	return time.Since(start), cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
+}

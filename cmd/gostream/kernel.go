@@ -1,0 +1,146 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/gostream/gostream/kernel"
+	"github.com/gostream/gostream/kernel/wire"
+	"github.com/gostream/gostream/repl/session"
+)
+
+const kernelUsage = `usage:
+  gostream kernel --connection-file FILE   run the Jupyter kernel (-f FILE for short)
+  gostream kernel install [--user | --prefix DIR] [--name NAME]
+                                           install the kernelspec for Jupyter
+
+Environment:
+  GOSTREAM_KERNEL_HISTORY  file keeping executed cells across kernel restarts
+                           (default: $XDG_DATA_HOME/gostream/kernel-history.jsonl;
+                           "off" keeps history in memory only)
+`
+
+// runKernel runs `gostream kernel ARGS...` and returns the exit code.
+func runKernel(args []string) int {
+	if len(args) > 0 && args[0] == "install" {
+		return runKernelInstall(args[1:])
+	}
+	fs := flag.NewFlagSet("gostream kernel", flag.ContinueOnError)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), kernelUsage) }
+	var connFile string
+	fs.StringVar(&connFile, "connection-file", "", "Jupyter connection file")
+	fs.StringVar(&connFile, "f", "", "Jupyter connection file")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if connFile == "" || fs.NArg() > 0 {
+		fs.Usage()
+		return 2
+	}
+	info, err := wire.ReadConnectionFile(connFile)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "gostream kernel: %v\n", err)
+		return 1
+	}
+	k, err := kernel.Start(kernel.Config{
+		Conn: info,
+		NewEvaluator: func(stdin io.Reader) (kernel.Evaluator, error) {
+			s, err := session.New(session.Options{Stdout: io.Discard, Stderr: io.Discard, Stdin: stdin})
+			if err != nil {
+				return nil, err
+			}
+			return kernel.NewSessionEvaluator(s), nil
+		},
+		HistoryFile: kernelHistoryFile(),
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "gostream kernel: %v\n", err)
+		return 1
+	}
+	// The front end interrupts with interrupt_request; a SIGINT (Ctrl-C in
+	// the terminal that started the front end) does the same, and SIGTERM
+	// shuts the kernel down.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	for {
+		select {
+		case <-k.Done():
+			return 0
+		case sig := <-sigs:
+			if sig == os.Interrupt {
+				k.Interrupt()
+				continue
+			}
+			k.Close()
+			return 0
+		}
+	}
+}
+
+func kernelHistoryFile() string {
+	switch f := os.Getenv("GOSTREAM_KERNEL_HISTORY"); f {
+	case "off":
+		return ""
+	case "":
+	default:
+		return f
+	}
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "gostream", "kernel-history.jsonl")
+}
+
+func runKernelInstall(args []string) int {
+	fs := flag.NewFlagSet("gostream kernel install", flag.ContinueOnError)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), kernelUsage) }
+	user := fs.Bool("user", false, "install for the current user (~/.local/share/jupyter/kernels)")
+	prefix := fs.String("prefix", "", "install under DIR/share/jupyter/kernels")
+	name := fs.String("name", "gostream", "kernelspec name")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 || (*user && *prefix != "") {
+		fmt.Fprintln(os.Stderr, "gostream kernel install: --user and --prefix exclude each other; no arguments")
+		fs.Usage()
+		return 2
+	}
+	binary, err := os.Executable()
+	if err == nil {
+		binary, err = filepath.EvalSymlinks(binary)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "gostream kernel install: locating the gostream binary: %v\n", err)
+		return 1
+	}
+	kernels, err := kernel.KernelsDir(*user, *prefix)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "gostream kernel install: %v\n", err)
+		return 1
+	}
+	dir, err := kernel.Install(kernels, *name, binary)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "gostream kernel install: %v\n", err)
+		return 1
+	}
+	fmt.Printf("Installed kernelspec %s in %s\n", *name, dir)
+	return 0
+}

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/gostream/gostream/repl"
+)
+
+const usage = `usage:
+  gostream                     the interactive shell (also: gostream shell)
+  gostream run FILE.go [args]  run a package main program under the interpreter
+  gostream kernel ...          the Jupyter kernel (gostream kernel install --user)
+  gostream demo [-batches N]   a streaming word count on the built-in source
+`
+
+func main() {
+	os.Exit(dispatch(os.Args[1:]))
+}
+
+// dispatch runs the subcommand named by args[0] and returns the exit status.
+func dispatch(args []string) int {
+	if len(args) == 0 {
+		return repl.Main(nil)
+	}
+	switch args[0] {
+	case "shell":
+		return repl.Main(args[1:])
+	case "run":
+		return runFile(args[1:])
+	case "kernel":
+		return runKernel(args[1:])
+	case "demo":
+		return runDemo(args[1:])
+	case "help", "-h", "-help", "--help":
+		fmt.Print(usage)
+		return 0
+	}
+	fmt.Fprintf(os.Stderr, "gostream: unknown command %q\n%s", args[0], usage)
+	return 2
+}

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// binary is the gostream command, built once per test run.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "gostream-cmd-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "gostream")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building gostream:", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// runProgram runs the command and returns its interleaved standard output
+// and error and its exit status.
+func runProgram(t *testing.T, name string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return out.String(), 0
+	case errors.As(err, &exit):
+		return out.String(), exit.ExitCode()
+	}
+	t.Fatalf("running %s %v: %v", name, args, err)
+	return "", 0
+}
+
+// expectation reads the trailing comment of a test program: "// Args:",
+// "// Exit:" and "// Output:" followed by the expected lines.
+func expectation(t *testing.T, path string) (args []string, exit int, output string) {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	inOutput := false
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case inOutput && strings.HasPrefix(line, "//"):
+			out = append(out, strings.TrimPrefix(strings.TrimPrefix(line, "//"), " "))
+		case strings.HasPrefix(line, "// Args:"):
+			args = strings.Fields(strings.TrimPrefix(line, "// Args:"))
+		case strings.HasPrefix(line, "// Exit:"):
+			exit, err = strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, "// Exit:")))
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+		case line == "// Output:":
+			inOutput = true
+		}
+	}
+	if !inOutput {
+		t.Fatalf("%s has no // Output: comment", path)
+	}
+	return args, exit, strings.Join(out, "\n") + "\n"
+}
+
+// TestRunPrograms runs every testdata/run/*.go program with `gostream run`
+// and checks its output and exit status against its trailing comment.
+func TestRunPrograms(t *testing.T) {
+	programs, err := filepath.Glob("testdata/run/*.go")
+	if err != nil || len(programs) == 0 {
+		t.Fatalf("no programs under testdata/run: %v", err)
+	}
+	for _, path := range programs {
+		t.Run(strings.TrimSuffix(filepath.Base(path), ".go"), func(t *testing.T) {
+			args, wantExit, want := expectation(t, path)
+			got, exit := runProgram(t, binary, append([]string{"run", path}, args...)...)
+			if got != want {
+				t.Errorf("gostream run %s printed\n%s\nwant\n%s", path, got, want)
+			}
+			if exit != wantExit {
+				t.Errorf("gostream run %s exited with %d; want %d", path, exit, wantExit)
+			}
+		})
+	}
+}
+
+func TestRunUsage(t *testing.T) {
+	out, exit := runProgram(t, binary, "run")
+	if exit != 2 || !strings.Contains(out, "usage: gostream run FILE.go") {
+		t.Errorf("gostream run without a file: exit %d, %q; want 2 and the usage", exit, out)
+	}
+	out, exit = runProgram(t, binary, "run", "testdata/run/nosuchfile.go")
+	if exit != 1 || !strings.Contains(out, "nosuchfile.go") {
+		t.Errorf("gostream run of a missing file: exit %d, %q; want 1 naming the file", exit, out)
+	}
+}
+
+// buildExample compiles an example with go build, to compare the compiled
+// program with the same file interpreted.
+func buildExample(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), filepath.Base(dir))
+	build := exec.Command("go", "build", "-o", bin, "../../examples/"+dir)
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build examples/%s: %v\n%s", dir, err, out)
+	}
+	return bin
+}
+
+// TestWindowedExampleSameBothWays: the windowed example prints the same
+// under the interpreter and compiled.
+func TestWindowedExampleSameBothWays(t *testing.T) {
+	compiled := buildExample(t, "windowedwordcount")
+	want, exit := runProgram(t, compiled, "-batches", "4")
+	if exit != 0 {
+		t.Fatalf("compiled example exited %d:\n%s", exit, want)
+	}
+	got, exit := runProgram(t, binary, "run", "../../examples/windowedwordcount/main.go", "-batches", "4")
+	if exit != 0 {
+		t.Fatalf("interpreted example exited %d:\n%s", exit, got)
+	}
+	// The per-batch log lines carry timings, which differ from run to run.
+	if got, want = withoutBatchLog(got), withoutBatchLog(want); got != want {
+		t.Errorf("interpreted output\n%s\ndiffers from compiled output\n%s", got, want)
+	}
+	if !strings.Contains(got, "Time: 4000 ms") {
+		t.Errorf("output lacks the fourth batch:\n%s", got)
+	}
+}
+
+func withoutBatchLog(s string) string {
+	var keep []string
+	for _, l := range strings.SplitAfter(s, "\n") {
+		if !strings.HasPrefix(l, "Total delay: ") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "")
+}
+
+// TestNetworkWordCount runs the example, interpreted and compiled, against
+// a real TCP server on 127.0.0.1 that sends a line.
+func TestNetworkWordCount(t *testing.T) {
+	compiled := buildExample(t, "networkwordcount")
+	for _, tc := range []struct {
+		name string
+		cmd  []string
+	}{
+		{"interpreted", []string{binary, "run", "../../examples/networkwordcount/main.go"}},
+		{"compiled", []string{compiled}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ln.Close()
+			go func() {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				defer c.Close()
+				c.Write([]byte("hello world hello\n"))
+				// Keep the connection open until the program is done.
+				c.Read(make([]byte, 1))
+			}()
+			port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+			args := append(tc.cmd[1:], "-batch", "200ms", "-duration", "1500ms", "127.0.0.1", port)
+			out, exit := runProgram(t, tc.cmd[0], args...)
+			if exit != 0 {
+				t.Fatalf("exit %d:\n%s", exit, out)
+			}
+			if !strings.Contains(out, "(hello,2)\n") || !strings.Contains(out, "(world,1)\n") {
+				t.Errorf("output lacks the counts (hello,2) and (world,1):\n%s", out)
+			}
+		})
+	}
+}
+
+// BenchmarkRunWordCount runs testdata/bench/wordcount.go compiled (go
+// build) and as a script under gostream run, with library functions and
+// with a closure per stage; each reports the lines/s of its batches.
+//
+//	go test -bench RunWordCount -run '^$' ./cmd/gostream
+func BenchmarkRunWordCount(b *testing.B) {
+	compiled := filepath.Join(b.TempDir(), "wordcount")
+	if out, err := exec.Command("go", "build", "-o", compiled, "testdata/bench/wordcount.go").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, bc := range []struct {
+		name string
+		cmd  []string
+	}{
+		{"compiled/library-funcs", []string{compiled}},
+		{"gostream-run/library-funcs", []string{binary, "run", "testdata/bench/wordcount.go"}},
+		{"compiled/closures", []string{compiled, "-closures"}},
+		{"gostream-run/closures", []string{binary, "run", "testdata/bench/wordcount.go", "-closures", "-batches", "2"}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var sum float64
+			for i := 0; i < b.N; i++ {
+				out, err := exec.Command(bc.cmd[0], bc.cmd[1:]...).CombinedOutput()
+				if err != nil {
+					b.Fatalf("%v: %v\n%s", bc.cmd, err, out)
+				}
+				var rate float64
+				if _, err := fmt.Sscanf(string(out), "%f lines/s", &rate); err != nil {
+					b.Fatalf("%v printed %q", bc.cmd, out)
+				}
+				sum += rate
+			}
+			b.ReportMetric(sum/float64(b.N), "lines/s")
+		})
+	}
+}

@@ -1,0 +1,830 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ContextState is the life-cycle state of a StreamingContext.
+type ContextState int
+
+// The states of a StreamingContext: streams are defined while Initialized,
+// batches run while Active, and a Stopped context cannot be restarted.
+const (
+	Initialized ContextState = iota
+	Active
+	Stopped
+)
+
+func (s ContextState) String() string {
+	switch s {
+	case Initialized:
+		return "INITIALIZED"
+	case Active:
+		return "ACTIVE"
+	}
+	return "STOPPED"
+}
+
+// Option configures a StreamingContext.
+type Option func(*config)
+
+type config struct {
+	manual      bool
+	maxRate     int
+	batchLog    io.Writer
+	batchLogSet bool
+}
+
+// WithManualClock makes time advance only by Advance: it starts at 0, and
+// the first batch's time is the batch interval.
+func WithManualClock() Option { return func(c *config) { c.manual = true } }
+
+// WithReceiverMaxRate limits every receiver of the context that has no
+// MaxRate option to n records a second (Spark's spark.streaming.receiver.maxRate).
+func WithReceiverMaxRate(n int) Option { return func(c *config) { c.maxRate = n } }
+
+// WithBatchLog sends the per-batch log line ("Total delay: ...") to w; nil
+// turns it off. The default is standard error.
+func WithBatchLog(w io.Writer) Option {
+	return func(c *config) { c.batchLog, c.batchLogSet = w, true }
+}
+
+// StreamingContext is the entry point: it creates input streams, holds the
+// graph of DStreams, and runs it every batch interval once started.
+type StreamingContext struct {
+	master, appName string
+	batch           time.Duration
+	ex              *executor
+	manual          bool
+
+	mu          sync.Mutex
+	state       ContextState
+	streams     []*DStream
+	outputs     []*DStream
+	inputs      []*input
+	rememberDur time.Duration
+	maxRate     int // default receiver rate limit, records/s; 0: none
+	checkpoint  string
+	ckpt        *checkpointer // writes checkpoints while active (recovery.go)
+	recovered   *recovery     // read by GetOrCreate, applied by Start
+	resumed     bool          // started from a checkpoint
+	zero        Time
+	now         Time // manual clock
+	next        Time // the next batch time to generate
+	queue       []*batch
+	queueCond   *sync.Cond
+	stopping    bool
+	running     bool
+	firstErr    error
+	errCh       chan struct{} // closed at the first batch error
+	stopCh      chan struct{} // closed when Stop begins
+	done        chan struct{} // closed when stopped
+	loops       sync.WaitGroup
+	listeners   []StreamingListener
+	last        BatchInfo
+	hasLast     bool
+
+	outMu     sync.Mutex
+	out       io.Writer
+	formatter func(any) string
+	batchLog  io.Writer
+	runMu     sync.Mutex // one batch at a time
+}
+
+type input struct {
+	d   *DStream
+	src inputSource
+}
+
+// inputSource is what an input DStream reads from. allocate hands over the
+// data of the batch at t (called in batch order, at the batch's time).
+type inputSource interface {
+	start(ssc *StreamingContext) error
+	stop(graceful bool)
+	allocate(t Time) (rdd *RDD, records int)
+}
+
+var (
+	hooksMu    sync.Mutex
+	newHooks   hookList
+	startHooks hookList
+	active     = map[*StreamingContext]bool{}
+)
+
+// hookList is an ordered set of front-end hooks; guarded by hooksMu.
+type hookList struct {
+	seq int
+	fs  map[int]func(*StreamingContext)
+}
+
+func (h *hookList) add(f func(*StreamingContext)) (remove func()) {
+	hooksMu.Lock()
+	defer hooksMu.Unlock()
+	if h.fs == nil {
+		h.fs = map[int]func(*StreamingContext){}
+	}
+	h.seq++
+	id := h.seq
+	h.fs[id] = f
+	return func() {
+		hooksMu.Lock()
+		defer hooksMu.Unlock()
+		delete(h.fs, id)
+	}
+}
+
+// run calls the hooks in the order they were added.
+func (h *hookList) run(ssc *StreamingContext) {
+	hooksMu.Lock()
+	fs := make([]func(*StreamingContext), 0, len(h.fs))
+	for i := 1; i <= h.seq; i++ {
+		if f, ok := h.fs[i]; ok {
+			fs = append(fs, f)
+		}
+	}
+	hooksMu.Unlock()
+	for _, f := range fs {
+		f(ssc)
+	}
+}
+
+// OnNewContext registers f to be called inside every NewStreamingContext,
+// before it returns; front ends use it to route a context's output. The
+// returned func removes the hook.
+func OnNewContext(f func(*StreamingContext)) (remove func()) { return newHooks.add(f) }
+
+// OnContextStart registers f to be called inside every Start of an
+// initialized context, before its first batch; front ends use it to send a
+// context's output to the input (the notebook cell) that started it. The
+// returned func removes the hook.
+func OnContextStart(f func(*StreamingContext)) (remove func()) { return startHooks.add(f) }
+
+// ActiveContexts returns the contexts that are started and not yet stopped.
+func ActiveContexts() []*StreamingContext {
+	hooksMu.Lock()
+	defer hooksMu.Unlock()
+	var out []*StreamingContext
+	for c := range active {
+		out = append(out, c)
+	}
+	return out
+}
+
+// NewStreamingContext returns a context running on master ("local",
+// "local[N]" or "local[*]") that cuts its input into batches of the given
+// interval. It panics with *Error when the master or interval is invalid.
+func NewStreamingContext(master, appName string, batch time.Duration, opts ...Option) *StreamingContext {
+	const op = "NewStreamingContext"
+	n, err := parseMaster(master)
+	if err != nil {
+		buildErrorf(op, "%v", err)
+	}
+	if batch < time.Millisecond || batch%time.Millisecond != 0 {
+		buildErrorf(op, "batch interval must be a positive whole number of milliseconds, got %v", batch)
+	}
+	var cfg config
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	ssc := &StreamingContext{
+		master: master, appName: appName, batch: batch,
+		ex: newExecutor(n), manual: cfg.manual,
+		out: os.Stdout, batchLog: os.Stderr,
+		errCh: make(chan struct{}), done: make(chan struct{}), stopCh: make(chan struct{}),
+	}
+	if cfg.maxRate < 0 {
+		buildErrorf(op, "WithReceiverMaxRate: want a non-negative rate, got %d", cfg.maxRate)
+	}
+	ssc.maxRate = cfg.maxRate
+	if cfg.batchLogSet {
+		ssc.batchLog = cfg.batchLog
+	}
+	ssc.queueCond = sync.NewCond(&ssc.mu)
+	newHooks.run(ssc)
+	return ssc
+}
+
+func parseMaster(master string) (int, error) {
+	switch {
+	case master == "local":
+		return 1, nil
+	case master == "local[*]":
+		return runtime.NumCPU(), nil
+	case strings.HasPrefix(master, "local[") && strings.HasSuffix(master, "]"):
+		n, err := strconv.Atoi(master[len("local[") : len(master)-1])
+		if err != nil || n < 1 {
+			return 0, fmt.Errorf("master %q: want local[N] with N ≥ 1", master)
+		}
+		return n, nil
+	}
+	return 0, fmt.Errorf("master %q: want \"local\", \"local[N]\" or \"local[*]\"", master)
+}
+
+// AppName returns the application name given to NewStreamingContext.
+func (ssc *StreamingContext) AppName() string { return ssc.appName }
+
+// Master returns the master the context runs on.
+func (ssc *StreamingContext) Master() string { return ssc.master }
+
+// BatchDuration returns the batch interval.
+func (ssc *StreamingContext) BatchDuration() time.Duration { return ssc.batch }
+
+// DefaultParallelism returns N of local[N].
+func (ssc *StreamingContext) DefaultParallelism() int { return ssc.ex.parallelism }
+
+// State returns the context's life-cycle state.
+func (ssc *StreamingContext) State() ContextState {
+	ssc.mu.Lock()
+	defer ssc.mu.Unlock()
+	return ssc.state
+}
+
+// SetOutput sets where Print writes (standard output by default).
+func (ssc *StreamingContext) SetOutput(w io.Writer) {
+	ssc.outMu.Lock()
+	defer ssc.outMu.Unlock()
+	if w == nil {
+		w = io.Discard
+	}
+	ssc.out = w
+}
+
+// SetBatchLog sets where the per-batch log line goes; nil turns it off.
+func (ssc *StreamingContext) SetBatchLog(w io.Writer) {
+	ssc.outMu.Lock()
+	defer ssc.outMu.Unlock()
+	ssc.batchLog = w
+}
+
+// SetFormatter sets how Print renders the values inside elements: f gets
+// every value that is not a Pair or a []any (nil restores fmt.Sprint).
+func (ssc *StreamingContext) SetFormatter(f func(any) string) {
+	ssc.outMu.Lock()
+	defer ssc.outMu.Unlock()
+	ssc.formatter = f
+}
+
+// Format renders x as Print does, with the context's formatter.
+func (ssc *StreamingContext) Format(x any) string { return ssc.format(x) }
+
+func (ssc *StreamingContext) format(x any) string {
+	ssc.outMu.Lock()
+	f := ssc.formatter
+	ssc.outMu.Unlock()
+	return FormatWith(x, f)
+}
+
+func (ssc *StreamingContext) write(s string) {
+	ssc.outMu.Lock()
+	defer ssc.outMu.Unlock()
+	io.WriteString(ssc.out, s)
+}
+
+// Remember makes every DStream keep its RDDs for at least d, so that
+// ForeachRDD code and Slice can look further back.
+func (ssc *StreamingContext) Remember(d time.Duration) {
+	ssc.mu.Lock()
+	defer ssc.mu.Unlock()
+	ssc.mustBeInitialized("Remember")
+	ssc.rememberDur = d
+}
+
+// Checkpoint sets the directory the context checkpoints into once started:
+// metadata after every batch, the state of stateful streams at their
+// checkpoint interval, and the write-ahead log of receiver input. Use
+// GetOrCreate to recover from it; see docs/fault-tolerance.md.
+func (ssc *StreamingContext) Checkpoint(dir string) {
+	ssc.mu.Lock()
+	defer ssc.mu.Unlock()
+	ssc.checkpoint = dir
+}
+
+// CheckpointDir returns the directory set by Checkpoint.
+func (ssc *StreamingContext) CheckpointDir() string {
+	ssc.mu.Lock()
+	defer ssc.mu.Unlock()
+	return ssc.checkpoint
+}
+
+func (ssc *StreamingContext) mustBeInitialized(op string) {
+	switch ssc.state {
+	case Active:
+		buildErrorf(op, "cannot add or change streams after StreamingContext.Start; stop it and create a new context")
+	case Stopped:
+		buildErrorf(op, "the StreamingContext is stopped; create a new one")
+	}
+}
+
+// Parallelize makes an RDD of elems in numPartitions partitions (default N
+// of local[N]); partition i holds elements [i·n/p, (i+1)·n/p), as in Spark.
+func (ssc *StreamingContext) Parallelize(elems []any, numPartitions ...int) *RDD {
+	p := ssc.ex.parallelism
+	if len(numPartitions) > 0 {
+		p = numPartitions[0]
+	}
+	if p < 1 {
+		buildErrorf("Parallelize", "want a positive number of partitions, got %d", p)
+	}
+	return materialized(ssc.ex, "Parallelize", slicePartitions(elems, p))
+}
+
+func slicePartitions(elems []any, p int) [][]any {
+	parts := make([][]any, p)
+	n := len(elems)
+	for i := range parts {
+		parts[i] = elems[i*n/p : (i+1)*n/p : (i+1)*n/p]
+	}
+	return parts
+}
+
+// Start starts running the streams. It fails when the context was already
+// started or stopped, or when no output operation is registered.
+func (ssc *StreamingContext) Start() error {
+	const op = "StreamingContext.Start"
+	if ssc.State() == Initialized {
+		startHooks.run(ssc)
+	}
+	ssc.mu.Lock()
+	switch ssc.state {
+	case Active:
+		ssc.mu.Unlock()
+		return &Error{Op: op, Msg: "the context is already started"}
+	case Stopped:
+		ssc.mu.Unlock()
+		return &Error{Op: op, Msg: "the context is stopped and cannot be restarted; create a new one", Err: ErrStopped}
+	}
+	if len(ssc.outputs) == 0 {
+		ssc.mu.Unlock()
+		return &Error{Op: op, Msg: "no output operations registered, so nothing to execute (add Print, ForeachRDD or SaveAs...)"}
+	}
+	var first Time
+	if ssc.manual {
+		first = Time(durMS(ssc.batch))
+	} else {
+		b := durMS(ssc.batch)
+		first = Time((time.Now().UnixMilli()/b + 1) * b)
+	}
+	ssc.zero = first.Sub(ssc.batch)
+	rec := ssc.recovered
+	ssc.recovered = nil
+	if rec != nil {
+		ssc.resumed = true
+		ssc.zero = rec.meta.Zero
+		first = rec.meta.resumeTime(ssc.batch)
+	}
+	ssc.now = first.Sub(ssc.batch)
+	ssc.next = first
+	ssc.prepareGraph()
+	ssc.state = Active
+	inputs := append([]*input(nil), ssc.inputs...)
+	ssc.mu.Unlock()
+
+	pending, err := ssc.startCheckpoints(rec)
+	if err != nil {
+		ssc.mu.Lock()
+		ssc.state = Stopped
+		close(ssc.done)
+		ssc.mu.Unlock()
+		return err
+	}
+	for i, in := range inputs {
+		if err := in.src.start(ssc); err != nil {
+			for _, s := range inputs[:i] {
+				s.src.stop(false)
+			}
+			ssc.mu.Lock()
+			ssc.state = Stopped
+			close(ssc.done)
+			ckpt := ssc.ckpt
+			ssc.mu.Unlock()
+			if ckpt != nil {
+				ckpt.close()
+			}
+			return &Error{Op: op, Msg: fmt.Sprintf("starting %s: %v", in.d.op, err), Err: err}
+		}
+	}
+	if rec != nil {
+		ssc.ckpt.sourcesResumed(first.Sub(ssc.batch))
+	}
+	hooksMu.Lock()
+	active[ssc] = true
+	hooksMu.Unlock()
+	if ssc.manual {
+		for _, b := range pending {
+			ssc.runBatch(b)
+		}
+	} else {
+		for _, b := range pending {
+			ssc.enqueue(b)
+		}
+		ssc.loops.Add(2)
+		go ssc.generateLoop()
+		go ssc.runLoop()
+	}
+	return nil
+}
+
+// prepareGraph sets zero times and remember durations as Spark's DStreamGraph does.
+func (ssc *StreamingContext) prepareGraph() {
+	for _, d := range ssc.streams {
+		d.zero = ssc.zero
+	}
+	for _, o := range ssc.outputs {
+		o.initialize()
+	}
+	for _, o := range ssc.outputs {
+		o.rememberFor(ssc.rememberDur)
+	}
+}
+
+// Advance moves a manual clock forward by d, generating and running every
+// batch that falls due; it returns when their jobs are done, with the first
+// batch's error.
+func (ssc *StreamingContext) Advance(d time.Duration) error {
+	const op = "StreamingContext.Advance"
+	ssc.mu.Lock()
+	if !ssc.manual {
+		ssc.mu.Unlock()
+		return &Error{Op: op, Msg: "the context has a real clock; create it WithManualClock() to advance time by hand"}
+	}
+	if ssc.state != Active {
+		st := ssc.state
+		ssc.mu.Unlock()
+		return &Error{Op: op, Msg: fmt.Sprintf("the context is %s, not active", st)}
+	}
+	target := ssc.now.Add(d)
+	ssc.mu.Unlock()
+	var first error
+	for {
+		ssc.mu.Lock()
+		t := ssc.next
+		if t > target || ssc.state != Active {
+			ssc.now = max(ssc.now, target)
+			ssc.mu.Unlock()
+			return first
+		}
+		ssc.next = t.Add(ssc.batch)
+		ssc.now = t
+		ssc.mu.Unlock()
+		b := ssc.generate(t)
+		if err := ssc.runBatch(b); err != nil && first == nil {
+			first = err
+		}
+	}
+}
+
+// Now returns the current time of the context's clock.
+func (ssc *StreamingContext) Now() Time {
+	if ssc.manual {
+		ssc.mu.Lock()
+		defer ssc.mu.Unlock()
+		return ssc.now
+	}
+	return Time(time.Now().UnixMilli())
+}
+
+func (ssc *StreamingContext) generateLoop() {
+	defer ssc.loops.Done()
+	for {
+		ssc.mu.Lock()
+		t := ssc.next
+		stopping := ssc.stopping
+		ssc.mu.Unlock()
+		if stopping {
+			return
+		}
+		wait := time.Until(time.UnixMilli(int64(t)))
+		if wait > 0 {
+			timer := time.NewTimer(wait)
+			select {
+			case <-timer.C:
+			case <-ssc.done:
+				timer.Stop()
+				return
+			case <-ssc.stopCh:
+				timer.Stop()
+				return
+			}
+		}
+		ssc.mu.Lock()
+		if ssc.stopping {
+			ssc.mu.Unlock()
+			return
+		}
+		ssc.next = t.Add(ssc.batch)
+		ssc.mu.Unlock()
+		ssc.enqueue(ssc.generate(t))
+	}
+}
+
+func (ssc *StreamingContext) enqueue(b *batch) {
+	ssc.mu.Lock()
+	ssc.queue = append(ssc.queue, b)
+	ssc.queueCond.Broadcast()
+	ssc.mu.Unlock()
+}
+
+func (ssc *StreamingContext) runLoop() {
+	defer ssc.loops.Done()
+	for {
+		ssc.mu.Lock()
+		for len(ssc.queue) == 0 && !ssc.stopping {
+			ssc.queueCond.Wait()
+		}
+		if len(ssc.queue) == 0 {
+			ssc.mu.Unlock()
+			return
+		}
+		b := ssc.queue[0]
+		ssc.queue = ssc.queue[1:]
+		ssc.running = true
+		ssc.mu.Unlock()
+		ssc.runBatch(b)
+		ssc.mu.Lock()
+		ssc.running = false
+		ssc.queueCond.Broadcast()
+		ssc.mu.Unlock()
+	}
+}
+
+// Stop stops the streams. With graceful true it first stops receiving and
+// waits until every batch of data already received has been processed;
+// otherwise batches not yet started are dropped. Stop is idempotent and
+// must not be called from inside one of the context's own jobs.
+func (ssc *StreamingContext) Stop(graceful bool) {
+	ssc.mu.Lock()
+	switch ssc.state {
+	case Stopped:
+		ssc.mu.Unlock()
+		return
+	case Initialized:
+		ssc.state = Stopped
+		close(ssc.done)
+		ssc.mu.Unlock()
+		return
+	}
+	if ssc.stopping {
+		// Another goroutine is stopping the context: wait for it to finish.
+		ssc.mu.Unlock()
+		<-ssc.done
+		return
+	}
+	ssc.stopping = true
+	ssc.queueCond.Broadcast()
+	inputs := append([]*input(nil), ssc.inputs...)
+	ssc.mu.Unlock()
+	close(ssc.stopCh)
+
+	for _, in := range inputs {
+		in.src.stop(graceful)
+	}
+	if !ssc.manual {
+		ssc.loops.Wait()
+		if graceful {
+			// One last batch takes what the receivers handed over while stopping.
+			ssc.mu.Lock()
+			t := ssc.next
+			pending := ssc.queue
+			ssc.queue = nil
+			ssc.mu.Unlock()
+			for _, b := range pending {
+				ssc.runBatch(b)
+			}
+			if wait := time.Until(time.UnixMilli(int64(t))); wait > 0 {
+				time.Sleep(wait)
+			}
+			ssc.runBatch(ssc.generate(t))
+		}
+	} else if graceful {
+		ssc.mu.Lock()
+		t := ssc.next
+		ssc.mu.Unlock()
+		if ssc.hasPendingInput() {
+			ssc.runBatch(ssc.generate(t))
+		}
+	}
+	ssc.runMu.Lock() // wait for a batch still running
+	ssc.runMu.Unlock()
+	ssc.mu.Lock()
+	if ssc.ckpt != nil {
+		ssc.ckpt.close()
+	}
+	ssc.state = Stopped
+	close(ssc.done)
+	ssc.mu.Unlock()
+	hooksMu.Lock()
+	delete(active, ssc)
+	hooksMu.Unlock()
+}
+
+// pendingReporter is implemented by sources that can tell whether data is
+// waiting for a batch.
+type pendingReporter interface{ pending() bool }
+
+func (ssc *StreamingContext) hasPendingInput() bool {
+	for _, in := range ssc.inputs {
+		if p, ok := in.src.(pendingReporter); ok && p.pending() {
+			return true
+		}
+	}
+	return false
+}
+
+// AwaitTermination blocks until the context is stopped or a batch fails,
+// and returns the first batch error, if any.
+func (ssc *StreamingContext) AwaitTermination() error {
+	select {
+	case <-ssc.done:
+	case <-ssc.errCh:
+	}
+	return ssc.Err()
+}
+
+// AwaitTerminationOrTimeout is AwaitTermination for at most d; stopped
+// reports whether the context stopped.
+func (ssc *StreamingContext) AwaitTerminationOrTimeout(d time.Duration) (stopped bool, err error) {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ssc.done:
+		return true, ssc.Err()
+	case <-ssc.errCh:
+		return ssc.State() == Stopped, ssc.Err()
+	case <-timer.C:
+		return false, nil
+	}
+}
+
+// Err returns the first batch error, or nil.
+func (ssc *StreamingContext) Err() error {
+	ssc.mu.Lock()
+	defer ssc.mu.Unlock()
+	return ssc.firstErr
+}
+
+func (ssc *StreamingContext) reportError(err error) {
+	ssc.mu.Lock()
+	defer ssc.mu.Unlock()
+	if ssc.firstErr == nil {
+		ssc.firstErr = err
+		close(ssc.errCh)
+	}
+}
+
+// batch is one generated batch waiting to run.
+type batch struct {
+	time      Time
+	submitted time.Time
+	records   int
+}
+
+// generate allocates the input of batch t; it runs at t on the real clock.
+func (ssc *StreamingContext) generate(t Time) *batch {
+	b := &batch{time: t, submitted: time.Now()}
+	ssc.mu.Lock()
+	inputs := append([]*input(nil), ssc.inputs...)
+	ckpt := ssc.ckpt
+	ssc.mu.Unlock()
+	var recs []ckptBatch
+	for i, in := range inputs {
+		rdd, n := in.src.allocate(t)
+		if rdd == nil {
+			rdd = materialized(ssc.ex, in.d.op, nil)
+		}
+		rdd.time = t
+		in.d.put(t, rdd)
+		b.records += n
+		if ckpt != nil {
+			recs = append(recs, ckpt.record(i, t, n))
+		}
+	}
+	if ckpt != nil {
+		ckpt.generated(t, recs)
+	}
+	for _, l := range ssc.listenerList() {
+		if s, ok := l.(BatchSubmittedListener); ok {
+			s.OnBatchSubmitted(BatchInfo{BatchTime: t, SubmissionTime: b.submitted, Records: b.records})
+		}
+	}
+	return b
+}
+
+// runBatch runs the jobs of batch b, one per output operation in the order
+// they were registered, then forgets what no stream needs any longer.
+func (ssc *StreamingContext) runBatch(b *batch) error {
+	ssc.runMu.Lock()
+	defer ssc.runMu.Unlock()
+	info := BatchInfo{BatchTime: b.time, SubmissionTime: b.submitted, Records: b.records, ProcessingStart: time.Now()}
+	listeners := ssc.listenerList()
+	for _, l := range listeners {
+		if s, ok := l.(BatchStartedListener); ok {
+			s.OnBatchStarted(info)
+		}
+	}
+	ssc.mu.Lock()
+	outputs := append([]*DStream(nil), ssc.outputs...)
+	ckpt := ssc.ckpt
+	ssc.mu.Unlock()
+	var errs []error
+	for _, o := range outputs {
+		if err := o.runJob(b.time); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	info.ProcessingEnd = time.Now()
+	info.SchedulingDelay = info.ProcessingStart.Sub(b.submitted)
+	info.ProcessingDelay = info.ProcessingEnd.Sub(info.ProcessingStart)
+	info.TotalDelay = info.ProcessingEnd.Sub(b.submitted)
+	if len(errs) > 0 {
+		info.Err = errors.Join(errs...)
+		ssc.reportError(errs[0])
+	}
+	for _, o := range outputs {
+		o.clearMetadata(b.time)
+	}
+	if ckpt != nil {
+		ckpt.completed(b.time)
+	}
+	ssc.mu.Lock()
+	ssc.last, ssc.hasLast = info, true
+	ssc.mu.Unlock()
+	ssc.outMu.Lock()
+	if ssc.batchLog != nil {
+		fmt.Fprintf(ssc.batchLog, "Total delay: %.3f s for time %s (execution: %.3f s)\n",
+			info.TotalDelay.Seconds(), b.time, info.ProcessingDelay.Seconds())
+	}
+	ssc.outMu.Unlock()
+	for _, l := range listeners {
+		l.OnBatchCompleted(info)
+	}
+	if len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+// LastBatch returns the metrics of the most recently completed batch.
+func (ssc *StreamingContext) LastBatch() (BatchInfo, bool) {
+	ssc.mu.Lock()
+	defer ssc.mu.Unlock()
+	return ssc.last, ssc.hasLast
+}
+
+func (ssc *StreamingContext) listenerList() []StreamingListener {
+	ssc.mu.Lock()
+	defer ssc.mu.Unlock()
+	return append([]StreamingListener(nil), ssc.listeners...)
+}
+
+// AddStreamingListener registers l for batch events.
+func (ssc *StreamingContext) AddStreamingListener(l StreamingListener) {
+	ssc.mu.Lock()
+	defer ssc.mu.Unlock()
+	ssc.listeners = append(ssc.listeners, l)
+}
+
+// BatchInfo describes one batch and how long it took.
+type BatchInfo struct {
+	BatchTime       Time
+	Records         int // input records in the batch
+	SubmissionTime  time.Time
+	ProcessingStart time.Time
+	ProcessingEnd   time.Time
+	SchedulingDelay time.Duration // from submission to the start of the first job
+	ProcessingDelay time.Duration // running the jobs
+	TotalDelay      time.Duration // scheduling + processing
+	Err             error         // the batch's job errors, if any
+}
+
+// StreamingListener hears about completed batches. A listener may also
+// implement BatchSubmittedListener and BatchStartedListener.
+type StreamingListener interface {
+	OnBatchCompleted(info BatchInfo)
+}
+
+// BatchSubmittedListener hears about batches when they are generated.
+type BatchSubmittedListener interface {
+	OnBatchSubmitted(info BatchInfo)
+}
+
+// BatchStartedListener hears about batches when their first job starts.
+type BatchStartedListener interface {
+	OnBatchStarted(info BatchInfo)
+}
+
+// OnBatchCompleted returns a StreamingListener that calls f after every batch.
+func OnBatchCompleted(f func(BatchInfo)) StreamingListener { return listenerFunc(f) }
+
+type listenerFunc func(BatchInfo)
+
+func (f listenerFunc) OnBatchCompleted(info BatchInfo) { f(info) }

@@ -1,0 +1,533 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DStream is a discretized stream: a sequence of RDDs, one per batch (or per
+// slide, for windowed streams). Its methods add nodes to the context's graph;
+// nothing runs until the context is started.
+type DStream struct {
+	ssc     *StreamingContext
+	op      string
+	parents []*DStream
+	slide   time.Duration
+	compute func(t Time) *RDD
+
+	// windowExtra is how much further back than its own remember duration
+	// this stream reads its parents (a window's length).
+	windowExtra   time.Duration
+	level         StorageLevel
+	checkpointDur time.Duration
+	output        func(r *RDD, t Time) // set on output streams
+	state         stateHolder          // set on stateful streams (state.go)
+	zero          Time
+	remember      time.Duration
+
+	mu        sync.Mutex
+	generated map[Time]*RDD
+}
+
+func (ssc *StreamingContext) newDStream(op string, parents []*DStream, slide time.Duration, compute func(Time) *RDD) *DStream {
+	ssc.mu.Lock()
+	defer ssc.mu.Unlock()
+	ssc.mustBeInitialized(op)
+	for _, p := range parents {
+		if p == nil {
+			buildErrorf(op, "want a *DStream, got nil")
+		}
+		if p.ssc != ssc {
+			buildErrorf(op, "the DStreams belong to different StreamingContexts")
+		}
+	}
+	d := &DStream{ssc: ssc, op: op, parents: parents, slide: slide, compute: compute, generated: map[Time]*RDD{}}
+	ssc.streams = append(ssc.streams, d)
+	return d
+}
+
+// Context returns the StreamingContext the stream belongs to.
+func (d *DStream) Context() *StreamingContext { return d.ssc }
+
+// SlideDuration returns the interval at which the stream produces RDDs.
+func (d *DStream) SlideDuration() time.Duration { return d.slide }
+
+// Name returns the operation that made the stream.
+func (d *DStream) Name() string { return d.op }
+
+func (d *DStream) String() string { return fmt.Sprintf("DStream(%s, slide %v)", d.op, d.slide) }
+
+func (d *DStream) validTime(t Time) bool {
+	return t > d.zero && (t - d.zero).IsMultipleOf(d.slide)
+}
+
+// getOrCompute returns the stream's RDD at t, computing it at most once;
+// nil when the stream has no RDD at t.
+func (d *DStream) getOrCompute(t Time) *RDD {
+	if !d.validTime(t) {
+		return nil
+	}
+	d.mu.Lock()
+	r, ok := d.generated[t]
+	d.mu.Unlock()
+	if ok {
+		return r
+	}
+	if d.compute == nil {
+		return nil
+	}
+	r = d.compute(t)
+	if r == nil {
+		return nil
+	}
+	if r.time == 0 {
+		r.time = t
+	}
+	if d.level != None {
+		r.Persist(d.level)
+	}
+	d.put(t, r)
+	return r
+}
+
+func (d *DStream) put(t Time, r *RDD) {
+	d.mu.Lock()
+	d.generated[t] = r
+	d.mu.Unlock()
+}
+
+// initialize sets the minimum remember duration, as Spark's DStream.initialize.
+func (d *DStream) initialize() {
+	min := d.slide
+	if d.checkpointDur > 0 && min <= d.checkpointDur {
+		min = 2 * d.checkpointDur
+	}
+	if d.remember < min {
+		d.remember = min
+	}
+	for _, p := range d.parents {
+		p.initialize()
+	}
+}
+
+// rememberFor makes d keep RDDs for at least dur, and its parents for as
+// long as d reads back.
+func (d *DStream) rememberFor(dur time.Duration) {
+	if dur > d.remember {
+		d.remember = dur
+	}
+	for _, p := range d.parents {
+		p.rememberFor(d.remember + d.windowExtra)
+	}
+}
+
+// clearMetadata forgets RDDs older than the remember duration.
+func (d *DStream) clearMetadata(t Time) {
+	limit := t.Sub(d.remember)
+	d.mu.Lock()
+	for tt, r := range d.generated {
+		if tt <= limit {
+			delete(d.generated, tt)
+			r.Unpersist()
+		}
+	}
+	d.mu.Unlock()
+	for _, p := range d.parents {
+		p.clearMetadata(t)
+	}
+}
+
+func (d *DStream) runJob(t Time) (err error) {
+	if !d.validTime(t) {
+		return nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			e := asTaskError(d.op, r)
+			if e.Time == 0 {
+				e.Time = t
+			}
+			err = e
+		}
+	}()
+	r := d.parents[0].getOrCompute(t)
+	if r == nil {
+		return nil
+	}
+	d.output(r, t)
+	return nil
+}
+
+// derive adds a stream with d's slide whose RDD at t is f of d's RDD at t.
+func (d *DStream) derive(op string, f func(r *RDD, t Time) *RDD) *DStream {
+	return d.ssc.newDStream(op, []*DStream{d}, d.slide, func(t Time) *RDD {
+		r := d.getOrCompute(t)
+		if r == nil {
+			return nil
+		}
+		return f(r, t)
+	})
+}
+
+// Map applies f, a func(T) U, to every element.
+func (d *DStream) Map(f any) *DStream {
+	unary("Map", f)
+	return d.derive("Map", func(r *RDD, _ Time) *RDD { return r.Map(f) })
+}
+
+// FlatMap applies f, a func(T) []U, and flattens the results.
+func (d *DStream) FlatMap(f any) *DStream {
+	expander("FlatMap", f)
+	return d.derive("FlatMap", func(r *RDD, _ Time) *RDD { return r.FlatMap(f) })
+}
+
+// Filter keeps the elements for which f, a func(T) bool, returns true.
+func (d *DStream) Filter(f any) *DStream {
+	predicate("Filter", f)
+	return d.derive("Filter", func(r *RDD, _ Time) *RDD { return r.Filter(f) })
+}
+
+// MapPartitions applies f, a func([]T) []U, to each partition.
+func (d *DStream) MapPartitions(f any) *DStream {
+	partitionFunc("MapPartitions", f)
+	return d.derive("MapPartitions", func(r *RDD, _ Time) *RDD { return r.MapPartitions(f) })
+}
+
+// Glom turns each partition into a single []any element.
+func (d *DStream) Glom() *DStream {
+	return d.derive("Glom", func(r *RDD, _ Time) *RDD { return r.Glom() })
+}
+
+// Repartition spreads every RDD over n partitions.
+func (d *DStream) Repartition(n int) *DStream {
+	if n <= 0 {
+		buildErrorf("Repartition", "want a positive number of partitions, got %d", n)
+	}
+	return d.derive("Repartition", func(r *RDD, _ Time) *RDD { return r.Repartition(n) })
+}
+
+// Union returns a stream of the elements of d and others.
+func (d *DStream) Union(others ...*DStream) *DStream {
+	return d.ssc.Union(append([]*DStream{d}, others...)...)
+}
+
+// Union returns a stream of the elements of all streams, which must have the
+// same slide duration.
+func (ssc *StreamingContext) Union(streams ...*DStream) *DStream {
+	const op = "Union"
+	if len(streams) == 0 {
+		buildErrorf(op, "want at least one DStream, got none")
+	}
+	for _, s := range streams {
+		if s == nil {
+			buildErrorf(op, "want a *DStream, got nil")
+		}
+		if s.slide != streams[0].slide {
+			buildErrorf(op, "the DStreams have different slide durations (%v and %v)", streams[0].slide, s.slide)
+		}
+	}
+	all := append([]*DStream(nil), streams...)
+	return ssc.newDStream(op, all, all[0].slide, func(t Time) *RDD {
+		var rdds []*RDD
+		for _, s := range all {
+			r := s.getOrCompute(t)
+			if r == nil {
+				panic(taskFailure{&Error{Op: op, Time: t, Msg: fmt.Sprintf("input %s has no RDD at this time", s.op)}})
+			}
+			rdds = append(rdds, r)
+		}
+		return unionRDDs(ssc.ex, rdds)
+	})
+}
+
+// Count returns a stream of one-element RDDs: the number of elements of each
+// batch (0 for an empty batch).
+func (d *DStream) Count() *DStream {
+	return d.derive("Count", func(r *RDD, t Time) *RDD { return countRDD(r) })
+}
+
+func countRDD(r *RDD) *RDD {
+	out := newRDD(r.ex, "Count", 1, []*RDD{r}, nil).at(r.time)
+	out.materialize = func() [][]any { return [][]any{{r.Count()}} }
+	return out
+}
+
+// Reduce returns a stream of one-element RDDs: the elements of each batch
+// combined with f, a func(a, b T) T (empty when the batch is).
+func (d *DStream) Reduce(f any) *DStream {
+	rd := newReducer("Reduce", f)
+	return d.derive("Reduce", func(r *RDD, t Time) *RDD { return reduceRDD("Reduce", r, rd) })
+}
+
+func reduceRDD(op string, r *RDD, rd reducer) *RDD {
+	out := newRDD(r.ex, op, 1, []*RDD{r}, nil).at(r.time)
+	out.materialize = func() [][]any {
+		if v, ok := r.reduce(op, rd); ok {
+			return [][]any{{v}}
+		}
+		return [][]any{nil}
+	}
+	return out
+}
+
+// CountByValue returns a stream of (value,count) pairs for each batch.
+func (d *DStream) CountByValue(opts ...OpOption) *DStream {
+	d.ssc.ex.opOptions("CountByValue", opts)
+	return d.derive("CountByValue", func(r *RDD, _ Time) *RDD { return r.CountByValue(opts...) })
+}
+
+// Transform applies f, a func(*RDD) *RDD or func(*RDD, Time) *RDD, to the
+// RDD of every batch.
+func (d *DStream) Transform(f any) *DStream {
+	g := transformFunc("Transform", f)
+	return d.derive("Transform", func(r *RDD, t Time) *RDD { return callTransform("Transform", r.ex, t, func() *RDD { return g(r, t) }) })
+}
+
+func transformFunc(op string, f any) func(*RDD, Time) *RDD {
+	switch g := f.(type) {
+	case func(*RDD) *RDD:
+		return func(r *RDD, _ Time) *RDD { return g(r) }
+	case func(*RDD, Time) *RDD:
+		return g
+	}
+	buildErrorf(op, "want a func(*engine.RDD) *engine.RDD or func(*engine.RDD, engine.Time) *engine.RDD, got %s", describeFunc(f))
+	return nil
+}
+
+func callTransform(op string, ex *executor, t Time, f func() *RDD) (out *RDD) {
+	defer func() {
+		if r := recover(); r != nil {
+			failUser(op, r, nil)
+		}
+	}()
+	out = f()
+	if out == nil {
+		out = materialized(ex, op, nil)
+	}
+	return out.at(t)
+}
+
+// TransformWith applies f, a func(*RDD, *RDD) *RDD (or with a trailing
+// Time), to the RDDs of d and other at every batch.
+func (d *DStream) TransformWith(other *DStream, f any) *DStream {
+	const op = "TransformWith"
+	var g func(a, b *RDD, t Time) *RDD
+	switch h := f.(type) {
+	case func(*RDD, *RDD) *RDD:
+		g = func(a, b *RDD, _ Time) *RDD { return h(a, b) }
+	case func(*RDD, *RDD, Time) *RDD:
+		g = h
+	default:
+		buildErrorf(op, "want a func(*engine.RDD, *engine.RDD) *engine.RDD, got %s", describeFunc(f))
+	}
+	if other == nil {
+		buildErrorf(op, "want a *DStream, got nil")
+	}
+	if other.slide != d.slide {
+		buildErrorf(op, "the DStreams have different slide durations (%v and %v)", d.slide, other.slide)
+	}
+	return d.ssc.newDStream(op, []*DStream{d, other}, d.slide, func(t Time) *RDD {
+		a, b := d.getOrCompute(t), other.getOrCompute(t)
+		if a == nil || b == nil {
+			return nil
+		}
+		return callTransform(op, d.ssc.ex, t, func() *RDD { return g(a, b, t) })
+	})
+}
+
+// pair operations
+
+// ReduceByKey merges the values of each key with f, a func(a, b V) V.
+func (d *DStream) ReduceByKey(f any, opts ...OpOption) *DStream {
+	newReducer("ReduceByKey", f)
+	d.ssc.ex.opOptions("ReduceByKey", opts)
+	return d.derive("ReduceByKey", func(r *RDD, _ Time) *RDD { return r.ReduceByKey(f, opts...) })
+}
+
+// GroupByKey groups the values of each key: (k, []any).
+func (d *DStream) GroupByKey(opts ...OpOption) *DStream {
+	d.ssc.ex.opOptions("GroupByKey", opts)
+	return d.derive("GroupByKey", func(r *RDD, _ Time) *RDD { return r.GroupByKey(opts...) })
+}
+
+// MapValues applies f, a func(V) W, to the value of every pair.
+func (d *DStream) MapValues(f any) *DStream {
+	unary("MapValues", f)
+	return d.derive("MapValues", func(r *RDD, _ Time) *RDD { return r.MapValues(f) })
+}
+
+// FlatMapValues applies f, a func(V) []W, to every value.
+func (d *DStream) FlatMapValues(f any) *DStream {
+	expander("FlatMapValues", f)
+	return d.derive("FlatMapValues", func(r *RDD, _ Time) *RDD { return r.FlatMapValues(f) })
+}
+
+func (d *DStream) binary(op string, other *DStream, f func(a, b *RDD) *RDD) *DStream {
+	if other == nil {
+		buildErrorf(op, "want a *DStream, got nil")
+	}
+	if other.slide != d.slide {
+		buildErrorf(op, "the DStreams have different slide durations (%v and %v)", d.slide, other.slide)
+	}
+	return d.ssc.newDStream(op, []*DStream{d, other}, d.slide, func(t Time) *RDD {
+		a, b := d.getOrCompute(t), other.getOrCompute(t)
+		if a == nil || b == nil {
+			return nil
+		}
+		return f(a, b)
+	})
+}
+
+// Join joins two pair streams batch by batch: (k, (v, w)).
+func (d *DStream) Join(other *DStream, opts ...OpOption) *DStream {
+	d.ssc.ex.opOptions("Join", opts)
+	return d.binary("Join", other, func(a, b *RDD) *RDD { return a.Join(b, opts...) })
+}
+
+// LeftOuterJoin is Join keeping left keys without a match, with a nil right value.
+func (d *DStream) LeftOuterJoin(other *DStream, opts ...OpOption) *DStream {
+	d.ssc.ex.opOptions("LeftOuterJoin", opts)
+	return d.binary("LeftOuterJoin", other, func(a, b *RDD) *RDD { return a.LeftOuterJoin(b, opts...) })
+}
+
+// RightOuterJoin is Join keeping right keys without a match, with a nil left value.
+func (d *DStream) RightOuterJoin(other *DStream, opts ...OpOption) *DStream {
+	d.ssc.ex.opOptions("RightOuterJoin", opts)
+	return d.binary("RightOuterJoin", other, func(a, b *RDD) *RDD { return a.RightOuterJoin(b, opts...) })
+}
+
+// FullOuterJoin is Join keeping keys of either side, nil for the missing value.
+func (d *DStream) FullOuterJoin(other *DStream, opts ...OpOption) *DStream {
+	d.ssc.ex.opOptions("FullOuterJoin", opts)
+	return d.binary("FullOuterJoin", other, func(a, b *RDD) *RDD { return a.FullOuterJoin(b, opts...) })
+}
+
+// Cogroup groups both streams by key, batch by batch: (k, ([]v, []w)).
+func (d *DStream) Cogroup(other *DStream, opts ...OpOption) *DStream {
+	d.ssc.ex.opOptions("Cogroup", opts)
+	return d.binary("Cogroup", other, func(a, b *RDD) *RDD { return a.Cogroup(b, opts...) })
+}
+
+// persistence
+
+// Persist keeps every RDD of the stream once computed (MemoryOnlySer by
+// default, as Spark's DStreams).
+func (d *DStream) Persist(level ...StorageLevel) *DStream {
+	d.ssc.mu.Lock()
+	defer d.ssc.mu.Unlock()
+	d.ssc.mustBeInitialized("Persist")
+	d.level = MemoryOnlySer
+	if len(level) > 0 {
+		d.level = level[0]
+	}
+	return d
+}
+
+// Cache is Persist(MemoryOnlySer), as Spark's DStream.cache.
+func (d *DStream) Cache() *DStream { return d.Persist() }
+
+// StorageLevel returns the level set by Persist (None if not persisted).
+func (d *DStream) StorageLevel() StorageLevel { return d.level }
+
+// Checkpoint sets the interval at which the stream's state is checkpointed.
+func (d *DStream) Checkpoint(interval time.Duration) *DStream {
+	d.ssc.mu.Lock()
+	defer d.ssc.mu.Unlock()
+	d.ssc.mustBeInitialized("Checkpoint")
+	if interval <= 0 || !Time(durMS(interval)).IsMultipleOf(d.slide) {
+		buildErrorf("Checkpoint", "interval %v must be a positive multiple of the slide duration %v", interval, d.slide)
+	}
+	d.checkpointDur = interval
+	if d.level == None {
+		d.level = MemoryOnlySer
+	}
+	return d
+}
+
+// Slice returns the RDDs the stream has (or can compute) for the batch times
+// in [from, to].
+func (d *DStream) Slice(from, to Time) []*RDD {
+	const op = "Slice"
+	if d.ssc.State() != Active {
+		buildErrorf(op, "the context is not started")
+	}
+	if !(from - d.zero).IsMultipleOf(d.slide) && from != d.zero {
+		buildErrorf(op, "from time %s is not a multiple of the slide duration %v", from, d.slide)
+	}
+	if !(to - d.zero).IsMultipleOf(d.slide) && to != d.zero {
+		buildErrorf(op, "to time %s is not a multiple of the slide duration %v", to, d.slide)
+	}
+	var out []*RDD
+	for t := to; t >= from && t > d.zero; t = t.Sub(d.slide) {
+		if r := d.getOrCompute(t); r != nil {
+			out = append(out, r)
+		}
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
+
+// output operations
+
+func (d *DStream) addOutput(op string, f func(r *RDD, t Time)) {
+	o := d.ssc.newDStream(op, []*DStream{d}, d.slide, nil)
+	o.output = f
+	d.ssc.mu.Lock()
+	d.ssc.outputs = append(d.ssc.outputs, o)
+	d.ssc.mu.Unlock()
+}
+
+// Print prints the first num elements (default 10) of every RDD, in Spark's
+// format, with a line "..." when there are more.
+func (d *DStream) Print(num ...int) {
+	n := 10
+	if len(num) > 0 {
+		n = num[0]
+	}
+	if n < 0 {
+		buildErrorf("Print", "want a non-negative number of elements, got %d", n)
+	}
+	d.addOutput("Print", func(r *RDD, t Time) {
+		first := r.Take(n + 1)
+		var b strings.Builder
+		b.WriteString("-------------------------------------------\n")
+		fmt.Fprintf(&b, "Time: %s\n", t)
+		b.WriteString("-------------------------------------------\n")
+		for i, x := range first {
+			if i == n {
+				b.WriteString("...\n")
+				break
+			}
+			b.WriteString(d.ssc.format(x))
+			b.WriteByte('\n')
+		}
+		b.WriteByte('\n')
+		d.ssc.write(b.String())
+	})
+}
+
+// ForeachRDD calls f, a func(*RDD) or func(*RDD, Time), with every RDD.
+func (d *DStream) ForeachRDD(f any) {
+	const op = "ForeachRDD"
+	var g func(*RDD, Time)
+	switch h := f.(type) {
+	case func(*RDD):
+		g = func(r *RDD, _ Time) { h(r) }
+	case func(*RDD, Time):
+		g = h
+	default:
+		buildErrorf(op, "want a func(*engine.RDD) or func(*engine.RDD, engine.Time), got %s", describeFunc(f))
+	}
+	d.addOutput(op, func(r *RDD, t Time) {
+		defer func() {
+			if rec := recover(); rec != nil {
+				failUser(op, rec, nil)
+			}
+		}()
+		g(r, t)
+	})
+}

@@ -1,0 +1,121 @@
+package engine
+
+import (
+	"fmt"
+	"runtime/debug"
+	"sync"
+)
+
+// executor runs tasks for one StreamingContext on at most parallelism
+// goroutines at a time: the local[N] workers.
+type executor struct {
+	parallelism int
+	slots       chan struct{}
+	codec       *blockCodec
+}
+
+func newExecutor(n int) *executor {
+	return &executor{parallelism: n, slots: make(chan struct{}, n), codec: defaultCodec}
+}
+
+// run runs task(0..n-1) in parallel and panics with a taskFailure naming op
+// and the batch time if any task fails. Callers never nest run inside a task.
+func (ex *executor) run(op string, t Time, n int, task func(p int)) {
+	if n == 0 {
+		return
+	}
+	var (
+		mu    sync.Mutex
+		first *Error
+	)
+	do := func(p int) {
+		defer func() {
+			if r := recover(); r != nil {
+				err := asTaskError(op, r)
+				mu.Lock()
+				if first == nil {
+					first = err
+				}
+				mu.Unlock()
+			}
+		}()
+		task(p)
+	}
+	if n == 1 {
+		do(0)
+	} else {
+		var wg sync.WaitGroup
+		for p := 0; p < n; p++ {
+			ex.slots <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer func() { <-ex.slots; wg.Done() }()
+				do(p)
+			}()
+		}
+		wg.Wait()
+	}
+	if first != nil {
+		if first.Time == 0 {
+			first.Time = t
+		}
+		panic(taskFailure{first})
+	}
+}
+
+// asTaskError turns a recovered panic into the *Error that fails the batch.
+func asTaskError(op string, r any) *Error {
+	switch x := r.(type) {
+	case taskFailure:
+		return x.err
+	case *Error:
+		return x
+	}
+	var err error
+	if e, ok := r.(error); ok {
+		err = e
+	}
+	return &Error{Op: op, Msg: fmt.Sprintf("panic: %v\n%s", r, debug.Stack()), Err: err}
+}
+
+// OpOption is an optional parameter of an operator: NumTasks, Inverse,
+// FilterFunc, InitialState.
+type OpOption func(*opOptions)
+
+type opOptions struct {
+	numTasks     int
+	inverse      any
+	filter       any
+	initialState *RDD
+}
+
+// NumTasks sets the number of partitions (reduce tasks) of a shuffle; the
+// default is N of local[N].
+func NumTasks(n int) OpOption { return func(o *opOptions) { o.numTasks = n } }
+
+// Inverse gives ReduceByKeyAndWindow the inverse of its reduce function, so
+// each window is computed incrementally from the previous one.
+func Inverse(f any) OpOption { return func(o *opOptions) { o.inverse = f } }
+
+// FilterFunc gives ReduceByKeyAndWindow a func(engine.Pair) bool that keeps
+// the pairs it returns true for (for example, to drop zero counts).
+func FilterFunc(f any) OpOption { return func(o *opOptions) { o.filter = f } }
+
+// InitialState gives UpdateStateByKey its starting state: an RDD of (k, state) pairs.
+func InitialState(rdd *RDD) OpOption { return func(o *opOptions) { o.initialState = rdd } }
+
+func (ex *executor) opOptions(op string, opts []OpOption) opOptions {
+	var o opOptions
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
+	if o.numTasks < 0 {
+		buildErrorf(op, "NumTasks must be positive, got %d", o.numTasks)
+	}
+	if o.numTasks == 0 {
+		o.numTasks = ex.parallelism
+	}
+	return o
+}

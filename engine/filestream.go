@@ -1,0 +1,322 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// TextFileStream returns a stream of the lines of new files in dir, as
+// Spark's textFileStream. Every batch lists dir and takes each file it has
+// not taken before whose modification time falls in the batch's window:
+// after the stream started (only new files are read), at most the batch
+// time, and within the last minute (Spark's minRememberDuration; files are
+// remembered that long so none is read twice). Names starting with "." or
+// "_" and ending in ".tmp" or "._COPYING_" are ignored, as are
+// sub-directories. A file that may still be written, one that changed since
+// the previous listing or appeared with a modification time after it, is
+// left for a later batch: write files elsewhere and move them in for the
+// lowest latency. Each file becomes one partition of the batch's RDD, its
+// lines without "\n" or "\r\n". The directory must exist when the context
+// starts.
+func (ssc *StreamingContext) TextFileStream(dir string) *DStream {
+	if dir == "" {
+		buildErrorf("TextFileStream", "want a directory, got an empty path")
+	}
+	return ssc.fileStream("TextFileStream", dir, false)
+}
+
+// ObjectFileStream returns a stream of the elements saved by
+// SaveAsObjectFiles into directories under dir: each new directory that is
+// complete (holds _SUCCESS) is read once, its part files becoming
+// partitions. It follows TextFileStream's rules, applied to directories.
+func (ssc *StreamingContext) ObjectFileStream(dir string) *DStream {
+	if dir == "" {
+		buildErrorf("ObjectFileStream", "want a directory, got an empty path")
+	}
+	return ssc.fileStream("ObjectFileStream", dir, true)
+}
+
+func (ssc *StreamingContext) fileStream(op, dir string, objects bool) *DStream {
+	src := &fileSource{ssc: ssc, op: op, dir: dir, objects: objects,
+		processed: map[string]int64{}, batches: map[Time][]string{}, listing: map[string]fileStat{}}
+	return ssc.addInput(fmt.Sprintf("%s(%s)", op, dir), src)
+}
+
+// minRememberDuration is how long a file stream remembers the files it has
+// read; older files are not considered at all.
+const minRememberDuration = time.Minute
+
+type fileStat struct {
+	size  int64
+	mtime int64 // ms
+}
+
+// fileSource is Spark's FileInputDStream.
+type fileSource struct {
+	ssc     *StreamingContext
+	op, dir string
+	objects bool
+
+	mu        sync.Mutex
+	initial   int64               // files modified at or before this (ms) are old
+	processed map[string]int64    // name → mtime of every file taken, within the window
+	batches   map[Time][]string   // the files each recent batch took, in order
+	listing   map[string]fileStat // the previous listing
+	listedAt  int64               // the time of the previous listing (ms)
+	restored  bool
+}
+
+// fileStreamState is what a checkpoint keeps of a file stream: the files
+// already taken (name → modification time in ms) and the files of each
+// recent batch, so that recovery re-reads the same files for batches that
+// did not complete and never takes a file twice.
+type fileStreamState struct {
+	Initial   int64
+	Processed map[string]int64
+	Batches   map[Time][]string
+}
+
+// checkpointState returns a copy of the stream's processed files.
+func (s *fileSource) checkpointState() fileStreamState {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := fileStreamState{Initial: s.initial, Processed: make(map[string]int64, len(s.processed)), Batches: make(map[Time][]string, len(s.batches))}
+	for k, v := range s.processed {
+		st.Processed[k] = v
+	}
+	for k, v := range s.batches {
+		st.Batches[k] = append([]string(nil), v...)
+	}
+	return st
+}
+
+// restoreState installs a checkpointed state before the context starts.
+func (s *fileSource) restoreState(st fileStreamState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.initial = st.Initial
+	for k, v := range st.Processed {
+		s.processed[k] = v
+	}
+	for k, v := range st.Batches {
+		s.batches[k] = append([]string(nil), v...)
+	}
+	s.restored = true
+}
+
+func (s *fileSource) start(ssc *StreamingContext) error {
+	fi, err := os.Stat(s.dir)
+	if err != nil {
+		return fmt.Errorf("%s: directory %q: %w", s.op, s.dir, err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s: %q is not a directory", s.op, s.dir)
+	}
+	// The stream starts at the context's zero time, the last batch boundary
+	// before Start: file systems stamp files with a coarse clock that may lag
+	// behind the exact time of Start.
+	ssc.mu.Lock()
+	now := int64(ssc.zero)
+	manual := ssc.manual
+	ssc.mu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.restored {
+		s.initial = now
+		if !manual {
+			// A file written just after Start can still carry a modification
+			// time at or a little before the boundary: the kernel's file clock
+			// ticks coarsely and times are truncated to milliseconds.
+			s.initial -= fileClockSlack.Milliseconds()
+		}
+	}
+	s.listedAt = now
+	entries, _ := s.list()
+	s.listing = entries
+	return nil
+}
+
+// fileClockSlack is how far before the start boundary a file's
+// modification time may lie, on the real clock, and still count as new.
+const fileClockSlack = 10 * time.Millisecond
+
+func (s *fileSource) stop(bool) {}
+
+// remember is how far back the stream looks: minRememberDuration rounded
+// up to whole batches.
+func (s *fileSource) remember() int64 {
+	b := durMS(s.ssc.batch)
+	n := (durMS(minRememberDuration) + b - 1) / b
+	return n * b
+}
+
+// list returns the candidate entries of the directory.
+func (s *fileSource) list() (map[string]fileStat, error) {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]fileStat, len(entries))
+	for _, e := range entries {
+		name := e.Name()
+		if ignoredName(name) || e.IsDir() != s.objects {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil {
+			continue // removed since the listing
+		}
+		if !fi.Mode().IsRegular() && !fi.IsDir() {
+			continue
+		}
+		if s.objects {
+			if _, err := os.Stat(filepath.Join(s.dir, name, successFile)); err != nil {
+				continue // not complete
+			}
+		}
+		out[name] = fileStat{size: fi.Size(), mtime: fi.ModTime().UnixMilli()}
+	}
+	return out, nil
+}
+
+func ignoredName(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") ||
+		strings.HasSuffix(name, ".tmp") || strings.HasSuffix(name, "._COPYING_")
+}
+
+// selectFiles picks the files batch t takes.
+func (s *fileSource) selectFiles(t Time) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if files, ok := s.batches[t]; ok {
+		return files, nil // a batch re-run after recovery reads the same files
+	}
+	now := int64(t)
+	threshold := max(s.initial, now-s.remember())
+	cur, err := s.list()
+	if err != nil {
+		return nil, err
+	}
+	type cand struct {
+		name  string
+		mtime int64
+	}
+	var picked []cand
+	for name, st := range cur {
+		if st.mtime <= threshold || st.mtime > now {
+			continue
+		}
+		if _, done := s.processed[name]; done {
+			continue
+		}
+		prev, seen := s.listing[name]
+		stable := seen && prev == st
+		movedIn := !seen && st.mtime <= s.listedAt
+		if !stable && !movedIn {
+			continue // may still be being written: look again next batch
+		}
+		picked = append(picked, cand{name, st.mtime})
+	}
+	sort.Slice(picked, func(i, j int) bool {
+		if picked[i].mtime != picked[j].mtime {
+			return picked[i].mtime < picked[j].mtime
+		}
+		return picked[i].name < picked[j].name
+	})
+	files := make([]string, len(picked))
+	for i, c := range picked {
+		files[i] = c.name
+		s.processed[c.name] = c.mtime
+	}
+	s.listing, s.listedAt = cur, now
+	for name, mt := range s.processed {
+		if mt <= threshold {
+			delete(s.processed, name)
+		}
+	}
+	s.batches[t] = files
+	for bt := range s.batches {
+		if int64(bt) <= now-s.remember() {
+			delete(s.batches, bt)
+		}
+	}
+	return files, nil
+}
+
+// resumed makes the listing taken when the stream started stand for the
+// listing of the last batch before a restart, t: a file stamped at or
+// before t that appears later was moved in, and the next batch takes it,
+// as the batch after t would have without the restart.
+func (s *fileSource) resumed(t Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.listedAt = max(s.listedAt, int64(t))
+}
+
+func (s *fileSource) pending() bool { return false }
+
+func (s *fileSource) allocate(t Time) (*RDD, int) {
+	files, err := s.selectFiles(t)
+	if err != nil {
+		return s.failing(t, fmt.Sprintf("listing directory %q: %v", s.dir, err), err), 0
+	}
+	parts := make([][]any, len(files))
+	errs := make([]error, len(files))
+	if s.objects {
+		parts = nil
+		for _, f := range files {
+			ps, err := readObjectParts(filepath.Join(s.dir, f))
+			if err != nil {
+				return s.failing(t, err.Error(), err), 0
+			}
+			parts = append(parts, ps...)
+		}
+	} else {
+		s.ssc.ex.run(s.op, t, len(files), func(p int) {
+			parts[p], errs[p] = readLines(filepath.Join(s.dir, files[p]))
+		})
+		for i, err := range errs {
+			if err != nil {
+				return s.failing(t, fmt.Sprintf("reading %q: %v", filepath.Join(s.dir, files[i]), err), err), 0
+			}
+		}
+	}
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	return materialized(s.ssc.ex, s.op, parts), n
+}
+
+// failing returns an RDD whose computation fails the batch with msg.
+func (s *fileSource) failing(t Time, msg string, err error) *RDD {
+	e := &Error{Op: s.op, Time: t, Msg: msg, Err: err}
+	return newRDD(s.ssc.ex, s.op, 1, nil, func(int, func(any)) { panic(taskFailure{e}) })
+}
+
+// readLines reads a text file as lines without "\n" or "\r\n".
+func readLines(path string) ([]any, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []any
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		var line []byte
+		if i < 0 {
+			line, data = data, nil
+		} else {
+			line, data = data[:i], data[i+1:]
+			line = bytes.TrimSuffix(line, []byte{'\r'})
+		}
+		out = append(out, lineString(line))
+	}
+	return out, nil
+}

@@ -1,0 +1,530 @@
+package engine
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"sync"
+	"time"
+)
+
+// MapWithState, after Spark 1.6's mapWithState: a function called for every
+// record with the record's key, value and the key's State, whose results
+// form the stream; the states are kept per key across batches.
+//
+// Each batch the records are hash-partitioned by key (keeping their order)
+// and, partition by partition, the function runs on each record in turn,
+// then (with a Timeout) once more, with a nil value, for every key that has
+// had no record for longer than the timeout, after which the key is removed.
+// Timeouts are checked every batch (Spark checks them at checkpoints).
+
+// State is a key's state inside a MapWithState function.
+type State struct {
+	op        string
+	key       any
+	value     any
+	exists    bool
+	updated   bool
+	removed   bool
+	timingOut bool
+}
+
+// Exists reports whether the key has a state.
+func (s *State) Exists() bool { return s.exists }
+
+// Get returns the state, or nil when there is none.
+func (s *State) Get() any {
+	if !s.exists {
+		return nil
+	}
+	return s.value
+}
+
+// Update sets the state. It panics when the key is timing out or the state
+// was removed in the same call.
+func (s *State) Update(v any) {
+	if s.timingOut {
+		panic(&Error{Op: s.op, Msg: fmt.Sprintf("State.Update: cannot update the state of key %s, which is timing out", Format(s.key))})
+	}
+	if s.removed {
+		panic(&Error{Op: s.op, Msg: fmt.Sprintf("State.Update: cannot update the state of key %s after Remove", Format(s.key))})
+	}
+	s.value, s.exists, s.updated = v, true, true
+}
+
+// Remove removes the state. It panics when the key is timing out (it is
+// removed anyway) or the state was already removed.
+func (s *State) Remove() {
+	if s.timingOut {
+		panic(&Error{Op: s.op, Msg: fmt.Sprintf("State.Remove: cannot remove the state of key %s, which is timing out (it is removed anyway)", Format(s.key))})
+	}
+	if s.removed {
+		panic(&Error{Op: s.op, Msg: fmt.Sprintf("State.Remove: the state of key %s was already removed", Format(s.key))})
+	}
+	s.value, s.exists, s.removed = nil, false, true
+}
+
+// IsTimingOut reports whether the call is the last for a key that timed out.
+func (s *State) IsTimingOut() bool { return s.timingOut }
+
+func (s *State) String() string {
+	if !s.exists {
+		return "<state: none>"
+	}
+	return fmt.Sprintf("<state: %s>", Format(s.value))
+}
+
+// StateSpec describes a MapWithState operation: the function and, set by
+// chained calls, the initial state, number of partitions and timeout.
+type StateSpec struct {
+	fn       mapStateFunc
+	initial  *RDD
+	numParts int
+	timeout  time.Duration
+}
+
+// mapStateFunc is a mapping function in the engine's form: the result and
+// whether to emit it.
+type mapStateFunc func(t Time, key any, value any, hasValue bool, s *State) (any, bool)
+
+const mapStateShape = "a func(key K, value *V, state *engine.State) R or func(t engine.Time, key K, value *V, state *engine.State) (R, bool)"
+
+var statePtrType = reflect.TypeOf((*State)(nil))
+
+// StateSpecFunc returns the spec of a MapWithState whose function f is
+// func(key K, value *V, state *engine.State) R or func(t engine.Time, key K,
+// value *V, state *engine.State) (R, bool), where false emits nothing. value
+// is nil when the call is for a key that is timing out.
+func StateSpecFunc(f any) *StateSpec {
+	return &StateSpec{fn: newMapStateFunc(f)}
+}
+
+// InitialState sets the states of the first batch: an RDD of (key, state) pairs.
+func (s *StateSpec) InitialState(rdd *RDD) *StateSpec {
+	if rdd == nil {
+		buildErrorf("StateSpec.InitialState", "want an *RDD, got nil")
+	}
+	s.initial = rdd
+	return s
+}
+
+// NumPartitions sets the number of partitions of the state (default N of local[N]).
+func (s *StateSpec) NumPartitions(n int) *StateSpec {
+	if n <= 0 {
+		buildErrorf("StateSpec.NumPartitions", "want a positive number of partitions, got %d", n)
+	}
+	s.numParts = n
+	return s
+}
+
+// Timeout removes the state of keys that receive no record for longer than
+// d, after a last call of the function with a nil value.
+func (s *StateSpec) Timeout(d time.Duration) *StateSpec {
+	if d <= 0 {
+		buildErrorf("StateSpec.Timeout", "want a positive duration, got %v", d)
+	}
+	s.timeout = d
+	return s
+}
+
+func newMapStateFunc(f any) mapStateFunc {
+	// Shape errors name StateSpecFunc; run-time failures name MapWithState.
+	const op = "MapWithState"
+	switch g := f.(type) {
+	case func(string, *int, *State) int:
+		return func(_ Time, key any, value any, has bool, s *State) (any, bool) {
+			k := stringKey(op, key)
+			vp := intPtr(op, value, has)
+			var r int
+			func() {
+				defer func() { stateGuard(op, value, recover()) }()
+				r = g(k, vp, s)
+			}()
+			return r, true
+		}
+	case func(string, *int, *State) Pair:
+		return func(_ Time, key any, value any, has bool, s *State) (any, bool) {
+			k := stringKey(op, key)
+			vp := intPtr(op, value, has)
+			var r Pair
+			func() {
+				defer func() { stateGuard(op, value, recover()) }()
+				r = g(k, vp, s)
+			}()
+			return r, true
+		}
+	case func(any, *any, *State) any:
+		return func(_ Time, key any, value any, has bool, s *State) (any, bool) {
+			var vp *any
+			if has {
+				v := value
+				vp = &v
+			}
+			var r any
+			func() {
+				defer func() { stateGuard(op, value, recover()) }()
+				r = g(key, vp, s)
+			}()
+			return r, true
+		}
+	case func(Time, string, *int, *State) (Pair, bool):
+		return func(t Time, key any, value any, has bool, s *State) (any, bool) {
+			k := stringKey(op, key)
+			vp := intPtr(op, value, has)
+			var r Pair
+			var ok bool
+			func() {
+				defer func() { stateGuard(op, value, recover()) }()
+				r, ok = g(t, k, vp, s)
+			}()
+			return r, ok
+		}
+	}
+	const buildOp = "StateSpecFunc"
+	t := funcType(buildOp, f, mapStateShape)
+	var withTime bool
+	switch {
+	case t.NumIn() == 3 && t.NumOut() == 1:
+	case t.NumIn() == 4 && t.NumOut() == 2 && t.In(0) == timeType && t.Out(1) == boolType:
+		withTime = true
+	default:
+		buildErrorf(buildOp, "want %s, got %s", mapStateShape, t)
+	}
+	ki := 0
+	if withTime {
+		ki = 1
+	}
+	kt, vt := t.In(ki), t.In(ki+1)
+	if vt.Kind() != reflect.Pointer || t.In(ki+2) != statePtrType {
+		buildErrorf(buildOp, "want %s, got %s", mapStateShape, t)
+	}
+	fv := reflect.ValueOf(f)
+	return func(bt Time, key any, value any, has bool, s *State) (any, bool) {
+		vp := reflect.Zero(vt)
+		if has {
+			vp = reflect.New(vt.Elem())
+			vp.Elem().Set(argValue(op, value, vt.Elem()))
+		}
+		args := []reflect.Value{argValue(op, key, kt), vp, reflect.ValueOf(s)}
+		if withTime {
+			args = append([]reflect.Value{reflect.ValueOf(bt)}, args...)
+		}
+		var out []reflect.Value
+		func() {
+			defer func() { stateGuard(op, value, recover()) }()
+			out = fv.Call(args)
+		}()
+		if withTime {
+			return resultValue(out[0]), out[1].Bool()
+		}
+		return resultValue(out[0]), true
+	}
+}
+
+// stateGuard is guard for mapping functions: misuse of State fails the batch
+// with State's own message.
+func stateGuard(op string, value any, r any) {
+	if e, ok := r.(*Error); ok && e.Op == op {
+		panic(taskFailure{e})
+	}
+	guard(op, value, r)
+}
+
+func stringKey(op string, key any) string {
+	k, ok := key.(string)
+	if !ok {
+		failElem(op, key, "string")
+	}
+	return k
+}
+
+func intPtr(op string, value any, has bool) *int {
+	if !has {
+		return nil
+	}
+	n, ok := value.(int)
+	if !ok {
+		failElem(op, value, "int")
+	}
+	return &n
+}
+
+// MapWithStateDStream is the stream of a MapWithState's results; its
+// StateSnapshots are the states after each batch.
+type MapWithStateDStream struct {
+	*DStream
+	snapshots *DStream
+}
+
+// StateSnapshots returns the stream of every key's state after each batch:
+// (key, state) pairs.
+func (m *MapWithStateDStream) StateSnapshots() *DStream { return m.snapshots }
+
+// MapWithState maps every record (a (key, value) Pair) with spec's function,
+// which reads and updates the key's State; the results form the returned
+// stream. See StateSpecFunc.
+func (d *DStream) MapWithState(spec *StateSpec) *MapWithStateDStream {
+	const op = "MapWithState"
+	if spec == nil || spec.fn == nil {
+		buildErrorf(op, "want a *StateSpec made by engine.StateSpecFunc, got nil")
+	}
+	n := spec.numParts
+	if n == 0 {
+		n = d.ssc.ex.parallelism
+	}
+	ms := &mapState{op: op, n: n, ex: d.ssc.ex, spec: spec}
+	inner := d.ssc.newDStream(op, []*DStream{d}, d.slide, nil)
+	inner.state = ms
+	inner.compute = func(t Time) *RDD {
+		parent := d.getOrCompute(t)
+		return ms.compute(t, parent)
+	}
+	mapped := inner.derive(op, func(r *RDD, t Time) *RDD {
+		return newRDD(r.ex, op, r.n, []*RDD{r}, func(p int, emit func(any)) {
+			r.iterate(p, func(x any) {
+				for _, y := range x.(*statePart).mapped {
+					emit(y)
+				}
+			})
+		}).at(t)
+	})
+	snaps := inner.derive(op+".StateSnapshots", func(r *RDD, t Time) *RDD {
+		return newRDD(r.ex, op, r.n, []*RDD{r}, func(p int, emit func(any)) {
+			r.iterate(p, func(x any) {
+				sp := x.(*statePart)
+				for i, k := range sp.keys {
+					if sp.live[i] {
+						emit(Pair{k, sp.states[i]})
+					}
+				}
+			})
+		}).at(t)
+	})
+	return &MapWithStateDStream{DStream: mapped, snapshots: snaps}
+}
+
+// statePart is one partition of a MapWithState's state after a batch, and
+// the batch's mapped results for its keys. Removed keys leave a dead slot
+// until the partition is compacted.
+type statePart struct {
+	keys   []any
+	states []any
+	times  []Time // when each key's state was last updated
+	live   []bool
+	dead   int
+	index  *keyIndex
+	mapped []any
+}
+
+func (sp *statePart) clone(op string) *statePart {
+	if sp == nil {
+		return &statePart{index: newKeyIndex(op)}
+	}
+	if sp.dead > 16 && sp.dead > len(sp.keys)/2 {
+		out := &statePart{index: newKeyIndex(op)}
+		for i, k := range sp.keys {
+			if sp.live[i] {
+				out.add(k, sp.states[i], sp.times[i])
+			}
+		}
+		return out
+	}
+	idx := &keyIndex{op: op}
+	if sp.index.strs != nil {
+		idx.strs = cloneMap(sp.index.strs)
+	}
+	if sp.index.ints != nil {
+		idx.ints = cloneMap(sp.index.ints)
+	}
+	if sp.index.anys != nil {
+		idx.anys = cloneMap(sp.index.anys)
+	}
+	return &statePart{
+		keys: slices.Clone(sp.keys), states: slices.Clone(sp.states),
+		times: slices.Clone(sp.times), live: slices.Clone(sp.live),
+		dead: sp.dead, index: idx,
+	}
+}
+
+func cloneMap[K comparable](m map[K]int32) map[K]int32 {
+	out := make(map[K]int32, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// add appends a new key; the caller knows it is not in the index.
+func (sp *statePart) add(k, s any, t Time) int32 {
+	i := int32(len(sp.keys))
+	sp.index.put(k, i)
+	sp.keys = append(sp.keys, k)
+	sp.states = append(sp.states, s)
+	sp.times = append(sp.times, t)
+	sp.live = append(sp.live, true)
+	return i
+}
+
+// mapState holds the latest state of a MapWithState.
+type mapState struct {
+	op   string
+	n    int
+	ex   *executor
+	spec *StateSpec
+
+	mu       sync.Mutex
+	t        Time
+	parts    []*statePart
+	computed Time
+}
+
+func (ms *mapState) compute(t Time, parent *RDD) *RDD {
+	op := ms.op
+	ms.mu.Lock()
+	if ms.computed != 0 && t <= ms.computed {
+		ms.mu.Unlock()
+		return nil
+	}
+	prev := ms.parts
+	ms.mu.Unlock()
+	if prev == nil && ms.spec.initial != nil {
+		prev = ms.fromPairs(rehash(op, ms.spec.initial.Partitions(), ms.n), func(x any) (any, Time) { return x, t })
+	}
+	var buckets [][]pairChunks
+	if parent != nil {
+		buckets = bucketPairs(op, parent, ms.n)
+	}
+	fn := ms.spec.fn
+	timeout := ms.spec.timeout
+	parts := make([]*statePart, ms.n)
+	ms.ex.run(op, t, ms.n, func(q int) {
+		var base *statePart
+		if prev != nil {
+			base = prev[q]
+		}
+		sp := base.clone(op)
+		records := 0
+		for _, b := range buckets {
+			for _, chunk := range b[q] {
+				records += len(chunk)
+			}
+		}
+		sp.mapped = make([]any, 0, records)
+		var st State
+		for _, b := range buckets {
+			for _, chunk := range b[q] {
+				for _, kv := range chunk {
+					i, found := sp.index.get(kv.Key)
+					found = found && sp.live[i]
+					st = State{op: op, key: kv.Key}
+					if found {
+						st.value, st.exists = sp.states[i], true
+					}
+					res, emit := fn(t, kv.Key, kv.Value, true, &st)
+					switch {
+					case st.removed:
+						if found {
+							sp.live[i], sp.states[i] = false, nil
+							sp.dead++
+						}
+					case st.updated || (st.exists && timeout > 0):
+						if found {
+							sp.states[i], sp.times[i] = st.value, t
+						} else if ii, ok := sp.index.get(kv.Key); ok {
+							// Revive a dead slot.
+							sp.states[ii], sp.times[ii], sp.live[ii] = st.value, t, true
+							sp.dead--
+						} else {
+							sp.add(kv.Key, st.value, t)
+						}
+					}
+					if emit {
+						sp.mapped = append(sp.mapped, res)
+					}
+				}
+			}
+		}
+		if timeout > 0 {
+			threshold := t.Sub(timeout)
+			for i, k := range sp.keys {
+				if !sp.live[i] || sp.times[i] >= threshold {
+					continue
+				}
+				st = State{op: op, key: k, value: sp.states[i], exists: true, timingOut: true}
+				res, emit := fn(t, k, nil, false, &st)
+				if emit {
+					sp.mapped = append(sp.mapped, res)
+				}
+				sp.live[i], sp.states[i] = false, nil
+				sp.dead++
+			}
+		}
+		parts[q] = sp
+	})
+	ms.mu.Lock()
+	ms.t, ms.parts, ms.computed = t, parts, t
+	ms.mu.Unlock()
+	out := make([][]any, ms.n)
+	for q, sp := range parts {
+		out[q] = []any{sp}
+	}
+	return materialized(ms.ex, op, out).at(t)
+}
+
+// fromPairs builds state partitions from hash-partitioned elements; entry
+// gives each element's (key, state) pair and update time.
+func (ms *mapState) fromPairs(parts [][]any, entry func(x any) (any, Time)) []*statePart {
+	out := make([]*statePart, len(parts))
+	for q, part := range parts {
+		sp := &statePart{index: newKeyIndex(ms.op)}
+		for _, x := range part {
+			e, t := entry(x)
+			kv := e.(Pair)
+			if i, ok := sp.index.get(kv.Key); ok {
+				sp.states[i], sp.times[i] = kv.Value, t
+				continue
+			}
+			sp.add(kv.Key, kv.Value, t)
+		}
+		out[q] = sp
+	}
+	return out
+}
+
+func (ms *mapState) snapshot() (Time, [][]any, bool) {
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	if ms.parts == nil {
+		return 0, nil, false
+	}
+	out := make([][]any, len(ms.parts))
+	for q, sp := range ms.parts {
+		part := []any{}
+		for i, k := range sp.keys {
+			if sp.live[i] {
+				part = append(part, Pair{k, Pair{sp.states[i], sp.times[i]}})
+			}
+		}
+		out[q] = part
+	}
+	return ms.t, out, true
+}
+
+func (ms *mapState) restore(t Time, parts [][]any) {
+	op := ms.op
+	sps := ms.fromPairs(rehash(op, parts, ms.n), func(x any) (any, Time) {
+		kv := x.(Pair)
+		st, ok := kv.Value.(Pair)
+		if !ok {
+			panic(&Error{Op: op, Msg: fmt.Sprintf("restoring state: value of type %s where Pair{state, Time} was expected", typeName(kv.Value))})
+		}
+		ut, ok := st.Value.(Time)
+		if !ok {
+			panic(&Error{Op: op, Msg: fmt.Sprintf("restoring state: update time of type %s where engine.Time was expected", typeName(st.Value))})
+		}
+		return Pair{kv.Key, st.Key}, ut
+	})
+	ms.mu.Lock()
+	ms.t, ms.parts = t, sps
+	ms.mu.Unlock()
+}

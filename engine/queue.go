@@ -1,0 +1,100 @@
+package engine
+
+import "sync"
+
+// Queue feeds a QueueStream: each Push is one batch's RDD.
+type Queue struct {
+	mu    sync.Mutex
+	items []queued
+}
+
+type queued struct {
+	elems []any
+	rdd   *RDD
+}
+
+// NewQueue returns an empty queue.
+func NewQueue() *Queue { return &Queue{} }
+
+// Push adds one RDD made of elems, sliced over the context's default
+// parallelism as Parallelize does. Push with no elements adds an empty RDD.
+func (q *Queue) Push(elems ...any) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.items = append(q.items, queued{elems: append([]any(nil), elems...)})
+}
+
+// PushRDD adds a prepared RDD.
+func (q *Queue) PushRDD(rdd *RDD) {
+	if rdd == nil {
+		buildErrorf("Queue.PushRDD", "want an *RDD, got nil")
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.items = append(q.items, queued{rdd: rdd})
+}
+
+// Len returns the number of RDDs waiting.
+func (q *Queue) Len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.items)
+}
+
+// QueueStream returns a stream fed from q: with oneAtATime each batch takes
+// one queued RDD, otherwise every RDD queued so far, unioned. A batch that
+// finds the queue empty is empty.
+func (ssc *StreamingContext) QueueStream(q *Queue, oneAtATime bool) *DStream {
+	if q == nil {
+		buildErrorf("QueueStream", "want a *Queue, got nil")
+	}
+	return ssc.addInput("QueueStream", &queueSource{q: q, one: oneAtATime, ssc: ssc})
+}
+
+type queueSource struct {
+	q   *Queue
+	one bool
+	ssc *StreamingContext
+}
+
+func (s *queueSource) start(*StreamingContext) error { return nil }
+func (s *queueSource) stop(bool)                     {}
+func (s *queueSource) pending() bool                 { return s.q.Len() > 0 }
+
+func (s *queueSource) allocate(t Time) (*RDD, int) {
+	s.q.mu.Lock()
+	var taken []queued
+	if s.one && len(s.q.items) > 0 {
+		taken, s.q.items = s.q.items[:1:1], s.q.items[1:]
+	} else if !s.one {
+		taken, s.q.items = s.q.items, nil
+	}
+	s.q.mu.Unlock()
+	var rdds []*RDD
+	n := 0
+	for _, it := range taken {
+		r := it.rdd
+		if r == nil {
+			r = s.ssc.Parallelize(it.elems)
+		}
+		r.ready()
+		n += r.Count()
+		rdds = append(rdds, r)
+	}
+	switch len(rdds) {
+	case 0:
+		return materialized(s.ssc.ex, "QueueStream", nil), 0
+	case 1:
+		return rdds[0], n
+	}
+	return unionRDDs(s.ssc.ex, rdds), n
+}
+
+// addInput registers an input stream reading from src.
+func (ssc *StreamingContext) addInput(op string, src inputSource) *DStream {
+	d := ssc.newDStream(op, nil, ssc.batch, nil)
+	ssc.mu.Lock()
+	ssc.inputs = append(ssc.inputs, &input{d: d, src: src})
+	ssc.mu.Unlock()
+	return d
+}

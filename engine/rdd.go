@@ -1,0 +1,546 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+)
+
+// RDD is one batch's data: an immutable collection of elements split into
+// partitions. Narrow transformations (Map, Filter, FlatMap, ...) are lazy and
+// fused: they run element by element inside the task that consumes them.
+// Shuffles and persisted RDDs are materialized once, by parallel tasks.
+type RDD struct {
+	ex   *executor
+	op   string
+	n    int
+	time Time // the batch this RDD belongs to, for errors; 0 outside batches
+
+	// compute pushes partition p's elements to emit; nil once materialized.
+	compute func(p int, emit func(any))
+	// deps are RDDs that must be materialized before this RDD's tasks run:
+	// shuffle inputs and persisted ancestors.
+	deps []*RDD
+	// materialize, when set, computes all partitions at once (shuffles).
+	materialize func() [][]any
+	// strs and strInts, when set, are typed forms of compute (fused.go):
+	// they push the same elements in the same order without boxing them.
+	// Both are nil once materialized.
+	strs    func(p int, emit func(string))
+	strInts func(p int, emit func(string, int), other func(any))
+
+	mu      sync.Mutex
+	parts   [][]any
+	level   StorageLevel
+	stored  *storedBlock
+	persist bool
+}
+
+func newRDD(ex *executor, op string, n int, deps []*RDD, compute func(int, func(any))) *RDD {
+	return &RDD{ex: ex, op: op, n: n, deps: deps, compute: compute}
+}
+
+func materialized(ex *executor, op string, parts [][]any) *RDD {
+	return &RDD{ex: ex, op: op, n: len(parts), parts: parts}
+}
+
+func (r *RDD) at(t Time) *RDD {
+	r.time = t
+	return r
+}
+
+// NumPartitions returns the number of partitions.
+func (r *RDD) NumPartitions() int { return r.n }
+
+// ready materializes every dependency, so tasks reading r never start nested
+// parallel work, and materializes r itself when it is a shuffle or persisted.
+func (r *RDD) ready() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.parts != nil || r.stored != nil {
+		return
+	}
+	for _, d := range r.deps {
+		d.ready()
+	}
+	if r.materialize != nil {
+		r.setParts(r.materialize())
+		return
+	}
+	if r.persist {
+		r.setParts(r.runCollect())
+	}
+}
+
+func (r *RDD) setParts(parts [][]any) {
+	if r.level.Serialized() && r.ex.codec != nil {
+		r.stored = r.storeParts(parts)
+	}
+	if r.stored == nil {
+		r.parts = parts
+	}
+	r.compute, r.deps, r.materialize = nil, nil, nil
+	r.strs, r.strInts = nil, nil
+}
+
+// storeParts encodes the partitions for serialized storage, as codec.store
+// does, but in parallel tasks; nil when some element cannot be encoded.
+func (r *RDD) storeParts(parts [][]any) *storedBlock {
+	c := r.ex.codec
+	if len(parts) < 2 || r.ex.parallelism < 2 {
+		return c.store(r, parts)
+	}
+	data := make([][]byte, len(parts))
+	var failed atomic.Bool
+	r.ex.run(r.op, r.time, len(parts), func(p int) {
+		d, err := c.encode(parts[p])
+		if err != nil {
+			failed.Store(true)
+			return
+		}
+		data[p] = d
+	})
+	if failed.Load() {
+		return nil
+	}
+	return &storedBlock{codec: c, data: data}
+}
+
+// runCollect computes every partition in parallel tasks.
+func (r *RDD) runCollect() [][]any {
+	parts := make([][]any, r.n)
+	r.ex.run(r.op, r.time, r.n, func(p int) {
+		var out []any
+		r.compute(p, func(x any) { out = append(out, x) })
+		parts[p] = out
+	})
+	return parts
+}
+
+// iterate pushes partition p to emit. Call ready first.
+func (r *RDD) iterate(p int, emit func(any)) {
+	if r.parts != nil {
+		for _, x := range r.parts[p] {
+			emit(x)
+		}
+		return
+	}
+	if r.stored != nil {
+		for _, x := range r.stored.partition(p) {
+			emit(x)
+		}
+		return
+	}
+	r.compute(p, emit)
+}
+
+// partition returns partition p as a slice. Call ready first.
+func (r *RDD) partition(p int) []any {
+	if r.parts != nil {
+		return r.parts[p]
+	}
+	if r.stored != nil {
+		return r.stored.partition(p)
+	}
+	var out []any
+	r.compute(p, func(x any) { out = append(out, x) })
+	return out
+}
+
+// Partitions computes the RDD and returns its partitions.
+func (r *RDD) Partitions() [][]any {
+	r.ready()
+	if r.parts != nil {
+		return r.parts
+	}
+	if r.stored != nil {
+		out := make([][]any, r.n)
+		for p := range out {
+			out[p] = r.stored.partition(p)
+		}
+		return out
+	}
+	return r.runCollect()
+}
+
+// Collect returns every element, partition by partition.
+func (r *RDD) Collect() []any {
+	var out []any
+	for _, p := range r.Partitions() {
+		out = append(out, p...)
+	}
+	if out == nil {
+		out = []any{}
+	}
+	return out
+}
+
+// Count returns the number of elements.
+func (r *RDD) Count() int {
+	r.ready()
+	counts := make([]int, r.n)
+	r.ex.run("Count", r.time, r.n, func(p int) {
+		c := 0
+		r.iterate(p, func(any) { c++ })
+		counts[p] = c
+	})
+	total := 0
+	for _, c := range counts {
+		total += c
+	}
+	return total
+}
+
+// Take returns the first n elements, computing partitions in order only as far
+// as needed.
+func (r *RDD) Take(n int) []any {
+	out := []any{}
+	if n <= 0 {
+		return out
+	}
+	r.ready()
+	for p := 0; p < r.n && len(out) < n; p++ {
+		var part []any
+		r.ex.run("Take", r.time, 1, func(int) {
+			part = r.partition(p)
+		})
+		for _, x := range part {
+			if len(out) == n {
+				break
+			}
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// First returns the first element, or nil when the RDD is empty.
+func (r *RDD) First() any {
+	if xs := r.Take(1); len(xs) > 0 {
+		return xs[0]
+	}
+	return nil
+}
+
+// IsEmpty reports whether the RDD has no elements.
+func (r *RDD) IsEmpty() bool { return len(r.Take(1)) == 0 }
+
+// Persist marks the RDD to be kept in memory once computed.
+func (r *RDD) Persist(level ...StorageLevel) *RDD {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.persist = true
+	r.level = MemoryOnlySer
+	if len(level) > 0 {
+		r.level = level[0]
+		if r.level == None {
+			r.persist = false
+		}
+	}
+	return r
+}
+
+// Cache persists the RDD at MemoryOnly.
+func (r *RDD) Cache() *RDD { return r.Persist(MemoryOnly) }
+
+// Unpersist drops the stored partitions of a materialized, persisted RDD.
+func (r *RDD) Unpersist() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stored != nil {
+		r.stored.release()
+	}
+}
+
+// narrow returns an RDD with r's partitioning whose partition p is f applied
+// to r's partition p.
+func (r *RDD) narrow(op string, f func(p int, emit func(any)) func(any)) *RDD {
+	return newRDD(r.ex, op, r.n, []*RDD{r}, func(p int, emit func(any)) {
+		r.iterate(p, f(p, emit))
+	}).at(r.time)
+}
+
+// Map applies f, a func(T) U, to every element.
+func (r *RDD) Map(f any) *RDD {
+	g := unary("Map", f)
+	out := r.narrow("Map", func(_ int, emit func(any)) func(any) {
+		return func(x any) { emit(callUnary("Map", g, x)) }
+	})
+	out.strInts = mapStrInts(r, f)
+	return out
+}
+
+func callUnary(op string, g func(any) any, x any) any {
+	defer func() { guard(op, x, recover()) }()
+	return g(x)
+}
+
+// Filter keeps the elements for which f, a func(T) bool, returns true.
+func (r *RDD) Filter(f any) *RDD {
+	g := predicate("Filter", f)
+	out := r.narrow("Filter", func(_ int, emit func(any)) func(any) {
+		return func(x any) {
+			if callPredicate("Filter", g, x) {
+				emit(x)
+			}
+		}
+	})
+	out.strs = filterStrs(r, f)
+	return out
+}
+
+func callPredicate(op string, g func(any) bool, x any) bool {
+	defer func() { guard(op, x, recover()) }()
+	return g(x)
+}
+
+// FlatMap applies f, a func(T) []U, to every element and flattens the results.
+func (r *RDD) FlatMap(f any) *RDD {
+	g := expander("FlatMap", f)
+	out := r.narrow("FlatMap", func(_ int, emit func(any)) func(any) {
+		e := newExpansion()
+		return func(x any) {
+			for _, y := range e.expand("FlatMap", g, x) {
+				emit(y)
+			}
+			e.done()
+		}
+	})
+	out.strs = flatMapStrs(r, f)
+	return out
+}
+
+// expansion buffers the results of a FlatMap-like call, so a panic
+// downstream is not blamed on the op. One serves a whole partition: its
+// buffer and collecting func are reused for every element.
+type expansion struct {
+	buf []any
+	add func(any)
+}
+
+func newExpansion() *expansion {
+	e := &expansion{}
+	e.add = func(y any) { e.buf = append(e.buf, y) }
+	return e
+}
+
+// expand returns g's results for x; call done once they are emitted.
+func (e *expansion) expand(op string, g func(any, func(any)), x any) []any {
+	e.buf = e.buf[:0]
+	defer func() { guard(op, x, recover()) }()
+	g(x, e.add)
+	return e.buf
+}
+
+// done drops the references to the emitted results.
+func (e *expansion) done() { clear(e.buf) }
+
+// MapPartitions applies f, a func([]T) []U, to each whole partition.
+func (r *RDD) MapPartitions(f any) *RDD {
+	g := partitionFunc("MapPartitions", f)
+	return newRDD(r.ex, "MapPartitions", r.n, []*RDD{r}, func(p int, emit func(any)) {
+		in := r.partition(p)
+		var out []any
+		func() {
+			defer func() { guard("MapPartitions", in, recover()) }()
+			out = g(in)
+		}()
+		for _, y := range out {
+			emit(y)
+		}
+	}).at(r.time)
+}
+
+// Glom turns each partition into one element, a []any.
+func (r *RDD) Glom() *RDD {
+	return newRDD(r.ex, "Glom", r.n, []*RDD{r}, func(p int, emit func(any)) {
+		part := r.partition(p)
+		if part == nil {
+			part = []any{}
+		}
+		emit(part)
+	}).at(r.time)
+}
+
+// Union returns the elements of r and others; the partitions of r come first.
+func (r *RDD) Union(others ...*RDD) *RDD {
+	all := append([]*RDD{r}, others...)
+	return unionRDDs(r.ex, all).at(r.time)
+}
+
+func unionRDDs(ex *executor, all []*RDD) *RDD {
+	type ref struct {
+		r *RDD
+		p int
+	}
+	var refs []ref
+	for _, x := range all {
+		for p := 0; p < x.n; p++ {
+			refs = append(refs, ref{x, p})
+		}
+	}
+	return newRDD(ex, "Union", len(refs), all, func(p int, emit func(any)) {
+		refs[p].r.iterate(refs[p].p, emit)
+	})
+}
+
+// Repartition redistributes the elements into n partitions, round robin.
+func (r *RDD) Repartition(n int) *RDD {
+	if n <= 0 {
+		buildErrorf("Repartition", "want a positive number of partitions, got %d", n)
+	}
+	src := r
+	out := newRDD(r.ex, "Repartition", n, []*RDD{r}, nil).at(r.time)
+	out.materialize = func() [][]any {
+		buckets := make([][][]any, src.n)
+		src.ex.run("Repartition", src.time, src.n, func(p int) {
+			b := make([][]any, n)
+			i := p
+			src.iterate(p, func(x any) {
+				b[i%n] = append(b[i%n], x)
+				i++
+			})
+			buckets[p] = b
+		})
+		parts := make([][]any, n)
+		for q := range parts {
+			for p := range buckets {
+				parts[q] = append(parts[q], buckets[p][q]...)
+			}
+		}
+		return parts
+	}
+	return out
+}
+
+// Reduce combines all elements with f, a func(a, b T) T, and returns the
+// result, or nil when the RDD is empty.
+func (r *RDD) Reduce(f any) any {
+	rd := newReducer("Reduce", f)
+	res, ok := r.reduce("Reduce", rd)
+	if !ok {
+		return nil
+	}
+	return res
+}
+
+func (r *RDD) reduce(op string, rd reducer) (any, bool) {
+	r.ready()
+	accs := make([]any, r.n)
+	has := make([]bool, r.n)
+	r.ex.run(op, r.time, r.n, func(p int) {
+		r.iterate(p, func(x any) {
+			if !has[p] {
+				accs[p], has[p] = x, true
+				return
+			}
+			accs[p] = callReduce(op, rd.f, accs[p], x)
+		})
+	})
+	var acc any
+	found := false
+	for p := range accs {
+		if !has[p] {
+			continue
+		}
+		if !found {
+			acc, found = accs[p], true
+			continue
+		}
+		acc = callReduce(op, rd.f, acc, accs[p])
+	}
+	return acc, found
+}
+
+func callReduce(op string, f func(a, b any) any, a, b any) any {
+	defer func() { guard(op, b, recover()) }()
+	return f(a, b)
+}
+
+// SortBy sorts the elements by the key f, a func(T) K, returns; keys are
+// ints, floats or strings (or Pairs of them). The result has one partition.
+func (r *RDD) SortBy(f any, ascending bool) *RDD {
+	g := unary("SortBy", f)
+	src := r
+	out := newRDD(r.ex, "SortBy", 1, []*RDD{r}, nil).at(r.time)
+	out.materialize = func() [][]any {
+		type kv struct{ k, v any }
+		var all []kv
+		for _, p := range src.Partitions() {
+			for _, x := range p {
+				all = append(all, kv{callUnary("SortBy", g, x), x})
+			}
+		}
+		sort.SliceStable(all, func(i, j int) bool {
+			c := compareKeys(all[i].k, all[j].k)
+			if ascending {
+				return c < 0
+			}
+			return c > 0
+		})
+		res := make([]any, len(all))
+		for i, e := range all {
+			res[i] = e.v
+		}
+		return [][]any{res}
+	}
+	return out
+}
+
+// compareKeys orders ints, floats, strings and Pairs of them; values of other
+// types compare by their printed form.
+func compareKeys(a, b any) int {
+	switch x := a.(type) {
+	case int:
+		if y, ok := b.(int); ok {
+			return cmp3(x < y, x > y)
+		}
+	case int64:
+		if y, ok := b.(int64); ok {
+			return cmp3(x < y, x > y)
+		}
+	case float64:
+		if y, ok := b.(float64); ok {
+			return cmp3(x < y, x > y)
+		}
+	case string:
+		if y, ok := b.(string); ok {
+			return cmp3(x < y, x > y)
+		}
+	case Pair:
+		if y, ok := b.(Pair); ok {
+			if c := compareKeys(x.Key, y.Key); c != 0 {
+				return c
+			}
+			return compareKeys(x.Value, y.Value)
+		}
+	}
+	sa, sb := fmt.Sprint(a), fmt.Sprint(b)
+	return cmp3(sa < sb, sa > sb)
+}
+
+func cmp3(less, greater bool) int {
+	switch {
+	case less:
+		return -1
+	case greater:
+		return 1
+	}
+	return 0
+}
+
+// Distinct returns the distinct elements, hash-partitioned.
+func (r *RDD) Distinct(opts ...OpOption) *RDD {
+	o := r.ex.opOptions("Distinct", opts)
+	return r.shuffle("Distinct", o.numTasks, func(x any) (any, any) { return x, nil }, aggregator{
+		create: func(v any) any { return nil },
+		merge:  func(acc, v any) any { return nil },
+	}, func(k, acc any) any { return k })
+}
+
+// CountByValue returns (value,count) pairs.
+func (r *RDD) CountByValue(opts ...OpOption) *RDD {
+	o := r.ex.opOptions("CountByValue", opts)
+	return r.shuffle("CountByValue", o.numTasks, func(x any) (any, any) { return x, 1 }, countAggregator, pairOut)
+}

@@ -1,0 +1,575 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Window operations, after Spark's WindowedDStream and ReducedWindowedDStream.
+//
+// A window of length W sliding every S covers, at time t, the parent's
+// batches in (t-W, t]; a windowed stream emits only at times that are
+// multiples of S (counted from the context's zero time), and the first
+// windows are partial. W and S must be positive multiples of the parent's
+// slide duration (the batch interval for non-windowed parents).
+//
+// Parents of windows are persisted (MemoryOnlySer unless persisted otherwise)
+// and remembered for the window length on top of their own remember duration
+// (windowExtra); older RDDs are dropped by clearMetadata, so memory stays flat.
+
+// checkWindow panics with *Error unless window and slide are positive
+// multiples of d's slide duration.
+func (d *DStream) checkWindow(op string, window, slide time.Duration) {
+	parent := fmt.Sprintf("the parent stream's slide duration %v", d.slide)
+	if d.slide == d.ssc.batch {
+		parent += " (the batch interval)"
+	}
+	if window <= 0 || window%d.slide != 0 {
+		buildErrorf(op, "window duration %v must be a positive multiple of %s", window, parent)
+	}
+	if slide <= 0 || slide%d.slide != 0 {
+		buildErrorf(op, "slide duration %v must be a positive multiple of %s", slide, parent)
+	}
+}
+
+// persistForWindow makes d keep its RDDs, as windows read each several times.
+func (d *DStream) persistForWindow() {
+	d.ssc.mu.Lock()
+	defer d.ssc.mu.Unlock()
+	if d.level == None {
+		d.level = MemoryOnlySer
+	}
+}
+
+// slice returns d's RDDs at its valid times in [from, to], oldest first;
+// times at or before the zero time (before the first batch) are skipped.
+func (d *DStream) slice(from, to Time) []*RDD {
+	var out []*RDD
+	step := Time(durMS(d.slide))
+	for t := from; t <= to; t += step {
+		if t <= d.zero {
+			continue
+		}
+		r := d.getOrCompute(t)
+		if r == nil {
+			continue
+		}
+		if d.level != None {
+			// Input streams store their RDDs without getOrCompute.
+			r.Persist(d.level)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// windowed returns a stream whose RDD at t is the union of d's RDDs in
+// (t-window, t].
+func (d *DStream) windowed(op string, window, slide time.Duration) *DStream {
+	d.checkWindow(op, window, slide)
+	d.persistForWindow()
+	w := d.ssc.newDStream(op, []*DStream{d}, slide, nil)
+	w.windowExtra = window
+	w.compute = func(t Time) *RDD {
+		rdds := d.slice(t.Sub(window).Add(d.slide), t)
+		if len(rdds) == 0 {
+			return materialized(d.ssc.ex, op, nil)
+		}
+		return unionRDDs(d.ssc.ex, rdds).at(t)
+	}
+	return w
+}
+
+// Window returns a stream whose RDD at each slide is the union of the
+// batches in the last window duration.
+func (d *DStream) Window(window, slide time.Duration) *DStream {
+	return d.windowed("Window", window, slide)
+}
+
+// CountByWindow returns a stream of one-element RDDs: the number of elements
+// in the window (0 for an empty window).
+func (d *DStream) CountByWindow(window, slide time.Duration) *DStream {
+	const op = "CountByWindow"
+	d.checkWindow(op, window, slide)
+	counts := d.derive(op, func(r *RDD, t Time) *RDD { return countRDD(r) })
+	w := counts.windowed(op, window, slide)
+	return w.derive(op, func(r *RDD, t Time) *RDD {
+		out := newRDD(r.ex, op, 1, []*RDD{r}, nil).at(t)
+		out.materialize = func() [][]any {
+			total := 0
+			for _, p := range r.Partitions() {
+				for _, x := range p {
+					total += x.(int)
+				}
+			}
+			return [][]any{{total}}
+		}
+		return out
+	})
+}
+
+// ReduceByWindow returns a stream of one-element RDDs: the elements of the
+// window combined with f, a func(a, b T) T (empty when the window is). With
+// Inverse(inv) each window is computed from the previous one.
+func (d *DStream) ReduceByWindow(f any, window, slide time.Duration, opts ...OpOption) *DStream {
+	const op = "ReduceByWindow"
+	rd := newReducer(op, f)
+	o := d.ssc.ex.opOptions(op, opts)
+	d.checkWindow(op, window, slide)
+	if o.inverse == nil {
+		perBatch := d.derive(op, func(r *RDD, t Time) *RDD { return reduceRDD(op, r, rd) })
+		w := perBatch.windowed(op, window, slide)
+		return w.derive(op, func(r *RDD, t Time) *RDD { return reduceRDD(op, r, rd) })
+	}
+	inv := newReducer(op, o.inverse)
+	keyed := d.derive(op, func(r *RDD, _ Time) *RDD {
+		return r.narrow(op, func(_ int, emit func(any)) func(any) {
+			return func(x any) { emit(Pair{0, x}) }
+		})
+	})
+	var filter func(any) bool
+	if o.filter != nil {
+		g := predicate(op, o.filter)
+		filter = func(x any) bool { return g(x.(Pair).Value) }
+	}
+	w := keyed.reducedWindow(op, rd, inv, filter, window, slide, 1)
+	return w.derive(op, func(r *RDD, t Time) *RDD {
+		return r.narrow(op, func(_ int, emit func(any)) func(any) {
+			return func(x any) { emit(x.(Pair).Value) }
+		})
+	})
+}
+
+// CountByValueAndWindow returns a stream of (value,count) pairs over the
+// window, computed incrementally; values whose count falls to 0 are dropped.
+func (d *DStream) CountByValueAndWindow(window, slide time.Duration, opts ...OpOption) *DStream {
+	const op = "CountByValueAndWindow"
+	o := d.ssc.ex.opOptions(op, opts)
+	d.checkWindow(op, window, slide)
+	ones := d.derive(op, func(r *RDD, _ Time) *RDD {
+		return r.narrow(op, func(_ int, emit func(any)) func(any) {
+			return func(x any) { emit(Pair{x, 1}) }
+		})
+	})
+	return ones.reducedWindow(op, newReducer(op, Sum), newReducer(op, Diff), nonZeroCount, window, slide, o.numTasks)
+}
+
+// CountByKeyAndWindow returns a stream of (key,count) pairs: the number of
+// pairs of each key in the window, computed incrementally; keys whose count
+// falls to 0 are dropped.
+func (d *DStream) CountByKeyAndWindow(window, slide time.Duration, opts ...OpOption) *DStream {
+	const op = "CountByKeyAndWindow"
+	o := d.ssc.ex.opOptions(op, opts)
+	d.checkWindow(op, window, slide)
+	split := pairSplit(op)
+	ones := d.derive(op, func(r *RDD, _ Time) *RDD {
+		return r.narrow(op, func(_ int, emit func(any)) func(any) {
+			return func(x any) {
+				k, _ := split(x)
+				emit(Pair{k, 1})
+			}
+		})
+	})
+	return ones.reducedWindow(op, newReducer(op, Sum), newReducer(op, Diff), nonZeroCount, window, slide, o.numTasks)
+}
+
+func nonZeroCount(x any) bool { return x.(Pair).Value != 0 }
+
+// GroupByKeyAndWindow groups the values of each key over the window:
+// (k, []any), the values in batch order.
+func (d *DStream) GroupByKeyAndWindow(window, slide time.Duration, opts ...OpOption) *DStream {
+	const op = "GroupByKeyAndWindow"
+	o := d.ssc.ex.opOptions(op, opts)
+	d.checkWindow(op, window, slide)
+	grouped := d.derive(op, func(r *RDD, _ Time) *RDD {
+		return r.shuffle(op, o.numTasks, pairSplit(op), groupAggregator(), pairOut)
+	})
+	w := grouped.windowed(op, window, slide)
+	agg := aggregator{
+		create:  func(v any) any { return append([]any(nil), v.([]any)...) },
+		merge:   func(acc, v any) any { return append(acc.([]any), v.([]any)...) },
+		combine: func(a, b any) any { return append(a.([]any), b.([]any)...) },
+	}
+	return w.derive(op, func(r *RDD, _ Time) *RDD {
+		return r.shuffle(op, o.numTasks, pairSplit(op), agg, pairOut)
+	})
+}
+
+// ReduceByKeyAndWindow merges the values of each key over the window with
+// f, a func(a, b V) V. Without Inverse it reduces every batch and then the
+// window's per-batch results. With Inverse(inv), a func(a, b V) V undoing f,
+// it is incremental as Spark's ReducedWindowedDStream: the window at t is the
+// previous window, inv the batches that left, f the batches that entered. A
+// key whose value falls back to zero stays unless FilterFunc removes it: a
+// func(engine.Pair) bool (or func(any) bool, also given the Pair) or a
+// predicate on the value such as func(v int) bool. NumTasks sets the
+// partitions.
+func (d *DStream) ReduceByKeyAndWindow(f any, window, slide time.Duration, opts ...OpOption) *DStream {
+	const op = "ReduceByKeyAndWindow"
+	rd := newReducer(op, f)
+	o := d.ssc.ex.opOptions(op, opts)
+	d.checkWindow(op, window, slide)
+	filter := pairFilter(op, o.filter)
+	if o.inverse == nil {
+		reduced := d.derive(op, func(r *RDD, _ Time) *RDD {
+			return r.shuffle(op, o.numTasks, pairSplit(op), reduceAggregator(rd), pairOut)
+		})
+		w := reduced.windowed(op, window, slide)
+		return w.derive(op, func(r *RDD, t Time) *RDD {
+			out := r.shuffle(op, o.numTasks, pairSplit(op), reduceAggregator(rd), pairOut)
+			if filter != nil {
+				out = out.narrow(op, func(_ int, emit func(any)) func(any) {
+					return func(x any) {
+						if callPredicate(op, filter, x) {
+							emit(x)
+						}
+					}
+				})
+			}
+			return out
+		})
+	}
+	inv := newReducer(op, o.inverse)
+	return d.reducedWindow(op, rd, inv, filter, window, slide, o.numTasks)
+}
+
+// pairFilter adapts a FilterFunc: a func(engine.Pair) bool or func(any)
+// bool, both given the (k,v) Pair, or a predicate on the value.
+func pairFilter(op string, f any) func(any) bool {
+	if f == nil {
+		return nil
+	}
+	switch g := f.(type) {
+	case func(Pair) bool:
+		return func(x any) bool { return g(x.(Pair)) }
+	case func(any) bool:
+		return g
+	}
+	g := predicate(op, f)
+	return func(x any) bool { return g(x.(Pair).Value) }
+}
+
+// reducedWindow is the incremental window (Spark's ReducedWindowedDStream).
+// Every batch of d is reduced by key into n hash partitions and persisted;
+// the window at t merges, partition by partition, the window at t-slide
+// (kept by the stream, filtered), the reduced batches that left the window
+// (with inv) and those that entered it (with f). Each window is materialized
+// when computed, so lineage never grows.
+func (d *DStream) reducedWindow(op string, rd, inv reducer, filter func(any) bool, window, slide time.Duration, n int) *DStream {
+	d.checkWindow(op, window, slide)
+	if n <= 0 {
+		n = d.ssc.ex.parallelism
+	}
+	reduced := d.derive(op, func(r *RDD, _ Time) *RDD {
+		return r.shuffle(op, n, pairSplit(op), reduceAggregator(rd), pairOut)
+	})
+	reduced.persistForWindow()
+	w := d.ssc.newDStream(op, []*DStream{reduced}, slide, nil)
+	w.windowExtra = window
+	ws := &windowState{op: op, n: n, ex: d.ssc.ex, reduced: reduced, window: window}
+	w.state = ws
+	batch := Time(durMS(d.slide))
+	w.compute = func(t Time) *RDD {
+		curBegin := t.Sub(window) + batch
+		prev, prevT, ok := ws.previous()
+		var oldRDDs, newRDDs []*RDD
+		if ok && prevT == t.Sub(slide) {
+			prevBegin := prevT.Sub(window) + batch
+			oldRDDs = reduced.slice(prevBegin, min(curBegin-batch, prevT))
+			newRDDs = reduced.slice(max(prevT+batch, curBegin), t)
+		} else {
+			// No previous window (the first one, or after a failed batch):
+			// reduce the whole window.
+			prev = nil
+			newRDDs = reduced.slice(curBegin, t)
+		}
+		out := mergeWindow(op, d.ssc.ex, n, t, prev, oldRDDs, newRDDs, rd, inv, filter)
+		out.ready()
+		ws.set(t, out)
+		return out
+	}
+	return w
+}
+
+// windowState is the state of an incremental window: its latest RDD.
+type windowState struct {
+	op      string
+	n       int
+	ex      *executor
+	reduced *DStream
+	window  time.Duration
+
+	mu   sync.Mutex
+	t    Time
+	last *RDD
+}
+
+func (ws *windowState) previous() (*RDD, Time, bool) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	return ws.last, ws.t, ws.last != nil
+}
+
+func (ws *windowState) set(t Time, r *RDD) {
+	ws.mu.Lock()
+	ws.t, ws.last = t, r
+	ws.mu.Unlock()
+}
+
+func (ws *windowState) snapshot() (Time, [][]any, bool) {
+	last, t, ok := ws.previous()
+	if !ok {
+		return 0, nil, false
+	}
+	return t, last.Partitions(), true
+}
+
+func (ws *windowState) restore(t Time, parts [][]any) {
+	ws.set(t, materialized(ws.ex, ws.op, rehash(ws.op, parts, ws.n)).at(t))
+}
+
+// batches returns the reduced batches that later windows still read: those
+// inside the latest window and those after it, oldest first.
+func (ws *windowState) batches() ([]Time, [][][]any) {
+	_, t, ok := ws.previous()
+	if !ok {
+		return nil, nil
+	}
+	d := ws.reduced
+	var times []Time
+	var all [][][]any
+	step := Time(durMS(d.slide))
+	// Batches after the latest window are reduced only when a window
+	// reads them: reduce them now, while their input is remembered, up to
+	// the latest batch whose input has been generated.
+	for tt := t.Sub(ws.window) + step; ; tt += step {
+		var r *RDD
+		if tt <= t {
+			r = d.getOrCompute(tt)
+		} else if r = ws.probe(tt); r == nil {
+			break
+		}
+		if r == nil {
+			continue
+		}
+		times = append(times, tt)
+		all = append(all, r.Partitions())
+	}
+	return times, all
+}
+
+// probe returns the reduced batch at t, a time after the latest window,
+// or nil when its input has not been generated (some operators, such as
+// Union, fail then).
+func (ws *windowState) probe(t Time) (r *RDD) {
+	defer func() {
+		if recover() != nil {
+			r = nil
+		}
+	}()
+	return ws.reduced.getOrCompute(t)
+}
+
+func (ws *windowState) restoreBatches(times []Time, parts [][][]any) {
+	for i, t := range times {
+		ws.reduced.put(t, materialized(ws.ex, ws.op, rehash(ws.op, parts[i], ws.n)).at(t))
+	}
+}
+
+// rehash spreads pairs over n hash partitions, keeping their order.
+func rehash(op string, parts [][]any, n int) [][]any {
+	out := make([][]any, n)
+	for _, p := range parts {
+		for _, x := range p {
+			kv, ok := x.(Pair)
+			if !ok {
+				panic(&Error{Op: op, Msg: fmt.Sprintf("restoring state: element of type %s where an engine.Pair was expected", typeName(x))})
+			}
+			q := partitionOf(kv.Key, n)
+			out[q] = append(out[q], x)
+		}
+	}
+	return out
+}
+
+// windowSlot gathers one key's values while merging a window; with int
+// reduce functions the values stay unboxed in the int fields.
+type windowSlot struct {
+	key               any
+	prev, old, new    any
+	iprev, iold, inew int
+	hasPrev, hasOld   bool
+	hasNew            bool
+}
+
+// mergeWindow computes partition by partition: prev ⊖ old ⊕ new. All inputs
+// are hash-partitioned into n partitions by key.
+func mergeWindow(op string, ex *executor, n int, t Time, prev *RDD, oldRDDs, newRDDs []*RDD, rd, inv reducer, filter func(any) bool) *RDD {
+	deps := append(append([]*RDD(nil), oldRDDs...), newRDDs...)
+	if prev != nil {
+		deps = append(deps, prev)
+	}
+	out := newRDD(ex, op, n, deps, nil).at(t)
+	ints := rd.intFn != nil && inv.intFn != nil
+	out.materialize = func() [][]any {
+		parts := make([][]any, n)
+		ex.run(op, t, n, func(q int) {
+			var prevPart []any
+			if prev != nil {
+				prevPart = prev.partition(q)
+			}
+			oldParts := make([][]any, len(oldRDDs))
+			for i, r := range oldRDDs {
+				oldParts[i] = r.partition(q)
+			}
+			newParts := make([][]any, len(newRDDs))
+			size := len(prevPart)
+			for i, r := range newRDDs {
+				newParts[i] = r.partition(q)
+				size += len(newParts[i])
+			}
+			slots := make([]windowSlot, 0, size)
+			idx := newKeyIndex(op)
+			idx.reserve(size)
+			// entering is set while reading the batches that enter the
+			// window: a string key first met there is copied, so that a key
+			// staying in the window does not pin the whole decoded block it
+			// was sliced from.
+			entering := false
+			slot := func(x any) (*windowSlot, any) {
+				kv, ok := x.(Pair)
+				if !ok {
+					failElem(op, x, "engine.Pair")
+				}
+				i, found := idx.get(kv.Key)
+				if !found {
+					i = int32(len(slots))
+					key := kv.Key
+					if s, ok := key.(string); ok && entering {
+						key = strings.Clone(s)
+					}
+					idx.put(key, i)
+					slots = append(slots, windowSlot{key: key})
+				}
+				return &slots[i], kv.Value
+			}
+			intOf := func(v any) int {
+				n, ok := v.(int)
+				if !ok {
+					failElem(op, v, "int")
+				}
+				return n
+			}
+			for _, x := range prevPart {
+				s, v := slot(x)
+				if ints {
+					s.iprev = intOf(v)
+				} else {
+					s.prev = v
+				}
+				s.hasPrev = true
+			}
+			for _, part := range oldParts {
+				for _, x := range part {
+					s, v := slot(x)
+					switch {
+					case ints && s.hasOld:
+						s.iold = callIntReduce(op, rd.intFn, s.iold, intOf(v))
+					case ints:
+						s.iold, s.hasOld = intOf(v), true
+					case s.hasOld:
+						s.old = callReduce(op, rd.f, s.old, v)
+					default:
+						s.old, s.hasOld = v, true
+					}
+				}
+			}
+			entering = true
+			for _, part := range newParts {
+				for _, x := range part {
+					s, v := slot(x)
+					switch {
+					case ints && s.hasNew:
+						s.inew = callIntReduce(op, rd.intFn, s.inew, intOf(v))
+					case ints:
+						s.inew, s.hasNew = intOf(v), true
+					case s.hasNew:
+						s.new = callReduce(op, rd.f, s.new, v)
+					default:
+						s.new, s.hasNew = v, true
+					}
+				}
+			}
+			part := make([]any, 0, len(slots))
+			for i := range slots {
+				s := &slots[i]
+				var v any
+				if ints {
+					v = mergeInts(op, s, rd.intFn, inv.intFn)
+				} else {
+					v = mergeAnys(op, s, rd.f, inv.f)
+				}
+				kv := Pair{s.key, v}
+				if filter != nil && !callPredicate(op, filter, kv) {
+					continue
+				}
+				part = append(part, kv)
+			}
+			parts[q] = part
+		})
+		return parts
+	}
+	return out
+}
+
+// mergeAnys is one key's window value: prev ⊖ old ⊕ new.
+func mergeAnys(op string, s *windowSlot, f, inv func(a, b any) any) any {
+	switch {
+	case s.hasPrev:
+		v := s.prev
+		if s.hasOld {
+			v = callReduce(op, inv, v, s.old)
+		}
+		if s.hasNew {
+			v = callReduce(op, f, v, s.new)
+		}
+		return v
+	case s.hasOld:
+		// Filtered out of the previous window (FilterFunc drops values that
+		// fell back to zero) while batches of it are still leaving: start
+		// from zero, inv(x, x), and apply the inverse as for any other key.
+		v := callReduce(op, inv, s.old, s.old)
+		v = callReduce(op, inv, v, s.old)
+		if s.hasNew {
+			v = callReduce(op, f, v, s.new)
+		}
+		return v
+	}
+	// Not in the previous window: only the batches that entered.
+	return s.new
+}
+
+// mergeInts is mergeAnys for int values.
+func mergeInts(op string, s *windowSlot, f, inv func(a, b int) int) int {
+	switch {
+	case s.hasPrev:
+		v := s.iprev
+		if s.hasOld {
+			v = callIntReduce(op, inv, v, s.iold)
+		}
+		if s.hasNew {
+			v = callIntReduce(op, f, v, s.inew)
+		}
+		return v
+	case s.hasOld:
+		v := callIntReduce(op, inv, s.iold, s.iold)
+		v = callIntReduce(op, inv, v, s.iold)
+		if s.hasNew {
+			v = callIntReduce(op, f, v, s.inew)
+		}
+		return v
+	}
+	return s.inew
+}

@@ -1,0 +1,125 @@
+package session
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/gostream/gostream/engine"
+)
+
+// ReceiverErrorInterval is how often at most the session reports errors of
+// one receiver (a SocketTextStream whose server refuses retries every few
+// milliseconds at first); the errors in between are counted, and the count
+// is shown with the next report.
+var ReceiverErrorInterval = 5 * time.Second
+
+// adopt is the engine's NewStreamingContext hook: a context created while
+// this session evaluates an input belongs to the session. It prints to the
+// input's output until an input starts it (see started), formats values
+// with the session's formatter, and reports its receivers' errors.
+func (s *Session) adopt(ssc *engine.StreamingContext) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.evaluating {
+		return
+	}
+	s.own(ssc)
+}
+
+// own makes ssc one of the session's contexts; s.mu is held.
+func (s *Session) own(ssc *engine.StreamingContext) {
+	ssc.SetOutput(s.stdout.get())
+	ssc.SetFormatter(s.formatLeaf)
+	if !s.runningFile {
+		// Interactively, the per-batch log lines would bury the prompt;
+		// :streams shows the same metrics on demand. Receiver errors, which
+		// the batch log would carry, are reported on the input's stderr.
+		ssc.SetBatchLog(nil)
+		rl := &receiverErrorLog{interval: ReceiverErrorInterval, last: map[string]time.Time{}, missed: map[string]int{}}
+		rl.setOutput(s.stderr.get())
+		ssc.AddStreamingListener(rl)
+		if s.receiverLogs == nil {
+			s.receiverLogs = map[*engine.StreamingContext]*receiverErrorLog{}
+		}
+		s.receiverLogs[ssc] = rl
+	}
+	s.contexts = append(s.contexts, ssc)
+}
+
+// started is the engine's Start hook: a context started by an input prints
+// to that input's output (a notebook cell that starts a stream gets its
+// batches), whichever input created it.
+func (s *Session) started(ssc *engine.StreamingContext) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.evaluating {
+		return
+	}
+	owned := false
+	for _, c := range s.contexts {
+		if c == ssc {
+			owned = true
+			break
+		}
+	}
+	if !owned {
+		return
+	}
+	ssc.SetOutput(s.stdout.get())
+	if rl := s.receiverLogs[ssc]; rl != nil {
+		rl.setOutput(s.stderr.get())
+	}
+}
+
+// forget drops what the session keeps for a stopped context; s.mu is held.
+func (s *Session) forget(ssc *engine.StreamingContext) {
+	delete(s.receiverLogs, ssc)
+}
+
+// receiverErrorLog writes a context's receiver errors, one line each, at
+// most one per receiver per interval.
+type receiverErrorLog struct {
+	interval time.Duration
+
+	mu     sync.Mutex
+	w      io.Writer
+	last   map[string]time.Time // by stream: when its last error was written
+	missed map[string]int       // by stream: errors not written since
+}
+
+func (l *receiverErrorLog) setOutput(w io.Writer) {
+	l.mu.Lock()
+	l.w = w
+	l.mu.Unlock()
+}
+
+// OnBatchCompleted makes the log an engine.StreamingListener.
+func (l *receiverErrorLog) OnBatchCompleted(engine.BatchInfo) {}
+
+// OnReceiverError implements engine.ReceiverErrorListener.
+func (l *receiverErrorLog) OnReceiverError(info engine.ReceiverErrorInfo) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := info.Time
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if last, ok := l.last[info.Stream]; ok && now.Sub(last) < l.interval {
+		l.missed[info.Stream]++
+		return
+	}
+	l.last[info.Stream] = now
+	line := "receiver error: " + info.Stream + ": " + info.Msg
+	if info.Err != nil {
+		line += ": " + info.Err.Error()
+	}
+	if n := l.missed[info.Stream]; n > 0 {
+		line += fmt.Sprintf(" (%d more since the last report)", n)
+	}
+	delete(l.missed, info.Stream)
+	if l.w != nil {
+		io.WriteString(l.w, line+"\n")
+	}
+}

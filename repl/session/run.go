@@ -1,0 +1,64 @@
+package session
+
+import (
+	"context"
+	"os"
+	"strings"
+)
+
+// RunFile runs the package main program in the file at path, as `go run`
+// would: its package-level variables, init functions and main. The session
+// should be made with Options.Program. Range statements over integers are
+// rewritten first, as in Eval. Options.Args
+// is what the program sees as os.Args. A compile error, or a panic that
+// reaches the top of main, is returned as an *EvalError whose positions name
+// the file; os.Exit inside the program exits the process.
+func (s *Session) RunFile(ctx context.Context, path string) (err error) {
+	s.evalMu.Lock()
+	defer s.evalMu.Unlock()
+	if _, err := os.Stat(path); err != nil {
+		return &EvalError{Name: "CompileError", Message: err.Error(), Err: err}
+	}
+	s.mu.Lock()
+	in := s.in
+	s.evaluating = true
+	s.runningFile = true
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.evaluating = false
+		s.runningFile = false
+		s.mu.Unlock()
+	}()
+	defer s.capture.sync()
+	defer func() {
+		if r := recover(); r != nil {
+			err = crashError(r)
+		}
+	}()
+	// The interpreter cannot range over integers: rewrite them first.
+	src, rerr := os.ReadFile(path)
+	if rerr != nil {
+		return &EvalError{Name: "CompileError", Message: rerr.Error(), Err: rerr}
+	}
+	code := s.rewriteRangeIntFile(string(src))
+	s.trace.take()
+	s.trace.setFile(path)
+	defer s.trace.setFile("")
+	_, err = in.EvalWithContext(ctx, code)
+	if err == nil {
+		return nil
+	}
+	if pv, ok := panicValue(err); ok {
+		return runtimeError(pv, s.trace.take())
+	}
+	if ctx.Err() != nil {
+		return &EvalError{Name: "Interrupted", Message: "interrupted", Err: ErrInterrupted}
+	}
+	var lines []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		lines = append(lines, path+":"+strings.TrimPrefix(l, "_.go:"))
+	}
+	msg := strings.Join(lines, "\n")
+	return &EvalError{Name: "CompileError", Message: msg, Err: err}
+}

@@ -1,0 +1,425 @@
+package repl
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/chzyer/readline"
+	"github.com/gostream/gostream/repl/session"
+)
+
+const (
+	// Prompt is shown when the shell waits for a new input.
+	Prompt = "gostream> "
+	// ContinuationPrompt is shown while the input so far is incomplete.
+	ContinuationPrompt = "......> "
+)
+
+// HistoryFile returns where the shell keeps its history: $GOSTREAM_HISTORY,
+// or ~/.gostream_history.
+func HistoryFile() string {
+	if p := os.Getenv("GOSTREAM_HISTORY"); p != "" {
+		return p
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(home, ".gostream_history")
+}
+
+// Main runs the shell on the process's standard input and output and
+// returns the exit status: with a terminal, an interactive shell; with a
+// pipe or file, the inputs are evaluated without prompts and the status is
+// 1 when any of them failed.
+func Main(args []string) int {
+	fs := flag.NewFlagSet("gostream shell", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: gostream [shell]\n\nThe interactive shell. Standard input may be a terminal or a script.")
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if readline.DefaultIsTerminal() {
+		return Interactive(os.Stdin, os.Stdout, os.Stderr)
+	}
+	return Script(os.Stdin, os.Stdout, os.Stderr)
+}
+
+// Shell is the state behind the shell: the session and where output goes.
+type Shell struct {
+	s           *session.Session
+	out, errOut io.Writer
+	quit        bool
+}
+
+// printResult shows the outcome of one input.
+func (sh *Shell) printResult(res session.Result, err error) {
+	if err != nil {
+		sh.printError(err)
+		return
+	}
+	if res.HasValue {
+		fmt.Fprintln(sh.out, res.Text)
+	}
+}
+
+func (sh *Shell) printError(err error) {
+	var ee *session.EvalError
+	if errors.As(err, &ee) {
+		fmt.Fprintln(sh.errOut, ee.Error())
+		for _, l := range ee.Traceback {
+			fmt.Fprintf(sh.errOut, "\t%s\n", l)
+		}
+		return
+	}
+	fmt.Fprintf(sh.errOut, "error: %v\n", err)
+}
+
+// eval evaluates one complete input (or meta-command) and reports whether
+// it succeeded.
+func (sh *Shell) eval(ctx context.Context, input string) bool {
+	trimmed := strings.TrimSpace(input)
+	if trimmed == "" {
+		return true
+	}
+	if strings.HasPrefix(trimmed, ":") {
+		return sh.meta(ctx, trimmed)
+	}
+	res, err := sh.s.Eval(ctx, input)
+	sh.printResult(res, err)
+	return err == nil
+}
+
+const helpText = `Type Go: statements, expressions (their value is shown), declarations and
+imports, in any mix. fmt, strings, strconv, time, math, sort and engine are
+imported. An input continues on the next line while it is incomplete.
+
+  :help          this text
+  :quit          stop streams gracefully and leave (also Ctrl-D)
+  :reset         forget everything and stop streams
+  :load FILE     evaluate a Go file (its func main becomes main_, not run)
+  :type EXPR     the type of an expression
+  :doc NAME      what a name is: signature, type, members (engine.Window)
+  :streams       running streaming contexts and their last batch
+  :stop          stop running streams
+
+Tab completes names, package members and methods (lines.Fl<Tab>).
+Ctrl-C stops the running input and the running streams; variables stay.
+`
+
+// meta runs a meta-command.
+func (sh *Shell) meta(ctx context.Context, line string) bool {
+	cmd, arg, _ := strings.Cut(line, " ")
+	arg = strings.TrimSpace(arg)
+	switch cmd {
+	case ":help", ":h", ":?":
+		fmt.Fprint(sh.out, helpText)
+	case ":quit", ":q", ":exit":
+		sh.quit = true
+	case ":reset":
+		if err := sh.s.Reset(); err != nil {
+			sh.printError(err)
+			return false
+		}
+		fmt.Fprintln(sh.out, "session reset")
+	case ":load":
+		if arg == "" {
+			fmt.Fprintln(sh.errOut, ":load: want a file name")
+			return false
+		}
+		src, err := os.ReadFile(arg)
+		if err != nil {
+			fmt.Fprintf(sh.errOut, ":load: %v\n", err)
+			return false
+		}
+		res, err := sh.s.Eval(ctx, loadable(string(src)))
+		if err != nil {
+			var ee *session.EvalError
+			if errors.As(err, &ee) {
+				ee.Message = arg + ":" + ee.Message
+			}
+		}
+		sh.printResult(res, err)
+		return err == nil
+	case ":type":
+		if arg == "" {
+			fmt.Fprintln(sh.errOut, ":type: want an expression")
+			return false
+		}
+		t, err := sh.s.TypeOf(ctx, arg)
+		if err != nil {
+			sh.printError(err)
+			return false
+		}
+		fmt.Fprintln(sh.out, t)
+	case ":doc":
+		if arg == "" {
+			fmt.Fprintln(sh.errOut, ":doc: want a name")
+			return false
+		}
+		doc, ok := sh.s.Describe(arg)
+		if !ok {
+			fmt.Fprintf(sh.errOut, ":doc: %s: not found\n", arg)
+			return false
+		}
+		fmt.Fprintln(sh.out, doc)
+	case ":streams":
+		sh.printStreams()
+	case ":stop":
+		n := len(sh.s.Streams())
+		sh.s.StopStreams(false)
+		fmt.Fprintf(sh.out, "stopped %d stream(s)\n", n)
+	default:
+		fmt.Fprintf(sh.errOut, "unknown command %s (:help lists them)\n", cmd)
+		return false
+	}
+	return true
+}
+
+// mainDecl matches the declaration of func main in a loaded file.
+var mainDecl = regexp.MustCompile(`(?m)^func main\(\)`)
+
+// loadable turns the content of a Go file into a shell input: the package
+// clause goes, and func main is renamed main_ (the shell runs every input
+// as main), so it can be called but does not run.
+func loadable(src string) string {
+	src = mainDecl.ReplaceAllString(src, "func main_()")
+	lines := strings.Split(src, "\n")
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "package ") {
+			lines[i] = "" // keep line numbers
+			break
+		}
+		if t != "" && !strings.HasPrefix(t, "//") {
+			break
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (sh *Shell) printStreams() {
+	streams := sh.s.Streams()
+	if len(streams) == 0 {
+		fmt.Fprintln(sh.out, "no streams running")
+		return
+	}
+	for i, c := range streams {
+		fmt.Fprintf(sh.out, "%d  %s  %s  batch %v\n", i+1, c.AppName(), c.Master(), c.BatchDuration())
+		if b, ok := c.LastBatch(); ok {
+			fmt.Fprintf(sh.out, "   last batch %v: %d records, scheduling delay %v, processing %v, total delay %v\n",
+				b.BatchTime, b.Records, round(b.SchedulingDelay), round(b.ProcessingDelay), round(b.TotalDelay))
+			if b.Err != nil {
+				fmt.Fprintf(sh.out, "   error: %v\n", b.Err)
+			}
+		} else {
+			fmt.Fprintln(sh.out, "   no batch completed yet")
+		}
+	}
+}
+
+func round(d time.Duration) time.Duration {
+	switch {
+	case d > time.Second:
+		return d.Round(time.Millisecond)
+	case d > time.Millisecond:
+		return d.Round(10 * time.Microsecond)
+	}
+	return d.Round(time.Microsecond)
+}
+
+// Script evaluates the inputs read from r without prompts: each input is
+// as many lines as make it complete. It returns 1 when any input failed.
+// At the end of the input, running streams are stopped gracefully.
+func Script(r io.Reader, stdout, stderr io.Writer) int {
+	s, err := session.New(session.Options{Stdout: stdout, Stderr: stderr, Stdin: r})
+	if err != nil {
+		fmt.Fprintf(stderr, "gostream: %v\n", err)
+		return 1
+	}
+	sh := &Shell{s: s, out: stdout, errOut: stderr}
+	ctx, stop := interruptContext(s)
+	defer stop()
+	failed := false
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1024*1024), 16*1024*1024)
+	var buf strings.Builder
+	flush := func() {
+		if !sh.eval(ctx, buf.String()) {
+			failed = true
+		}
+		buf.Reset()
+	}
+	for !sh.quit && sc.Scan() {
+		line := sc.Text()
+		if buf.Len() == 0 && strings.HasPrefix(strings.TrimSpace(line), ":") {
+			buf.WriteString(line)
+			flush()
+			continue
+		}
+		buf.WriteString(line)
+		buf.WriteByte('\n')
+		if status, _ := s.IsComplete(buf.String()); status != "incomplete" {
+			flush()
+		}
+	}
+	if strings.TrimSpace(buf.String()) != "" {
+		flush()
+	}
+	s.Close()
+	if failed {
+		return 1
+	}
+	return 0
+}
+
+// interruptContext makes SIGINT interrupt the session: it stops running
+// streams and the running input, and the shell goes on.
+func interruptContext(s *session.Session) (context.Context, func()) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-ch:
+				// Not waited for: a second Ctrl-C while the first waits
+				// for a stuck batch forces the stop (see Session.Interrupt).
+				go s.Interrupt()
+			case <-done:
+				return
+			}
+		}
+	}()
+	return context.Background(), func() {
+		signal.Stop(ch)
+		close(done)
+	}
+}
+
+// Interactive runs the shell on a terminal with readline: prompts,
+// continuation lines, history, completion. Output of running streams is
+// printed above the line being typed.
+func Interactive(in io.ReadCloser, stdout, stderr io.Writer) int {
+	var shell atomic.Pointer[Shell] // set once the session exists
+	rl, err := readline.NewEx(&readline.Config{
+		Prompt:            Prompt,
+		HistoryFile:       HistoryFile(),
+		HistorySearchFold: true,
+		AutoComplete:      completer{&shell},
+		InterruptPrompt:   "^C",
+		EOFPrompt:         "",
+		Stdin:             in,
+		Stdout:            stdout,
+		Stderr:            stderr,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "gostream: %v\n", err)
+		return 1
+	}
+	defer rl.Close()
+	out, errOut := &lockedWriter{w: rl.Stdout()}, &lockedWriter{w: rl.Stderr()}
+	s, err := session.New(session.Options{Stdout: out, Stderr: errOut, Stdin: in})
+	if err != nil {
+		fmt.Fprintf(stderr, "gostream: %v\n", err)
+		return 1
+	}
+	sh := &Shell{s: s, out: out, errOut: errOut}
+	shell.Store(sh)
+	ctx, stop := interruptContext(s)
+	defer stop()
+	fmt.Fprintln(out, "gostream shell: Go with Spark Streaming's DStreams. :help for help, Ctrl-D to leave.")
+
+	var buf strings.Builder
+	for !sh.quit {
+		if buf.Len() == 0 {
+			rl.SetPrompt(Prompt)
+		} else {
+			rl.SetPrompt(ContinuationPrompt)
+		}
+		line, err := rl.Readline()
+		switch {
+		case errors.Is(err, readline.ErrInterrupt):
+			if n := len(s.Streams()); n > 0 {
+				s.Interrupt()
+				fmt.Fprintf(out, "stopped %d stream(s)\n", n)
+			}
+			buf.Reset()
+			continue
+		case err == io.EOF:
+			if n := len(s.Streams()); n > 0 {
+				fmt.Fprintf(out, "stopping %d stream(s)...\n", n)
+			}
+			s.Close()
+			return 0
+		case err != nil:
+			fmt.Fprintf(errOut, "gostream: %v\n", err)
+			s.Close()
+			return 1
+		}
+		if buf.Len() == 0 && strings.HasPrefix(strings.TrimSpace(line), ":") {
+			sh.eval(ctx, line)
+			continue
+		}
+		buf.WriteString(line)
+		buf.WriteByte('\n')
+		if status, _ := s.IsComplete(buf.String()); status == "incomplete" {
+			continue
+		}
+		input := buf.String()
+		buf.Reset()
+		if strings.TrimSpace(input) == "" {
+			continue
+		}
+		sh.eval(ctx, input)
+	}
+	s.Close()
+	return 0
+}
+
+// lockedWriter serialises writes from the shell and from streams running
+// in the background, so that lines do not interleave mid-line.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// completer adapts Session.Complete to readline.
+type completer struct{ sh *atomic.Pointer[Shell] }
+
+func (c completer) Do(line []rune, pos int) (newLine [][]rune, length int) {
+	sh := c.sh.Load()
+	if sh == nil {
+		return nil, 0
+	}
+	src := string(line)
+	cursor := len(string(line[:pos]))
+	matches, start, _ := sh.s.Complete(src, cursor)
+	prefix := src[start:cursor]
+	sort.Strings(matches)
+	for _, m := range matches {
+		newLine = append(newLine, []rune(m[len(prefix):]))
+	}
+	return newLine, utf8.RuneCountInString(prefix)
+}

@@ -1,0 +1,4 @@
+:load lib.go.txt
+Shout("streams")
+main_
+func main() {}
