@@ -651,8 +651,21 @@ func (ssc *StreamingContext) AwaitTermination() error {
 }
 
 // AwaitTerminationOrTimeout is AwaitTermination for at most d; stopped
-// reports whether the context stopped.
+// reports whether the context stopped. A context already stopped, or with
+// a failed batch, returns at once, whatever d; d = 0 only checks, and a
+// negative d waits as AwaitTermination does (Spark's timeout of -1).
 func (ssc *StreamingContext) AwaitTerminationOrTimeout(d time.Duration) (stopped bool, err error) {
+	select {
+	case <-ssc.done:
+		return true, ssc.Err()
+	case <-ssc.errCh:
+		return ssc.State() == Stopped, ssc.Err()
+	default:
+	}
+	if d < 0 {
+		err := ssc.AwaitTermination()
+		return ssc.State() == Stopped, err
+	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {

@@ -245,6 +245,41 @@ func TestAwaitTerminationOrTimeout(t *testing.T) {
 	}
 }
 
+// Spark's awaitTerminationOrTimeout checks for an error and a stop before
+// it waits, so a zero timeout reports a stopped or failed context reliably,
+// and a negative one waits without limit.
+func TestAwaitTerminationOrTimeoutNoWait(t *testing.T) {
+	stopped := newManual(t, "local")
+	stopped.QueueStream(NewQueue(), true).Print()
+	stopped.Start()
+	stopped.Stop(false)
+
+	failed := newManual(t, "local")
+	q := NewQueue()
+	failed.QueueStream(q, true).Map(func(x int) int { return x }).Print()
+	failed.Start()
+	q.Push("x")
+	if err := failed.Advance(time.Second); err == nil {
+		t.Fatal("the batch did not fail")
+	}
+	for i := 0; i < 200; i++ {
+		if st, err := stopped.AwaitTerminationOrTimeout(0); !st || err != nil {
+			t.Fatalf("stopped context, timeout 0, try %d: got %v %v, want true <nil>", i, st, err)
+		}
+		if st, err := failed.AwaitTerminationOrTimeout(0); st || err == nil {
+			t.Fatalf("failed context, timeout 0, try %d: got %v %v, want false and the batch error", i, st, err)
+		}
+	}
+
+	waiting := newManual(t, "local")
+	waiting.QueueStream(NewQueue(), true).Print()
+	waiting.Start()
+	go waiting.Stop(false)
+	if st, err := waiting.AwaitTerminationOrTimeout(-1); !st || err != nil {
+		t.Fatalf("negative timeout: got %v %v, want true <nil> once stopped", st, err)
+	}
+}
+
 func TestConcurrentStop(t *testing.T) {
 	ssc := NewStreamingContext("local[2]", "stop", Milliseconds(20), WithBatchLog(nil))
 	ssc.RateStream(1000).Count().ForeachRDD(func(*RDD) {})
