@@ -12,8 +12,10 @@ import (
 	"log"
 	"os"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -827,11 +829,31 @@ func (s *Session) TypeOf(ctx context.Context, expr string) (string, error) {
 			return t.String(), nil
 		}
 	}
-	res, err := s.Eval(ctx, "fmt.Sprintf(\"%T\", "+expr+")")
+	const wrap = "fmt.Sprintf(\"%T\", "
+	res, err := s.Eval(ctx, wrap+expr+")")
 	if err != nil {
+		var ee *EvalError
+		if errors.As(err, &ee) {
+			ee.Message = shiftColumns(ee.Message, len(wrap))
+		}
 		return "", err
 	}
 	return fmt.Sprint(res.Value), nil
+}
+
+// firstLinePos matches a position on the first line of an input at the
+// start of a message or after a space or parenthesis.
+var firstLinePos = regexp.MustCompile(`(^|[\s(])1:(\d+)`)
+
+// shiftColumns moves the columns of positions on line 1 of msg n to the
+// left: TypeOf evaluates the user's expression behind n characters of its
+// own.
+func shiftColumns(msg string, n int) string {
+	return firstLinePos.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := firstLinePos.FindStringSubmatch(m)
+		col, _ := strconv.Atoi(sub[2])
+		return sub[1] + "1:" + strconv.Itoa(max(col-n, 1))
+	})
 }
 
 func (s *Session) stopStreams(graceful bool) {

@@ -187,3 +187,33 @@ ssc.Start()`)
 		t.Errorf("pre-imports after Reset: got %q", r.Text)
 	}
 }
+
+// TestTypeOf: the type of names, selectors and other expressions; errors
+// point into the expression the user gave, not into the call that
+// evaluates it.
+func TestTypeOf(t *testing.T) {
+	s, _ := newSession(t)
+	mustEval(t, s, "n := 3\nfunc half(x int) float64 { return float64(x) / 2 }")
+	for _, c := range []struct{ expr, want string }{
+		{"n", "int"},
+		{"half", "func(int) float64"},
+		{"half(n) + 1", "float64"},
+		{"engine.KV", "func(interface {}, interface {}) engine.Pair"},
+	} {
+		got, err := s.TypeOf(context.Background(), c.expr)
+		if err != nil || got != c.want {
+			t.Errorf("TypeOf(%q) = %q, %v; want %q", c.expr, got, err, c.want)
+		}
+	}
+	for _, c := range []struct{ expr, want string }{
+		{"nosuch", "1:1: undefined: nosuch"},
+		{"n + nosuch", "1:5: undefined: nosuch"},
+		{"engine.Nosuch", "1:1: package engine"},
+	} {
+		_, err := s.TypeOf(context.Background(), c.expr)
+		var ee *EvalError
+		if !errors.As(err, &ee) || !strings.HasPrefix(ee.Message, c.want) {
+			t.Errorf("TypeOf(%q) error = %v; want it to start with %q", c.expr, err, c.want)
+		}
+	}
+}
