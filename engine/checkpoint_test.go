@@ -539,3 +539,57 @@ func TestCheckpointWriteFailure(t *testing.T) {
 		t.Errorf("%d batches ran, want 4", len(got))
 	}
 }
+
+// A QueueStream's RDDs live in the program's memory, so a graph holding one
+// cannot checkpoint: Start refuses it, as Spark's does ("queueStream doesn't
+// support checkpointing"), instead of running batches a restart would lose.
+func TestQueueStreamRefusesCheckpoint(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		build func(dir string) *StreamingContext
+	}{
+		{"Checkpoint", func(dir string) *StreamingContext {
+			ssc := NewStreamingContext("local[2]", "q", Seconds(1), WithManualClock(), WithBatchLog(nil))
+			ssc.QueueStream(NewQueue(), true).Print()
+			ssc.Checkpoint(dir)
+			return ssc
+		}},
+		{"GetOrCreate", func(dir string) *StreamingContext {
+			return GetOrCreate(dir, func() *StreamingContext {
+				ssc := NewStreamingContext("local[2]", "q", Seconds(1), WithManualClock(), WithBatchLog(nil))
+				ssc.RateStream(10).Union(ssc.QueueStream(NewQueue(), false)).Count().Print()
+				return ssc
+			})
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "ckpt")
+			ssc := tc.build(dir)
+			ssc.SetOutput(nil)
+			defer ssc.Stop(false)
+			err := ssc.Start()
+			if !errors.Is(err, ErrQueueCheckpoint) {
+				t.Fatalf("Start: got %v, want ErrQueueCheckpoint", err)
+			}
+			for _, want := range []string{"StreamingContext.Start", "QueueStream does not support checkpointing", dir} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not mention %q", err, want)
+				}
+			}
+			if st := ssc.State(); st != Initialized {
+				t.Errorf("state after the refused Start: %v, want %v", st, Initialized)
+			}
+			if ents, _ := os.ReadDir(dir); len(ents) > 0 {
+				t.Errorf("the refused Start wrote %d files into the checkpoint directory", len(ents))
+			}
+			// Without the checkpoint directory the same graph runs.
+			ssc.Checkpoint("")
+			if err := ssc.Start(); err != nil {
+				t.Fatalf("Start without a checkpoint: %v", err)
+			}
+			if err := ssc.Advance(Seconds(1)); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

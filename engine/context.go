@@ -367,6 +367,14 @@ func (ssc *StreamingContext) Start() error {
 		ssc.mu.Unlock()
 		return &Error{Op: op, Msg: "no output operations registered, so nothing to execute (add Print, ForeachRDD or SaveAs...)"}
 	}
+	if ssc.checkpoint != "" {
+		for _, in := range ssc.inputs {
+			if _, ok := in.src.(*queueSource); ok {
+				ssc.mu.Unlock()
+				return &Error{Op: op, Msg: fmt.Sprintf("QueueStream does not support checkpointing: its RDDs live in the program's memory and cannot be recovered after a restart; remove Checkpoint(%q) or feed the stream from a recoverable source (TextFileStream, RateStream, a receiver)", ssc.checkpoint), Err: ErrQueueCheckpoint}
+			}
+		}
+	}
 	var first Time
 	if ssc.manual {
 		first = Time(durMS(ssc.batch))

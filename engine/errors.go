@@ -31,6 +31,9 @@ var (
 	ErrStopped = errors.New("engine: context stopped")
 	// ErrBatchFailed marks errors of batches whose jobs failed.
 	ErrBatchFailed = errors.New("engine: batch failed")
+	// ErrQueueCheckpoint is returned by Start when a QueueStream is in a
+	// graph that checkpoints, which it cannot support.
+	ErrQueueCheckpoint = errors.New("engine: QueueStream does not support checkpointing")
 )
 
 // buildErrorf panics with a construction error naming op.

@@ -16,6 +16,7 @@ func init() {
 		"ErrBadCheckpoint":    reflect.ValueOf(&engine.ErrBadCheckpoint).Elem(),
 		"ErrBatchFailed":      reflect.ValueOf(&engine.ErrBatchFailed).Elem(),
 		"ErrCorrupt":          reflect.ValueOf(&engine.ErrCorrupt).Elem(),
+		"ErrQueueCheckpoint":  reflect.ValueOf(&engine.ErrQueueCheckpoint).Elem(),
 		"ErrReceiverStopped":  reflect.ValueOf(&engine.ErrReceiverStopped).Elem(),
 		"ErrStopped":          reflect.ValueOf(&engine.ErrStopped).Elem(),
 		"FilterFunc":          reflect.ValueOf(engine.FilterFunc),
