@@ -3,6 +3,7 @@ package session
 import (
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -11,8 +12,9 @@ import (
 
 // ReceiverErrorInterval is how often at most the session reports errors of
 // one receiver (a SocketTextStream whose server refuses retries every few
-// milliseconds at first); the errors in between are counted, and the count
-// is shown with the next report.
+// milliseconds at first), and of the failed batches of one context; the
+// errors in between are counted, and the count is shown with the next
+// report.
 var ReceiverErrorInterval = 5 * time.Second
 
 // adopt is the engine's NewStreamingContext hook: a context created while
@@ -37,7 +39,8 @@ func (s *Session) own(ssc *engine.StreamingContext) {
 		// :streams shows the same metrics on demand. Receiver errors, which
 		// the batch log would carry, are reported on the input's stderr.
 		ssc.SetBatchLog(nil)
-		rl := &receiverErrorLog{interval: ReceiverErrorInterval, last: map[string]time.Time{}, missed: map[string]int{}}
+		rl := &receiverErrorLog{interval: ReceiverErrorInterval, last: map[string]time.Time{}, missed: map[string]int{},
+			trace: s.trace.take, shown: s.shownBatchError}
 		rl.setOutput(s.stderr.get())
 		ssc.AddStreamingListener(rl)
 		if s.receiverLogs == nil {
@@ -85,8 +88,11 @@ type receiverErrorLog struct {
 
 	mu     sync.Mutex
 	w      io.Writer
-	last   map[string]time.Time // by stream: when its last error was written
+	last   map[string]time.Time // by stream (batchKey for batches): when its last error was written
 	missed map[string]int       // by stream: errors not written since
+
+	trace func() []string // takes the interpreter's panic frames written since the last call
+	shown func(error)     // hears of each batch error written
 }
 
 func (l *receiverErrorLog) setOutput(w io.Writer) {
@@ -95,8 +101,62 @@ func (l *receiverErrorLog) setOutput(w io.Writer) {
 	l.mu.Unlock()
 }
 
-// OnBatchCompleted makes the log an engine.StreamingListener.
-func (l *receiverErrorLog) OnBatchCompleted(engine.BatchInfo) {}
+// batchKey is the key of a context's batch errors in last and missed, which
+// no receiver's stream name can be.
+const batchKey = ""
+
+// OnBatchCompleted reports the errors of a failed batch, one
+// "batch error: ..." line each, followed by the frames of interpreted
+// functions that panicked in it; like receiver errors, at most once per
+// interval.
+func (l *receiverErrorLog) OnBatchCompleted(info engine.BatchInfo) {
+	if info.Err == nil {
+		return
+	}
+	var trace []string
+	if l.trace != nil {
+		trace = l.trace()
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := info.ProcessingEnd
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if last, ok := l.last[batchKey]; ok && now.Sub(last) < l.interval {
+		l.missed[batchKey]++
+		return
+	}
+	l.last[batchKey] = now
+	errs := []error{info.Err}
+	if j, ok := info.Err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	var b strings.Builder
+	for i, err := range errs {
+		b.WriteString("batch error: " + err.Error())
+		if n := l.missed[batchKey]; n > 0 && i == len(errs)-1 {
+			fmt.Fprintf(&b, " (%d more failed batches since the last report)", n)
+		}
+		b.WriteByte('\n')
+	}
+	delete(l.missed, batchKey)
+	seen := map[string]bool{}
+	for _, t := range trace {
+		if !seen[t] {
+			seen[t] = true
+			b.WriteString("\t" + t + "\n")
+		}
+	}
+	if l.w != nil {
+		io.WriteString(l.w, b.String())
+	}
+	if l.shown != nil {
+		for _, err := range errs {
+			l.shown(err)
+		}
+	}
+}
 
 // OnReceiverError implements engine.ReceiverErrorListener.
 func (l *receiverErrorLog) OnReceiverError(info engine.ReceiverErrorInfo) {

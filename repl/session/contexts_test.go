@@ -111,3 +111,62 @@ func TestReceiverErrorLogInterval(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestBatchErrorsReachStderr: a batch of a running stream whose function
+// panics is reported on the stderr of the input that started the stream,
+// with where the function panicked, while nothing waits for the stream.
+func TestBatchErrorsReachStderr(t *testing.T) {
+	s, _ := newSession(t)
+	var stdout, stderr syncBuffer
+	s.SetOutput(&stdout, &stderr)
+	mustEval(t, s, `ssc := engine.NewStreamingContext("local[2]", "failing", engine.Milliseconds(100))
+ssc.RateStream(50).Map(func(line string) int {
+	panic("bad line")
+}).Print()
+ssc.Start()`)
+	s.SetOutput(&syncBuffer{}, &syncBuffer{})
+	checkFor(t, 10*time.Second, "a batch error on stderr", func() bool {
+		return strings.Contains(stderr.String(), "\n")
+	})
+	s.StopStreams(false)
+	lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
+	if !strings.HasPrefix(lines[0], "batch error: engine: Map at ") || !strings.HasSuffix(lines[0], "bad line") {
+		t.Errorf("first stderr line %q; want \"batch error: engine: Map at ...: bad line\"", lines[0])
+	}
+	if len(lines) < 2 || !strings.HasPrefix(lines[1], "\t3:") || !strings.Contains(lines[1], ": panic: ") {
+		t.Errorf("stderr %q; want the error followed by the frame of the function (\"\\t3:...: panic: ...\")", stderr.String())
+	}
+	if strings.Contains(stdout.String(), "batch error") {
+		t.Errorf("batch error on stdout: %q", stdout.String())
+	}
+}
+
+// TestBatchErrorShownOnce: Advance returns the error of the batch it ran;
+// when that error was just written as a batch error, the input shows no
+// value, and when it was not (the interval has not passed), the value is
+// the error.
+func TestBatchErrorShownOnce(t *testing.T) {
+	defer func(d time.Duration) { ReceiverErrorInterval = d }(ReceiverErrorInterval)
+	ReceiverErrorInterval = time.Hour
+	s, out := newSession(t)
+	mustEval(t, s, `ssc := engine.NewStreamingContext("local[2]", "manual", engine.Seconds(1), engine.WithManualClock())
+q := engine.NewQueue()
+ssc.QueueStream(q, true).Map(func(x int) int { return 10 / x }).Print()
+ssc.Start()
+q.Push(0)
+q.Push(0)`)
+	out.Reset()
+	if r := mustEval(t, s, "ssc.Advance(engine.Seconds(1))"); r.HasValue {
+		t.Errorf("Advance shows %q, already reported", r.Text)
+	}
+	if got := out.String(); !strings.HasPrefix(got, "batch error: engine: Map at 1000 ms: ") || strings.Count(got, "batch error") != 1 {
+		t.Errorf("output %q; want one batch error of the batch at 1000 ms", got)
+	}
+	out.Reset()
+	if r := mustEval(t, s, "ssc.Advance(engine.Seconds(1))"); !strings.HasPrefix(r.Text, "engine: Map at 2000 ms: ") {
+		t.Errorf("second Advance shows %q; want the error of the batch at 2000 ms", r.Text)
+	}
+	if got := out.String(); got != "" {
+		t.Errorf("second batch error written within the interval: %q", got)
+	}
+}

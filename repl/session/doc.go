@@ -24,9 +24,11 @@
 //     writer of the input that started them (a notebook cell that starts a
 //     stream receives its batches, whichever cell created the context),
 //     format with the session's formatter, and report their receivers'
-//     errors on that input's stderr as "receiver error: ..." lines, at most
-//     one per receiver per ReceiverErrorInterval (the shell and kernel turn
-//     the engine's batch log off); Interrupt stops them before cancelling
+//     errors and failed batches on that input's stderr as
+//     "receiver error: ..." and "batch error: ..." lines, at most one per
+//     receiver, and one for the batches of a context, per
+//     ReceiverErrorInterval (the shell and kernel turn the engine's batch
+//     log off); Interrupt stops them before cancelling
 //     the input, since a cancelled interpreter makes interpreted closures
 //     called by a running batch return zero values, and then makes the
 //     interpreter usable again;

@@ -124,6 +124,7 @@ type Session struct {
 	contexts    []*engine.StreamingContext
 
 	receiverLogs map[*engine.StreamingContext]*receiverErrorLog
+	batchErrors  []error // written by a receiverErrorLog during the current input
 
 	removeHooks []func()
 	capture     *stdioCapture
@@ -260,6 +261,7 @@ func (s *Session) Eval(ctx context.Context, src string) (Result, error) {
 
 	s.mu.Lock()
 	s.evaluating = true
+	s.batchErrors = nil
 	in := s.in
 	s.mu.Unlock()
 	defer func() {
@@ -316,7 +318,39 @@ func (s *Session) Eval(ctx context.Context, src string) (Result, error) {
 		return Result{}, nil
 	}
 	val := last.Interface()
+	if err, ok := val.(error); ok && s.wasShown(err) {
+		// Advance or AwaitTermination returning the error of a batch
+		// whose failure was just reported.
+		return Result{}, nil
+	}
 	return Result{HasValue: true, Value: val, Text: s.Format(val)}, nil
+}
+
+// shownBatchError notes that err, an error of a batch, was written on the
+// standard error of the current input.
+func (s *Session) shownBatchError(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.evaluating {
+		s.batchErrors = append(s.batchErrors, err)
+	}
+}
+
+// wasShown reports whether err was written as a batch error during the
+// current input.
+func (s *Session) wasShown(err error) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := reflect.TypeOf(err)
+	if !t.Comparable() {
+		return false
+	}
+	for _, e := range s.batchErrors {
+		if reflect.TypeOf(e) == t && e == err {
+			return true
+		}
+	}
+	return false
 }
 
 // isNilIdent reports whether expr is the predeclared nil (in parentheses

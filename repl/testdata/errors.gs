@@ -11,3 +11,15 @@ engine.NewStreamingContext("nowhere", "app", engine.Seconds(1))
 :nosuchcommand
 // Still alive, with every variable kept:
 a
+:type a + nosuch
+// A function that panics in a batch fails the batch; the stream goes on.
+ssc := engine.NewStreamingContext("local[2]", "Failing", engine.Seconds(1), engine.WithManualClock())
+q := engine.NewQueue()
+ssc.QueueStream(q, true).Map(func(x int) int {
+	return 100 / x
+}).Print()
+ssc.Start()
+q.Push(0, 1)
+ssc.Advance(engine.Seconds(1))
+q.Push(4)
+ssc.Advance(engine.Seconds(1))
