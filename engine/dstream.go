@@ -299,7 +299,7 @@ func transformFunc(op string, f any) func(*RDD, Time) *RDD {
 func callTransform(op string, ex *executor, t Time, f func() *RDD) (out *RDD) {
 	defer func() {
 		if r := recover(); r != nil {
-			failUser(op, r, nil)
+			failRDDFunc(op, r)
 		}
 	}()
 	out = f()
@@ -525,7 +525,7 @@ func (d *DStream) ForeachRDD(f any) {
 	d.addOutput(op, func(r *RDD, t Time) {
 		defer func() {
 			if rec := recover(); rec != nil {
-				failUser(op, rec, nil)
+				failRDDFunc(op, rec)
 			}
 		}()
 		g(r, t)

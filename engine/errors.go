@@ -60,6 +60,16 @@ func failElem(op string, v any, want string) {
 
 // failUser turns a recovered panic of a user function into a task failure.
 func failUser(op string, r any, v any) {
+	failWith(op, r, fmt.Sprintf("function panicked on element of type %s", typeName(v)))
+}
+
+// failRDDFunc turns a recovered panic of a function given a whole RDD
+// (Transform, TransformWith, ForeachRDD) into a task failure.
+func failRDDFunc(op string, r any) {
+	failWith(op, r, "function panicked")
+}
+
+func failWith(op string, r any, what string) {
 	if tf, ok := r.(taskFailure); ok {
 		panic(tf)
 	}
@@ -67,5 +77,5 @@ func failUser(op string, r any, v any) {
 	if e, ok := r.(error); ok {
 		err = e
 	}
-	panic(taskFailure{&Error{Op: op, Msg: fmt.Sprintf("function panicked on element of type %s: %v", typeName(v), r), Err: err}})
+	panic(taskFailure{&Error{Op: op, Msg: fmt.Sprintf("%s: %v", what, r), Err: err}})
 }

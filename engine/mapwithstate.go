@@ -137,7 +137,7 @@ func newMapStateFunc(f any) mapStateFunc {
 			vp := intPtr(op, value, has)
 			var r int
 			func() {
-				defer func() { stateGuard(op, value, recover()) }()
+				defer func() { stateGuard(op, key, value, has, recover()) }()
 				r = g(k, vp, s)
 			}()
 			return r, true
@@ -148,7 +148,7 @@ func newMapStateFunc(f any) mapStateFunc {
 			vp := intPtr(op, value, has)
 			var r Pair
 			func() {
-				defer func() { stateGuard(op, value, recover()) }()
+				defer func() { stateGuard(op, key, value, has, recover()) }()
 				r = g(k, vp, s)
 			}()
 			return r, true
@@ -162,7 +162,7 @@ func newMapStateFunc(f any) mapStateFunc {
 			}
 			var r any
 			func() {
-				defer func() { stateGuard(op, value, recover()) }()
+				defer func() { stateGuard(op, key, value, has, recover()) }()
 				r = g(key, vp, s)
 			}()
 			return r, true
@@ -174,7 +174,7 @@ func newMapStateFunc(f any) mapStateFunc {
 			var r Pair
 			var ok bool
 			func() {
-				defer func() { stateGuard(op, value, recover()) }()
+				defer func() { stateGuard(op, key, value, has, recover()) }()
 				r, ok = g(t, k, vp, s)
 			}()
 			return r, ok
@@ -211,7 +211,7 @@ func newMapStateFunc(f any) mapStateFunc {
 		}
 		var out []reflect.Value
 		func() {
-			defer func() { stateGuard(op, value, recover()) }()
+			defer func() { stateGuard(op, key, value, has, recover()) }()
 			out = fv.Call(args)
 		}()
 		if withTime {
@@ -223,11 +223,15 @@ func newMapStateFunc(f any) mapStateFunc {
 
 // stateGuard is guard for mapping functions: misuse of State fails the batch
 // with State's own message.
-func stateGuard(op string, value any, r any) {
+func stateGuard(op string, key, value any, has bool, r any) {
 	if e, ok := r.(*Error); ok && e.Op == op {
 		panic(taskFailure{e})
 	}
-	guard(op, value, r)
+	detail := ", timing out"
+	if has {
+		detail = " with a value of type " + typeName(value)
+	}
+	guardKey(op, key, detail, r)
 }
 
 func stringKey(op string, key any) string {

@@ -192,8 +192,8 @@ const updateShape = "a func(values []V, state *S) *S or func(t engine.Time, key 
 func newUpdateFunc(op string, f any) updateFunc {
 	switch g := f.(type) {
 	case func([]int, *int) *int:
-		return func(_ Time, _ any, values []any, state any, has bool) (any, bool) {
-			return intUpdate(op, values, state, has, func(vs []int, s *int) *int { return g(vs, s) })
+		return func(_ Time, key any, values []any, state any, has bool) (any, bool) {
+			return intUpdate(op, key, values, state, has, func(vs []int, s *int) *int { return g(vs, s) })
 		}
 	case func(Time, string, []int, *int) *int:
 		return func(t Time, key any, values []any, state any, has bool) (any, bool) {
@@ -201,14 +201,14 @@ func newUpdateFunc(op string, f any) updateFunc {
 			if !ok {
 				failElem(op, key, "string")
 			}
-			return intUpdate(op, values, state, has, func(vs []int, s *int) *int { return g(t, k, vs, s) })
+			return intUpdate(op, key, values, state, has, func(vs []int, s *int) *int { return g(t, k, vs, s) })
 		}
 	case func(Time, any, []int, *int) *int:
 		return func(t Time, key any, values []any, state any, has bool) (any, bool) {
-			return intUpdate(op, values, state, has, func(vs []int, s *int) *int { return g(t, key, vs, s) })
+			return intUpdate(op, key, values, state, has, func(vs []int, s *int) *int { return g(t, key, vs, s) })
 		}
 	case func([]any, *any) *any:
-		return func(_ Time, _ any, values []any, state any, has bool) (any, bool) {
+		return func(_ Time, key any, values []any, state any, has bool) (any, bool) {
 			var sp *any
 			if has {
 				s := state
@@ -216,7 +216,7 @@ func newUpdateFunc(op string, f any) updateFunc {
 			}
 			var res *any
 			func() {
-				defer func() { guard(op, values, recover()) }()
+				defer func() { guardKey(op, key, "", recover()) }()
 				res = g(values, sp)
 			}()
 			if res == nil {
@@ -263,7 +263,7 @@ func newUpdateFunc(op string, f any) updateFunc {
 		}
 		var out reflect.Value
 		func() {
-			defer func() { guard(op, values, recover()) }()
+			defer func() { guardKey(op, key, "", recover()) }()
 			out = fv.Call(args)[0]
 		}()
 		if out.IsNil() {
@@ -273,7 +273,7 @@ func newUpdateFunc(op string, f any) updateFunc {
 	}
 }
 
-func intUpdate(op string, values []any, state any, has bool, g func([]int, *int) *int) (any, bool) {
+func intUpdate(op string, key any, values []any, state any, has bool, g func([]int, *int) *int) (any, bool) {
 	vs := make([]int, len(values))
 	for i, v := range values {
 		n, ok := v.(int)
@@ -292,7 +292,7 @@ func intUpdate(op string, values []any, state any, has bool, g func([]int, *int)
 	}
 	var res *int
 	func() {
-		defer func() { guard(op, values, recover()) }()
+		defer func() { guardKey(op, key, "", recover()) }()
 		res = g(vs, sp)
 	}()
 	if res == nil {
