@@ -34,7 +34,15 @@ func (s *Session) adopt(ssc *engine.StreamingContext) {
 func (s *Session) own(ssc *engine.StreamingContext) {
 	ssc.SetOutput(s.stdout.get())
 	ssc.SetFormatter(s.formatLeaf)
-	if !s.runningFile {
+	if s.runningFile {
+		// The frames a failed batch's functions wrote while panicking are
+		// no part of a later panic of the program: drop them.
+		ssc.AddStreamingListener(engine.OnBatchCompleted(func(info engine.BatchInfo) {
+			if info.Err != nil {
+				s.trace.take()
+			}
+		}))
+	} else {
 		// Interactively, the per-batch log lines would bury the prompt;
 		// :streams shows the same metrics on demand. Receiver errors, which
 		// the batch log would carry, are reported on the input's stderr.
