@@ -76,6 +76,7 @@ type StreamingContext struct {
 	ckpt        *checkpointer // writes checkpoints while active (recovery.go)
 	recovered   *recovery     // read by GetOrCreate, applied by Start
 	resumed     bool          // started from a checkpoint
+	started     bool          // Start succeeded once: zero times are set
 	zero        Time
 	now         Time // manual clock
 	next        Time // the next batch time to generate
@@ -394,6 +395,7 @@ func (ssc *StreamingContext) Start() error {
 	ssc.next = first
 	ssc.prepareGraph()
 	ssc.state = Active
+	ssc.started = true
 	inputs := append([]*input(nil), ssc.inputs...)
 	ssc.mu.Unlock()
 

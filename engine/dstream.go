@@ -447,10 +447,14 @@ func (d *DStream) Checkpoint(interval time.Duration) *DStream {
 }
 
 // Slice returns the RDDs the stream has (or can compute) for the batch times
-// in [from, to].
+// in [from, to]. It needs a context that has been started; after Stop it
+// still returns what the stream remembers.
 func (d *DStream) Slice(from, to Time) []*RDD {
 	const op = "Slice"
-	if d.ssc.State() != Active {
+	d.ssc.mu.Lock()
+	started := d.ssc.started
+	d.ssc.mu.Unlock()
+	if !started {
 		buildErrorf(op, "the context is not started")
 	}
 	if !(from - d.zero).IsMultipleOf(d.slide) && from != d.zero {

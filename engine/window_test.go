@@ -421,4 +421,28 @@ func TestSliceOfWindowedParent(t *testing.T) {
 	if err := buildError(func() { in.Slice(2500, 5000) }); err == nil || err.Op != "Slice" {
 		t.Fatalf("Slice from an unaligned time: got %v, want a Slice error", err)
 	}
+	// As in Spark, a stopped context's streams still answer Slice with
+	// what they remember.
+	ssc.Stop(false)
+	got = nil
+	for _, r := range in.Slice(3000, 5000) {
+		got = append(got, r.Collect()...)
+	}
+	if fmt.Sprint(got) != "[3 30 4 40 5 50]" {
+		t.Fatalf("Slice(3000 ms, 5000 ms) after Stop = %v, want [3 30 4 40 5 50]", got)
+	}
+}
+
+func TestSliceBeforeStart(t *testing.T) {
+	for _, stop := range []bool{false, true} {
+		ssc := newTestContext(t)
+		in := ssc.QueueStream(NewQueue(), true)
+		in.Print()
+		if stop {
+			ssc.Stop(false)
+		}
+		if err := buildError(func() { in.Slice(0, 1000) }); err == nil || err.Op != "Slice" || !strings.Contains(err.Msg, "not started") {
+			t.Fatalf("Slice (stopped %v) of a context never started: got %v, want a Slice error", stop, err)
+		}
+	}
 }
