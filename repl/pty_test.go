@@ -213,3 +213,17 @@ func TestShellCtrlCAtPromptStopsStreams(t *testing.T) {
 	term.expect("gostream> ")
 	term.run(":streams", "no streams running")
 }
+
+// TestShellCutsLongValues: a large value is shown cut, with a line that
+// says so, and the shell goes on.
+func TestShellCutsLongValues(t *testing.T) {
+	term := startTerminal(t)
+	term.run("big := make([]int, 300000)", "")
+	start := len(term.screen())
+	term.run("big", "... (4096 of 600001 bytes shown; fmt.Println(...) shows the whole value)")
+	if n := len(term.screen()) - start; n > 2*MaxValueLength {
+		t.Errorf("%d bytes on the screen for a value cut at %d", n, MaxValueLength)
+	}
+	term.run("len(fmt.Sprint(big))", "600001")
+	term.run(`strings.Repeat("é", 3000)[:10]`, "ééééé")
+}

@@ -60,11 +60,18 @@ func Main(args []string) int {
 	return Script(os.Stdin, os.Stdout, os.Stderr)
 }
 
+// MaxValueLength is how many bytes of an input's value the interactive
+// shell shows; the rest is cut, so that evaluating a large slice by mistake
+// (rdd.Collect()) does not flood the terminal. fmt.Println shows a value
+// whole.
+const MaxValueLength = 4096
+
 // Shell is the state behind the shell: the session and where output goes.
 type Shell struct {
 	s           *session.Session
 	out, errOut io.Writer
 	quit        bool
+	maxValue    int // bytes of a value shown; 0: all
 }
 
 // printResult shows the outcome of one input.
@@ -74,8 +81,21 @@ func (sh *Shell) printResult(res session.Result, err error) {
 		return
 	}
 	if res.HasValue {
-		fmt.Fprintln(sh.out, res.Text)
+		fmt.Fprintln(sh.out, cutValue(res.Text, sh.maxValue))
 	}
+}
+
+// cutValue returns text cut to at most max bytes (on a character boundary)
+// followed by a line saying how much was left out; max 0 keeps it whole.
+func cutValue(text string, max int) string {
+	if max <= 0 || len(text) <= max {
+		return text
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s\n... (%d of %d bytes shown; fmt.Println(...) shows the whole value)", text[:cut], cut, len(text))
 }
 
 func (sh *Shell) printError(err error) {
@@ -339,7 +359,7 @@ func Interactive(in io.ReadCloser, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gostream: %v\n", err)
 		return 1
 	}
-	sh := &Shell{s: s, out: out, errOut: errOut}
+	sh := &Shell{s: s, out: out, errOut: errOut, maxValue: MaxValueLength}
 	shell.Store(sh)
 	ctx, stop := interruptContext(s)
 	defer stop()
