@@ -86,3 +86,61 @@ func TestUserFunctionErrors(t *testing.T) {
 		})
 	}
 }
+
+// An option an operator does not take is a construction error, not
+// silently ignored: CountByValueAndWindow's inverse and filter are built in,
+// and ReduceByKey has no filter.
+func TestOptionsThatDoNotApply(t *testing.T) {
+	s := Seconds(1)
+	positive := func(v int) bool { return v > 0 }
+	cases := []struct {
+		name  string
+		build func(in, pairs *DStream)
+		want  string // "" for no error
+	}{
+		{"CountByValueAndWindowInverse", func(in, _ *DStream) { in.CountByValueAndWindow(2*s, s, Inverse(Diff)) },
+			"engine: CountByValueAndWindow: option Inverse does not apply here; CountByValueAndWindow takes NumTasks"},
+		{"CountByKeyAndWindowFilter", func(_, p *DStream) { p.CountByKeyAndWindow(2*s, s, FilterFunc(positive)) },
+			"engine: CountByKeyAndWindow: option FilterFunc does not apply here; CountByKeyAndWindow takes NumTasks"},
+		{"ReduceByKeyFilter", func(_, p *DStream) { p.ReduceByKey(Sum, FilterFunc(positive)) },
+			"engine: ReduceByKey: option FilterFunc does not apply here; ReduceByKey takes NumTasks"},
+		{"GroupByKeyAndWindowInverse", func(_, p *DStream) { p.GroupByKeyAndWindow(2*s, s, Inverse(Diff)) },
+			"engine: GroupByKeyAndWindow: option Inverse does not apply here; GroupByKeyAndWindow takes NumTasks"},
+		{"JoinInitialState", func(_, p *DStream) { p.Join(p, InitialState(p.Context().Parallelize(nil))) },
+			"engine: Join: option InitialState does not apply here; Join takes NumTasks"},
+		{"UpdateStateByKeyInverse", func(_, p *DStream) {
+			p.UpdateStateByKey(func(vs []int, st *int) *int { return st }, Inverse(Diff))
+		}, "engine: UpdateStateByKey: option Inverse does not apply here; UpdateStateByKey takes NumTasks, InitialState"},
+		{"ReduceByWindowNumTasks", func(in, _ *DStream) { in.ReduceByWindow(Sum, 2*s, s, NumTasks(3)) },
+			"engine: ReduceByWindow: option NumTasks does not apply here; ReduceByWindow takes Inverse, FilterFunc"},
+		{"ReduceByWindowFilterWithoutInverse", func(in, _ *DStream) { in.ReduceByWindow(Sum, 2*s, s, FilterFunc(positive)) },
+			"engine: ReduceByWindow: option FilterFunc applies only with Inverse"},
+		{"RDDReduceByKeyInverse", func(_, p *DStream) { p.Context().Parallelize(nil).ReduceByKey(Sum, Inverse(Diff)) },
+			"engine: ReduceByKey: option Inverse does not apply here; ReduceByKey takes NumTasks"},
+		{"ReduceByKeyAndWindowAll", func(_, p *DStream) {
+			p.ReduceByKeyAndWindow(Sum, 2*s, s, NumTasks(3), Inverse(Diff), FilterFunc(positive))
+		}, ""},
+		{"ReduceByWindowInverseFilter", func(in, _ *DStream) {
+			in.ReduceByWindow(Sum, 2*s, s, Inverse(Diff), FilterFunc(positive))
+		}, ""},
+		{"UpdateStateByKeyInitial", func(_, p *DStream) {
+			p.UpdateStateByKey(func(vs []int, st *int) *int { return st }, NumTasks(1), InitialState(p.Context().Parallelize(nil)))
+		}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ssc := newManual(t, "local[2]")
+			in := ssc.QueueStream(NewQueue(), true)
+			pairs := in.Map(WithOne)
+			err := buildError(func() { c.build(in, pairs) })
+			switch {
+			case c.want == "" && err != nil:
+				t.Fatalf("got %v, want no error", err)
+			case c.want != "" && err == nil:
+				t.Fatalf("no error, want %q", c.want)
+			case c.want != "" && err.Error() != c.want:
+				t.Errorf("error = %q\nwant    %q", err.Error(), c.want)
+			}
+		})
+	}
+}

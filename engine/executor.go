@@ -3,6 +3,8 @@ package engine
 import (
 	"fmt"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"sync"
 )
 
@@ -87,28 +89,50 @@ type opOptions struct {
 	inverse      any
 	filter       any
 	initialState *RDD
+	given        []string // the options set, by name
 }
 
 // NumTasks sets the number of partitions (reduce tasks) of a shuffle; the
 // default is N of local[N].
-func NumTasks(n int) OpOption { return func(o *opOptions) { o.numTasks = n } }
+func NumTasks(n int) OpOption {
+	return func(o *opOptions) { o.numTasks = n; o.given = append(o.given, "NumTasks") }
+}
 
-// Inverse gives ReduceByKeyAndWindow the inverse of its reduce function, so
-// each window is computed incrementally from the previous one.
-func Inverse(f any) OpOption { return func(o *opOptions) { o.inverse = f } }
+// Inverse gives ReduceByKeyAndWindow (or ReduceByWindow) the inverse of its
+// reduce function, so each window is computed incrementally from the
+// previous one.
+func Inverse(f any) OpOption {
+	return func(o *opOptions) { o.inverse = f; o.given = append(o.given, "Inverse") }
+}
 
-// FilterFunc gives ReduceByKeyAndWindow a func(engine.Pair) bool that keeps
-// the pairs it returns true for (for example, to drop zero counts).
-func FilterFunc(f any) OpOption { return func(o *opOptions) { o.filter = f } }
+// FilterFunc gives ReduceByKeyAndWindow (or ReduceByWindow with Inverse) a
+// func(engine.Pair) bool that keeps the pairs it returns true for (for
+// example, to drop zero counts).
+func FilterFunc(f any) OpOption {
+	return func(o *opOptions) { o.filter = f; o.given = append(o.given, "FilterFunc") }
+}
 
 // InitialState gives UpdateStateByKey its starting state: an RDD of (k, state) pairs.
-func InitialState(rdd *RDD) OpOption { return func(o *opOptions) { o.initialState = rdd } }
+func InitialState(rdd *RDD) OpOption {
+	return func(o *opOptions) { o.initialState = rdd; o.given = append(o.given, "InitialState") }
+}
 
-func (ex *executor) opOptions(op string, opts []OpOption) opOptions {
+// opOptions applies opts for op, which takes the options named in allowed
+// (NumTasks alone when none are named); any other option panics with
+// *Error rather than being ignored.
+func (ex *executor) opOptions(op string, opts []OpOption, allowed ...string) opOptions {
+	if len(allowed) == 0 {
+		allowed = []string{"NumTasks"}
+	}
 	var o opOptions
 	for _, f := range opts {
 		if f != nil {
 			f(&o)
+		}
+	}
+	for _, name := range o.given {
+		if !slices.Contains(allowed, name) {
+			buildErrorf(op, "option %s does not apply here; %s takes %s", name, op, strings.Join(allowed, ", "))
 		}
 	}
 	if o.numTasks < 0 {

@@ -312,7 +312,7 @@ func intUpdate(op string, key any, values []any, state any, has bool, g func([]i
 func (d *DStream) UpdateStateByKey(f any, opts ...OpOption) *DStream {
 	const op = "UpdateStateByKey"
 	update := newUpdateFunc(op, f)
-	o := d.ssc.ex.opOptions(op, opts)
+	o := d.ssc.ex.opOptions(op, opts, "NumTasks", "InitialState")
 	n := o.numTasks
 	ex := d.ssc.ex
 	st := &stateRDD{op: op, n: n, ex: ex}

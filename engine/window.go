@@ -116,8 +116,11 @@ func (d *DStream) CountByWindow(window, slide time.Duration) *DStream {
 func (d *DStream) ReduceByWindow(f any, window, slide time.Duration, opts ...OpOption) *DStream {
 	const op = "ReduceByWindow"
 	rd := newReducer(op, f)
-	o := d.ssc.ex.opOptions(op, opts)
+	o := d.ssc.ex.opOptions(op, opts, "Inverse", "FilterFunc")
 	d.checkWindow(op, window, slide)
+	if o.inverse == nil && o.filter != nil {
+		buildErrorf(op, "option FilterFunc applies only with Inverse")
+	}
 	if o.inverse == nil {
 		perBatch := d.derive(op, func(r *RDD, t Time) *RDD { return reduceRDD(op, r, rd) })
 		w := perBatch.windowed(op, window, slide)
@@ -209,7 +212,7 @@ func (d *DStream) GroupByKeyAndWindow(window, slide time.Duration, opts ...OpOpt
 func (d *DStream) ReduceByKeyAndWindow(f any, window, slide time.Duration, opts ...OpOption) *DStream {
 	const op = "ReduceByKeyAndWindow"
 	rd := newReducer(op, f)
-	o := d.ssc.ex.opOptions(op, opts)
+	o := d.ssc.ex.opOptions(op, opts, "NumTasks", "Inverse", "FilterFunc")
 	d.checkWindow(op, window, slide)
 	filter := pairFilter(op, o.filter)
 	if o.inverse == nil {
