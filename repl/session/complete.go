@@ -397,7 +397,9 @@ func (s *Session) IsComplete(src string) (status, indent string) {
 	unterminated := false
 	bad := false
 	sc.Init(file, []byte(src), func(pos token.Position, msg string) {
-		if strings.Contains(msg, "not terminated") {
+		// A raw string or a /* comment may go on over lines; a "string"
+		// or 'rune' cannot, and waiting for more lines would not help.
+		if msg == "raw string literal not terminated" || msg == "comment not terminated" {
 			unterminated = true
 		} else {
 			bad = true
