@@ -72,6 +72,7 @@ type Shell struct {
 	out, errOut io.Writer
 	quit        bool
 	maxValue    int // bytes of a value shown; 0: all
+	line        int // the line of a script where the input being evaluated starts; 0: not a script
 }
 
 // printResult shows the outcome of one input.
@@ -120,7 +121,7 @@ func (sh *Shell) eval(ctx context.Context, input string) bool {
 	if strings.HasPrefix(trimmed, ":") {
 		return sh.meta(ctx, trimmed)
 	}
-	res, err := sh.s.Eval(ctx, input)
+	res, err := sh.s.EvalAt(ctx, input, sh.line)
 	sh.printResult(res, err)
 	return err == nil
 }
@@ -279,7 +280,11 @@ func Script(r io.Reader, stdout, stderr io.Writer) int {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1024*1024), 16*1024*1024)
 	var buf strings.Builder
+	lineNo, first := 0, 0 // the line just read, the first line of buf
 	flush := func() {
+		// Positions in errors and tracebacks count the lines of the
+		// script, not of the input.
+		sh.line = first
 		if !sh.eval(ctx, buf.String()) {
 			failed = true
 		}
@@ -287,6 +292,10 @@ func Script(r io.Reader, stdout, stderr io.Writer) int {
 	}
 	for !sh.quit && sc.Scan() {
 		line := sc.Text()
+		lineNo++
+		if buf.Len() == 0 {
+			first = lineNo
+		}
 		if buf.Len() == 0 && strings.HasPrefix(strings.TrimSpace(line), ":") {
 			buf.WriteString(line)
 			flush()

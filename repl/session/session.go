@@ -236,12 +236,21 @@ func (s *Session) Stdout() io.Writer { return s.stdout.get() }
 // writers (until Close; only the first such session in a process captures),
 // and Eval returns only after everything the input wrote has been copied.
 func (s *Session) Eval(ctx context.Context, src string) (Result, error) {
+	return s.EvalAt(ctx, src, 1)
+}
+
+// EvalAt is Eval for an input whose first line is line line of a larger
+// text (a script read by the shell): positions in errors and tracebacks,
+// also those of functions it defines when they panic later in a batch,
+// count the lines of that text.
+func (s *Session) EvalAt(ctx context.Context, src string, line int) (Result, error) {
 	s.evalMu.Lock()
 	defer s.evalMu.Unlock()
 
+	offset := max(line, 1) - 1
 	chunks, err := split(src)
 	if err != nil {
-		return Result{}, scanError(err)
+		return Result{}, scanError(err, offset)
 	}
 	if len(chunks) == 0 {
 		return Result{}, nil
@@ -249,14 +258,17 @@ func (s *Session) Eval(ctx context.Context, src string) (Result, error) {
 	if r := s.rewriteRangeInt(src, chunks); r != src {
 		src = r
 		if chunks, err = split(src); err != nil {
-			return Result{}, scanError(err)
+			return Result{}, scanError(err, offset)
 		}
 	}
 	if r := rewriteCommaOk(src, chunks); r != src {
 		src = r
 		if chunks, err = split(src); err != nil {
-			return Result{}, scanError(err)
+			return Result{}, scanError(err, offset)
 		}
+	}
+	for i := range chunks {
+		chunks[i].line += offset
 	}
 
 	s.mu.Lock()

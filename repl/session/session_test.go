@@ -217,3 +217,38 @@ func TestTypeOf(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalAt: positions of an input that starts on line 100 of a script
+// count the script's lines: compile errors, scanning errors, panics, and
+// the frames of a function defined there when it panics later, in a batch.
+func TestEvalAt(t *testing.T) {
+	s, out := newSession(t)
+	for _, c := range []struct {
+		src, want string
+	}{
+		{"a := 1\n\na + nosuch", "102:5: undefined: nosuch"},
+		{"s := \"not closed\n", "100:6: string literal not terminated"},
+		{"func g() {\n\tfoo()\n}", "101:2: undefined: foo"},
+		{"var m map[string]int\nm[\"a\"] = 1", "101:1: assignment to entry in nil map"},
+		{"func main() {}", "100:1: func main is reserved"},
+	} {
+		_, err := s.EvalAt(context.Background(), c.src, 100)
+		var ee *EvalError
+		if !errors.As(err, &ee) || !strings.HasPrefix(ee.Message, c.want) {
+			t.Errorf("EvalAt(%q, 100) = %v; want an error starting with %q", c.src, err, c.want)
+		}
+	}
+	mustEval(t, s, `ssc := engine.NewStreamingContext("local[2]", "at", engine.Seconds(1), engine.WithManualClock())
+q := engine.NewQueue()`)
+	if _, err := s.EvalAt(context.Background(), "ssc.QueueStream(q, true).Map(func(x int) int {\n\treturn 10 / x\n}).Print()\nssc.Start()\nq.Push(0)", 200); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	mustEval(t, s, "ssc.Advance(engine.Seconds(1))")
+	if got := out.String(); !strings.Contains(got, "\t201:") {
+		t.Errorf("batch error %q; want the frame of the function on line 201", got)
+	}
+	if r := mustEval(t, s, "a := 6\na * 7"); r.Text != "42" {
+		t.Errorf("Eval after EvalAt: %q; want 42", r.Text)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"strconv"
 	"strings"
 )
 
@@ -164,22 +165,26 @@ func classify(at func(int) token.Token) chunkKind {
 	return stmtChunk
 }
 
-// padded returns the chunk's source preceded by a newline and by the
-// whitespace that puts its first byte at the same line and column as in the
-// user's input, shifted down one line: the interpreter wraps the source in a
-// synthetic first line, so every position it reports is one line below the
-// user's.
+// padded returns the chunk's source placed at the same line and column as
+// in the user's input, shifted down one line: the interpreter wraps the
+// source in a synthetic first line, so every position it reports is one
+// line below the user's. A line directive sets the line, so that a chunk on
+// line 5,000 of a script costs no more than one on line 1 (the interpreter
+// keeps a table of the lines of every source it compiled); spaces set the
+// column.
 func (c chunk) padded(src string) string {
-	var b strings.Builder
-	b.WriteString(strings.Repeat("\n", c.line))
-	b.WriteString(strings.Repeat(" ", c.col-1))
-	b.WriteString(src[c.start:c.end])
-	return b.String()
+	return lineDirective(c.line) + strings.Repeat(" ", c.col-1) + src[c.start:c.end]
 }
 
 // paddedImport is padded for a single import spec (without the keyword).
 func (c chunk) paddedImport(src string) string {
-	return strings.Repeat("\n", c.line) + strings.Repeat(" ", max(c.col-8, 0)) + "import " + src[c.start:c.end]
+	return lineDirective(c.line) + strings.Repeat(" ", max(c.col-8, 0)) + "import " + src[c.start:c.end]
+}
+
+// lineDirective returns a newline (ending the interpreter's synthetic first
+// line) and a //line directive that numbers the next line line+1.
+func lineDirective(line int) string {
+	return "\n//line :" + strconv.Itoa(line+1) + ":1\n"
 }
 
 // declaredNames returns the names a declaration chunk declares at top level

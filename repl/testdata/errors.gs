@@ -23,3 +23,12 @@ q.Push(0, 1)
 ssc.Advance(engine.Seconds(1))
 q.Push(4)
 ssc.Advance(engine.Seconds(1))
+// A string not closed on its line is an error at once; the next lines are
+// inputs of their own.
+s := "not closed
+func split3(line string) []string {
+	parts := strings.Fields(line)
+	return parts[:nosuch]
+}
+s := "closed"
+s
