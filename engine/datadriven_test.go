@@ -512,6 +512,26 @@ var ddPipelines = map[string]func(c *ddContext) []*DStream{
 	"Window": func(c *ddContext) []*DStream {
 		return one(c.in[0].Window(c.dur(0), c.dur(1)))
 	},
+	// ARG 0 names a two-stream operation; the second input is windowed by
+	// ARGS 1 and 2, so their slides may differ.
+	"TwoSlides": func(c *ddContext) []*DStream {
+		other := c.in[1].Window(c.dur(1), c.dur(2))
+		switch c.args[0] {
+		case "Union":
+			return one(c.in[0].Union(other))
+		case "ContextUnion":
+			return one(c.h.ssc.Union(other, c.in[0]))
+		case "Join":
+			return one(c.in[0].Join(other))
+		case "Cogroup":
+			return one(c.in[0].Cogroup(other))
+		case "TransformWith":
+			return one(c.in[0].TransformWith(other, func(a, b *RDD, t Time) *RDD {
+				return a.Union(b).Map(func(x any) any { return KV(t.Milliseconds(), x) })
+			}))
+		}
+		panic("TwoSlides: unknown operation " + c.args[0])
+	},
 	"WindowOfWindow": func(c *ddContext) []*DStream {
 		return one(c.in[0].Window(c.dur(0), c.dur(1)).Window(c.dur(2), c.dur(3)))
 	},
