@@ -303,10 +303,13 @@ func (ssc *StreamingContext) Remember(d time.Duration) {
 // Checkpoint sets the directory the context checkpoints into once started:
 // metadata after every batch, the state of stateful streams at their
 // checkpoint interval, and the write-ahead log of receiver input. Use
-// GetOrCreate to recover from it; see docs/fault-tolerance.md.
+// GetOrCreate to recover from it; see docs/fault-tolerance.md. Like the
+// streams, it is set before Start: later it panics with *Error. An empty
+// dir turns checkpointing off.
 func (ssc *StreamingContext) Checkpoint(dir string) {
 	ssc.mu.Lock()
 	defer ssc.mu.Unlock()
+	ssc.mustBeInitialized("StreamingContext.Checkpoint")
 	ssc.checkpoint = dir
 }
 

@@ -92,6 +92,14 @@ func TestLifecycleErrors(t *testing.T) {
 	if err.Op != "Map" || !strings.Contains(err.Msg, "after StreamingContext.Start") {
 		t.Fatalf("Map after Start: got %q", err)
 	}
+	// A checkpoint directory set while running would never be written.
+	err = buildPanic(t, func() { ssc.Checkpoint(t.TempDir()) })
+	if err.Op != "StreamingContext.Checkpoint" || !strings.Contains(err.Msg, "after StreamingContext.Start") {
+		t.Fatalf("Checkpoint after Start: got %q", err)
+	}
+	if dir := ssc.CheckpointDir(); dir != "" {
+		t.Fatalf("CheckpointDir after the refused Checkpoint: %q", dir)
+	}
 	ssc.Stop(false)
 	if ssc.State() != Stopped {
 		t.Fatalf("state %v", ssc.State())
