@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chzyer/readline"
+	"github.com/gostream/gostream/engine"
 	"github.com/gostream/gostream/repl/session"
 )
 
@@ -238,8 +239,8 @@ func (sh *Shell) printStreams() {
 	streams := sh.s.Streams()
 	if len(streams) == 0 {
 		fmt.Fprintln(sh.out, "no streams running")
-		return
 	}
+	defer sh.printNotStarted()
 	for i, c := range streams {
 		fmt.Fprintf(sh.out, "%d  %s  %s  batch %v\n", i+1, c.AppName(), c.Master(), c.BatchDuration())
 		if b, ok := c.LastBatch(); ok {
@@ -251,6 +252,20 @@ func (sh *Shell) printStreams() {
 		} else {
 			fmt.Fprintln(sh.out, "   no batch completed yet")
 		}
+	}
+}
+
+// printNotStarted names the contexts that were created but never started,
+// for the user who forgot ssc.Start().
+func (sh *Shell) printNotStarted() {
+	var names []string
+	for _, c := range sh.s.Contexts() {
+		if c.State() == engine.Initialized {
+			names = append(names, c.AppName())
+		}
+	}
+	if len(names) > 0 {
+		fmt.Fprintf(sh.out, "not started: %s (Start() runs a context)\n", strings.Join(names, ", "))
 	}
 }
 

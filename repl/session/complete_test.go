@@ -108,3 +108,21 @@ func TestIsComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestGlobalsAfterAFailedDefinition: an input that fails while defining a
+// variable leaves the interpreter unable to list its globals until an input
+// succeeds; the names known before are still offered meanwhile.
+func TestGlobalsAfterAFailedDefinition(t *testing.T) {
+	s, _ := newSession(t)
+	mustEval(t, s, `ssc := engine.NewStreamingContext("local[2]", "g", engine.Seconds(1), engine.WithManualClock())
+lines := ssc.QueueStream(engine.NewQueue(), true)`)
+	if _, err := s.Eval(context.Background(), "words := lines.FlatMap(strings.Fieldz)"); err == nil {
+		t.Fatal("strings.Fieldz compiled")
+	}
+	if got := strings.Join(s.Globals(), " "); got != "lines ssc" {
+		t.Errorf("Globals() = %q; want \"lines ssc\"", got)
+	}
+	if m, _, _ := s.Complete("lin", 3); len(m) != 1 || m[0] != "lines" {
+		t.Errorf("Complete(\"lin\") = %q; want [lines]", m)
+	}
+}

@@ -122,6 +122,7 @@ type Session struct {
 	stringers   map[reflect.Type]reflect.Value
 	methods     map[reflect.Type][]string // of interpreted types, by their reflect type
 	contexts    []*engine.StreamingContext
+	lastGlobals []string // what globalNames found last time it could
 
 	receiverLogs map[*engine.StreamingContext]*receiverErrorLog
 	batchErrors  []error // written by a receiverErrorLog during the current input
@@ -202,6 +203,7 @@ func (s *Session) init() error {
 	s.needReset = false
 	s.imports = importedNames(b.String())
 	s.names = map[string]bool{}
+	s.lastGlobals = nil
 	s.stringers = map[reflect.Type]reflect.Value{}
 	s.methods = map[reflect.Type][]string{}
 	s.mu.Unlock()
@@ -312,6 +314,9 @@ func (s *Session) EvalAt(ctx context.Context, src string, line int) (Result, err
 					ee.Message = msg
 				}
 			}
+			if ee != nil && ee.Name == "CompileError" {
+				ee.Message = s.suggest(ee.Message, src[c.start:c.end])
+			}
 			return Result{}, err
 		}
 		s.record(in, c, src[c.start:c.end])
@@ -325,6 +330,13 @@ func (s *Session) EvalAt(ctx context.Context, src string, line int) (Result, err
 				last = reflect.Value{}
 			}
 		}
+	}
+	// Keep the names for when a later failed input leaves the interpreter
+	// unable to list them (see globalNames).
+	if names, ok := globalNames(in); ok {
+		s.mu.Lock()
+		s.lastGlobals = names
+		s.mu.Unlock()
 	}
 	if !last.IsValid() || !last.CanInterface() {
 		return Result{}, nil
@@ -975,7 +987,15 @@ func (s *Session) Globals() []string {
 		set[n] = true
 	}
 	s.mu.Unlock()
-	for _, n := range globalNames(in) {
+	names, ok := globalNames(in)
+	s.mu.Lock()
+	if ok {
+		s.lastGlobals = names
+	} else {
+		names = s.lastGlobals
+	}
+	s.mu.Unlock()
+	for _, n := range names {
 		set[n] = true
 	}
 	var out []string
@@ -990,17 +1010,18 @@ func (s *Session) Globals() []string {
 }
 
 // globalNames returns the names of the interpreter's global variables and
-// constants. After some failed compilations the interpreter knows a name
-// whose storage it never made, and Globals panics; only the names the
-// session recorded itself are known then.
-func globalNames(in *interp.Interpreter) (names []string) {
+// constants. After a failed compilation that declared a variable
+// (words := lines.FlatMap(strings.Fieldz)) the interpreter knows a name
+// whose storage it has not made yet, and Globals panics until an input
+// succeeds; ok is false then, and Globals uses the names it found last.
+func globalNames(in *interp.Interpreter) (names []string, ok bool) {
 	defer func() {
 		if recover() != nil {
-			names = nil
+			names, ok = nil, false
 		}
 	}()
 	for n := range in.Globals() {
 		names = append(names, n)
 	}
-	return names
+	return names, true
 }

@@ -1,0 +1,161 @@
+package session
+
+import (
+	"go/scanner"
+	"go/token"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/gostream/gostream/engine"
+)
+
+// undefinedRE matches the interpreter's messages about a name that does
+// not exist: a method or field (of the selector's receiver), a member of a
+// package, or a bare name.
+var undefinedRE = regexp.MustCompile(`(?:undefined method:? |undefined selector:? |package (\w+) "[^"]*" has no symbol |undefined: )(\w+)$`)
+
+// suggest adds "(did you mean X?)" to each line of msg that reports an
+// undefined name for which a known name is a likely typo: a member of the
+// receiver (lines.FlatMapp → FlatMap), a package member (strings.Fieldz →
+// Fields) or a name of the session. src is the input the message is about;
+// the caller holds evalMu.
+func (s *Session) suggest(msg, src string) string {
+	lines := strings.Split(msg, "\n")
+	for i, l := range lines {
+		if strings.HasSuffix(l, " to engine.OpOption") {
+			// ReduceByKey(f, 4): the seed's positional [numTasks].
+			lines[i] = l + " (optional parameters are options: engine.NumTasks(n), engine.Inverse(f), engine.FilterFunc(f), engine.InitialState(rdd))"
+			continue
+		}
+		m := undefinedRE.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		pkg, name := m[1], m[2]
+		var known []string
+		switch {
+		case pkg != "":
+			known = s.members(pkg)
+		case strings.HasPrefix(m[0], "undefined: "):
+			known = s.bareNames()
+		default:
+			known = s.receiverMembers(src, name)
+		}
+		if best := closest(name, known); best != "" {
+			lines[i] = l + " (did you mean " + best + "?)"
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// receiverMembers returns the members of the receiver of the selector
+// ".name" in src: those of its type when the receiver is a name or a chain
+// of selectors, else those of the engine's types that calls usually chain
+// on (DStream, RDD, StreamingContext).
+func (s *Session) receiverMembers(src, name string) []string {
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(src))
+	var sc scanner.Scanner
+	sc.Init(file, []byte(src), nil, 0)
+	type tok struct {
+		t   token.Token
+		lit string
+	}
+	var toks []tok
+	for {
+		_, t, lit := sc.Scan()
+		if t == token.EOF {
+			break
+		}
+		toks = append(toks, tok{t, lit})
+	}
+	for i := 2; i < len(toks); i++ {
+		if toks[i].t != token.IDENT || toks[i].lit != name || toks[i-1].t != token.PERIOD {
+			continue
+		}
+		// Walk back over "a.b.c" before ".name".
+		j := i - 2
+		chain := []string{}
+		for j >= 0 && toks[j].t == token.IDENT {
+			chain = append([]string{toks[j].lit}, chain...)
+			if j >= 1 && toks[j-1].t == token.PERIOD {
+				j -= 2
+				continue
+			}
+			break
+		}
+		if len(chain) == 0 || (j >= 0 && toks[j].t == token.PERIOD) {
+			break // the receiver is a call or an index: not a chain
+		}
+		if t, ok := s.typeOfLocked(strings.Join(chain, ".")); ok {
+			return append(typeMembers(t), s.interpretedMethods(t)...)
+		}
+		break
+	}
+	var out []string
+	for _, t := range []reflect.Type{
+		reflect.TypeFor[*engine.DStream](), reflect.TypeFor[*engine.RDD](), reflect.TypeFor[*engine.StreamingContext](),
+	} {
+		out = append(out, typeMembers(t)...)
+	}
+	return out
+}
+
+// closest returns the names among known most like name, if they are close
+// enough to be a typo: at most two edits (a swap of neighbours is one),
+// fewer than half its letters, not counting case. Several equally close
+// names are joined with "or" (at most three).
+func closest(name string, known []string) string {
+	var best []string
+	bestD := 3
+	seen := map[string]bool{}
+	for _, k := range known {
+		if k == name || k == "" || seen[k] || !unicode.IsLetter(rune(k[0])) {
+			continue
+		}
+		seen[k] = true
+		d := editDistance(strings.ToLower(name), strings.ToLower(k))
+		if 2*d >= len(name) || d > bestD {
+			continue
+		}
+		if d < bestD {
+			best, bestD = nil, d
+		}
+		best = append(best, k)
+	}
+	sort.Strings(best)
+	if len(best) > 3 {
+		best = best[:3]
+	}
+	return strings.Join(best, " or ")
+}
+
+// editDistance is the number of insertions, deletions, substitutions and
+// swaps of neighbouring bytes that turn a into b (optimal string
+// alignment).
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}

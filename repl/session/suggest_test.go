@@ -1,0 +1,55 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestSuggestions: an undefined name close to a known one is answered with
+// the known one, whatever kind of name it is; names far from every known
+// one get no suggestion.
+func TestSuggestions(t *testing.T) {
+	s, _ := newSession(t)
+	mustEval(t, s, `ssc := engine.NewStreamingContext("local[2]", "typos", engine.Seconds(1), engine.WithManualClock())
+lines := ssc.QueueStream(engine.NewQueue(), true)
+type Reading struct{ Sensor string }
+r := Reading{}`)
+	for _, c := range []struct{ src, want string }{
+		{"lines.FlatMapp(strings.Fields)", "1:1: undefined method: FlatMapp (did you mean FlatMap?)"},
+		{"lines.FlatMap(strings.Fields).Mapp(strings.ToUpper)", "(did you mean Map?)"},
+		{"words := lines.FlatMap(strings.Fieldz)", "has no symbol Fieldz (did you mean Fields?)"},
+		{"engine.Secnds(1)", "has no symbol Secnds (did you mean Seconds?)"},
+		{"fmt.Printn(1)", "(did you mean Print or Printf or Println?)"},
+		{"x := linez", "1:6: undefined: linez (did you mean lines?)"},
+		{"r.Snesor", "(did you mean Sensor?)"},
+		{"lines.FlatMap(strings.Fields).Map(engine.WithOne).ReduceByKey(engine.Sum, 4)", "(optional parameters are options: engine.NumTasks(n)"},
+	} {
+		_, err := s.Eval(context.Background(), c.src)
+		var ee *EvalError
+		if !errors.As(err, &ee) || !strings.Contains(ee.Message, c.want) {
+			t.Errorf("Eval(%q) = %v; want a message containing %q", c.src, err, c.want)
+		}
+	}
+	for _, src := range []string{"x := nosuchthing", "lines.Zebra()", "r.Sensor.Foo"} {
+		_, err := s.Eval(context.Background(), src)
+		if err == nil || strings.Contains(err.Error(), "did you mean") {
+			t.Errorf("Eval(%q) = %v; want an error without a suggestion", src, err)
+		}
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		d    int
+	}{
+		{"", "", 0}, {"map", "map", 0}, {"flatmapp", "flatmap", 1}, {"nmae", "name", 1},
+		{"prnt", "print", 1}, {"kitten", "sitting", 3},
+	} {
+		if d := editDistance(c.a, c.b); d != c.d {
+			t.Errorf("editDistance(%q, %q) = %d; want %d", c.a, c.b, d, c.d)
+		}
+	}
+}
