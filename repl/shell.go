@@ -122,7 +122,7 @@ func (sh *Shell) eval(ctx context.Context, input string) bool {
 	if strings.HasPrefix(trimmed, ":") {
 		return sh.meta(ctx, trimmed)
 	}
-	res, err := sh.s.EvalAt(ctx, input, sh.line)
+	res, err := sh.s.EvalAt(ctx, input, "", sh.line)
 	sh.printResult(res, err)
 	return err == nil
 }
@@ -169,11 +169,11 @@ func (sh *Shell) meta(ctx context.Context, line string) bool {
 			fmt.Fprintf(sh.errOut, ":load: %v\n", err)
 			return false
 		}
-		res, err := sh.s.Eval(ctx, loadable(string(src)))
+		res, err := sh.s.EvalAt(ctx, loadable(string(src)), arg, 1)
 		if err != nil {
 			var ee *session.EvalError
-			if errors.As(err, &ee) {
-				ee.Message = arg + ":" + ee.Message
+			if errors.As(err, &ee) && !strings.HasPrefix(ee.Message, arg+":") {
+				ee.Message = arg + ": " + ee.Message
 			}
 		}
 		sh.printResult(res, err)

@@ -71,17 +71,22 @@ func compileError(err error) *EvalError {
 
 // scanError converts an error found while splitting the input; its
 // positions are the user's, counted from the first line of the input, which
-// is line offset+1 of the user's text.
-func scanError(err error, offset int) *EvalError {
-	msg := err.Error()
-	if offset > 0 {
-		msg = posRE.ReplaceAllStringFunc(msg, func(m string) string {
-			sub := posRE.FindStringSubmatch(m)
-			line, _ := strconv.Atoi(sub[2])
-			return sub[1] + strconv.Itoa(line+offset) + ":" + sub[3]
-		})
-	}
+// is line offset+1 of the user's text (named file, if not "").
+func scanError(err error, file string, offset int) *EvalError {
+	msg := posRE.ReplaceAllStringFunc(err.Error(), func(m string) string {
+		sub := posRE.FindStringSubmatch(m)
+		line, _ := strconv.Atoi(sub[2])
+		return sub[1] + filePrefix(file) + strconv.Itoa(line+offset) + ":" + sub[3]
+	})
 	return &EvalError{Name: "CompileError", Message: msg, Err: err}
+}
+
+// filePrefix is "file:", or "" for no file.
+func filePrefix(file string) string {
+	if file == "" {
+		return ""
+	}
+	return file + ":"
 }
 
 // runtimeError converts a panic recovered while executing a chunk; trace

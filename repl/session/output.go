@@ -40,7 +40,7 @@ func (s *switchWriter) get() io.Writer {
 	return s.w
 }
 
-var panicLineRE = regexp.MustCompile(`^(?:\S+\.go:)?\d+:\d+: panic: `)
+var panicLineRE = regexp.MustCompile(`^(?:\S+:)?\d+:\d+: panic: `)
 
 // traceWriter is the interpreter's stderr. The interpreter writes one
 // "line:col: panic: func(...)" line per frame a panic unwinds; those lines

@@ -238,21 +238,22 @@ func (s *Session) Stdout() io.Writer { return s.stdout.get() }
 // writers (until Close; only the first such session in a process captures),
 // and Eval returns only after everything the input wrote has been copied.
 func (s *Session) Eval(ctx context.Context, src string) (Result, error) {
-	return s.EvalAt(ctx, src, 1)
+	return s.EvalAt(ctx, src, "", 1)
 }
 
-// EvalAt is Eval for an input whose first line is line line of a larger
-// text (a script read by the shell): positions in errors and tracebacks,
-// also those of functions it defines when they panic later in a batch,
-// count the lines of that text.
-func (s *Session) EvalAt(ctx context.Context, src string, line int) (Result, error) {
+// EvalAt is Eval for an input that is part of a larger text: a script read
+// by the shell (file "", its first line is line line of the script), or a
+// file loaded whole (file is its name, line 1). Positions in errors and
+// tracebacks, also those of functions it defines when they panic later in
+// a batch, count the lines of that text, and name the file: "lib.go:4:6".
+func (s *Session) EvalAt(ctx context.Context, src, file string, line int) (Result, error) {
 	s.evalMu.Lock()
 	defer s.evalMu.Unlock()
 
 	offset := max(line, 1) - 1
 	chunks, err := split(src)
 	if err != nil {
-		return Result{}, scanError(err, offset)
+		return Result{}, scanError(err, file, offset)
 	}
 	if len(chunks) == 0 {
 		return Result{}, nil
@@ -260,17 +261,18 @@ func (s *Session) EvalAt(ctx context.Context, src string, line int) (Result, err
 	if r := s.rewriteRangeInt(src, chunks); r != src {
 		src = r
 		if chunks, err = split(src); err != nil {
-			return Result{}, scanError(err, offset)
+			return Result{}, scanError(err, file, offset)
 		}
 	}
 	if r := rewriteCommaOk(src, chunks); r != src {
 		src = r
 		if chunks, err = split(src); err != nil {
-			return Result{}, scanError(err, offset)
+			return Result{}, scanError(err, file, offset)
 		}
 	}
 	for i := range chunks {
 		chunks[i].line += offset
+		chunks[i].file = file
 	}
 
 	s.mu.Lock()
@@ -303,7 +305,7 @@ func (s *Session) EvalAt(ctx context.Context, src string, line int) (Result, err
 		if c.kind == declChunk {
 			if names, _ := declaredNames(src[c.start:c.end]); slices.Contains(names, "main") {
 				return Result{}, &EvalError{Name: "CompileError",
-					Message: fmt.Sprintf("%d:%d: func main is reserved: the interpreter runs each input as main; give the function another name", c.line, c.col)}
+					Message: fmt.Sprintf("%s%d:%d: func main is reserved: the interpreter runs each input as main; give the function another name", filePrefix(c.file), c.line, c.col)}
 			}
 		}
 		v, typed, err := s.run(ctx, in, c.padded(src))

@@ -232,7 +232,7 @@ func TestEvalAt(t *testing.T) {
 		{"var m map[string]int\nm[\"a\"] = 1", "101:1: assignment to entry in nil map"},
 		{"func main() {}", "100:1: func main is reserved"},
 	} {
-		_, err := s.EvalAt(context.Background(), c.src, 100)
+		_, err := s.EvalAt(context.Background(), c.src, "", 100)
 		var ee *EvalError
 		if !errors.As(err, &ee) || !strings.HasPrefix(ee.Message, c.want) {
 			t.Errorf("EvalAt(%q, 100) = %v; want an error starting with %q", c.src, err, c.want)
@@ -240,13 +240,24 @@ func TestEvalAt(t *testing.T) {
 	}
 	mustEval(t, s, `ssc := engine.NewStreamingContext("local[2]", "at", engine.Seconds(1), engine.WithManualClock())
 q := engine.NewQueue()`)
-	if _, err := s.EvalAt(context.Background(), "ssc.QueueStream(q, true).Map(func(x int) int {\n\treturn 10 / x\n}).Print()\nssc.Start()\nq.Push(0)", 200); err != nil {
+	if _, err := s.EvalAt(context.Background(), "ssc.QueueStream(q, true).Map(func(x int) int {\n\treturn 10 / x\n}).Print()\nssc.Start()\nq.Push(0)", "", 200); err != nil {
 		t.Fatal(err)
 	}
 	out.Reset()
 	mustEval(t, s, "ssc.Advance(engine.Seconds(1))")
 	if got := out.String(); !strings.Contains(got, "\t201:") {
 		t.Errorf("batch error %q; want the frame of the function on line 201", got)
+	}
+	// A file: positions name it and count its lines.
+	if _, err := s.EvalAt(context.Background(), "\nfunc h() {\n\tpanic(\"h\")\n}\nfunc k() { nosuch() }", "lib.go", 1); err == nil ||
+		!strings.HasPrefix(err.Error(), "lib.go:5:12: undefined: nosuch") {
+		t.Errorf("EvalAt of a file = %v; want lib.go:5:12: undefined: nosuch", err)
+	}
+	if _, err := s.EvalAt(context.Background(), "\nfunc h() {\n\tpanic(\"h\")\n}", "lib.go", 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Eval(context.Background(), "h()"); err == nil || !strings.HasPrefix(err.Error(), "panic: lib.go:3:") {
+		t.Errorf("h() = %v; want panic: lib.go:3:...", err)
 	}
 	if r := mustEval(t, s, "a := 6\na * 7"); r.Text != "42" {
 		t.Errorf("Eval after EvalAt: %q; want 42", r.Text)

@@ -34,8 +34,9 @@ func (k chunkKind) String() string {
 // position in the user's input.
 type chunk struct {
 	kind       chunkKind
-	start, end int // byte offsets into the input
-	line, col  int // 1-based position of start
+	start, end int    // byte offsets into the input
+	line, col  int    // 1-based position of start
+	file       string // the file the input comes from, if any (EvalAt)
 	// lastExpr reports that the chunk's last piece is an expression
 	// statement, whose value the input shows.
 	lastExpr bool
@@ -171,20 +172,24 @@ func classify(at func(int) token.Token) chunkKind {
 // line below the user's. A line directive sets the line, so that a chunk on
 // line 5,000 of a script costs no more than one on line 1 (the interpreter
 // keeps a table of the lines of every source it compiled); spaces set the
-// column.
+// column. A chunk of a file is numbered as in the file, not shifted, and
+// its positions name the file ("lib.go:4:6").
 func (c chunk) padded(src string) string {
-	return lineDirective(c.line) + strings.Repeat(" ", c.col-1) + src[c.start:c.end]
+	return c.lineDirective() + strings.Repeat(" ", c.col-1) + src[c.start:c.end]
 }
 
 // paddedImport is padded for a single import spec (without the keyword).
 func (c chunk) paddedImport(src string) string {
-	return lineDirective(c.line) + strings.Repeat(" ", max(c.col-8, 0)) + "import " + src[c.start:c.end]
+	return c.lineDirective() + strings.Repeat(" ", max(c.col-8, 0)) + "import " + src[c.start:c.end]
 }
 
 // lineDirective returns a newline (ending the interpreter's synthetic first
-// line) and a //line directive that numbers the next line line+1.
-func lineDirective(line int) string {
-	return "\n//line :" + strconv.Itoa(line+1) + ":1\n"
+// line) and a //line directive that numbers the next line.
+func (c chunk) lineDirective() string {
+	if c.file != "" {
+		return "\n//line " + c.file + ":" + strconv.Itoa(c.line) + ":1\n"
+	}
+	return "\n//line :" + strconv.Itoa(c.line+1) + ":1\n"
 }
 
 // declaredNames returns the names a declaration chunk declares at top level
