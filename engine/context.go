@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -97,7 +99,8 @@ type StreamingContext struct {
 	out       io.Writer
 	formatter func(any) string
 	batchLog  io.Writer
-	runMu     sync.Mutex // one batch at a time
+	runMu     sync.Mutex    // one batch at a time
+	jobG      atomic.Uint64 // the goroutine running a batch's jobs; 0 when none
 }
 
 type input struct {
@@ -481,7 +484,7 @@ func (ssc *StreamingContext) Advance(d time.Duration) error {
 	for {
 		ssc.mu.Lock()
 		t := ssc.next
-		if t > target || ssc.state != Active {
+		if t > target || ssc.state != Active || ssc.stopping {
 			ssc.now = max(ssc.now, target)
 			ssc.mu.Unlock()
 			return first
@@ -554,7 +557,9 @@ func (ssc *StreamingContext) runLoop() {
 		for len(ssc.queue) == 0 && !ssc.stopping {
 			ssc.queueCond.Wait()
 		}
-		if len(ssc.queue) == 0 {
+		if len(ssc.queue) == 0 || ssc.stopping {
+			// Stop drops the batches not yet started, or runs them itself
+			// when graceful.
 			ssc.mu.Unlock()
 			return
 		}
@@ -572,9 +577,15 @@ func (ssc *StreamingContext) runLoop() {
 
 // Stop stops the streams. With graceful true it first stops receiving and
 // waits until every batch of data already received has been processed;
-// otherwise batches not yet started are dropped. Stop is idempotent and
-// must not be called from inside one of the context's own jobs.
+// otherwise batches not yet started are dropped. Stop is idempotent. Called
+// from inside one of the context's own jobs (a ForeachRDD function), which
+// cannot finish while Stop waits for it, Stop returns at once and the
+// context stops when the job's batch is over; no later batch starts.
 func (ssc *StreamingContext) Stop(graceful bool) {
+	own := false
+	if id := ssc.jobG.Load(); id != 0 {
+		own = id == goroutineID()
+	}
 	ssc.mu.Lock()
 	switch ssc.state {
 	case Stopped:
@@ -589,7 +600,9 @@ func (ssc *StreamingContext) Stop(graceful bool) {
 	if ssc.stopping {
 		// Another goroutine is stopping the context: wait for it to finish.
 		ssc.mu.Unlock()
-		<-ssc.done
+		if !own {
+			<-ssc.done
+		}
 		return
 	}
 	ssc.stopping = true
@@ -597,7 +610,16 @@ func (ssc *StreamingContext) Stop(graceful bool) {
 	inputs := append([]*input(nil), ssc.inputs...)
 	ssc.mu.Unlock()
 	close(ssc.stopCh)
+	if own {
+		go ssc.finishStop(graceful, inputs)
+		return
+	}
+	ssc.finishStop(graceful, inputs)
+}
 
+// finishStop stops the inputs and the loops, runs the last batch of a
+// graceful stop, and marks the context stopped once no batch runs.
+func (ssc *StreamingContext) finishStop(graceful bool, inputs []*input) {
 	for _, in := range inputs {
 		in.src.stop(graceful)
 	}
@@ -750,6 +772,8 @@ func (ssc *StreamingContext) generate(t Time) *batch {
 func (ssc *StreamingContext) runBatch(b *batch) error {
 	ssc.runMu.Lock()
 	defer ssc.runMu.Unlock()
+	ssc.jobG.Store(goroutineID())
+	defer ssc.jobG.Store(0)
 	info := BatchInfo{BatchTime: b.time, SubmissionTime: b.submitted, Records: b.records, ProcessingStart: time.Now()}
 	listeners := ssc.listenerList()
 	for _, l := range listeners {
@@ -854,3 +878,17 @@ func OnBatchCompleted(f func(BatchInfo)) StreamingListener { return listenerFunc
 type listenerFunc func(BatchInfo)
 
 func (f listenerFunc) OnBatchCompleted(info BatchInfo) { f(info) }
+
+// goroutineID returns the calling goroutine's number, from the first line
+// of its stack ("goroutine N [running]:"). Stop uses it to tell a call
+// from inside the context's own job, which it must not wait for.
+func goroutineID() uint64 {
+	var buf [64]byte
+	line := buf[:runtime.Stack(buf[:], false)]
+	line = line[len("goroutine "):]
+	if i := bytes.IndexByte(line, ' '); i > 0 {
+		line = line[:i]
+	}
+	id, _ := strconv.ParseUint(string(line), 10, 64)
+	return id
+}

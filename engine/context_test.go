@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -380,4 +381,116 @@ func TestParallelizeSlices(t *testing.T) {
 	if got != "[[1 2] [3 4] [5 6 7]]" {
 		t.Fatalf("got %s", got)
 	}
+}
+
+// submitWatch closes full once n batches have been submitted.
+type submitWatch struct {
+	mu   sync.Mutex
+	n    int
+	full chan struct{}
+}
+
+func (w *submitWatch) OnBatchCompleted(BatchInfo) {}
+func (w *submitWatch) OnBatchSubmitted(BatchInfo) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.n--; w.n == 0 {
+		close(w.full)
+	}
+}
+
+// Stop(false) finishes the running batch and drops those queued behind it,
+// even when processing has fallen behind the real clock.
+func TestStopDropsQueuedBatches(t *testing.T) {
+	ssc := NewStreamingContext("local[2]", "backlog", Milliseconds(5), WithBatchLog(nil))
+	w := &submitWatch{n: 4, full: make(chan struct{})}
+	ssc.AddStreamingListener(w)
+	release := make(chan struct{})
+	var mu sync.Mutex
+	var ran []Time
+	ssc.QueueStream(NewQueue(), true).ForeachRDD(func(_ *RDD, bt Time) {
+		mu.Lock()
+		ran = append(ran, bt)
+		first := len(ran) == 1
+		mu.Unlock()
+		if first {
+			<-w.full // three more batches wait behind this one
+			<-release
+		}
+	})
+	if err := ssc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	<-w.full
+	stopped := make(chan struct{})
+	go func() {
+		ssc.Stop(false)
+		close(stopped)
+	}()
+	<-ssc.stopCh // Stop has begun
+	close(release)
+	<-stopped
+	mu.Lock()
+	defer mu.Unlock()
+	if len(ran) != 1 {
+		t.Fatalf("Stop(false) ran the batches at %v, want only the one running when it was called", ran)
+	}
+}
+
+// A ForeachRDD function may stop its own context: Stop returns at once, the
+// batch completes, and no later batch starts (but the last batch of a
+// graceful stop).
+func TestStopFromOwnJob(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		graceful bool
+		want     string
+	}{
+		{"Stop(false)", false, "[1000 ms 2000 ms]"},
+		{"Stop(true)", true, "[1000 ms 2000 ms 3000 ms]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ssc := newManual(t, "local[2]")
+			q := NewQueue()
+			var ran []Time
+			ssc.QueueStream(q, true).ForeachRDD(func(_ *RDD, bt Time) {
+				ran = append(ran, bt)
+				if bt == 2000 {
+					ssc.Stop(tc.graceful)
+					ssc.Stop(tc.graceful) // idempotent, from the job too
+				}
+			})
+			for i := 0; i < 5; i++ {
+				q.Push(i)
+			}
+			if err := ssc.Start(); err != nil {
+				t.Fatal(err)
+			}
+			if err := ssc.Advance(Seconds(5)); err != nil {
+				t.Fatal(err)
+			}
+			if err := ssc.AwaitTermination(); err != nil {
+				t.Fatal(err)
+			}
+			if st := ssc.State(); st != Stopped {
+				t.Fatalf("state %v after AwaitTermination", st)
+			}
+			if got := fmt.Sprint(ran); got != tc.want {
+				t.Fatalf("batches run: %s, want %s", got, tc.want)
+			}
+		})
+	}
+	t.Run("real clock", func(t *testing.T) {
+		ssc := NewStreamingContext("local[2]", "own", Milliseconds(5), WithBatchLog(nil))
+		ssc.QueueStream(NewQueue(), true).ForeachRDD(func(*RDD) { ssc.Stop(true) })
+		if err := ssc.Start(); err != nil {
+			t.Fatal(err)
+		}
+		if err := ssc.AwaitTermination(); err != nil {
+			t.Fatal(err)
+		}
+		if st := ssc.State(); st != Stopped {
+			t.Fatalf("state %v after AwaitTermination", st)
+		}
+	})
 }
