@@ -524,8 +524,10 @@ func (s *Session) run(ctx context.Context, in *interp.Interpreter, src string) (
 		}
 	}()
 	s.trace.take()
+	before := scopeNames(in)
 	prog, cerr := compileQuietly(in, src)
 	if cerr != nil {
+		forgetPhantomTypes(in, before)
 		return reflect.Value{}, false, compileError(cerr)
 	}
 	void, typed := valueless(prog)

@@ -263,3 +263,24 @@ q := engine.NewQueue()`)
 		t.Errorf("Eval after EvalAt: %q; want 42", r.Text)
 	}
 }
+
+// TestUndefinedNameStaysUndefined: a definition that fails on an undefined
+// name does not leave that name behind: it does not evaluate to another
+// variable's value, can be assigned to nowhere, and can then be defined.
+func TestUndefinedNameStaysUndefined(t *testing.T) {
+	s, _ := newSession(t)
+	mustEval(t, s, "a := 10\ntype Node struct{ next *Node }")
+	for _, src := range []string{"x := nosuch + 1", "nosuch", "nosuch = 3", "var v nosuchType", "v"} {
+		_, err := s.Eval(context.Background(), src)
+		var ee *EvalError
+		if !errors.As(err, &ee) || ee.Name != "CompileError" || !strings.Contains(ee.Message, "undefined: ") {
+			t.Errorf("Eval(%q) = %v; want a CompileError \"undefined: ...\"", src, err)
+		}
+	}
+	if r := mustEval(t, s, "nosuch := 30\nnosuch + a"); r.Text != "40" {
+		t.Errorf("nosuch + a = %q; want 40", r.Text)
+	}
+	if r := mustEval(t, s, "n := Node{next: &Node{}}\nn.next.next == nil"); r.Text != "true" {
+		t.Errorf("a type defined before the failures: %q; want true", r.Text)
+	}
+}
