@@ -478,6 +478,11 @@ func (ssc *StreamingContext) Advance(d time.Duration) error {
 		ssc.mu.Unlock()
 		return &Error{Op: op, Msg: fmt.Sprintf("the context is %s, not active", st)}
 	}
+	if id := ssc.jobG.Load(); id != 0 && id == goroutineID() {
+		// The batch running this job would wait for the batches it advanced to.
+		ssc.mu.Unlock()
+		return &Error{Op: op, Msg: "called from inside one of the context's own jobs (a ForeachRDD function); advance the clock from outside its batches"}
+	}
 	target := ssc.now.Add(d)
 	ssc.mu.Unlock()
 	var first error

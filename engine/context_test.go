@@ -494,3 +494,27 @@ func TestStopFromOwnJob(t *testing.T) {
 		}
 	})
 }
+
+// Advance from inside a job would wait for itself: it is refused.
+func TestAdvanceFromOwnJob(t *testing.T) {
+	ssc := newManual(t, "local")
+	var inner error
+	ssc.QueueStream(NewQueue(), true).ForeachRDD(func(*RDD) {
+		if inner == nil {
+			inner = ssc.Advance(Seconds(1))
+		}
+	})
+	if err := ssc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ssc.Advance(Seconds(2)); err != nil {
+		t.Fatal(err)
+	}
+	var e *Error
+	if !errors.As(inner, &e) || e.Op != "StreamingContext.Advance" || !strings.Contains(e.Msg, "inside one of the context's own jobs") {
+		t.Fatalf("Advance inside ForeachRDD: got %v", inner)
+	}
+	if now := ssc.Now(); now != 2000 {
+		t.Fatalf("clock at %s after Advance(2s), want 2000 ms", now)
+	}
+}
