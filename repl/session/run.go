@@ -2,6 +2,10 @@ package session
 
 import (
 	"context"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"strings"
 )
@@ -41,6 +45,9 @@ func (s *Session) RunFile(ctx context.Context, path string) (err error) {
 	if rerr != nil {
 		return &EvalError{Name: "CompileError", Message: rerr.Error(), Err: rerr}
 	}
+	if err := checkMainPackage(path, src); err != nil {
+		return err
+	}
 	code := s.rewriteRangeIntFile(string(src))
 	s.trace.take()
 	s.trace.setFile(path)
@@ -59,6 +66,27 @@ func (s *Session) RunFile(ctx context.Context, path string) (err error) {
 	for _, l := range strings.Split(err.Error(), "\n") {
 		lines = append(lines, path+":"+strings.TrimPrefix(l, "_.go:"))
 	}
-	msg := strings.Join(lines, "\n")
+	msg := s.suggest(strings.Join(lines, "\n"), string(src))
 	return &EvalError{Name: "CompileError", Message: msg, Err: err}
+}
+
+// checkMainPackage reports, as go run does, a file that is not a package
+// main program: another package, or no func main. Syntax errors are left
+// to the interpreter.
+func checkMainPackage(path string, src []byte) error {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil
+	}
+	if f.Name.Name != "main" {
+		return &EvalError{Name: "CompileError",
+			Message: fmt.Sprintf("%s: package %s is not a main package: gostream run runs a program (package main with func main)", fset.Position(f.Name.Pos()), f.Name.Name)}
+	}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
+			return nil
+		}
+	}
+	return &EvalError{Name: "CompileError", Message: path + ": function main is undeclared in the main package"}
 }

@@ -1,0 +1,17 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/gostream/gostream/engine"
+)
+
+// A misspelt method gets a suggestion.
+func main() {
+	ssc := engine.NewStreamingContext("local[2]", "Typo", engine.Seconds(1))
+	ssc.RateStream(10).FlatMapp(strings.Fields).Print()
+}
+
+// Exit: 1
+// Output:
+// testdata/run/typo.go:12:2: undefined method: FlatMapp (did you mean FlatMap?)
