@@ -319,6 +319,9 @@ func (s *Session) EvalAt(ctx context.Context, src, file string, line int) (Resul
 			if ee != nil && ee.Name == "CompileError" {
 				ee.Message = s.suggest(ee.Message, src[c.start:c.end])
 			}
+			if ee != nil && ee.Name == "engine.Error" {
+				pinpoint(ee, c, src)
+			}
 			return Result{}, err
 		}
 		s.record(in, c, src[c.start:c.end])

@@ -1,11 +1,13 @@
 package session
 
 import (
+	"errors"
 	"go/scanner"
 	"go/token"
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -159,3 +161,68 @@ func editDistance(a, b string) int {
 	}
 	return d[len(a)][len(b)]
 }
+
+// pinpoint moves the position of an engine.Error raised while building a
+// graph to the operation that raised it. The interpreter reports the
+// statement (for a chain over several lines, its first line); when the
+// operation's name occurs once as a method call at or after that position
+// in chunk c of src (lines.FlatMap(...).Map(bad) → the Map), the message
+// gets that position instead.
+func pinpoint(ee *EvalError, c chunk, src string) {
+	var e *engine.Error
+	if !errorsAs(ee.Err, &e) || e.Time != 0 {
+		return
+	}
+	op := e.Op
+	if i := strings.LastIndex(op, "."); i >= 0 {
+		op = op[i+1:]
+	}
+	prefix := filePrefix(c.file)
+	rest, ok := strings.CutPrefix(ee.Message, prefix)
+	if !ok {
+		return
+	}
+	m := leadingPosRE.FindStringSubmatch(rest)
+	if m == nil {
+		return
+	}
+	line, col := atoi(m[1]), atoi(m[2])
+	text := src[c.start:c.end]
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(text))
+	var sc scanner.Scanner
+	sc.Init(file, []byte(text), nil, 0)
+	var prev token.Token
+	found, fl, fc := 0, 0, 0
+	for {
+		pos, t, lit := sc.Scan()
+		if t == token.EOF {
+			break
+		}
+		if t == token.IDENT && lit == op && prev == token.PERIOD {
+			p := fset.Position(pos)
+			l, cl := c.line+p.Line-1, p.Column
+			if p.Line == 1 {
+				cl += c.col - 1
+			}
+			if l > line || l == line && cl >= col {
+				found++
+				fl, fc = l, cl
+			}
+		}
+		prev = t
+	}
+	if found == 1 {
+		ee.Message = prefix + strconv.Itoa(fl) + ":" + strconv.Itoa(fc) + rest[len(m[0]):]
+	}
+}
+
+// leadingPosRE matches "line:col" at the start of a message.
+var leadingPosRE = regexp.MustCompile(`^(\d+):(\d+)`)
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+func errorsAs(err error, target any) bool { return err != nil && errors.As(err, target) }

@@ -53,3 +53,23 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+// TestEngineErrorPosition: a graph built wrongly is reported at the
+// operation that refused it, also inside a chain over several lines, and
+// at the statement when the operation occurs more than once there.
+func TestEngineErrorPosition(t *testing.T) {
+	s, _ := newSession(t)
+	mustEval(t, s, `ssc := engine.NewStreamingContext("local[2]", "where", engine.Seconds(1), engine.WithManualClock())
+lines := ssc.QueueStream(engine.NewQueue(), true)`)
+	for _, c := range []struct{ src, want string }{
+		{"counts := lines.\n\tFlatMap(strings.Fields).\n\tMap(func(a, b int) int { return a })", "3:2: engine: Map: "},
+		{"a := 1; w := lines.Window(engine.Seconds(3), engine.Milliseconds(1500))", "1:20: engine: Window: "},
+		{"lines.Map(strings.ToUpper).Map(func(a, b int) {})", "1:1: engine: Map: "},
+	} {
+		_, err := s.Eval(context.Background(), c.src)
+		var ee *EvalError
+		if !errors.As(err, &ee) || ee.Name != "engine.Error" || !strings.HasPrefix(ee.Message, c.want) {
+			t.Errorf("Eval(%q) = %v; want an engine.Error starting with %q", c.src, err, c.want)
+		}
+	}
+}
