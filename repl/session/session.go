@@ -657,6 +657,11 @@ func (f logFilter) Write(p []byte) (int, error) {
 	return f.next.Write(p)
 }
 
+// StopNoticeDelay is how long Interrupt waits for the running batch before
+// it says that it waits, and that a second interrupt forces the stop (a
+// batch whose function never returns).
+var StopNoticeDelay = time.Second
+
 // InterruptWait bounds how long an interrupted input may take to return
 // before the interpreter is reset anyway. Interpreted code stops at its
 // next step; only a blocking call into compiled code (time.Sleep, a read)
@@ -843,7 +848,16 @@ func (s *Session) Interrupt() {
 		return
 	}
 	defer s.interrupting.Store(false)
+	stopped := make(chan struct{})
+	go func() {
+		select {
+		case <-stopped:
+		case <-time.After(StopNoticeDelay):
+			fmt.Fprintln(s.stderr, "session: waiting for the running batch to finish; interrupt again to force it")
+		}
+	}()
 	s.stopStreams(false)
+	close(stopped)
 	s.mu.Lock()
 	stop := s.stopInput
 	s.mu.Unlock()

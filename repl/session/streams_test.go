@@ -209,6 +209,8 @@ ssc.Start()`)
 		entered.Store(err == nil && r.Text == "true")
 		return entered.Load()
 	})
+	var notes syncBuffer
+	s.SetOutput(&notes, &notes)
 	first := make(chan struct{})
 	go func() {
 		s.Interrupt()
@@ -219,6 +221,10 @@ ssc.Start()`)
 		t.Fatal("Interrupt returned while the batch was stuck")
 	case <-time.After(50 * time.Millisecond):
 	}
+	// The user is told why nothing happens, and what to do.
+	checkFor(t, 20*time.Second, "the notice that Interrupt waits", func() bool {
+		return strings.Contains(notes.String(), "waiting for the running batch to finish; interrupt again to force it")
+	})
 	s.Interrupt()
 	select {
 	case <-first:
