@@ -379,17 +379,9 @@ func guard(op string, x any, r any) {
 // guardKey is guard for functions called per key (state updates): the
 // failure names the key, its type and detail.
 func guardKey(op string, key any, detail string, r any) {
-	if r == nil {
-		return
+	if r != nil {
+		failWith(op, r, fmt.Sprintf("function panicked on key %s of type %s%s", Format(key), typeName(key), detail))
 	}
-	if tf, ok := r.(taskFailure); ok {
-		panic(tf)
-	}
-	var err error
-	if e, ok := r.(error); ok {
-		err = e
-	}
-	panic(taskFailure{&Error{Op: op, Msg: fmt.Sprintf("function panicked on key %s of type %s%s: %v", Format(key), typeName(key), detail, r), Err: err}})
 }
 
 // Sum adds two ints; pass it to ReduceByKey and friends for a compiled
