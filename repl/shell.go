@@ -196,7 +196,11 @@ func (sh *Shell) meta(ctx context.Context, line string) bool {
 		}
 		doc, ok := sh.s.Describe(arg)
 		if !ok {
-			fmt.Fprintf(sh.errOut, ":doc: %s: not found\n", arg)
+			if alt := sh.s.DidYouMean(arg); alt != "" {
+				fmt.Fprintf(sh.errOut, ":doc: %s: not found (did you mean %s?)\n", arg, alt)
+			} else {
+				fmt.Fprintf(sh.errOut, ":doc: %s: not found\n", arg)
+			}
 			return false
 		}
 		fmt.Fprintln(sh.out, doc)

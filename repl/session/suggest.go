@@ -226,3 +226,28 @@ func atoi(s string) int {
 }
 
 func errorsAs(err error, target any) bool { return err != nil && errors.As(err, target) }
+
+// DidYouMean returns the known names most like chain, a name or a selector
+// chain that does not exist ("linez", "strings.Fieldz", "lines.FlatMapp"),
+// with the same qualifier, joined with "or"; "" when none is close.
+func (s *Session) DidYouMean(chain string) string {
+	qual, name := "", chain
+	if i := strings.LastIndex(chain, "."); i >= 0 {
+		qual, name = chain[:i], chain[i+1:]
+	}
+	var known []string
+	if qual == "" {
+		known = s.bareNames()
+	} else {
+		known = s.members(qual)
+	}
+	best := closest(name, known)
+	if best == "" || qual == "" {
+		return best
+	}
+	parts := strings.Split(best, " or ")
+	for i, p := range parts {
+		parts[i] = qual + "." + p
+	}
+	return strings.Join(parts, " or ")
+}

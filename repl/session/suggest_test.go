@@ -73,3 +73,20 @@ lines := ssc.QueueStream(engine.NewQueue(), true)`)
 		}
 	}
 }
+
+func TestDidYouMean(t *testing.T) {
+	s, _ := newSession(t)
+	mustEval(t, s, `ssc := engine.NewStreamingContext("local[2]", "doc", engine.Seconds(1), engine.WithManualClock())
+lines := ssc.QueueStream(engine.NewQueue(), true)`)
+	for _, c := range []struct{ chain, want string }{
+		{"linez", "lines"},
+		{"strings.Fieldz", "strings.Fields"},
+		{"lines.FlatMapp", "lines.FlatMap"},
+		{"engine.Secnds", "engine.Seconds"},
+		{"zebra", ""},
+	} {
+		if got := s.DidYouMean(c.chain); got != c.want {
+			t.Errorf("DidYouMean(%q) = %q; want %q", c.chain, got, c.want)
+		}
+	}
+}

@@ -17,6 +17,8 @@ lines.FlatMap(strings.Fields).Map(engine.WithOne).ReduceByKey(engine.Sum, 4)
 // Typos:
 lines.FlatMapp(strings.Fields)
 engine.NewStreamingContex("local", "x", engine.Seconds(1))
+:doc linez
+:doc lines.Fltr
 // After a stop, a context cannot start again:
 ssc.Stop(false)
 ssc.Start()
