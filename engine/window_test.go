@@ -202,6 +202,83 @@ func TestReducedWindowMatchesModel(t *testing.T) {
 	}
 }
 
+// TestCountWindowsMatchModel checks the other windowed reductions, the
+// incremental ones (CountByValueAndWindow, CountByKeyAndWindow,
+// ReduceByWindow with Inverse) and the plain ones, against counts and sums
+// computed directly, for windows shorter and longer than their slide.
+func TestCountWindowsMatchModel(t *testing.T) {
+	const batches = 18
+	rng := rand.New(rand.NewSource(2))
+	var input [][]any
+	for i := 0; i < batches; i++ {
+		var b []any
+		if rng.Intn(4) > 0 {
+			for j := rng.Intn(6); j > 0; j-- {
+				b = append(b, rng.Intn(5)-1)
+			}
+		}
+		input = append(input, b)
+	}
+	for _, ws := range [][2]int{{1, 1}, {3, 1}, {4, 2}, {3, 2}, {1, 2}, {2, 3}} {
+		window, slide := time.Duration(ws[0])*time.Second, time.Duration(ws[1])*time.Second
+		t.Run(fmt.Sprintf("window=%v/slide=%v", window, slide), func(t *testing.T) {
+			ssc := newTestContext(t)
+			q := NewQueue()
+			in := ssc.QueueStream(q, true)
+			byKey := in.Map(func(x int) Pair { return KV(x%2, x) })
+			count, byValue, keys, sum, sumInv := windowRun{}, windowRun{}, windowRun{}, windowRun{}, windowRun{}
+			collectPairs(in.CountByWindow(window, slide).Map(func(n int) Pair { return KV("n", n) }), count)
+			collectPairs(in.CountByValueAndWindow(window, slide, NumTasks(3)), byValue)
+			collectPairs(byKey.CountByKeyAndWindow(window, slide), keys)
+			collectPairs(in.ReduceByWindow(Sum, window, slide).Map(func(n int) Pair { return KV("sum", n) }), sum)
+			collectPairs(in.ReduceByWindow(Sum, window, slide, Inverse(Diff)).Map(func(n int) Pair { return KV("sum", n) }), sumInv)
+			for _, b := range input {
+				q.Push(b...)
+			}
+			if err := ssc.Start(); err != nil {
+				t.Fatal(err)
+			}
+			if err := ssc.Advance(batches * time.Second); err != nil {
+				t.Fatal(err)
+			}
+			seen := false // an element met in any window so far
+			for i := ws[1]; i <= batches; i += ws[1] {
+				bt := Time(i * 1000)
+				n, total := 0, 0
+				values, perKey := map[any]int{}, map[any]int{}
+				for j := max(0, i-ws[0]); j < i; j++ {
+					for _, x := range input[j] {
+						v := x.(int)
+						n++
+						total += v
+						values[v]++
+						perKey[v%2]++
+					}
+				}
+				check := func(name string, got windowRun, want map[any]int) {
+					t.Helper()
+					if !sameCounts(got[bt], want) {
+						t.Errorf("%s at %s: got %v, want %v", name, bt, got[bt], want)
+					}
+				}
+				check("CountByWindow", count, map[any]int{"n": n})
+				check("CountByValueAndWindow", byValue, values)
+				check("CountByKeyAndWindow", keys, perKey)
+				seen = seen || n > 0
+				wantSum, wantSumInv := map[any]int{}, map[any]int{}
+				if n > 0 {
+					wantSum["sum"] = total
+				}
+				if seen {
+					wantSumInv["sum"] = total
+				}
+				check("ReduceByWindow", sum, wantSum)
+				check("ReduceByWindow with Inverse", sumInv, wantSumInv)
+			}
+		})
+	}
+}
+
 func sameCounts(got, want map[any]int) bool {
 	if len(got) != len(want) {
 		return false
