@@ -284,7 +284,8 @@ func round(d time.Duration) time.Duration {
 }
 
 // Script evaluates the inputs read from r without prompts: each input is
-// as many lines as make it complete. It returns 1 when any input failed.
+// as many lines as make it complete. It returns 1 when any input or any
+// batch of a stream failed.
 // At the end of the input, running streams are stopped gracefully.
 func Script(r io.Reader, stdout, stderr io.Writer) int {
 	s, err := session.New(session.Options{Stdout: stdout, Stderr: stderr, Stdin: r})
@@ -330,7 +331,7 @@ func Script(r io.Reader, stdout, stderr io.Writer) int {
 		flush()
 	}
 	s.Close()
-	if failed {
+	if failed || s.FailedBatches() > 0 {
 		return 1
 	}
 	return 0

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gostream/gostream/engine"
@@ -48,7 +49,7 @@ func (s *Session) own(ssc *engine.StreamingContext) {
 		// the batch log would carry, are reported on the input's stderr.
 		ssc.SetBatchLog(nil)
 		rl := &receiverErrorLog{interval: ReceiverErrorInterval, last: map[string]time.Time{}, missed: map[string]int{},
-			trace: s.trace.take, shown: s.shownBatchError}
+			trace: s.trace.take, shown: s.shownBatchError, failed: &s.failedBatches}
 		rl.setOutput(s.stderr.get())
 		ssc.AddStreamingListener(rl)
 		if s.receiverLogs == nil {
@@ -99,8 +100,9 @@ type receiverErrorLog struct {
 	last   map[string]time.Time // by stream (batchKey for batches): when its last error was written
 	missed map[string]int       // by stream: errors not written since
 
-	trace func() []string // takes the interpreter's panic frames written since the last call
-	shown func(error)     // hears of each batch error written
+	trace  func() []string // takes the interpreter's panic frames written since the last call
+	shown  func(error)     // hears of each batch error written
+	failed *atomic.Int64   // counts failed batches, written or not
 }
 
 func (l *receiverErrorLog) setOutput(w io.Writer) {
@@ -120,6 +122,9 @@ const batchKey = ""
 func (l *receiverErrorLog) OnBatchCompleted(info engine.BatchInfo) {
 	if info.Err == nil {
 		return
+	}
+	if l.failed != nil {
+		l.failed.Add(1)
 	}
 	var trace []string
 	if l.trace != nil {

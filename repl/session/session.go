@@ -109,7 +109,8 @@ type Session struct {
 	evalMu sync.Mutex // held for the whole of an Eval or Reset
 	stopMu sync.Mutex // held while streams are being stopped
 
-	interrupting atomic.Bool // an Interrupt is stopping streams
+	interrupting  atomic.Bool  // an Interrupt is stopping streams
+	failedBatches atomic.Int64 // batches of the session's contexts that failed (see FailedBatches)
 
 	mu          sync.Mutex // guards the fields below
 	in          *interp.Interpreter
@@ -354,6 +355,12 @@ func (s *Session) EvalAt(ctx context.Context, src, file string, line int) (Resul
 	}
 	return Result{HasValue: true, Value: val, Text: s.Format(val)}, nil
 }
+
+// FailedBatches returns how many batches of the contexts created in the
+// session have failed (a function that panicked, an element of the wrong
+// type), since the session began; the shell's script mode exits with 1
+// when there were any.
+func (s *Session) FailedBatches() int { return int(s.failedBatches.Load()) }
 
 // shownBatchError notes that err, an error of a batch, was written on the
 // standard error of the current input.
