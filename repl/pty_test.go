@@ -227,3 +227,25 @@ func TestShellCutsLongValues(t *testing.T) {
 	term.run("len(fmt.Sprint(big))", "600001")
 	term.run(`strings.Repeat("é", 3000)[:10]`, "ééééé")
 }
+
+// TestShellTabCompletesMetaCommands: Tab completes meta-commands, the file
+// after :load, and Go after :type.
+func TestShellTabCompletesMetaCommands(t *testing.T) {
+	term := startTerminal(t)
+	term.run("total := 5", "")
+	term.send(":stre\t")
+	term.expect(":streams ")
+	term.send("\r")
+	term.expect("no streams running")
+	term.expect("gostream> ")
+	term.send(":load testdata/li\t")
+	term.expect("testdata/lib.go.txt")
+	term.send("\r")
+	term.expect("gostream> ")
+	term.run(`Shout("tab")`, "TAB!")
+	term.send(":type tot\t")
+	term.expect(":type total")
+	term.send("\r")
+	term.expect("int")
+	term.expect("gostream> ")
+}

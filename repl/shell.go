@@ -464,6 +464,9 @@ func (c completer) Do(line []rune, pos int) (newLine [][]rune, length int) {
 	}
 	src := string(line)
 	cursor := len(string(line[:pos]))
+	if cmd, _, hasArg := strings.Cut(src[:cursor], " "); strings.HasPrefix(src, ":") && (!hasArg || cmd == ":load") {
+		return completeMeta(src[:cursor])
+	}
 	matches, start, _ := sh.s.Complete(src, cursor)
 	prefix := src[start:cursor]
 	sort.Strings(matches)
@@ -471,4 +474,31 @@ func (c completer) Do(line []rune, pos int) (newLine [][]rune, length int) {
 		newLine = append(newLine, []rune(m[len(prefix):]))
 	}
 	return newLine, utf8.RuneCountInString(prefix)
+}
+
+// metaCommands are the meta-commands offered by Tab after ":".
+var metaCommands = []string{":doc", ":help", ":load", ":quit", ":reset", ":stop", ":streams", ":type"}
+
+// completeMeta completes the meta-command being typed, and the file name
+// after :load (the arguments of :type and :doc are completed as Go).
+func completeMeta(typed string) (newLine [][]rune, length int) {
+	cmd, arg, hasArg := strings.Cut(typed, " ")
+	if !hasArg {
+		for _, m := range metaCommands {
+			if strings.HasPrefix(m, cmd) {
+				newLine = append(newLine, []rune(m[len(cmd):]+" "))
+			}
+		}
+		return newLine, utf8.RuneCountInString(cmd)
+	}
+	arg = strings.TrimLeft(arg, " ")
+	files, _ := filepath.Glob(arg + "*")
+	sort.Strings(files)
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil && st.IsDir() {
+			f += string(filepath.Separator)
+		}
+		newLine = append(newLine, []rune(f[len(arg):]))
+	}
+	return newLine, utf8.RuneCountInString(arg)
 }
