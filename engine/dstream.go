@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -496,7 +497,7 @@ func (d *DStream) Print(num ...int) {
 		buildErrorf("Print", "want a non-negative number of elements, got %d", n)
 	}
 	d.addOutput("Print", func(r *RDD, t Time) {
-		first := r.Take(n + 1)
+		first := r.Take(min(n, math.MaxInt-1) + 1)
 		var b strings.Builder
 		b.WriteString("-------------------------------------------\n")
 		fmt.Fprintf(&b, "Time: %s\n", t)

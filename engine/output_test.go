@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -248,5 +249,26 @@ func TestObjectFileStream(t *testing.T) {
 	want := [][]any{{KV("a", 1)}, {KV("b", 2)}, {KV("c", 3)}, {KV("a", int64(4))}}
 	if !reflect.DeepEqual(got.parts[1], want) {
 		t.Errorf("got %#v, want %#v", got.parts[1], want)
+	}
+}
+
+// Print(num) takes num+1 elements to know whether to print "..."; the
+// largest num must not overflow into taking none.
+func TestPrintLargestNum(t *testing.T) {
+	ssc := newManual(t, "local[2]")
+	var out strings.Builder
+	ssc.SetOutput(&out)
+	q := NewQueue()
+	ssc.QueueStream(q, true).Print(math.MaxInt)
+	q.Push(1, 2, 3)
+	if err := ssc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ssc.Advance(Seconds(1)); err != nil {
+		t.Fatal(err)
+	}
+	want := "-------------------------------------------\nTime: 1000 ms\n-------------------------------------------\n1\n2\n3\n\n"
+	if out.String() != want {
+		t.Fatalf("Print(math.MaxInt) wrote\n%q\nwant\n%q", out.String(), want)
 	}
 }
