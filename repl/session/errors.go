@@ -60,11 +60,10 @@ func userPositions(msg string) string {
 func compileError(err error) *EvalError {
 	var list scanner.ErrorList
 	if errors.As(err, &list) && len(list) > 0 {
-		var msgs []string
-		for _, e := range list {
-			msgs = append(msgs, userPositions(e.Error()))
-		}
-		return &EvalError{Name: "CompileError", Message: strings.Join(msgs, "\n"), Err: err}
+		// The parser's first error is the one to fix; those after it
+		// mostly follow from it (a missing ',' on the interpreter's own
+		// closing line).
+		return &EvalError{Name: "CompileError", Message: userPositions(list[0].Error()), Err: err}
 	}
 	return &EvalError{Name: "CompileError", Message: userPositions(err.Error()), Err: err}
 }

@@ -250,6 +250,15 @@ func (s *Session) Eval(ctx context.Context, src string) (Result, error) {
 func (s *Session) EvalAt(ctx context.Context, src, file string, line int) (Result, error) {
 	s.evalMu.Lock()
 	defer s.evalMu.Unlock()
+	res, err := s.evalAt(ctx, src, file, line)
+	var ee *EvalError
+	if errors.As(err, &ee) {
+		habitHints(ee, src)
+	}
+	return res, err
+}
+
+func (s *Session) evalAt(ctx context.Context, src, file string, line int) (Result, error) {
 
 	offset := max(line, 1) - 1
 	chunks, err := split(src)

@@ -251,3 +251,50 @@ func (s *Session) DidYouMean(chain string) string {
 	}
 	return strings.Join(parts, " or ")
 }
+
+// habitHints adds to msg a line for habits from Scala and Spark that Go
+// does not share: a lambda with =>, a lower-case method (words.map, where
+// map is a keyword), a function returning a tuple where a Pair is meant.
+func habitHints(ee *EvalError, src string) {
+	switch ee.Name {
+	case "CompileError":
+		if hasArrow(src) {
+			ee.Message += "\nGo has no => lambdas: write a function literal, func(w string) int { return len(w) }"
+		}
+		if strings.Contains(ee.Message, "found 'map'") {
+			ee.Message += "\nmethods start with a capital letter: Map"
+		}
+	case "engine.Error":
+		if tupleResultRE.MatchString(ee.Message) {
+			ee.Message += "\na function gives one result; for a pair, return engine.KV(k, v) (type engine.Pair)"
+		}
+	}
+}
+
+// tupleResultRE matches an engine error about a function with several
+// results: "got func(string) (string, int)".
+var tupleResultRE = regexp.MustCompile(`got func\([^)]*\) \([^)]*,[^)]*\)$`)
+
+// hasArrow reports whether src holds the tokens = and > next to each other
+// (x => x + 1), outside strings and comments.
+func hasArrow(src string) bool {
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(src))
+	var sc scanner.Scanner
+	sc.Init(file, []byte(src), func(token.Position, string) {}, 0)
+	prev, prevEnd := token.ILLEGAL, -1
+	for {
+		pos, t, lit := sc.Scan()
+		if t == token.EOF {
+			return false
+		}
+		off := file.Offset(pos)
+		if prev == token.ASSIGN && t == token.GTR && off == prevEnd {
+			return true
+		}
+		prev, prevEnd = t, off+len(t.String())
+		if lit != "" {
+			prevEnd = off + len(lit)
+		}
+	}
+}

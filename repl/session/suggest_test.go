@@ -90,3 +90,24 @@ lines := ssc.QueueStream(engine.NewQueue(), true)`)
 		}
 	}
 }
+
+// TestHabitHints: habits from Scala get a line saying how Go writes it;
+// a syntax error is reported once, not with the errors that follow from it.
+func TestHabitHints(t *testing.T) {
+	s, _ := newSession(t)
+	mustEval(t, s, `ssc := engine.NewStreamingContext("local[2]", "habits", engine.Seconds(1), engine.WithManualClock())
+words := ssc.QueueStream(engine.NewQueue(), true)`)
+	for _, c := range []struct{ src, want string }{
+		{"words.Map(w => len(w))", "1:13: expected '==', found '='\nGo has no => lambdas: write a function literal"},
+		{"words.map(strings.ToUpper)", "found 'map'\nmethods start with a capital letter: Map"},
+		{"words.Map(func(w string) (string, int) { return w, 1 })", "got func(string) (string, int)\na function gives one result; for a pair, return engine.KV(k, v)"},
+	} {
+		_, err := s.Eval(context.Background(), c.src)
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Count(err.Error(), "\n") != 1 {
+			t.Errorf("Eval(%q) = %v; want two lines with %q", c.src, err, c.want)
+		}
+	}
+	if _, err := s.Eval(context.Background(), `arrow := "a => b" + 1`); err == nil || strings.Contains(err.Error(), "lambdas") {
+		t.Errorf("=> inside a string: %v; want an error without the lambda hint", err)
+	}
+}
