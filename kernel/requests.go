@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"encoding/json"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/gostream/gostream/kernel/wire"
@@ -90,7 +91,9 @@ func (k *Kernel) isComplete(ch wire.Channel, m *wire.Message) {
 	status, indent := k.ev.IsComplete(req.Code)
 	content := map[string]any{"status": status}
 	if status == "incomplete" {
-		content["indent"] = indent
+		// Front ends insert the indent as typed text, and jupyter-console
+		// shows a tab as "^I": indent with four spaces per level.
+		content["indent"] = strings.ReplaceAll(indent, "\t", "    ")
 	}
 	k.reply(ch, m, "is_complete_reply", content)
 }

@@ -39,3 +39,23 @@ func TestCompleteWithUnicode(t *testing.T) {
 		t.Errorf("matches %v", rep["matches"])
 	}
 }
+
+// TestIsCompleteIndentIsSpaces: jupyter-console inserts the indent on the
+// next line as typed text, where a tab shows as "^I".
+func TestIsCompleteIndentIsSpaces(t *testing.T) {
+	_, c := startKernel(t)
+	for _, tc := range []struct {
+		name, code, want string
+	}{
+		{"func body", "func f() {", "    "},
+		{"nested block", "func f() {\n\tif true {", "        "},
+		{"open call", "fmt.Println(", "    "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := c.request(c.shell, "is_complete_request", map[string]any{"code": tc.code})
+			if rep["status"] != "incomplete" || rep["indent"] != tc.want {
+				t.Errorf("is_complete(%q) = %v; want incomplete with indent %q", tc.code, rep, tc.want)
+			}
+		})
+	}
+}
