@@ -50,9 +50,23 @@ func HistoryFile() string {
 func Main(args []string) int {
 	fs := flag.NewFlagSet("gostream shell", flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: gostream [shell]\n\nThe interactive shell. Standard input may be a terminal or a script.")
+		fmt.Fprintln(fs.Output(), "usage: gostream [shell [SCRIPT]]\n\nThe interactive shell. Standard input may be a terminal or a script;\na SCRIPT file is evaluated as if it were standard input.")
 	}
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	switch fs.NArg() {
+	case 0:
+	case 1:
+		f, err := os.Open(fs.Arg(0))
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "gostream: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		return script(f, fs.Arg(0), os.Stdout, os.Stderr)
+	default:
+		fs.Usage()
 		return 2
 	}
 	if readline.DefaultIsTerminal() {
@@ -72,8 +86,9 @@ type Shell struct {
 	s           *session.Session
 	out, errOut io.Writer
 	quit        bool
-	maxValue    int // bytes of a value shown; 0: all
-	line        int // the line of a script where the input being evaluated starts; 0: not a script
+	maxValue    int    // bytes of a value shown; 0: all
+	line        int    // the line of a script where the input being evaluated starts; 0: not a script
+	file        string // the script's file, if it is not standard input
 }
 
 // printResult shows the outcome of one input.
@@ -122,7 +137,7 @@ func (sh *Shell) eval(ctx context.Context, input string) bool {
 	if strings.HasPrefix(trimmed, ":") {
 		return sh.meta(ctx, trimmed)
 	}
-	res, err := sh.s.EvalAt(ctx, input, "", sh.line)
+	res, err := sh.s.EvalAt(ctx, input, sh.file, sh.line)
 	sh.printResult(res, err)
 	return err == nil
 }
@@ -288,12 +303,22 @@ func round(d time.Duration) time.Duration {
 // batch of a stream failed.
 // At the end of the input, running streams are stopped gracefully.
 func Script(r io.Reader, stdout, stderr io.Writer) int {
-	s, err := session.New(session.Options{Stdout: stdout, Stderr: stderr, Stdin: r})
+	return script(r, "", stdout, stderr)
+}
+
+// script is Script for a script read from the file name ("" for standard
+// input), which positions in errors then name.
+func script(r io.Reader, name string, stdout, stderr io.Writer) int {
+	stdin := io.Reader(os.Stdin)
+	if name == "" {
+		stdin = r
+	}
+	s, err := session.New(session.Options{Stdout: stdout, Stderr: stderr, Stdin: stdin})
 	if err != nil {
 		fmt.Fprintf(stderr, "gostream: %v\n", err)
 		return 1
 	}
-	sh := &Shell{s: s, out: stdout, errOut: stderr}
+	sh := &Shell{s: s, out: stdout, errOut: stderr, file: name}
 	ctx, stop := interruptContext(s)
 	defer stop()
 	failed := false

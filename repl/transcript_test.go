@@ -59,3 +59,25 @@ func TestTranscripts(t *testing.T) {
 		})
 	}
 }
+
+// TestScriptFile: gostream shell FILE evaluates the file as a piped script
+// would be, and its errors name the file.
+func TestScriptFile(t *testing.T) {
+	cmd := exec.Command(binary, "shell", "mistakes.gs")
+	cmd.Dir = "testdata"
+	cmd.Env = append(os.Environ(), "GOSTREAM_HISTORY="+filepath.Join(t.TempDir(), "history"))
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("gostream shell mistakes.gs: %v; want exit status 1", err)
+	}
+	for _, want := range []string{
+		"not started: Forgotten (Start() runs a context)\n",
+		"mistakes.gs:18:1: undefined method: FlatMapp (did you mean FlatMap?)\n",
+		"engine.Error: mistakes.gs:15:7: engine: Map: ",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

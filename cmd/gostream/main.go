@@ -3,12 +3,14 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/gostream/gostream/repl"
 )
 
 const usage = `usage:
   gostream                     the interactive shell (also: gostream shell)
+  gostream shell SCRIPT        evaluate a script of shell inputs, as gostream < SCRIPT
   gostream run FILE.go [args]  run a package main program under the interpreter
   gostream kernel ...          the Jupyter kernel (gostream kernel install --user)
   gostream demo [-batches N]   a streaming word count on the built-in source
@@ -35,6 +37,15 @@ func dispatch(args []string) int {
 	case "help", "-h", "-help", "--help":
 		fmt.Print(usage)
 		return 0
+	}
+	if st, err := os.Stat(args[0]); err == nil && !st.IsDir() {
+		// gostream job.go, gostream job.gs: say how to run a file.
+		how := "gostream shell " + args[0]
+		if strings.HasSuffix(args[0], ".go") {
+			how = "gostream run " + args[0]
+		}
+		fmt.Fprintf(os.Stderr, "gostream: unknown command %q; to run the file: %s\n", args[0], how)
+		return 2
 	}
 	fmt.Fprintf(os.Stderr, "gostream: unknown command %q\n%s", args[0], usage)
 	return 2

@@ -239,3 +239,16 @@ func BenchmarkRunWordCount(b *testing.B) {
 		})
 	}
 }
+
+// TestFileAsCommand: gostream FILE says how to run the file.
+func TestFileAsCommand(t *testing.T) {
+	for _, c := range []struct{ file, want string }{
+		{"testdata/run/hello.go", "to run the file: gostream run testdata/run/hello.go"},
+		{"../../repl/testdata/basics.gs", "to run the file: gostream shell ../../repl/testdata/basics.gs"},
+	} {
+		out, exit := runProgram(t, binary, c.file)
+		if exit != 2 || !strings.Contains(out, c.want) {
+			t.Errorf("gostream %s: exit %d, %q; want 2 and %q", c.file, exit, out, c.want)
+		}
+	}
+}

@@ -242,17 +242,21 @@ func (s *Session) Eval(ctx context.Context, src string) (Result, error) {
 	return s.EvalAt(ctx, src, "", 1)
 }
 
-// EvalAt is Eval for an input that is part of a larger text: a script read
-// by the shell (file "", its first line is line line of the script), or a
-// file loaded whole (file is its name, line 1). Positions in errors and
-// tracebacks, also those of functions it defines when they panic later in
-// a batch, count the lines of that text, and name the file: "lib.go:4:6".
+// EvalAt is Eval for an input that is part of a larger text, whose first
+// line is line line of that text: a script read by the shell, or a file
+// loaded whole (line 1). Positions in errors and tracebacks, also those of
+// functions it defines when they panic later in a batch, count the lines of
+// that text; the input's own errors name the file, if not "":
+// "lib.go:4:6: undefined: x".
 func (s *Session) EvalAt(ctx context.Context, src, file string, line int) (Result, error) {
 	s.evalMu.Lock()
 	defer s.evalMu.Unlock()
 	res, err := s.evalAt(ctx, src, file, line)
 	var ee *EvalError
 	if errors.As(err, &ee) {
+		if file != "" && ee.Name != "Interrupted" && !strings.HasPrefix(ee.Message, file+":") {
+			ee.Message = file + ":" + ee.Message
+		}
 		habitHints(ee, src)
 	}
 	return res, err

@@ -248,7 +248,7 @@ q := engine.NewQueue()`)
 	if got := out.String(); !strings.Contains(got, "\t201:") {
 		t.Errorf("batch error %q; want the frame of the function on line 201", got)
 	}
-	// A file: positions name it and count its lines.
+	// A file: its errors name it; positions count its lines.
 	if _, err := s.EvalAt(context.Background(), "\nfunc h() {\n\tpanic(\"h\")\n}\nfunc k() { nosuch() }", "lib.go", 1); err == nil ||
 		!strings.HasPrefix(err.Error(), "lib.go:5:12: undefined: nosuch") {
 		t.Errorf("EvalAt of a file = %v; want lib.go:5:12: undefined: nosuch", err)
@@ -256,8 +256,16 @@ q := engine.NewQueue()`)
 	if _, err := s.EvalAt(context.Background(), "\nfunc h() {\n\tpanic(\"h\")\n}", "lib.go", 1); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Eval(context.Background(), "h()"); err == nil || !strings.HasPrefix(err.Error(), "panic: lib.go:3:") {
-		t.Errorf("h() = %v; want panic: lib.go:3:...", err)
+	if _, err := s.Eval(context.Background(), "h()"); err == nil || !strings.HasPrefix(err.Error(), "panic: 3:") {
+		t.Errorf("h() = %v; want panic: 3:...", err)
+	}
+	// Package-level variables of a file see the session's packages, and
+	// the packages a file imports are there for later inputs.
+	if _, err := s.EvalAt(context.Background(), "import \"regexp\"\nvar shout = strings.ToUpper(\"hi\")\nvar re = regexp.MustCompile(\"a+\")", "vars.go", 1); err != nil {
+		t.Fatalf("EvalAt of a file with package-level variables: %v", err)
+	}
+	if r := mustEval(t, s, `shout + fmt.Sprint(re.MatchString("caat"), regexp.MustCompile("b").MatchString("abc"))`); r.Text != "HItrue true" {
+		t.Errorf("variables of a file: %q; want \"HItrue true\"", r.Text)
 	}
 	if r := mustEval(t, s, "a := 6\na * 7"); r.Text != "42" {
 		t.Errorf("Eval after EvalAt: %q; want 42", r.Text)

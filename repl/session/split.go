@@ -36,7 +36,7 @@ type chunk struct {
 	kind       chunkKind
 	start, end int    // byte offsets into the input
 	line, col  int    // 1-based position of start
-	file       string // the file the input comes from, if any (EvalAt)
+	file       string // the file the input comes from, if any (EvalAt); its errors name it
 	// lastExpr reports that the chunk's last piece is an expression
 	// statement, whose value the input shows.
 	lastExpr bool
@@ -172,8 +172,8 @@ func classify(at func(int) token.Token) chunkKind {
 // line below the user's. A line directive sets the line, so that a chunk on
 // line 5,000 of a script costs no more than one on line 1 (the interpreter
 // keeps a table of the lines of every source it compiled); spaces set the
-// column. A chunk of a file is numbered as in the file, not shifted, and
-// its positions name the file ("lib.go:4:6").
+// column. The directive keeps the interpreter's file name: it finds the
+// packages a source imported by the name of its file.
 func (c chunk) padded(src string) string {
 	return c.lineDirective() + strings.Repeat(" ", c.col-1) + src[c.start:c.end]
 }
@@ -186,9 +186,6 @@ func (c chunk) paddedImport(src string) string {
 // lineDirective returns a newline (ending the interpreter's synthetic first
 // line) and a //line directive that numbers the next line.
 func (c chunk) lineDirective() string {
-	if c.file != "" {
-		return "\n//line " + c.file + ":" + strconv.Itoa(c.line) + ":1\n"
-	}
 	return "\n//line :" + strconv.Itoa(c.line+1) + ":1\n"
 }
 

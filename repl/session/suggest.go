@@ -180,7 +180,7 @@ func pinpoint(ee *EvalError, c chunk, src string) {
 	prefix := filePrefix(c.file)
 	rest, ok := strings.CutPrefix(ee.Message, prefix)
 	if !ok {
-		return
+		prefix, rest = "", ee.Message
 	}
 	m := leadingPosRE.FindStringSubmatch(rest)
 	if m == nil {

@@ -55,9 +55,6 @@ func (s *Session) explainLoop(c chunk, padded string) string {
 		return ""
 	}
 	pos := fset.Position(first.Pos)
-	if c.file != "" {
-		return c.file + ":" + strconv.Itoa(pos.Line) + ":" + strconv.Itoa(pos.Column) + ": " + first.Msg
-	}
 	return strconv.Itoa(pos.Line-1) + ":" + strconv.Itoa(pos.Column) + ": " + first.Msg
 }
 

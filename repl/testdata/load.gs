@@ -4,6 +4,10 @@ main_
 func main() {}
 // Errors in a loaded file name the file and its lines, also when a
 // function of the file panics later, here or in a batch.
+:load vars.go.txt
+banner
+Digits("a1b22c333")
+regexp.MustCompile("b+").FindString("abbc")
 :load broken.go.txt
 :load nosuchfile.go
 two := 2
