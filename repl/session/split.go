@@ -282,9 +282,11 @@ func importSpecs(src string, c chunk, imported map[string]string) []chunk {
 		}
 		start := fset.Position(im.Pos()).Offset - len(pre) + c.start
 		end := fset.Position(im.End()).Offset - len(pre) + c.start
-		line, col := lineCol(src, start)
+		_, col := lineCol(src, start)
+		// Lines count from the chunk's, which may be a script's (EvalAt).
+		line := c.line + strings.Count(src[c.start:start], "\n")
 		spec := src[start:end]
-		out = append(out, chunk{kind: importChunk, start: start, end: end, line: line, col: col, lastText: spec})
+		out = append(out, chunk{kind: importChunk, start: start, end: end, line: line, col: col, file: c.file, lastText: spec})
 	}
 	return out
 }

@@ -258,6 +258,7 @@ func (s *Session) DidYouMean(chain string) string {
 func habitHints(ee *EvalError, src string) {
 	switch ee.Name {
 	case "CompileError":
+		ee.Message = explainImport(ee.Message)
 		if hasArrow(src) {
 			ee.Message += "\nGo has no => lambdas: write a function literal, func(w string) int { return len(w) }"
 		}
@@ -269,6 +270,16 @@ func habitHints(ee *EvalError, src string) {
 			ee.Message += "\na function gives one result; for a pair, return engine.KV(k, v) (type engine.Pair)"
 		}
 	}
+}
+
+// importRE matches the interpreter's answer to the import of a package it
+// does not have.
+var importRE = regexp.MustCompile(`import "([^"]+)" error: unable to find source related to: "[^"]+"\. Either the GOPATH environment variable, or the Interpreter\.Options\.GoPath needs to be set`)
+
+// explainImport rewrites the interpreter's answer to the import of a
+// package it does not have, which speaks of GOPATH.
+func explainImport(msg string) string {
+	return importRE.ReplaceAllString(msg, `import "$1": package not available: the interpreter has the standard library (without os/exec, plugin, syscall and unsafe) and gostream's packages`)
 }
 
 // tupleResultRE matches an engine error about a function with several

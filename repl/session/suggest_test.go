@@ -111,3 +111,14 @@ words := ssc.QueueStream(engine.NewQueue(), true)`)
 		t.Errorf("=> inside a string: %v; want an error without the lambda hint", err)
 	}
 }
+
+// TestUnavailableImport: importing a package the interpreter does not have
+// says so, at the line of the import in a script.
+func TestUnavailableImport(t *testing.T) {
+	s, _ := newSession(t)
+	_, err := s.EvalAt(context.Background(), "x := 1\nimport (\n\t\"fmt\"\n\t\"os/exec\"\n)", "", 10)
+	want := `13:8: import "os/exec": package not available: the interpreter has the standard library`
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("import of os/exec: %v; want %q...", err, want)
+	}
+}
