@@ -145,6 +145,43 @@ func TestMetricsChart(t *testing.T) {
 	}
 }
 
+// TestMetricsOfARunningContext: a chart asked for after batches ran shows
+// the last one at once, then goes on with the next batches.
+func TestMetricsOfARunningContext(t *testing.T) {
+	r := record(t)
+	ssc, q := manualContext(t)
+	ssc.QueueStream(q, true).Count().ForeachRDD(func(*engine.RDD) {})
+	q.Push(1, 2, 3)
+	q.Push(4)
+	if err := ssc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ssc.Advance(engine.Seconds(1)); err != nil {
+		t.Fatal(err)
+	}
+	Metrics(ssc)
+	if len(r.calls) != 1 || r.calls[0].kind != "display" {
+		t.Fatalf("got %+v, want one display", r.calls)
+	}
+	if text := r.calls[0].data["text/plain"].(string); !strings.HasPrefix(text, "Live: batch 1000 ms, 3 records (3.0 records/s)") {
+		t.Errorf("first chart %q; want the batch that already ran", text)
+	}
+	if err := ssc.Advance(engine.Seconds(1)); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.calls) != 2 || r.calls[1].kind != "update" || r.calls[1].id != r.calls[0].id {
+		t.Fatalf("got %+v, want the display and one update of it", r.calls)
+	}
+	if text := r.calls[1].data["text/plain"].(string); !strings.HasPrefix(text, "Live: batch 2000 ms, 1 records (1.0 records/s)") || !strings.Contains(text, "records/s   █▃  max 3.0") {
+		t.Errorf("updated chart %q; want both batches", text)
+	}
+	ssc.Stop(false)
+	Metrics(ssc)
+	if text := r.calls[len(r.calls)-1].data["text/plain"].(string); !strings.HasPrefix(text, "Live: batch 2000 ms") {
+		t.Errorf("chart of the stopped context %q; want its last batch", text)
+	}
+}
+
 func TestDefaultSinkPrintsToTheCurrentStdout(t *testing.T) {
 	f, err := os.CreateTemp(t.TempDir(), "stdout")
 	if err != nil {

@@ -127,13 +127,25 @@ const metricsWindow = 60
 // Metrics shows a chart of ssc's batch metrics, input records per second
 // and total delay per batch, replaced in place after every batch: an SVG
 // chart in HTML with a text summary as the plain-text fallback.
+//
+// On a context that has already run batches (or has stopped), the chart
+// starts from the last completed batch.
 func Metrics(ssc *engine.StreamingContext) {
 	m := &metrics{name: ssc.AppName(), interval: ssc.BatchDuration()}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	// Listen first, so that no batch completing from now on is missed; the
+	// listener waits for m.mu until the chart is shown.
+	ssc.AddStreamingListener(m)
+	if last, ok := ssc.LastBatch(); ok {
+		m.batches = append(m.batches, last)
+		m.h = NewHandle(metricsData(m.name, m.interval, m.batches))
+		return
+	}
 	m.h = NewHandle(Data{
 		"text/plain": fmt.Sprintf("%s: waiting for the first batch", m.name),
 		"text/html":  fmt.Sprintf("<p><i>%s: waiting for the first batch</i></p>", html.EscapeString(m.name)),
 	})
-	ssc.AddStreamingListener(m)
 }
 
 type metrics struct {
@@ -148,6 +160,11 @@ type metrics struct {
 // OnBatchCompleted records info and redraws the chart.
 func (m *metrics) OnBatchCompleted(info engine.BatchInfo) {
 	m.mu.Lock()
+	if n := len(m.batches); n > 0 && m.batches[n-1].BatchTime == info.BatchTime {
+		// The batch Metrics started from, completed while it was called.
+		m.mu.Unlock()
+		return
+	}
 	m.batches = append(m.batches, info)
 	if len(m.batches) > metricsWindow {
 		m.batches = append(m.batches[:0], m.batches[len(m.batches)-metricsWindow:]...)
