@@ -85,9 +85,24 @@ func (s *Session) started(ssc *engine.StreamingContext) {
 	}
 }
 
-// forget drops what the session keeps for a stopped context; s.mu is held.
+// forget drops what the session keeps for a stopped context, after
+// reporting the failed batches its log left unwritten; s.mu is held.
 func (s *Session) forget(ssc *engine.StreamingContext) {
+	if l := s.receiverLogs[ssc]; l != nil {
+		l.flush(ssc.AppName())
+	}
 	delete(s.receiverLogs, ssc)
+}
+
+// flush writes how many failed batches of the stopped context app were
+// not reported, if any.
+func (l *receiverErrorLog) flush(app string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if n := l.missed[batchKey]; n > 0 && l.w != nil {
+		fmt.Fprintf(l.w, "batch error: %d more failed batches of %s since the last report\n", n, app)
+	}
+	delete(l.missed, batchKey)
 }
 
 // receiverErrorLog writes a context's receiver errors, one line each, at

@@ -170,3 +170,30 @@ q.Push(0)`)
 		t.Errorf("second batch error written within the interval: %q", got)
 	}
 }
+
+// TestUnreportedBatchErrorsOnStop: failed batches left unwritten by the
+// interval are counted when their context stops.
+func TestUnreportedBatchErrorsOnStop(t *testing.T) {
+	defer func(d time.Duration) { ReceiverErrorInterval = d }(ReceiverErrorInterval)
+	ReceiverErrorInterval = time.Hour
+	s, out := newSession(t)
+	mustEval(t, s, `ssc := engine.NewStreamingContext("local[2]", "Many", engine.Seconds(1), engine.WithManualClock())
+q := engine.NewQueue()
+ssc.QueueStream(q, true).Map(func(x int) int { return 10 / x }).Print()
+ssc.Start()
+q.Push(0)
+q.Push(0)
+q.Push(0)
+ssc.Advance(engine.Seconds(3))
+ssc.Stop(false)`)
+	if n := strings.Count(out.String(), "batch error: engine: Map"); n != 1 {
+		t.Errorf("%d batch errors written in the interval; want 1:\n%s", n, out)
+	}
+	s.Streams()
+	if want := "batch error: 2 more failed batches of Many since the last report\n"; !strings.HasSuffix(out.String(), want) {
+		t.Errorf("output after the stop:\n%s\nwant it to end with %q", out, want)
+	}
+	if s.FailedBatches() != 3 {
+		t.Errorf("FailedBatches() = %d; want 3", s.FailedBatches())
+	}
+}

@@ -962,6 +962,7 @@ func (s *Session) stopStreams(graceful bool) {
 	for _, c := range s.Streams() {
 		c.Stop(graceful)
 	}
+	s.Streams() // forgets the stopped contexts, reporting errors not shown yet
 }
 
 // Streams returns the contexts created in this session that are active
