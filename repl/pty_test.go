@@ -193,6 +193,7 @@ func TestShellCtrlCStopsStreams(t *testing.T) {
 	term.expect("ssc.AwaitTermination()\n")
 	term.expect("batch of 5")
 	term.send("\x03")
+	term.expect("Interrupted: the input was stopped, and running streams with it; variables are kept")
 	term.expect("gostream> ")
 	term.run(":streams", "no streams running")
 	// Every variable is kept, and interpreted closures still work.

@@ -606,7 +606,7 @@ func (s *Session) run(ctx context.Context, in *interp.Interpreter, src string) (
 		// usable again.
 		s.stopStreams(false)
 		s.resetRun(in)
-		return reflect.Value{}, false, &EvalError{Name: "Interrupted", Message: "interrupted", Err: ErrInterrupted}
+		return reflect.Value{}, false, &EvalError{Name: "Interrupted", Message: "the input was stopped, and running streams with it; variables are kept", Err: ErrInterrupted}
 	default:
 	}
 	if o.r != nil {
