@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/gostream/gostream/kernel"
 	"github.com/gostream/gostream/kernel/wire"
@@ -72,10 +73,22 @@ func runKernel(args []string) int {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
+	parentGone := watchParent(k.Done())
 	for {
 		select {
 		case <-k.Done():
 			return 0
+		case <-parentGone:
+			// The front end died without shutting the kernel down (killed,
+			// or its terminal closed): stop the streams and exit rather than
+			// run on unseen, as ipykernel does.
+			fmt.Fprintln(os.Stderr, "gostream kernel: the process that started the kernel has exited; shutting down")
+			go k.Close()
+			select {
+			case <-k.Done():
+			case <-time.After(5 * time.Second):
+			}
+			return 1
 		case sig := <-sigs:
 			if sig == os.Interrupt {
 				k.Interrupt()
@@ -85,6 +98,34 @@ func runKernel(args []string) int {
 			return 0
 		}
 	}
+}
+
+// watchParent returns a channel closed when the process that started the
+// kernel exits, for kernels started by jupyter_client (which sets
+// JPY_PARENT_PID): the kernel is then handed to another parent. Without
+// JPY_PARENT_PID (a kernel started on its own) the channel never closes.
+func watchParent(done <-chan struct{}) <-chan struct{} {
+	gone := make(chan struct{})
+	if os.Getenv("JPY_PARENT_PID") == "" {
+		return gone
+	}
+	parent := os.Getppid()
+	go func() {
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				if os.Getppid() != parent {
+					close(gone)
+					return
+				}
+			}
+		}
+	}()
+	return gone
 }
 
 func kernelHistoryFile() string {
