@@ -42,6 +42,11 @@ func (s *Session) suggest(msg, src string) string {
 		case pkg != "":
 			known = s.members(pkg)
 		case strings.HasPrefix(m[0], "undefined: "):
+			if q := s.qualified(name); q != "" {
+				// Seconds(1), as Scala's imports allow: engine.Seconds.
+				lines[i] = l + " (did you mean " + q + "?)"
+				continue
+			}
 			known = s.bareNames()
 		default:
 			known = s.receiverMembers(src, name)
@@ -51,6 +56,34 @@ func (s *Session) suggest(msg, src string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// qualified returns pkg.name for the first imported package (engine
+// first) that exports name, or "".
+func (s *Session) qualified(name string) string {
+	if name == "" || !unicode.IsUpper(rune(name[0])) {
+		return ""
+	}
+	s.mu.Lock()
+	var pkgs []string
+	for p := range s.imports {
+		pkgs = append(pkgs, p)
+	}
+	s.mu.Unlock()
+	sort.Slice(pkgs, func(i, j int) bool {
+		if (pkgs[i] == "engine") != (pkgs[j] == "engine") {
+			return pkgs[i] == "engine"
+		}
+		return pkgs[i] < pkgs[j]
+	})
+	for _, p := range pkgs {
+		if syms, ok := s.packageSymbols(p); ok {
+			if _, ok := syms[name]; ok {
+				return p + "." + name
+			}
+		}
+	}
+	return ""
 }
 
 // receiverMembers returns the members of the receiver of the selector

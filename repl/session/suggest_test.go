@@ -24,6 +24,8 @@ r := Reading{}`)
 		{"fmt.Printn(1)", "(did you mean Print or Printf or Println?)"},
 		{"x := linez", "1:6: undefined: linez (did you mean lines?)"},
 		{"r.Snesor", "(did you mean Sensor?)"},
+		{"d := Seconds(1)", "1:6: undefined: Seconds (did you mean engine.Seconds?)"},
+		{"ssc.awaitTermination()", "(did you mean AwaitTermination?)"},
 		{"lines.FlatMap(strings.Fields).Map(engine.WithOne).ReduceByKey(engine.Sum, 4)", "(optional parameters are options: engine.NumTasks(n)"},
 	} {
 		_, err := s.Eval(context.Background(), c.src)
