@@ -253,6 +253,12 @@ func (ssc *StreamingContext) State() ContextState {
 	return ssc.state
 }
 
+// String describes the context as the shell and notebooks show it, for
+// example StreamingContext(local[2], "wordcount", batch 1s, ACTIVE).
+func (ssc *StreamingContext) String() string {
+	return fmt.Sprintf("StreamingContext(%s, %q, batch %v, %s)", ssc.master, ssc.appName, ssc.batch, ssc.State())
+}
+
 // SetOutput sets where Print writes (standard output by default).
 func (ssc *StreamingContext) SetOutput(w io.Writer) {
 	ssc.outMu.Lock()
@@ -473,10 +479,13 @@ func (ssc *StreamingContext) Advance(d time.Duration) error {
 		ssc.mu.Unlock()
 		return &Error{Op: op, Msg: "the context has a real clock; create it WithManualClock() to advance time by hand"}
 	}
-	if ssc.state != Active {
-		st := ssc.state
+	switch ssc.state {
+	case Initialized:
 		ssc.mu.Unlock()
-		return &Error{Op: op, Msg: fmt.Sprintf("the context is %s, not active", st)}
+		return &Error{Op: op, Msg: "the context is not started yet; call ssc.Start() first"}
+	case Stopped:
+		ssc.mu.Unlock()
+		return &Error{Op: op, Msg: "the context is stopped; a stopped context cannot be restarted, create a new one"}
 	}
 	if id := ssc.jobG.Load(); id != 0 && id == goroutineID() {
 		// The batch running this job would wait for the batches it advanced to.
@@ -683,6 +692,9 @@ func (ssc *StreamingContext) hasPendingInput() bool {
 // AwaitTermination blocks until the context is stopped or a batch fails,
 // and returns the first batch error, if any.
 func (ssc *StreamingContext) AwaitTermination() error {
+	if err := ssc.awaitable("StreamingContext.AwaitTermination"); err != nil {
+		return err
+	}
 	select {
 	case <-ssc.done:
 	case <-ssc.errCh:
@@ -695,6 +707,9 @@ func (ssc *StreamingContext) AwaitTermination() error {
 // a failed batch, returns at once, whatever d; d = 0 only checks, and a
 // negative d waits as AwaitTermination does (Spark's timeout of -1).
 func (ssc *StreamingContext) AwaitTerminationOrTimeout(d time.Duration) (stopped bool, err error) {
+	if err := ssc.awaitable("StreamingContext.AwaitTerminationOrTimeout"); err != nil {
+		return false, err
+	}
 	select {
 	case <-ssc.done:
 		return true, ssc.Err()
@@ -716,6 +731,15 @@ func (ssc *StreamingContext) AwaitTerminationOrTimeout(d time.Duration) (stopped
 	case <-timer.C:
 		return false, nil
 	}
+}
+
+// awaitable refuses to wait on a context that was never started: nothing
+// would ever end the wait.
+func (ssc *StreamingContext) awaitable(op string) error {
+	if ssc.State() == Initialized {
+		return &Error{Op: op, Msg: "the context was never started, so it would wait forever; call ssc.Start() first"}
+	}
+	return nil
 }
 
 // Err returns the first batch error, or nil.

@@ -108,7 +108,7 @@ func TestLifecycleErrors(t *testing.T) {
 	if err := ssc.Start(); !errors.Is(err, ErrStopped) {
 		t.Fatalf("Start after Stop: got %v", err)
 	}
-	if err := ssc.Advance(Seconds(1)); err == nil || !strings.Contains(err.Error(), "STOPPED, not active") {
+	if err := ssc.Advance(Seconds(1)); err == nil || !strings.Contains(err.Error(), "the context is stopped") {
 		t.Fatalf("Advance after Stop: got %v", err)
 	}
 	err = buildPanic(t, func() { ssc.QueueStream(q, true) })
@@ -516,5 +516,47 @@ func TestAdvanceFromOwnJob(t *testing.T) {
 	}
 	if now := ssc.Now(); now != 2000 {
 		t.Fatalf("clock at %s after Advance(2s), want 2000 ms", now)
+	}
+}
+
+func TestNotStartedErrors(t *testing.T) {
+	ssc := NewStreamingContext("local[2]", "wc", Seconds(1), WithManualClock(), WithBatchLog(nil))
+	ssc.QueueStream(NewQueue(), true).Print()
+	if got, want := ssc.String(), `StreamingContext(local[2], "wc", batch 1s, INITIALIZED)`; got != want {
+		t.Errorf("String() = %s, want %s", got, want)
+	}
+	for name, err := range map[string]error{
+		"AwaitTermination": ssc.AwaitTermination(),
+		"AwaitTerminationOrTimeout": func() error {
+			_, err := ssc.AwaitTerminationOrTimeout(time.Hour)
+			return err
+		}(),
+		"Advance": ssc.Advance(Seconds(1)),
+	} {
+		var e *Error
+		if !errors.As(err, &e) || !strings.Contains(err.Error(), "call ssc.Start() first") {
+			t.Errorf("%s before Start: %v; want an *Error saying to call ssc.Start() first", name, err)
+		}
+	}
+	if err := ssc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ssc.Stop(false)
+	if err := ssc.Advance(Seconds(1)); err == nil || !strings.Contains(err.Error(), "stopped") {
+		t.Errorf("Advance after Stop: %v", err)
+	}
+	if err := ssc.AwaitTermination(); err != nil {
+		t.Errorf("AwaitTermination after Stop: %v", err)
+	}
+	if !strings.HasSuffix(ssc.String(), "STOPPED)") {
+		t.Errorf("String() after Stop = %s", ssc.String())
+	}
+}
+
+func TestPrintTakesOneCount(t *testing.T) {
+	ssc := manualContext(t)
+	err := buildError(func() { ssc.QueueStream(NewQueue(), true).Print(1, 2) })
+	if err == nil || !strings.Contains(err.Error(), "Print") || !strings.Contains(err.Error(), "2 arguments") {
+		t.Errorf("Print(1, 2): %v; want an error naming Print and its 2 arguments", err)
 	}
 }

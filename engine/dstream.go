@@ -490,6 +490,9 @@ func (d *DStream) addOutput(op string, f func(r *RDD, t Time)) {
 // format, with a line "..." when there are more.
 func (d *DStream) Print(num ...int) {
 	n := 10
+	if len(num) > 1 {
+		buildErrorf("Print", "want at most one number of elements, got %d arguments", len(num))
+	}
 	if len(num) > 0 {
 		n = num[0]
 	}

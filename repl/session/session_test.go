@@ -56,7 +56,7 @@ func TestEval(t *testing.T) {
 		{name: "chained call with result", src: "xs.QueueStream(engine.NewQueue(), true).Count().Name()", text: "Count"},
 		{name: "nil error hidden", src: "func ok() error { return nil }\nok()"},
 		{name: "String method honoured", src: "type Temp struct{ C float64 }\nfunc (t Temp) String() string { return fmt.Sprintf(\"%.1f°C\", t.C) }\nTemp{21.5}", text: "21.5°C"},
-		{name: "engine handle", src: `engine.NewStreamingContext("local", "h", engine.Seconds(1))`, text: "(*engine.StreamingContext)(0x"},
+		{name: "engine handle", src: `engine.NewStreamingContext("local", "h", engine.Seconds(1))`, text: `StreamingContext(local, "h", batch 1s, INITIALIZED)`},
 		{name: "String method inside a Pair", src: `engine.KV("room", Temp{20})`, text: "(room,20.0°C)"},
 		{name: "compile error position", src: "a := 1\n\na + undefinedThing", errName: "CompileError", errMsg: "3:5: undefined: undefinedThing"},
 		{name: "compile error in declaration", src: "y := 1\nfunc g() {\n\tfoo()\n}", errName: "CompileError", errMsg: "3:2: undefined: foo"},
