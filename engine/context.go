@@ -839,6 +839,9 @@ func (ssc *StreamingContext) runBatch(b *batch) error {
 	ssc.mu.Unlock()
 	ssc.outMu.Lock()
 	if ssc.batchLog != nil {
+		for _, err := range errs {
+			fmt.Fprintf(ssc.batchLog, "Error running job for time %s: %v\n", b.time, err)
+		}
 		fmt.Fprintf(ssc.batchLog, "Total delay: %.3f s for time %s (execution: %.3f s)\n",
 			info.TotalDelay.Seconds(), b.time, info.ProcessingDelay.Seconds())
 	}

@@ -560,3 +560,22 @@ func TestPrintTakesOneCount(t *testing.T) {
 		t.Errorf("Print(1, 2): %v; want an error naming Print and its 2 arguments", err)
 	}
 }
+
+func TestBatchLogNamesFailedJobs(t *testing.T) {
+	var log bytes.Buffer
+	ssc := NewStreamingContext("local[2]", t.Name(), Seconds(1), WithManualClock(), WithBatchLog(&log))
+	t.Cleanup(func() { ssc.Stop(false) })
+	q := NewQueue()
+	ssc.QueueStream(q, true).Map(func(x int) int { return 10 / x }).Print()
+	q.Push(0)
+	ssc.Start()
+	if err := ssc.Advance(Seconds(1)); err == nil {
+		t.Fatal("Advance: no error for a batch dividing by zero")
+	}
+	lines := strings.Split(strings.TrimSpace(log.String()), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "Error running job for time 1000 ms: ") ||
+		!strings.Contains(lines[0], "Map") || !strings.Contains(lines[0], "divide by zero") ||
+		!strings.HasPrefix(lines[1], "Total delay: ") {
+		t.Fatalf("batch log:\n%s", log.String())
+	}
+}
