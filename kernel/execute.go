@@ -33,6 +33,8 @@ func (k *Kernel) execute(ch wire.Channel, m *wire.Message) {
 		k.reply(ch, m, "execute_reply", map[string]any{"status": "aborted", "execution_count": k.executionCount()})
 		return
 	}
+	// A cell sent after an interrupt must not be stopped by it.
+	k.waitInterrupts()
 	store := !req.Silent && (req.StoreHistory == nil || *req.StoreHistory)
 
 	k.mu.Lock()

@@ -47,6 +47,8 @@ type Kernel struct {
 	lastParent *wire.Message            // the most recent execute_request
 	displays   map[string]*wire.Message // display_id → request that first showed it
 	failedAt   time.Time                // when the last cell with stop_on_error failed
+	stopping   int                      // interrupts in progress
+	stopped    chan struct{}            // closed when stopping falls to 0
 
 	out iopub // serialises iopub messages, merging stream text
 
@@ -202,7 +204,10 @@ func (k *Kernel) handle(ch wire.Channel, m *wire.Message) {
 		k.publish("comm_close", m, map[string]any{"comm_id": c.CommID, "data": map[string]any{}})
 	case "comm_msg", "comm_close":
 	case "interrupt_request":
-		k.interruptCell()
+		// Stopping the streams waits for their running batches. The
+		// interrupt goes on in the background so that control stays free:
+		// a second interrupt_request forces a batch stuck in user code.
+		k.Interrupt()
 		k.reply(ch, m, "interrupt_reply", map[string]any{"status": "ok"})
 	case "shutdown_request":
 		var req struct {
@@ -260,5 +265,37 @@ func (k *Kernel) interruptCell() {
 }
 
 // Interrupt stops the running cell and every active stream, as an
-// interrupt_request does.
-func (k *Kernel) Interrupt() { k.interruptCell() }
+// interrupt_request does. It returns at once: stopping the streams waits
+// for their running batches, and a second Interrupt forces a batch stuck in
+// user code. A cell executed after Interrupt starts once the streams have
+// stopped, so that the interrupt never stops it.
+func (k *Kernel) Interrupt() {
+	k.mu.Lock()
+	if k.stopping == 0 {
+		k.stopped = make(chan struct{})
+	}
+	k.stopping++
+	k.mu.Unlock()
+	go func() {
+		k.interruptCell()
+		k.mu.Lock()
+		if k.stopping--; k.stopping == 0 {
+			close(k.stopped)
+		}
+		k.mu.Unlock()
+	}()
+}
+
+// waitInterrupts waits for the interrupts in progress to finish.
+func (k *Kernel) waitInterrupts() {
+	k.mu.Lock()
+	pending, stopped := k.stopping > 0, k.stopped
+	k.mu.Unlock()
+	if !pending {
+		return
+	}
+	select {
+	case <-stopped:
+	case <-k.done:
+	}
+}

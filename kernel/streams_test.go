@@ -205,3 +205,37 @@ func TestHistoryAcrossRestarts(t *testing.T) {
 		})
 	}
 }
+
+// TestSecondInterruptForcesAStuckBatch: an interrupt waits for the running
+// batch; when user code in it never returns, the front end's second
+// interrupt must get through and force it, and the kernel lives on.
+func TestSecondInterruptForcesAStuckBatch(t *testing.T) {
+	_, c := startKernel(t)
+	start := c.execute(`
+keep := 3
+ssc := engine.NewStreamingContext("local[2]", "Stuck", engine.Milliseconds(50))
+ssc.RateStream(20).Map(func(line string) string {
+	fmt.Println("batch entered")
+	for {
+	}
+	return line
+}).Print()
+ssc.Start()`)
+	if start.reply["status"] != "ok" {
+		t.Fatalf("starting the stream: %v", start.reply)
+	}
+	if c.waitFor(20*time.Second, func(m *wire.Message) bool { return strings.Contains(streamText(m), "batch entered") }) == nil {
+		t.Fatal("no batch started within 20s")
+	}
+	for i := 1; i <= 2; i++ {
+		if rep := c.request(c.control, "interrupt_request", map[string]any{}); rep["status"] != "ok" {
+			t.Fatalf("interrupt_reply %d: %v", i, rep)
+		}
+	}
+	if got := resultText(c.execute("keep")); got != "3" {
+		t.Errorf("keep after the forced interrupt = %q, want 3", got)
+	}
+	if got := resultText(c.execute("ssc.AwaitTermination()\nssc.State().String()")); got != engine.Stopped.String() {
+		t.Errorf("ssc.State() = %q, want %s", got, engine.Stopped)
+	}
+}
