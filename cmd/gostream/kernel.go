@@ -83,20 +83,27 @@ func runKernel(args []string) int {
 			// or its terminal closed): stop the streams and exit rather than
 			// run on unseen, as ipykernel does.
 			fmt.Fprintln(os.Stderr, "gostream kernel: the process that started the kernel has exited; shutting down")
-			go k.Close()
-			select {
-			case <-k.Done():
-			case <-time.After(5 * time.Second):
-			}
+			closeWithin(k, 5*time.Second)
 			return 1
 		case sig := <-sigs:
 			if sig == os.Interrupt {
 				k.Interrupt()
 				continue
 			}
-			k.Close()
+			closeWithin(k, 5*time.Second)
 			return 0
 		}
+	}
+}
+
+// closeWithin shuts k down, giving up after d: stopping a stream waits for
+// its running batch, which user code may keep from ever returning.
+func closeWithin(k *kernel.Kernel, d time.Duration) {
+	go k.Close()
+	select {
+	case <-k.Done():
+	case <-time.After(d):
+		fmt.Fprintln(os.Stderr, "gostream kernel: a running batch did not stop; exiting anyway")
 	}
 }
 
