@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,7 +36,9 @@ func (k *Kernel) execute(ch wire.Channel, m *wire.Message) {
 	}
 	// A cell sent after an interrupt must not be stopped by it.
 	k.waitInterrupts()
-	store := !req.Silent && (req.StoreHistory == nil || *req.StoreHistory)
+	// As in IPython, a cell of nothing but white space is neither counted
+	// nor recorded.
+	store := !req.Silent && (req.StoreHistory == nil || *req.StoreHistory) && strings.TrimSpace(req.Code) != ""
 
 	k.mu.Lock()
 	if store {

@@ -162,3 +162,21 @@ func TestStreamOutputIsMergedInOrder(t *testing.T) {
 		t.Errorf("outputs in order %q, want %q", got, wantOrder)
 	}
 }
+
+// TestEmptyCellsAreNotCounted: as in IPython, a cell of nothing but white
+// space takes no execution count and no history entry.
+func TestEmptyCellsAreNotCounted(t *testing.T) {
+	_, c := startKernel(t)
+	for _, code := range []string{"", "  \n\t\n"} {
+		if e := c.execute(code); e.reply["status"] != "ok" || e.reply["execution_count"] != 0.0 {
+			t.Errorf("empty cell %q: reply %v, want status ok, execution_count 0", code, e.reply)
+		}
+	}
+	if e := c.execute("1"); e.reply["execution_count"] != 1.0 {
+		t.Errorf("first non-empty cell: execution_count %v, want 1", e.reply["execution_count"])
+	}
+	rep := c.request(c.shell, "history_request", map[string]any{"output": false, "raw": true, "hist_access_type": "tail", "n": 10})
+	if h, _ := rep["history"].([]any); len(h) != 1 {
+		t.Errorf("history %v, want the one non-empty cell", rep["history"])
+	}
+}
