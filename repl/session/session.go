@@ -199,6 +199,11 @@ func (s *Session) init() error {
 	if _, err := in.EvalWithContext(context.Background(), b.String()); err != nil {
 		return fmt.Errorf("session: pre-importing %v: %w", pre, err)
 	}
+	if !s.opts.Program {
+		if err := s.useGoHook(in); err != nil {
+			return fmt.Errorf("session: loading the goroutine panic report: %w", err)
+		}
+	}
 	s.mu.Lock()
 	s.in = in
 	s.needReset = false
@@ -282,6 +287,14 @@ func (s *Session) evalAt(ctx context.Context, src, file string, line int) (Resul
 		src = r
 		if chunks, err = split(src); err != nil {
 			return Result{}, scanError(err, file, offset)
+		}
+	}
+	if !s.opts.Program {
+		if r := s.rewriteGo(src, chunks, offset, file); r != src {
+			src = r
+			if chunks, err = split(src); err != nil {
+				return Result{}, scanError(err, file, offset)
+			}
 		}
 	}
 	for i := range chunks {
@@ -371,8 +384,8 @@ func (s *Session) evalAt(ctx context.Context, src, file string, line int) (Resul
 
 // FailedBatches returns how many batches of the contexts created in the
 // session have failed (a function that panicked, an element of the wrong
-// type), since the session began; the shell's script mode exits with 1
-// when there were any.
+// type), and how many goroutines started by inputs have panicked, since the
+// session began; the shell's script mode exits with 1 when there were any.
 func (s *Session) FailedBatches() int { return int(s.failedBatches.Load()) }
 
 // shownBatchError notes that err, an error of a batch, was written on the
