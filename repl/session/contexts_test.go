@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"net"
 	"strconv"
 	"strings"
@@ -143,8 +144,8 @@ ssc.Start()`)
 
 // TestBatchErrorShownOnce: Advance returns the error of the batch it ran;
 // when that error was just written as a batch error, the input shows no
-// value, and when it was not (the interval has not passed), the value is
-// the error.
+// value, and when it was not (the interval has not passed), the input
+// fails with the error.
 func TestBatchErrorShownOnce(t *testing.T) {
 	defer func(d time.Duration) { ReceiverErrorInterval = d }(ReceiverErrorInterval)
 	ReceiverErrorInterval = time.Hour
@@ -163,8 +164,9 @@ q.Push(0)`)
 		t.Errorf("output %q; want one batch error of the batch at 1000 ms", got)
 	}
 	out.Reset()
-	if r := mustEval(t, s, "ssc.Advance(engine.Seconds(1))"); !strings.HasPrefix(r.Text, "engine: Map at 2000 ms: ") {
-		t.Errorf("second Advance shows %q; want the error of the batch at 2000 ms", r.Text)
+	if _, err := s.Eval(context.Background(), "ssc.Advance(engine.Seconds(1))"); err == nil ||
+		!strings.HasPrefix(err.Error(), "engine.Error: 1:1: engine: Map at 2000 ms: ") {
+		t.Errorf("second Advance fails with %v; want the error of the batch at 2000 ms", err)
 	}
 	if got := out.String(); got != "" {
 		t.Errorf("second batch error written within the interval: %q", got)

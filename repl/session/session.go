@@ -379,7 +379,35 @@ func (s *Session) evalAt(ctx context.Context, src, file string, line int) (Resul
 		// whose failure was just reported.
 		return Result{}, nil
 	}
+	if last.Kind() == reflect.Interface && last.Type() == errorType && !last.IsNil() {
+		c := chunks[len(chunks)-1]
+		return Result{}, s.errorValue(val, c, src)
+	}
 	return Result{HasValue: true, Value: val, Text: s.Format(val)}, nil
+}
+
+var errorType = reflect.TypeFor[error]()
+
+// errorValue is the failure of an input whose value is a non-nil error,
+// positioned at the chunk c's last expression: an "engine.Error" for the
+// engine's errors, an "error" otherwise.
+func (s *Session) errorValue(val any, c chunk, src string) *EvalError {
+	text := src[c.start:c.end]
+	off := c.start + max(strings.LastIndex(text, c.lastText), 0)
+	line := c.line + strings.Count(src[c.start:off], "\n")
+	col := off - (strings.LastIndex(src[:off], "\n") + 1) + 1
+	e := &EvalError{Name: "error"}
+	if err, ok := val.(error); ok {
+		e.Message, e.Err = err.Error(), err
+		var ee *engine.Error
+		if errors.As(err, &ee) {
+			e.Name = "engine.Error"
+		}
+	} else {
+		e.Message = s.Format(val)
+	}
+	e.Message = fmt.Sprintf("%s%d:%d: %s", filePrefix(c.file), line, col, e.Message)
+	return e
 }
 
 // FailedBatches returns how many batches of the contexts created in the
