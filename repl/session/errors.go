@@ -65,7 +65,30 @@ func compileError(err error) *EvalError {
 		// closing line).
 		return &EvalError{Name: "CompileError", Message: userPositions(list[0].Error()), Err: err}
 	}
-	return &EvalError{Name: "CompileError", Message: userPositions(err.Error()), Err: err}
+	return &EvalError{Name: "CompileError", Message: goTypeNames(userPositions(err.Error())), Err: err}
+}
+
+// kindRE matches the names of the interpreter's type categories after
+// "type " in its messages: cannot use "s" (type stringT) as type intT.
+var kindRE = regexp.MustCompile(`\btype (nilT|arrayT|boolT|chanT|complex64T|complex128T|errorT|float32T|float64T|funcT|interfaceT|` +
+	`intT|int8T|int16T|int32T|int64T|mapT|ptrT|sliceT|stringT|structT|uintT|uint8T|uint16T|uint32T|uint64T|uintptrT)\b`)
+
+// goKinds names the interpreter's type categories as Go does.
+var goKinds = map[string]string{
+	"nilT": "untyped nil", "arrayT": "array", "chanT": "chan", "funcT": "func",
+	"interfaceT": "interface", "mapT": "map", "ptrT": "pointer", "sliceT": "slice", "structT": "struct",
+}
+
+// goTypeNames replaces the interpreter's type category names in msg by
+// Go's: "(type stringT) as type intT" becomes "(type string) as type int".
+func goTypeNames(msg string) string {
+	return kindRE.ReplaceAllStringFunc(msg, func(m string) string {
+		kind := strings.TrimPrefix(m, "type ")
+		if g, ok := goKinds[kind]; ok {
+			return "type " + g
+		}
+		return "type " + strings.TrimSuffix(kind, "T")
+	})
 }
 
 // scanError converts an error found while splitting the input; its

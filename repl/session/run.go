@@ -66,7 +66,7 @@ func (s *Session) RunFile(ctx context.Context, path string) (err error) {
 	for _, l := range strings.Split(err.Error(), "\n") {
 		lines = append(lines, path+":"+strings.TrimPrefix(l, "_.go:"))
 	}
-	msg := explainImport(s.suggest(strings.Join(lines, "\n"), string(src)))
+	msg := explainImport(s.suggest(goTypeNames(strings.Join(lines, "\n")), string(src)))
 	return &EvalError{Name: "CompileError", Message: msg, Err: err}
 }
 

@@ -1,0 +1,4 @@
+// Compile errors name types as Go does.
+func f() int {
+  return "s"
+}
