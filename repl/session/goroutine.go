@@ -14,9 +14,9 @@ import (
 	"github.com/traefik/yaegi/interp"
 )
 
-// goHookPath is the package, made of one compiled function, through which
-// a recovered goroutine reports its panic; goHookName is what inputs call
-// it by. Neither is shown to users (completion and Globals skip the
+// goHookPath is the package of compiled functions that rewritten inputs
+// call (a recovered goroutine reporting its panic, the session's standard
+// input); goHookName is what inputs call it by. Neither is shown to users (completion and Globals skip the
 // __gostream prefix).
 const (
 	goHookPath = "gostream.dev/session/goroutine"
@@ -28,6 +28,7 @@ const (
 func (s *Session) useGoHook(in *interp.Interpreter) error {
 	err := in.Use(interp.Exports{goHookPath + "/goroutine": {
 		"Panicked": reflect.ValueOf(s.goroutinePanicked),
+		"Stdin":    reflect.ValueOf(s.stdin),
 	}})
 	if err != nil {
 		return err
@@ -74,74 +75,22 @@ func (s *Session) rewriteGo(src string, chunks []chunk, offset int, file string)
 	if !strings.Contains(src, "go") {
 		return src
 	}
-	var b strings.Builder
-	b.WriteString("package main\n")
-	type span struct{ fileStart, srcStart, n int }
-	var spans []span
-	add := func(prefix, text string, srcStart int, suffix string) {
-		b.WriteString(prefix)
-		spans = append(spans, span{b.Len(), srcStart, len(text)})
-		b.WriteString(text)
-		b.WriteString(suffix)
-	}
-	for _, c := range chunks {
-		text := src[c.start:c.end]
-		if c.kind == stmtChunk {
-			add("func _() {\n", text, c.start, "\n}\n")
-		} else {
-			add("", text, c.start, "\n")
-		}
-	}
-	toSrc := func(off int) (int, bool) {
-		for _, sp := range spans {
-			if off >= sp.fileStart && off <= sp.fileStart+sp.n {
-				return sp.srcStart + off - sp.fileStart, true
-			}
-		}
-		return 0, false
-	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", b.String(), 0)
-	if err != nil {
+	inf := s.inputFile(src, chunks)
+	if inf == nil {
 		return src
 	}
-	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Uses: map[*ast.Ident]types.Object{}}
-	conf := types.Config{Importer: failingImporter{}, Error: func(error) {}}
-	conf.Check("main", fset, []*ast.File{f}, info)
-
-	s.mu.Lock()
-	imports := map[string]bool{}
-	for name := range s.imports {
-		imports[name] = true
-	}
-	in := s.in
-	s.mu.Unlock()
-	for _, spec := range f.Imports {
-		if spec.Name != nil {
-			imports[spec.Name.Name] = true
-		} else if p, err := strconv.Unquote(spec.Path.Value); err == nil {
-			imports[p[strings.LastIndex(p, "/")+1:]] = true
-		}
-	}
-
 	var edits []edit
-	ast.Inspect(f, func(n ast.Node) bool {
+	ast.Inspect(inf.file, func(n ast.Node) bool {
 		g, ok := n.(*ast.GoStmt)
 		if !ok {
 			return true
 		}
-		var pieces []edit // in src: start, end of each piece; text unused
-		ok = true
-		for _, p := range []token.Pos{g.Pos(), g.End()} {
-			o, found := toSrc(fset.Position(p).Offset)
-			pieces = append(pieces, edit{start: o})
-			ok = ok && found
-		}
+		start, ok := inf.toSrc(inf.fset.Position(g.Pos()).Offset)
 		if !ok {
 			return true
 		}
-		es := s.goEdits(g, fset, info, imports, in, src, toSrc, offset, goPosition(src, pieces[0].start, offset, file))
-		edits = append(edits, es...)
+		pos := goPosition(src, start, offset, file)
+		edits = append(edits, s.goEdits(g, inf.fset, inf.info, inf.imports, inf.in, src, inf.toSrc, offset, pos)...)
 		return true
 	})
 	return applyEdits(src, edits)
@@ -156,7 +105,7 @@ func goPosition(src string, off, offset int, file string) string {
 
 // goEdits returns the edits that rewrite the go statement g (see
 // rewriteGo), or none when it is left as it is.
-func (s *Session) goEdits(g *ast.GoStmt, fset *token.FileSet, info *types.Info, imports map[string]bool,
+func (s *Session) goEdits(g *ast.GoStmt, fset *token.FileSet, info *types.Info, imports map[string]string,
 	in *interp.Interpreter, src string, toSrc func(int) (int, bool), offset int, pos string) []edit {
 	call := g.Call
 	fun := ast.Unparen(call.Fun)
@@ -223,11 +172,7 @@ func (s *Session) goEdits(g *ast.GoStmt, fset *token.FileSet, info *types.Info, 
 		return nil
 	}
 	// The interpreter sees each piece where the user wrote it.
-	at := func(off int) string {
-		line := strings.Count(src[:off], "\n") + 1 + offset
-		col := off - (strings.LastIndex(src[:off], "\n") + 1) + 1
-		return fmt.Sprintf("/*line :%d:%d*/", line+1, col)
-	}
+	at := func(off int) string { return lineDirective(src, off, offset) }
 	var names []string
 	for _, p := range pieces {
 		names = append(names, p.name)
@@ -263,7 +208,7 @@ func (s *Session) singleValue(c *ast.CallExpr, info *types.Info, in *interp.Inte
 
 // isConstant reports whether e is a constant (or nil) that can stay in
 // place: its value does not depend on when it is evaluated.
-func isConstant(e ast.Expr, info *types.Info, imports map[string]bool) bool {
+func isConstant(e ast.Expr, info *types.Info, imports map[string]string) bool {
 	if tv, ok := info.Types[e]; ok && (tv.Value != nil || tv.IsNil()) {
 		return true
 	}
@@ -273,7 +218,7 @@ func isConstant(e ast.Expr, info *types.Info, imports map[string]bool) bool {
 	case *ast.SelectorExpr:
 		// A package's constant or variable (math.Pi, os.Args): the
 		// importer used for checking knows no packages.
-		if id, ok := e.X.(*ast.Ident); ok && imports[id.Name] {
+		if id, ok := e.X.(*ast.Ident); ok && imports[id.Name] != "" {
 			obj := info.Uses[id]
 			_, isPkg := obj.(*types.PkgName)
 			return obj == nil || isPkg
@@ -349,4 +294,83 @@ func (s *Session) paramType(call *ast.CallExpr, i int, info *types.Info, in *int
 		return t.Name()
 	}
 	return ""
+}
+
+// inputFile is an input as one Go file, type-checked without imports:
+// declarations as they are, statements in functions.
+type inputFile struct {
+	file    *ast.File
+	fset    *token.FileSet
+	info    *types.Info
+	toSrc   func(off int) (int, bool) // maps an offset in the file to the input
+	imports map[string]string         // local name → path: the session's and the input's
+	in      *interp.Interpreter
+}
+
+// inputFile returns src as an inputFile, or nil if it does not parse.
+func (s *Session) inputFile(src string, chunks []chunk) *inputFile {
+	var b strings.Builder
+	b.WriteString("package main\n")
+	type span struct{ fileStart, srcStart, n int }
+	var spans []span
+	add := func(prefix, text string, srcStart int, suffix string) {
+		b.WriteString(prefix)
+		spans = append(spans, span{b.Len(), srcStart, len(text)})
+		b.WriteString(text)
+		b.WriteString(suffix)
+	}
+	for _, c := range chunks {
+		text := src[c.start:c.end]
+		if c.kind == stmtChunk {
+			add("func _() {\n", text, c.start, "\n}\n")
+		} else {
+			add("", text, c.start, "\n")
+		}
+	}
+	toSrc := func(off int) (int, bool) {
+		for _, sp := range spans {
+			if off >= sp.fileStart && off <= sp.fileStart+sp.n {
+				return sp.srcStart + off - sp.fileStart, true
+			}
+		}
+		return 0, false
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", b.String(), 0)
+	if err != nil {
+		return nil
+	}
+	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Uses: map[*ast.Ident]types.Object{}}
+	conf := types.Config{Importer: failingImporter{}, Error: func(error) {}}
+	conf.Check("main", fset, []*ast.File{f}, info)
+
+	s.mu.Lock()
+	imports := map[string]string{}
+	for name, path := range s.imports {
+		imports[name] = path
+	}
+	in := s.in
+	s.mu.Unlock()
+	for _, spec := range f.Imports {
+		p, err := strconv.Unquote(spec.Path.Value)
+		if err != nil {
+			continue
+		}
+		if spec.Name != nil {
+			imports[spec.Name.Name] = p
+		} else {
+			imports[p[strings.LastIndex(p, "/")+1:]] = p
+		}
+	}
+	return &inputFile{file: f, fset: fset, info: info, toSrc: toSrc, imports: imports, in: in}
+}
+
+// lineDirective returns the comment that gives what follows it the
+// position of src[off:] for the interpreter, which sees every chunk one
+// line down (see chunk.padded); offset is the number of the line before
+// the input's first line.
+func lineDirective(src string, off, offset int) string {
+	line := strings.Count(src[:off], "\n") + 1 + offset
+	col := off - (strings.LastIndex(src[:off], "\n") + 1) + 1
+	return fmt.Sprintf("/*line :%d:%d*/", line+1, col)
 }
