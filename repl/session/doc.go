@@ -13,13 +13,17 @@
 //     forms, type switches and called function literals; range over an
 //     integer anywhere) are rewritten into equivalent forms it can run
 //     (rewrite.go, rangeint.go);
+//   - go statements are rewritten so that a goroutine's panic is reported
+//     on stderr ("goroutine panic: ...") instead of ending the process, and
+//     os.Stdin passed as a reader reads Options.Stdin when that is not a
+//     file (goroutine.go, stdin.go);
 //   - every evaluation runs under recover, so inputs that still crash the
 //     interpreter (range over a function) become an *EvalError and the
 //     session lives on;
 //   - errors carry line:col of the user's input;
 //   - the value of a trailing expression is returned and formatted with the
 //     String methods of interpreted types honoured (compiled fmt cannot see
-//     them);
+//     them); a trailing expression that is a non-nil error fails the input;
 //   - StreamingContexts created by an input are adopted: they print to the
 //     writer of the input that started them (a notebook cell that starts a
 //     stream receives its batches, whichever cell created the context),

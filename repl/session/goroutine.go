@@ -8,6 +8,7 @@ import (
 	"go/types"
 	"io"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -72,7 +73,7 @@ func (s *Session) goroutinePanicked(r any, pos string) {
 // not move. offset is the number of the line before the input's first
 // line, file the name errors give (or "").
 func (s *Session) rewriteGo(src string, chunks []chunk, offset int, file string) string {
-	if !strings.Contains(src, "go") {
+	if !goKeyword.MatchString(src) {
 		return src
 	}
 	inf := s.inputFile(src, chunks)
@@ -95,6 +96,9 @@ func (s *Session) rewriteGo(src string, chunks []chunk, offset int, file string)
 	})
 	return applyEdits(src, edits)
 }
+
+// goKeyword finds inputs that may hold a go statement.
+var goKeyword = regexp.MustCompile(`\bgo\b`)
 
 // goPosition is the user's position of src[off:].
 func goPosition(src string, off, offset int, file string) string {

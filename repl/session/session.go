@@ -232,7 +232,10 @@ func (s *Session) Stdout() io.Writer { return s.stdout.get() }
 // imports, declarations and statements works: the input is cut into runs
 // of one kind, evaluated in order. If the input ends with an expression,
 // Result carries its value; calls of fmt.Print-style functions and calls
-// whose only value is a nil error show nothing.
+// whose only value is a nil error show nothing. When that expression has the
+// type error and is not nil, the input fails with it: an *EvalError named
+// "engine.Error" (for the engine's errors) or "error", positioned at the
+// expression, that wraps it.
 //
 // Errors are *EvalError. The session stays usable after any of them,
 // including crashes of the interpreter itself. When ctx ends, Eval
