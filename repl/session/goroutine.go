@@ -156,9 +156,10 @@ func (s *Session) goEdits(g *ast.GoStmt, fset *token.FileSet, info *types.Info, 
 			continue
 		}
 		name := fmt.Sprintf("__gostreamGo%d_%d", seq, i)
-		if i > 0 && isNameChain(e) && !resolved(e, info) {
-			// Perhaps an untyped constant of an earlier input: it is
-			// converted to the parameter's type as the call would.
+		if i > 0 && !typed(e, info) {
+			// Perhaps an untyped constant of an earlier input
+			// (three, three*2): it is converted to the parameter's type
+			// as the call would.
 			if typ := s.paramType(call, i-1, info, in); typ != "" {
 				pieces = append(pieces, piece{st, en, name, "func() " + typ + " { return ", " }()"})
 				args = append(args, name)
@@ -377,4 +378,15 @@ func lineDirective(src string, off, offset int) string {
 	line := strings.Count(src[:off], "\n") + 1 + offset
 	col := off - (strings.LastIndex(src[:off], "\n") + 1) + 1
 	return fmt.Sprintf("/*line :%d:%d*/", line+1, col)
+}
+
+// typed reports whether the type checker found e to have a type that is
+// not an untyped constant's.
+func typed(e ast.Expr, info *types.Info) bool {
+	tv, ok := info.Types[e]
+	if !ok || tv.Type == nil || tv.Type == types.Typ[types.Invalid] {
+		return false
+	}
+	b, isBasic := tv.Type.(*types.Basic)
+	return !isBasic || b.Info()&types.IsUntyped == 0
 }
