@@ -157,6 +157,9 @@ func (r *stdinReader) Read(p []byte) (int, error) {
 	defer r.mu.Unlock()
 	if len(r.buf) == 0 {
 		line, err := r.k.Input("", false)
+		if errors.Is(err, ErrNoStdin) {
+			return 0, err
+		}
 		if err != nil {
 			return 0, io.EOF
 		}

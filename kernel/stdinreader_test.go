@@ -50,3 +50,13 @@ func TestStdinReaderAsksTheFrontEnd(t *testing.T) {
 		t.Error("no stream output with the typed line")
 	}
 }
+
+// TestStdinNotAllowed: when the front end does not take input, a read of
+// os.Stdin says so instead of looking like an empty input.
+func TestStdinNotAllowed(t *testing.T) {
+	_, c := startKernel(t)
+	e := c.execute("import (\n\t\"bufio\"\n\t\"os\"\n)\n_, err := bufio.NewReader(os.Stdin).ReadString('\\n')\nfmt.Println(\"read:\", err)")
+	if got := e.stream("stdout"); !strings.Contains(got, "read: kernel: the front end does not accept input for this cell") {
+		t.Errorf("stdout %q; want the read to fail saying the front end does not accept input", got)
+	}
+}
