@@ -69,3 +69,65 @@ func TestGeneratedUpToDate(t *testing.T) {
 		}
 	}
 }
+
+// TestDocsUpToDate reruns the doc comment generator that stdlib.go's
+// generate line names and fails when the committed file differs: after
+// changing a doc comment of an exported name, run `go generate ./stdlib`
+// and commit the result.
+func TestDocsUpToDate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the generator")
+	}
+	src, err := os.ReadFile("stdlib.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const prefix = "//go:generate go run ./internal/docgen -o "
+	var args []string
+	for _, line := range strings.Split(string(src), "\n") {
+		if strings.HasPrefix(line, prefix) {
+			args = strings.Fields(strings.TrimPrefix(line, prefix))
+		}
+	}
+	if len(args) < 2 {
+		t.Fatal("no docgen go:generate line in stdlib.go")
+	}
+	name, pkgs := args[0], args[1:]
+	out := filepath.Join(t.TempDir(), name)
+	cmd := exec.Command("go", append([]string{"run", "./internal/docgen", "-o", out}, pkgs...)...)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("docgen: %v\n%s", err, msg)
+	}
+	want, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatalf("%s is missing: run go generate ./stdlib", name)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s is stale: run go generate ./stdlib and commit it", name)
+	}
+}
+
+// TestDocsCoverEveryKind: the generated docs hold a function, a
+// constructor, a type, a method, a constant and a variable of each
+// package, under "importpath.Name" and "importpath.Type.Method".
+func TestDocsCoverEveryKind(t *testing.T) {
+	const e = "github.com/gostream/gostream/engine."
+	for _, key := range []string{
+		e + "NewStreamingContext", e + "DStream", e + "DStream.FlatMap",
+		e + "StreamingContext.Start", e + "Receiver", e + "Active", e + "ErrStopped",
+		"github.com/gostream/gostream/kernel/display.HTML",
+	} {
+		if Docs[key] == "" {
+			t.Errorf("Docs[%q] is empty", key)
+		}
+	}
+	for key := range Docs {
+		if strings.HasSuffix(key, ".") {
+			t.Errorf("key %q lacks a name", key)
+		}
+	}
+}
