@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	gsstdlib "github.com/gostream/gostream/stdlib"
 )
 
 var keywords = []string{
@@ -278,8 +280,11 @@ func (s *Session) Describe(chain string) (string, bool) {
 			if !ok {
 				return "", false
 			}
+			s.mu.Lock()
+			path := s.imports[pkg]
+			s.mu.Unlock()
 			if !isMethod {
-				return describeSymbol(pkg, name, v), true
+				return withDoc(describeSymbol(pkg, name, v), gsstdlib.Docs[path+"."+name]), true
 			}
 			// pkg.Type.Method
 			if v.Kind() != reflect.Pointer || !v.IsNil() {
@@ -290,7 +295,7 @@ func (s *Session) Describe(chain string) (string, bool) {
 					recv := t.String()
 					sig := strings.TrimPrefix(m.Type.String(), "func(")
 					sig = strings.TrimPrefix(strings.TrimPrefix(sig, recv), ", ")
-					return "func (" + recv + ") " + method + "(" + sig, true
+					return withDoc("func ("+recv+") "+method+"("+sig, gsstdlib.Docs[path+"."+typ+"."+method]), true
 				}
 			}
 			return "", false
@@ -302,9 +307,100 @@ func (s *Session) Describe(chain string) (string, bool) {
 	}
 	desc := chain + " " + typeString(t)
 	if t.Kind() != reflect.Func {
-		desc += memberList(t)
+		return desc + memberList(t), true
+	}
+	if i := strings.LastIndexByte(chain, '.'); i > 0 && isSelectorChain(chain) {
+		if recv, ok := s.typeOf(chain[:i]); ok {
+			desc = withDoc(desc, methodDoc(recv, chain[i+1:]))
+		}
 	}
 	return desc, true
+}
+
+// isSelectorChain reports whether chain is names joined by dots (so
+// evaluating a part of it has no effects).
+func isSelectorChain(chain string) bool {
+	for _, part := range strings.Split(chain, ".") {
+		if part == "" {
+			return false
+		}
+		for _, r := range part {
+			if !isIdentRune(r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// methodDoc returns the doc comment of the method name of t (or of the
+// type t points to), looking through embedded fields for a promoted
+// method; "" when t has no such method or it has no doc comment.
+func methodDoc(t reflect.Type, name string) string {
+	for depth := 0; depth < 4; depth++ {
+		if t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if _, ok := reflect.PointerTo(t).MethodByName(name); !ok {
+			if _, ok := t.MethodByName(name); !ok {
+				return ""
+			}
+		}
+		if t.Name() != "" {
+			if doc := gsstdlib.Docs[t.PkgPath()+"."+t.Name()+"."+name]; doc != "" {
+				return doc
+			}
+		}
+		if t.Kind() != reflect.Struct {
+			return ""
+		}
+		// A promoted method: find the embedded field that has it.
+		var next reflect.Type
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.Anonymous {
+				continue
+			}
+			ft := f.Type
+			if _, ok := ft.MethodByName(name); ok {
+				next = ft
+				break
+			}
+			if ft.Kind() != reflect.Pointer {
+				if _, ok := reflect.PointerTo(ft).MethodByName(name); ok {
+					next = ft
+					break
+				}
+			}
+		}
+		if next == nil {
+			return ""
+		}
+		t = next
+	}
+	return ""
+}
+
+// withDoc puts a doc comment under a signature the way go doc prints
+// it, indented by four spaces; what follows the signature's first line
+// (a type's members) comes after the comment.
+func withDoc(desc, doc string) string {
+	if doc == "" {
+		return desc
+	}
+	sig, rest, _ := strings.Cut(desc, "\n")
+	var b strings.Builder
+	b.WriteString(sig)
+	for _, l := range strings.Split(doc, "\n") {
+		b.WriteString("\n")
+		if l != "" {
+			b.WriteString("    " + l)
+		}
+	}
+	if rest != "" {
+		b.WriteString("\n" + rest)
+	}
+	return b.String()
 }
 
 // memberList lists the fields and the methods of t with their types, one a

@@ -81,6 +81,60 @@ func TestInspect(t *testing.T) {
 	}
 }
 
+// TestInspectShowsDocComment: a gostream name's doc comment follows its
+// signature, indented, whether it is named through its package or its
+// type or is a method of a value (also one promoted from an embedded
+// type); names without a doc comment show the signature alone.
+func TestInspectShowsDocComment(t *testing.T) {
+	s, _ := newSession(t)
+	for _, src := range []string{
+		`ssc := engine.NewStreamingContext("local[2]", "docs", time.Second)`,
+		"lines := ssc.QueueStream(engine.NewQueue(), true)",
+		"ms := &engine.MapWithStateDStream{DStream: lines}",
+		"func twice(n int) int { return 2 * n }",
+	} {
+		if _, err := s.Eval(context.Background(), src); err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+	}
+	flatMap := "lines.FlatMap func(interface {}) *engine.DStream\n    FlatMap applies f, a func(T) []U, and flattens the results."
+	tests := []struct {
+		name   string
+		src    string
+		cursor int
+		want   string
+	}{
+		{"method of a value", "lines.FlatMap", -1, flatMap},
+		{"cursor inside the name", "lines.FlatMap", 8, flatMap},
+		{"cursor after the parenthesis", "lines.FlatMap(", -1, flatMap},
+		{"method through its type", "engine.DStream.FlatMap", -1,
+			"func (*engine.DStream) FlatMap(interface {}) *engine.DStream\n    FlatMap applies f, a func(T) []U, and flattens the results."},
+		{"promoted method", "ms.Map", -1,
+			"ms.Map func(interface {}) *engine.DStream\n    Map applies f, a func(T) U, to every element."},
+		{"variable", "engine.ErrStopped", -1,
+			"var engine.ErrStopped error\n    ErrStopped is returned when an operation needs a context that is not stopped."},
+		{"user function", "twice", -1, "twice func(int) int"},
+		{"standard library", "strings.Fields", -1, "func strings.Fields(string) []string"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cursor := tt.cursor
+			if cursor < 0 {
+				cursor = len(tt.src)
+			}
+			got, ok := s.Inspect(tt.src, cursor)
+			if !ok || got != tt.want {
+				t.Errorf("Inspect(%q, %d) = %q, %v; want %q", tt.src, cursor, got, ok, tt.want)
+			}
+		})
+	}
+	got, ok := s.Inspect("engine.DStream", len("engine.DStream"))
+	want := "type engine.DStream struct\n    DStream is a discretized stream: a sequence of RDDs, one per batch (or per\n"
+	if !ok || !strings.HasPrefix(got, want) || !strings.Contains(got, "started.\n\n    Cache() *engine.DStream\n") {
+		t.Errorf("Inspect(engine.DStream) = %q; want the doc comment between the signature and the members", got)
+	}
+}
+
 func TestIsComplete(t *testing.T) {
 	s, _ := newSession(t)
 	tests := []struct {
