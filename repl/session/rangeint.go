@@ -21,39 +21,11 @@ func (s *Session) rewriteRangeInt(src string, chunks []chunk) string {
 	if !strings.Contains(src, "range") {
 		return src
 	}
-	// One file holding the input: declarations as they are, statements in
-	// a function. offsets maps positions back to src.
-	var b strings.Builder
-	b.WriteString("package main\n")
-	type span struct{ fileStart, srcStart, n int }
-	var spans []span
-	add := func(prefix, text string, srcStart int, suffix string) {
-		b.WriteString(prefix)
-		spans = append(spans, span{b.Len(), srcStart, len(text)})
-		b.WriteString(text)
-		b.WriteString(suffix)
+	inf := s.inputFile(src, chunks)
+	if inf == nil {
+		return src
 	}
-	for _, c := range chunks {
-		text := src[c.start:c.end]
-		switch c.kind {
-		case importChunk:
-			add("", text, c.start, "\n")
-		case declChunk:
-			add("", text, c.start, "\n")
-		case stmtChunk:
-			add("func _() {\n", text, c.start, "\n}\n")
-		}
-	}
-	toSrc := func(off int) (int, bool) {
-		for _, sp := range spans {
-			if off >= sp.fileStart && off <= sp.fileStart+sp.n {
-				return sp.srcStart + off - sp.fileStart, true
-			}
-		}
-		return 0, false
-	}
-	edits := s.rangeIntEdits(b.String(), toSrc, src)
-	return applyEdits(src, edits)
+	return applyEdits(src, s.rangeIntEdits(inf.file, inf.fset, inf.info, inf.toSrc, src))
 }
 
 // rewriteRangeIntFile rewrites the range statements over integers of a
@@ -62,7 +34,15 @@ func (s *Session) rewriteRangeIntFile(src string) string {
 	if !strings.Contains(src, "range") {
 		return src
 	}
-	return applyEdits(src, s.rangeIntEdits(src, func(off int) (int, bool) { return off, true }, src))
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, 0)
+	if err != nil {
+		return src
+	}
+	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}}
+	conf := types.Config{Importer: failingImporter{}, Error: func(error) {}}
+	conf.Check("main", fset, []*ast.File{f}, info)
+	return applyEdits(src, s.rangeIntEdits(f, fset, info, func(off int) (int, bool) { return off, true }, src))
 }
 
 type edit struct {
@@ -79,18 +59,9 @@ func applyEdits(src string, edits []edit) string {
 	return src
 }
 
-// rangeIntEdits type-checks file and returns the edits, in src, of its
-// range statements over integers; toSrc maps an offset in file to src.
-func (s *Session) rangeIntEdits(file string, toSrc func(int) (int, bool), src string) []edit {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", file, 0)
-	if err != nil {
-		return nil
-	}
-	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}}
-	conf := types.Config{Importer: failingImporter{}, Error: func(error) {}}
-	conf.Check("main", fset, []*ast.File{f}, info)
-
+// rangeIntEdits returns the edits, in src, of the range statements over
+// integers of f, type-checked into info; toSrc maps an offset in f to src.
+func (s *Session) rangeIntEdits(f *ast.File, fset *token.FileSet, info *types.Info, toSrc func(int) (int, bool), src string) []edit {
 	var edits []edit
 	ast.Inspect(f, func(n ast.Node) bool {
 		rs, ok := n.(*ast.RangeStmt)
