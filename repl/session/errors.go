@@ -147,7 +147,7 @@ func runtimeError(v any, trace []string) *EvalError {
 func crashError(v any) *EvalError {
 	return &EvalError{
 		Name:    "InterpreterError",
-		Message: fmt.Sprintf("the interpreter cannot evaluate this input: %v", v),
+		Message: userPositions(fmt.Sprintf("the interpreter cannot evaluate this input: %v", v)),
 	}
 }
 

@@ -8,17 +8,17 @@ import (
 	"github.com/traefik/yaegi/interp"
 )
 
-// A failed compilation that uses an undefined name where a type could be
-// (x := nosuch + 1) leaves that name in the interpreter's main scope as a
-// type symbol with an incomplete type: nosuch then compiles, evaluates to
-// the value of some other variable, and its assignment crashes the
-// interpreter. The session takes the names of the main scope before each
-// compilation and, when it fails, removes the incomplete types it added.
-// yaegi v0.16.1 keeps these in unexported fields, read here by reflection:
-// Interpreter.scopes["main"].sym, symbol.kind (typeSym is 7),
-// symbol.typ.incomplete; if their shape differs, nothing is done.
-
-const yaegiTypeSym = 7
+// A failed compilation can leave the interpreter's main scope changed,
+// though nothing ran: x := nosuch + 1 leaves nosuch behind as a type symbol
+// with an incomplete type (it then evaluates to some other variable's value,
+// and assigning it crashes the interpreter); lines := f(badArgs) leaves
+// lines declared as nil; and x := f(badArgs), for an x defined earlier,
+// loses x's value. The session takes the main scope before each compilation
+// and, when it fails, puts it back as it was: names added are removed and
+// the symbols of names that existed get their earlier contents back.
+// yaegi v0.16.1 keeps the scope in unexported fields, read here by
+// reflection: Interpreter.mutex and Interpreter.scopes["main"].sym, a map of
+// names to *symbol; if their shape differs, nothing is done.
 
 // mainScope returns the symbol map of the interpreter's main scope and the
 // interpreter's mutex, or ok false when they cannot be reached.
@@ -48,25 +48,43 @@ func mainScope(in *interp.Interpreter) (syms reflect.Value, mu *sync.RWMutex, ok
 	return syms, mu, true
 }
 
-// scopeNames returns the names in the interpreter's main scope.
-func scopeNames(in *interp.Interpreter) map[string]bool {
+// scopeSnapshot is the interpreter's main scope at one moment: the symbol
+// each name pointed to and a copy of that symbol's contents.
+type scopeSnapshot struct {
+	ptrs  map[string]reflect.Value
+	saved map[string]reflect.Value
+}
+
+// takeScope returns the main scope as it is now, or nil when it cannot be
+// reached.
+func takeScope(in *interp.Interpreter) (snap *scopeSnapshot) {
+	defer func() {
+		if recover() != nil {
+			snap = nil
+		}
+	}()
 	syms, mu, ok := mainScope(in)
 	if !ok {
 		return nil
 	}
 	mu.RLock()
 	defer mu.RUnlock()
-	names := make(map[string]bool, syms.Len())
+	snap = &scopeSnapshot{ptrs: map[string]reflect.Value{}, saved: map[string]reflect.Value{}}
 	for _, k := range syms.MapKeys() {
-		names[k.String()] = true
+		p := syms.MapIndex(k)
+		snap.ptrs[k.String()] = p
+		if p.Kind() == reflect.Pointer && !p.IsNil() {
+			c := reflect.New(p.Type().Elem()).Elem()
+			c.Set(p.Elem())
+			snap.saved[k.String()] = c
+		}
 	}
-	return names
+	return snap
 }
 
-// forgetPhantomTypes removes from the main scope the incomplete type
-// symbols that are not in before (see above).
-func forgetPhantomTypes(in *interp.Interpreter, before map[string]bool) {
-	if before == nil {
+// restore puts the main scope back as it was when snap was taken.
+func (snap *scopeSnapshot) restore(in *interp.Interpreter) {
+	if snap == nil {
 		return
 	}
 	syms, mu, ok := mainScope(in)
@@ -77,20 +95,14 @@ func forgetPhantomTypes(in *interp.Interpreter, before map[string]bool) {
 	mu.Lock()
 	defer mu.Unlock()
 	for _, k := range syms.MapKeys() {
-		if before[k.String()] {
-			continue
-		}
-		sym := syms.MapIndex(k)
-		if sym.Kind() != reflect.Pointer || sym.IsNil() {
-			continue
-		}
-		sym = sym.Elem()
-		kind, typ := sym.FieldByName("kind"), sym.FieldByName("typ")
-		if kind.Kind() != reflect.Uint || kind.Uint() != yaegiTypeSym || typ.Kind() != reflect.Pointer || typ.IsNil() {
-			continue
-		}
-		if inc := typ.Elem().FieldByName("incomplete"); inc.Kind() == reflect.Bool && inc.Bool() {
+		if _, ok := snap.ptrs[k.String()]; !ok {
 			syms.SetMapIndex(k, reflect.Value{})
+		}
+	}
+	for name, p := range snap.ptrs {
+		syms.SetMapIndex(reflect.ValueOf(name).Convert(syms.Type().Key()), p)
+		if c, ok := snap.saved[name]; ok {
+			p.Elem().Set(c)
 		}
 	}
 }

@@ -591,18 +591,25 @@ func (s *Session) quietEval(in *interp.Interpreter, expr string) (v reflect.Valu
 // *EvalError. The value is invalid when the chunk has none; typed reports
 // that the interpreter's types said whether it has one (see valueless).
 func (s *Session) run(ctx context.Context, in *interp.Interpreter, src string) (v reflect.Value, typed bool, err error) {
+	// A compilation that fails, or crashes the interpreter, defines
+	// nothing and changes nothing defined before (see takeScope).
+	before := takeScope(in)
+	compiled := false
 	defer func() {
 		if r := recover(); r != nil {
+			if !compiled {
+				before.restore(in)
+			}
 			v, typed, err = reflect.Value{}, false, crashError(r)
 		}
 	}()
 	s.trace.take()
-	before := scopeNames(in)
 	prog, cerr := compileQuietly(in, src)
 	if cerr != nil {
-		forgetPhantomTypes(in, before)
+		before.restore(in)
 		return reflect.Value{}, false, compileError(cerr)
 	}
+	compiled = true
 	void, typed := valueless(prog)
 
 	interrupted := make(chan struct{})

@@ -292,3 +292,30 @@ func TestUndefinedNameStaysUndefined(t *testing.T) {
 		t.Errorf("a type defined before the failures: %q; want true", r.Text)
 	}
 }
+
+// TestFailedInputChangesNothing: an input that fails to compile, or
+// crashes the interpreter while compiling, neither declares its names nor
+// changes those defined before.
+func TestFailedInputChangesNothing(t *testing.T) {
+	s, _ := newSession(t)
+	mustEval(t, s, "x := 10\ntype T struct{ A int }\nv := T{1}")
+	for _, src := range []string{"x := strings.Fields()", "words := strings.Fields()", "v := T{nosuch}", "x := nosuch + 1"} {
+		if _, err := s.Eval(context.Background(), src); err == nil {
+			t.Errorf("Eval(%q) succeeded; want an error", src)
+		}
+	}
+	if r := mustEval(t, s, "x"); r.Text != "10" {
+		t.Errorf("x after failed redefinitions = %q; want 10", r.Text)
+	}
+	if r := mustEval(t, s, "v.A"); r.Text != "1" {
+		t.Errorf("v.A after a failed redefinition = %q; want 1", r.Text)
+	}
+	_, err := s.Eval(context.Background(), "words")
+	var ee *EvalError
+	if !errors.As(err, &ee) || !strings.Contains(ee.Message, "undefined: words") {
+		t.Errorf("words after its failed definition: %v; want undefined: words", err)
+	}
+	if r := mustEval(t, s, "words := strings.Fields(\"a b\")\nlen(words) + x"); r.Text != "12" {
+		t.Errorf("defining words after all: %q; want 12", r.Text)
+	}
+}
