@@ -163,9 +163,8 @@ func TestIsComplete(t *testing.T) {
 	}
 }
 
-// TestGlobalsAfterAFailedDefinition: an input that fails while defining a
-// variable leaves the interpreter unable to list its globals until an input
-// succeeds; the names known before are still offered meanwhile.
+// TestGlobalsAfterAFailedDefinition: after an input that fails while
+// defining a variable, the names known before are still listed and offered.
 func TestGlobalsAfterAFailedDefinition(t *testing.T) {
 	s, _ := newSession(t)
 	mustEval(t, s, `ssc := engine.NewStreamingContext("local[2]", "g", engine.Seconds(1), engine.WithManualClock())

@@ -123,7 +123,6 @@ type Session struct {
 	stringers   map[reflect.Type]reflect.Value
 	methods     map[reflect.Type][]string // of interpreted types, by their reflect type
 	contexts    []*engine.StreamingContext
-	lastGlobals []string // what globalNames found last time it could
 
 	receiverLogs map[*engine.StreamingContext]*receiverErrorLog
 	batchErrors  []error // written by a receiverErrorLog during the current input
@@ -209,7 +208,6 @@ func (s *Session) init() error {
 	s.needReset = false
 	s.imports = importedNames(b.String())
 	s.names = map[string]bool{}
-	s.lastGlobals = nil
 	s.stringers = map[reflect.Type]reflect.Value{}
 	s.methods = map[reflect.Type][]string{}
 	s.mu.Unlock()
@@ -371,13 +369,6 @@ func (s *Session) evalAt(ctx context.Context, src, file string, line int) (Resul
 				last = reflect.Value{}
 			}
 		}
-	}
-	// Keep the names for when a later failed input leaves the interpreter
-	// unable to list them (see globalNames).
-	if names, ok := globalNames(in); ok {
-		s.mu.Lock()
-		s.lastGlobals = names
-		s.mu.Unlock()
 	}
 	if !last.IsValid() || !last.CanInterface() {
 		return Result{}, nil
@@ -1086,15 +1077,7 @@ func (s *Session) Globals() []string {
 		set[n] = true
 	}
 	s.mu.Unlock()
-	names, ok := globalNames(in)
-	s.mu.Lock()
-	if ok {
-		s.lastGlobals = names
-	} else {
-		names = s.lastGlobals
-	}
-	s.mu.Unlock()
-	for _, n := range names {
+	for _, n := range globalNames(in) {
 		set[n] = true
 	}
 	var out []string
@@ -1109,18 +1092,17 @@ func (s *Session) Globals() []string {
 }
 
 // globalNames returns the names of the interpreter's global variables and
-// constants. After a failed compilation that declared a variable
-// (words := lines.FlatMap(strings.Fieldz)) the interpreter knows a name
-// whose storage it has not made yet, and Globals panics until an input
-// succeeds; ok is false then, and Globals uses the names it found last.
-func globalNames(in *interp.Interpreter) (names []string, ok bool) {
+// constants. A failed compilation leaves the interpreter's scope as it was
+// (see takeScope), so listing them succeeds; should the interpreter panic
+// all the same, only the names the session recorded itself are known.
+func globalNames(in *interp.Interpreter) (names []string) {
 	defer func() {
 		if recover() != nil {
-			names, ok = nil, false
+			names = nil
 		}
 	}()
 	for n := range in.Globals() {
 		names = append(names, n)
 	}
-	return names, true
+	return names
 }
