@@ -91,7 +91,7 @@ func (s *Session) rewriteGo(src string, chunks []chunk, offset int, file string)
 			return true
 		}
 		pos := goPosition(src, start, offset, file)
-		edits = append(edits, s.goEdits(g, inf.fset, inf.info, inf.imports, inf.in, src, inf.toSrc, offset, pos)...)
+		edits = append(edits, s.goEdits(g, inf, src, offset, pos)...)
 		return true
 	})
 	return applyEdits(src, edits)
@@ -102,15 +102,14 @@ var goKeyword = regexp.MustCompile(`\bgo\b`)
 
 // goPosition is the user's position of src[off:].
 func goPosition(src string, off, offset int, file string) string {
-	line := strings.Count(src[:off], "\n") + 1 + offset
-	col := off - (strings.LastIndex(src[:off], "\n") + 1) + 1
-	return fmt.Sprintf("%s%d:%d", filePrefix(file), line, col)
+	line, col := lineCol(src, off)
+	return fmt.Sprintf("%s%d:%d", filePrefix(file), line+offset, col)
 }
 
 // goEdits returns the edits that rewrite the go statement g (see
 // rewriteGo), or none when it is left as it is.
-func (s *Session) goEdits(g *ast.GoStmt, fset *token.FileSet, info *types.Info, imports map[string]string,
-	in *interp.Interpreter, src string, toSrc func(int) (int, bool), offset int, pos string) []edit {
+func (s *Session) goEdits(g *ast.GoStmt, inf *inputFile, src string, offset int, pos string) []edit {
+	info, in := inf.info, inf.in
 	call := g.Call
 	fun := ast.Unparen(call.Fun)
 	if id, ok := fun.(*ast.Ident); ok {
@@ -135,7 +134,7 @@ func (s *Session) goEdits(g *ast.GoStmt, fset *token.FileSet, info *types.Info, 
 			return nil
 		}
 	}
-	srcAt := func(p token.Pos) (int, bool) { return toSrc(fset.Position(p).Offset) }
+	srcAt := func(p token.Pos) (int, bool) { return inf.toSrc(inf.fset.Position(p).Offset) }
 	type piece struct {
 		start, end int
 		name       string // the variable it is bound to
@@ -151,7 +150,7 @@ func (s *Session) goEdits(g *ast.GoStmt, fset *token.FileSet, info *types.Info, 
 			return nil
 		}
 		text := src[st:en]
-		if i > 0 && !strings.Contains(text, "\n") && isConstant(e, info, imports) {
+		if i > 0 && !strings.Contains(text, "\n") && isConstant(e, info, inf.imports) {
 			args = append(args, text)
 			continue
 		}
@@ -160,7 +159,7 @@ func (s *Session) goEdits(g *ast.GoStmt, fset *token.FileSet, info *types.Info, 
 			// Perhaps an untyped constant of an earlier input
 			// (three, three*2): it is converted to the parameter's type
 			// as the call would.
-			if typ := s.paramType(call, i-1, info, in); typ != "" {
+			if typ := s.paramType(call, i-1, inf); typ != "" {
 				pieces = append(pieces, piece{st, en, name, "func() " + typ + " { return ", " }()"})
 				args = append(args, name)
 				continue
@@ -252,8 +251,8 @@ func resolved(e ast.Expr, info *types.Info) bool {
 // paramType returns the name of the type of the i-th argument of call's
 // function when it is a predeclared type (int, float64, string, error...),
 // or "" when not or not known.
-func (s *Session) paramType(call *ast.CallExpr, i int, info *types.Info, in *interp.Interpreter) string {
-	if tv, ok := info.Types[call.Fun]; ok && tv.Type != nil {
+func (s *Session) paramType(call *ast.CallExpr, i int, inf *inputFile) string {
+	if tv, ok := inf.info.Types[call.Fun]; ok && tv.Type != nil {
 		sig, ok := tv.Type.Underlying().(*types.Signature)
 		if !ok {
 			return ""
@@ -277,25 +276,11 @@ func (s *Session) paramType(call *ast.CallExpr, i int, info *types.Info, in *int
 		}
 		return ""
 	}
-	if !isNameChain(call.Fun) || in == nil {
+	if !isNameChain(call.Fun) {
 		return ""
 	}
-	ft, ok := s.funcType(in, call.Fun)
-	if !ok {
-		return ""
-	}
-	n := ft.NumIn()
-	if n == 0 || (i >= n && !ft.IsVariadic()) {
-		return ""
-	}
-	t := ft.In(min(i, n-1))
-	if ft.IsVariadic() && i >= n-1 {
-		if call.Ellipsis.IsValid() {
-			return ""
-		}
-		t = t.Elem()
-	}
-	if t.PkgPath() == "" && t.Name() != "" && t.Kind() != reflect.Interface {
+	t := s.paramReflectType(call, i, inf)
+	if t != nil && t.PkgPath() == "" && t.Name() != "" && t.Kind() != reflect.Interface {
 		return t.Name()
 	}
 	return ""
@@ -375,9 +360,8 @@ func (s *Session) inputFile(src string, chunks []chunk) *inputFile {
 // line down (see chunk.padded); offset is the number of the line before
 // the input's first line.
 func lineDirective(src string, off, offset int) string {
-	line := strings.Count(src[:off], "\n") + 1 + offset
-	col := off - (strings.LastIndex(src[:off], "\n") + 1) + 1
-	return fmt.Sprintf("/*line :%d:%d*/", line+1, col)
+	line, col := lineCol(src, off)
+	return fmt.Sprintf("/*line :%d:%d*/", line+offset+1, col)
 }
 
 // typed reports whether the type checker found e to have a type that is

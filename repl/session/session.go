@@ -395,7 +395,7 @@ func (s *Session) errorValue(val any, c chunk, src string) *EvalError {
 	text := src[c.start:c.end]
 	off := c.start + max(strings.LastIndex(text, c.lastText), 0)
 	line := c.line + strings.Count(src[c.start:off], "\n")
-	col := off - (strings.LastIndex(src[:off], "\n") + 1) + 1
+	_, col := lineCol(src, off)
 	e := &EvalError{Name: "error"}
 	if err, ok := val.(error); ok {
 		e.Message, e.Err = err.Error(), err
