@@ -203,7 +203,7 @@ func editDistance(a, b string) int {
 // gets that position instead.
 func pinpoint(ee *EvalError, c chunk, src string) {
 	var e *engine.Error
-	if !errorsAs(ee.Err, &e) || e.Time != 0 {
+	if !errors.As(ee.Err, &e) || e.Time != 0 {
 		return
 	}
 	op := e.Op
@@ -257,8 +257,6 @@ func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
 }
-
-func errorsAs(err error, target any) bool { return err != nil && errors.As(err, target) }
 
 // DidYouMean returns the known names most like chain, a name or a selector
 // chain that does not exist ("linez", "strings.Fieldz", "lines.FlatMapp"),
