@@ -400,8 +400,8 @@ func (ssc *StreamingContext) Start() error {
 	ssc.recovered = nil
 	if rec != nil {
 		ssc.resumed = true
-		ssc.zero = rec.meta.Zero
-		first = rec.meta.resumeTime(ssc.batch)
+		ssc.zero = Time(rec.meta.Zero)
+		first = Time(rec.meta.ResumeTime())
 	}
 	ssc.now = first.Sub(ssc.batch)
 	ssc.next = first
