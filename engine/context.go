@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/clock"
 )
 
 // ContextState is the life-cycle state of a StreamingContext.
@@ -65,7 +67,8 @@ type StreamingContext struct {
 	master, appName string
 	batch           time.Duration
 	ex              *executor
-	manual          bool
+	clock           clock.Clock   // what the context tells the time with
+	hand            *clock.Manual // the clock, when it moves only by Advance
 
 	mu          sync.Mutex
 	state       ContextState
@@ -80,7 +83,6 @@ type StreamingContext struct {
 	resumed     bool          // started from a checkpoint
 	started     bool          // Start succeeded once: zero times are set
 	zero        Time
-	now         Time // manual clock
 	next        Time // the next batch time to generate
 	queue       []*batch
 	queueCond   *sync.Cond
@@ -202,7 +204,7 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 	}
 	ssc := &StreamingContext{
 		master: master, appName: appName, batch: batch,
-		ex: newExecutor(n), manual: cfg.manual,
+		ex: newExecutor(n), clock: clock.System{},
 		out: os.Stdout, batchLog: os.Stderr,
 		errCh: make(chan struct{}), done: make(chan struct{}), stopCh: make(chan struct{}),
 	}
@@ -212,6 +214,10 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 	ssc.maxRate = cfg.maxRate
 	if cfg.batchLogSet {
 		ssc.batchLog = cfg.batchLog
+	}
+	if cfg.manual {
+		ssc.hand = clock.NewManual(0)
+		ssc.clock = ssc.hand
 	}
 	ssc.queueCond = sync.NewCond(&ssc.mu)
 	newHooks.run(ssc)
@@ -388,13 +394,10 @@ func (ssc *StreamingContext) Start() error {
 			}
 		}
 	}
-	var first Time
-	if ssc.manual {
-		first = Time(durMS(ssc.batch))
-	} else {
-		b := durMS(ssc.batch)
-		first = Time((time.Now().UnixMilli()/b + 1) * b)
-	}
+	// The first batch is the next batch boundary: the interval itself on a
+	// manual clock, which starts at 0.
+	b := durMS(ssc.batch)
+	first := Time((ssc.clock.Now()/b + 1) * b)
 	ssc.zero = first.Sub(ssc.batch)
 	rec := ssc.recovered
 	ssc.recovered = nil
@@ -403,7 +406,9 @@ func (ssc *StreamingContext) Start() error {
 		ssc.zero = Time(rec.meta.Zero)
 		first = Time(rec.meta.ResumeTime())
 	}
-	ssc.now = first.Sub(ssc.batch)
+	if ssc.hand != nil {
+		ssc.hand.Set(int64(first.Sub(ssc.batch)))
+	}
 	ssc.next = first
 	ssc.prepareGraph()
 	ssc.state = Active
@@ -441,7 +446,7 @@ func (ssc *StreamingContext) Start() error {
 	hooksMu.Lock()
 	active[ssc] = true
 	hooksMu.Unlock()
-	if ssc.manual {
+	if ssc.hand != nil {
 		for _, b := range pending {
 			ssc.runBatch(b)
 		}
@@ -475,7 +480,7 @@ func (ssc *StreamingContext) prepareGraph() {
 func (ssc *StreamingContext) Advance(d time.Duration) error {
 	const op = "StreamingContext.Advance"
 	ssc.mu.Lock()
-	if !ssc.manual {
+	if ssc.hand == nil {
 		ssc.mu.Unlock()
 		return &Error{Op: op, Msg: "the context has a real clock; create it WithManualClock() to advance time by hand"}
 	}
@@ -492,19 +497,19 @@ func (ssc *StreamingContext) Advance(d time.Duration) error {
 		ssc.mu.Unlock()
 		return &Error{Op: op, Msg: "called from inside one of the context's own jobs (a ForeachRDD function); advance the clock from outside its batches"}
 	}
-	target := ssc.now.Add(d)
+	target := Time(ssc.hand.Now()).Add(d)
 	ssc.mu.Unlock()
 	var first error
 	for {
 		ssc.mu.Lock()
 		t := ssc.next
 		if t > target || ssc.state != Active || ssc.stopping {
-			ssc.now = max(ssc.now, target)
+			ssc.hand.Set(int64(target))
 			ssc.mu.Unlock()
 			return first
 		}
 		ssc.next = t.Add(ssc.batch)
-		ssc.now = t
+		ssc.hand.Set(int64(t))
 		ssc.mu.Unlock()
 		b := ssc.generate(t)
 		if err := ssc.runBatch(b); err != nil && first == nil {
@@ -514,14 +519,7 @@ func (ssc *StreamingContext) Advance(d time.Duration) error {
 }
 
 // Now returns the current time of the context's clock.
-func (ssc *StreamingContext) Now() Time {
-	if ssc.manual {
-		ssc.mu.Lock()
-		defer ssc.mu.Unlock()
-		return ssc.now
-	}
-	return Time(time.Now().UnixMilli())
-}
+func (ssc *StreamingContext) Now() Time { return Time(ssc.clock.Now()) }
 
 func (ssc *StreamingContext) generateLoop() {
 	defer ssc.loops.Done()
@@ -533,18 +531,9 @@ func (ssc *StreamingContext) generateLoop() {
 		if stopping {
 			return
 		}
-		wait := time.Until(time.UnixMilli(int64(t)))
-		if wait > 0 {
-			timer := time.NewTimer(wait)
-			select {
-			case <-timer.C:
-			case <-ssc.done:
-				timer.Stop()
-				return
-			case <-ssc.stopCh:
-				timer.Stop()
-				return
-			}
+		// Stop closes stopCh before done, so stopCh alone ends the wait.
+		if !ssc.clock.WaitUntil(int64(t), ssc.stopCh) {
+			return
 		}
 		ssc.mu.Lock()
 		if ssc.stopping {
@@ -637,7 +626,7 @@ func (ssc *StreamingContext) finishStop(graceful bool, inputs []*input) {
 	for _, in := range inputs {
 		in.src.stop(graceful)
 	}
-	if !ssc.manual {
+	if ssc.hand == nil {
 		ssc.loops.Wait()
 		if graceful {
 			// One last batch takes what the receivers handed over while stopping.
@@ -649,9 +638,7 @@ func (ssc *StreamingContext) finishStop(graceful bool, inputs []*input) {
 			for _, b := range pending {
 				ssc.runBatch(b)
 			}
-			if wait := time.Until(time.UnixMilli(int64(t))); wait > 0 {
-				time.Sleep(wait)
-			}
+			ssc.clock.WaitUntil(int64(t), nil)
 			ssc.runBatch(ssc.generate(t))
 		}
 	} else if graceful {

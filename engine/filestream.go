@@ -123,13 +123,13 @@ func (s *fileSource) start(ssc *StreamingContext) error {
 	// behind the exact time of Start.
 	ssc.mu.Lock()
 	now := int64(ssc.zero)
-	manual := ssc.manual
+	wall := ssc.clock.Wall()
 	ssc.mu.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.restored {
 		s.initial = now
-		if !manual {
+		if wall {
 			// A file written just after Start can still carry a modification
 			// time at or a little before the boundary: the kernel's file clock
 			// ticks coarsely and times are truncated to milliseconds.

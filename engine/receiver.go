@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/clock"
 )
 
 // Receiver is a custom source of records, after Spark's Receiver. The
@@ -264,9 +266,6 @@ func (s *receiverSource) stop(graceful bool) {
 	if ctx != nil {
 		ctx.close()
 	}
-	if s.limiter != nil {
-		s.limiter.wake()
-	}
 	s.restarts.Wait() // a restart in progress ends, or has started OnStart
 	s.mu.Lock()
 	ctx = s.cur
@@ -474,53 +473,35 @@ func (c *ReceiverContext) Done() <-chan struct{} { return c.done }
 func (c *ReceiverContext) Stream() string { return c.src.name }
 
 // rateLimiter is a blocking token bucket holding up to one second's worth
-// of tokens. On a real clock it refills with time; with a manual clock it
-// refills only when a batch is allocated, by the time up to that batch, so
-// each batch's records follow from the rate alone.
+// of tokens, refilled with the time of its clock: the context's system
+// clock, or with a manual context clock a clock of its own that moves to
+// each allocated batch's time, so each batch's records follow from the rate
+// alone.
 type rateLimiter struct {
-	rate   int
-	manual bool
+	rate    int
+	clock   clock.Clock
+	batches *clock.Manual // the clock when it moves with allocated batches
 
 	mu     sync.Mutex
 	tokens float64
-	clock  time.Duration // manual clock: the time of the last allocated batch
-	last   time.Duration // clock reading of the last refill
-	tick   chan struct{} // closed and replaced when waiters should look again
+	last   int64 // clock reading of the last refill, ns
 }
 
 func newRateLimiter(rate int, ssc *StreamingContext) *rateLimiter {
-	l := &rateLimiter{rate: rate, manual: ssc.manual, tokens: float64(rate), tick: make(chan struct{})}
-	if l.manual {
-		l.clock = time.Duration(ssc.Now()) * time.Millisecond
+	l := &rateLimiter{rate: rate, clock: ssc.clock, tokens: float64(rate)}
+	if ssc.hand != nil {
+		l.batches = clock.NewManual(int64(ssc.Now()))
+		l.clock = l.batches
 	}
-	l.last = l.now()
+	l.last = l.clock.Nanos()
 	return l
 }
 
-// now reads the clock; call with l.mu held (or before l is shared).
-func (l *rateLimiter) now() time.Duration {
-	if l.manual {
-		return l.clock
-	}
-	return time.Duration(time.Now().UnixNano())
-}
-
-// advance moves a manual clock to batch time t and wakes waiters.
+// advance tells the limiter that the batch at t is allocated.
 func (l *rateLimiter) advance(t Time) {
-	l.mu.Lock()
-	if l.manual {
-		l.clock = max(l.clock, time.Duration(t)*time.Millisecond)
+	if l.batches != nil {
+		l.batches.Set(int64(t))
 	}
-	l.mu.Unlock()
-	l.wake()
-}
-
-// wake makes waiters look at the clock again.
-func (l *rateLimiter) wake() {
-	l.mu.Lock()
-	close(l.tick)
-	l.tick = make(chan struct{})
-	l.mu.Unlock()
 }
 
 // take blocks until n tokens are taken or done is closed. Requests larger
@@ -558,9 +539,9 @@ func (l *rateLimiter) takeSome(n int, done <-chan struct{}) (int, error) {
 func (l *rateLimiter) wait(least, most float64, done <-chan struct{}) (float64, error) {
 	for {
 		l.mu.Lock()
-		now := l.now()
+		now := l.clock.Nanos()
 		if el := now - l.last; el > 0 {
-			l.tokens = min(float64(l.rate), l.tokens+el.Seconds()*float64(l.rate))
+			l.tokens = min(float64(l.rate), l.tokens+float64(el)/float64(time.Second)*float64(l.rate))
 			l.last = now
 		}
 		if l.tokens >= least {
@@ -569,26 +550,14 @@ func (l *rateLimiter) wait(least, most float64, done <-chan struct{}) (float64, 
 			l.mu.Unlock()
 			return got, nil
 		}
-		tick := l.tick
-		wait := time.Duration((least - l.tokens) / float64(l.rate) * float64(time.Second))
+		// The first millisecond at which enough tokens are free, and at
+		// least the next one, so that rounding never spins.
+		wait := int64((least - l.tokens) / float64(l.rate) * float64(time.Second))
+		ms := int64(time.Millisecond)
+		target := max((now+wait+ms-1)/ms, now/ms+1)
 		l.mu.Unlock()
-		var timer *time.Timer
-		var timeout <-chan time.Time
-		if !l.manual {
-			timer = time.NewTimer(wait)
-			timeout = timer.C
-		}
-		select {
-		case <-done:
-			if timer != nil {
-				timer.Stop()
-			}
+		if !l.clock.WaitUntil(target, done) {
 			return 0, ErrReceiverStopped
-		case <-tick:
-		case <-timeout:
-		}
-		if timer != nil {
-			timer.Stop()
 		}
 	}
 }
