@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -46,6 +47,14 @@ func (s *Session) RunFile(ctx context.Context, path string) (err error) {
 		return &EvalError{Name: "CompileError", Message: rerr.Error(), Err: rerr}
 	}
 	if err := checkMainPackage(path, src); err != nil {
+		return err
+	}
+	// Nothing of the program runs unless it passes the type check.
+	if err := checkProgram(path, src); err != nil {
+		var ee *EvalError
+		if errors.As(err, &ee) {
+			ee.Message = s.suggest(ee.Message, string(src))
+		}
 		return err
 	}
 	code := s.rewriteRangeIntFile(string(src))
