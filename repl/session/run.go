@@ -99,3 +99,16 @@ func checkMainPackage(path string, src []byte) error {
 	}
 	return &EvalError{Name: "CompileError", Message: path + ": function main is undeclared in the main package"}
 }
+
+// Explain adds to compile errors about src (the Go compiler's, say from
+// go build) what the session adds to its own: suggestions for misspelt
+// names, and what the engine's options are.
+func (s *Session) Explain(msg, src string) string {
+	s.evalMu.Lock()
+	defer s.evalMu.Unlock()
+	return s.suggest(msg, src)
+}
+
+// CheckMain reports, as go run does, a file that is not a package main
+// program (another package, or no func main), its position naming path.
+func CheckMain(path string, src []byte) error { return checkMainPackage(path, src) }

@@ -68,7 +68,7 @@ func (s *Session) suggest(msg, src string) string {
 		default:
 			known = s.receiverMembers(src, name)
 		}
-		if best := closest(name, known); best != "" {
+		if best := closest(name, known); best != "" && best != "iota" {
 			lines[i] = l + " (did you mean " + best + "?)"
 		}
 	}

@@ -300,6 +300,7 @@ func checkChunk(st *typeState, imports map[string]string, src string, c chunk, f
 			if strings.HasPrefix(te.Msg, "method ") && strings.Contains(te.Msg, " already declared") {
 				return // a method declared again replaces the earlier one
 			}
+			te.Pos = gcPosition(f, te)
 			errs = append(errs, te)
 		},
 	}
@@ -355,6 +356,7 @@ func checkProgram(path string, src []byte) error {
 		Error: func(err error) {
 			var te types.Error
 			if errors.As(err, &te) {
+				te.Pos = gcPosition(f, te)
 				errs = append(errs, te)
 			}
 		},
@@ -415,4 +417,28 @@ func methodLiteral(fd *ast.FuncDecl) *ast.FuncLit {
 func isNilExpr(e ast.Expr) bool {
 	id, ok := ast.Unparen(e).(*ast.Ident)
 	return ok && id.Name == "nil"
+}
+
+// gcPosition returns where the Go compiler reports the error te, where
+// go/types reports it elsewhere: too few arguments at the last argument,
+// or at the call when there are none, rather than at the closing
+// parenthesis.
+func gcPosition(f *ast.File, te types.Error) token.Pos {
+	if !strings.HasPrefix(te.Msg, "not enough arguments in call to ") {
+		return te.Pos
+	}
+	pos := te.Pos
+	ast.Inspect(f, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || call.Rparen != te.Pos {
+			return true
+		}
+		if len(call.Args) > 0 {
+			pos = call.Args[len(call.Args)-1].Pos()
+		} else {
+			pos = call.Pos()
+		}
+		return false
+	})
+	return pos
 }
