@@ -271,8 +271,9 @@ type kafkaSource struct {
 	cancel   context.CancelFunc
 	meta     map[string]kadm.TopicDetail // the latest metadata of the topics
 	pos      map[TopicPartition]int64    // where the next batch starts each partition
-	restored bool                        // pos came from a checkpoint
-	seeded   bool                        // the starting offsets were looked up
+	closed   bool
+	restored bool // pos came from a checkpoint
+	seeded   bool // the starting offsets were looked up
 	batches  map[Time]*kafkaBatch
 	order    []Time
 	rate     float64 // records/s in force for the last batch (all partitions); 0: none
@@ -288,15 +289,9 @@ type kafkaSource struct {
 }
 
 func (s *kafkaSource) start(ssc *StreamingContext) error {
-	cl, err := kgo.NewClient(kgo.SeedBrokers(s.kafka.Brokers...), kgo.ClientID("gostream"),
-		kgo.RetryTimeout(5*time.Second), kgo.RequestRetries(2))
-	if err != nil {
-		return fmt.Errorf("brokers %s: %w", s.kafka, err)
+	if _, _, _, err := s.client(); err != nil {
+		return err
 	}
-	s.mu.Lock()
-	s.cl, s.adm = cl, kadm.NewClient(cl)
-	s.ctx, s.cancel = context.WithCancel(context.Background())
-	s.mu.Unlock()
 	if ssc.backpressure {
 		ssc.AddStreamingListener(&kafkaRateListener{s: s, est: newPIDRateEstimator(ssc.batch)})
 	}
@@ -317,6 +312,7 @@ func (s *kafkaSource) close() {
 	s.commitWG.Wait()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.closed = true
 	if s.cl != nil {
 		s.cancel()
 		s.cl.Close()
@@ -427,11 +423,22 @@ func (s *kafkaSource) rangesAt(t Time) ([]OffsetRange, bool) {
 	return b.ranges, true
 }
 
+// client returns the stream's client, made on first use (recovery reads
+// batches before the stream starts).
 func (s *kafkaSource) client() (*kgo.Client, *kadm.Client, context.Context, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cl == nil {
+	if s.closed {
 		return nil, nil, nil, errors.New("the stream is stopped")
+	}
+	if s.cl == nil {
+		cl, err := kgo.NewClient(kgo.SeedBrokers(s.kafka.Brokers...), kgo.ClientID("gostream"),
+			kgo.RetryTimeout(5*time.Second), kgo.RequestRetries(2))
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("brokers %s: %w", s.kafka, err)
+		}
+		s.cl, s.adm = cl, kadm.NewClient(cl)
+		s.ctx, s.cancel = context.WithCancel(context.Background())
 	}
 	return s.cl, s.adm, s.ctx, nil
 }
