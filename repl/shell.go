@@ -53,6 +53,9 @@ func Main(args []string) int {
 		fmt.Fprintln(fs.Output(), "usage: gostream [shell [SCRIPT]]\n\nThe interactive shell. Standard input may be a terminal or a script;\na SCRIPT file is evaluated as if it were standard input.")
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	switch fs.NArg() {
@@ -60,7 +63,7 @@ func Main(args []string) int {
 	case 1:
 		f, err := os.Open(fs.Arg(0))
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "gostream: %v\n", err)
+			fmt.Fprintf(os.Stderr, "gostream shell: %v\n", err)
 			return 1
 		}
 		defer f.Close()

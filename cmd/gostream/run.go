@@ -19,6 +19,10 @@ func runFile(args []string) int {
 		fmt.Fprint(os.Stderr, "usage: gostream run FILE.go [args]\n")
 		return 2
 	}
+	if _, err := os.Stat(args[0]); err != nil {
+		fmt.Fprintf(os.Stderr, "gostream run: %v\n", err)
+		return 1
+	}
 	// The program's flag.Parse (compiled code) reads the process's os.Args.
 	os.Args = args
 	flag.CommandLine = flag.NewFlagSet(args[0], flag.ExitOnError)
