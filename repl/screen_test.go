@@ -18,6 +18,7 @@ type screen struct {
 	sock    string
 	history string
 	env     []string
+	mark    int // where in text() the next expect looks from: the start of the line where the last match began
 }
 
 func newScreen(t *testing.T, env ...string) *screen {
@@ -53,6 +54,7 @@ func (sc *screen) start() {
 		sc.tmux("respawn-pane", "-k", "-t", "t", strings.Join(quoteAll(cmd), " "))
 		sc.tmux("clear-history", "-t", "t")
 	}
+	sc.mark = 0
 	sc.expect("gostream>")
 }
 
@@ -75,17 +77,20 @@ func (sc *screen) text() string {
 	return strings.TrimRight(strings.Join(lines, "\n"), "\n") + "\n"
 }
 
-// expect waits until the screen shows want.
+// expect waits until the screen shows want, from the line where the
+// previous match began (the lines above the input being edited stay as
+// they are; the input is drawn again as it changes).
 func (sc *screen) expect(want string) {
 	sc.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		s := sc.text()
-		if strings.Contains(s, want) {
+		if i := strings.Index(s[min(sc.mark, len(s)):], want); i >= 0 {
+			sc.mark = strings.LastIndex(s[:sc.mark+i], "\n") + 1
 			return
 		}
 		if time.Now().After(deadline) {
-			sc.t.Fatalf("the screen never showed %q; it shows:\n%s", want, s)
+			sc.t.Fatalf("the screen never showed %q after what it showed before; it shows:\n%s", want, s)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
