@@ -13,9 +13,11 @@ import (
 const usage = `usage:
   gostream                     the interactive shell (also: gostream shell)
   gostream shell SCRIPT        evaluate a script of shell inputs, as gostream < SCRIPT
-  gostream run FILE.go [args]  run a package main program under the interpreter
+  gostream run [--interpret] FILE.go [args]
+                               build and run a package main program (interpreted without a Go toolchain)
   gostream kernel ...          the Jupyter kernel (gostream kernel install --user)
   gostream demo [-batches N]   a streaming word count on the built-in source
+  gostream kafka [-port P]     a local Kafka development cluster (-brokers N)
   gostream version             the version of gostream and of Go it was built with
                                (also: gostream --version)
 
@@ -40,6 +42,8 @@ func dispatch(args []string) int {
 		return runKernel(args[1:])
 	case "demo":
 		return runDemo(args[1:])
+	case "kafka":
+		return runKafka(args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Print(usage)
 		return 0

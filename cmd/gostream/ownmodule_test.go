@@ -64,10 +64,12 @@ func TestOwnModule(t *testing.T) {
 	if err != nil || string(compiled) != "4 distinct words\n" {
 		t.Fatalf("the program built with go build: %v, %q; want \"4 distinct words\\n\"", err, compiled)
 	}
-	cmd = exec.Command(binary, "run", "main.go")
-	cmd.Dir = dir
-	interpreted, err := cmd.Output()
-	if err != nil || string(interpreted) != string(compiled) {
-		t.Fatalf("gostream run main.go: %v, %q; want what go build's program printed, %q", err, interpreted, compiled)
+	for _, args := range [][]string{{"run", "main.go"}, {"run", "--interpret", "main.go"}} {
+		cmd = exec.Command(binary, args...)
+		cmd.Dir = dir
+		out, err := cmd.Output()
+		if err != nil || string(out) != string(compiled) {
+			t.Errorf("gostream %s: %v, %q; want what go build's program printed, %q", strings.Join(args, " "), err, out, compiled)
+		}
 	}
 }
