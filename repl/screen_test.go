@@ -276,8 +276,10 @@ func TestScreenEdit(t *testing.T) {
 func TestShellTabCompletionZeroSize(t *testing.T) {
 	term := startTerminalSize(t, 0, 0)
 	term.send("strings.Trim\t")
-	term.expect("TrimLeft")
-	term.expect("TrimSuffix")
+	// 9 names of up to 13 columns, 15 apart: 5 across 80 columns, down
+	// then across.
+	term.expect("\nTrim           TrimLeft       TrimPrefix     TrimRightFunc  TrimSuffix\n" +
+		"TrimFunc       TrimLeftFunc   TrimRight      TrimSpace\n")
 	term.expect("gostream> strings.Trim")
 	term.send("Pre\t")
 	term.expect("TrimPrefix")

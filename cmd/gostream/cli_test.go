@@ -13,7 +13,8 @@ func TestHelpExitsZero(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-h"}, "gostream run FILE.go [args]"},
+		{[]string{"-h"}, "gostream version"},
+		{[]string{"run", "-h"}, "usage: gostream run [--interpret] FILE.go [args]"},
 		{[]string{"help"}, "gostream demo [-batches N]"},
 		{[]string{"demo", "-h"}, "usage: gostream demo [flags]"},
 		{[]string{"demo", "--help"}, "-batches int"},

@@ -36,6 +36,9 @@ func runFile(args []string) int {
 			interpret = true
 			args = args[1:]
 			continue
+		case "-h", "-help", "--help":
+			fmt.Print("usage: gostream run [--interpret] FILE.go [args]\n")
+			return 0
 		}
 		fmt.Fprintf(os.Stderr, "gostream run: unknown flag %s\nusage: gostream run [--interpret] FILE.go [args]\n", args[0])
 		return 2
