@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gostream/gostream/internal/kafkatest"
 )
 
 // These tests drive the gostream binary with Debian's Jupyter stack:
@@ -263,6 +265,9 @@ func printBlocks(text string) []string {
 func TestNotebooks(t *testing.T) {
 	requireJupyter(t)
 	env := jupyterEnv(t)
+	// kafka-wordcount.ipynb reads and writes a development cluster.
+	kc := kafkatest.StartCluster(t, gostreamBinary(t), "kafka", "-port", "0", "-topics", "lines,counts", "-partitions", "2")
+	env = append(env, "KAFKA_BROKERS="+kc.Bootstrap)
 	checks := map[string]func(t *testing.T, cells []cellOutput){
 		"network-wordcount.ipynb": func(t *testing.T, cells []cellOutput) {
 			if len(cells) != 3 {
@@ -319,6 +324,25 @@ func TestNotebooks(t *testing.T) {
 			}
 			if !regexp.MustCompile(`^WindowedCounts: batch \d+ ms, \d+ records \([\d.]+ records/s\)`).MatchString(chart["text/plain"]) {
 				t.Errorf("metrics text %q", chart["text/plain"])
+			}
+		},
+		"kafka-wordcount.ipynb": func(t *testing.T, cells []cellOutput) {
+			if len(cells) != 3 {
+				t.Fatalf("got %d code cells, want 3", len(cells))
+			}
+			pair := regexp.MustCompile(`^\([a-z]+,\d+\)$`)
+			full := 0
+			for _, b := range printBlocks(cells[1].stdout) {
+				lines := strings.Split(strings.TrimSuffix(b, "\n"), "\n")
+				if len(lines) == 4 && lines[3] == "..." && pair.MatchString(lines[0]) && pair.MatchString(lines[2]) {
+					full++
+				}
+			}
+			if full == 0 {
+				t.Errorf("no batch printed the counts of words read back from Kafka:\n%s", cells[1].stdout)
+			}
+			if len(cells[2].results) != 1 || cells[2].results[0]["text/plain"] != "STOPPED" {
+				t.Errorf("last cell: %+v, want STOPPED", cells[2])
 			}
 		},
 		"stateful-totals.ipynb": func(t *testing.T, cells []cellOutput) {
