@@ -36,6 +36,9 @@ func runFile(args []string) int {
 			interpret = true
 			args = args[1:]
 			continue
+		case "-h", "-help", "--help":
+			fmt.Print("usage: gostream run [--interpret] FILE.go [args]\n")
+			return 0
 		}
 		fmt.Fprintf(os.Stderr, "gostream run: unknown flag %s\nusage: gostream run [--interpret] FILE.go [args]\n", args[0])
 		return 2
@@ -43,6 +46,10 @@ func runFile(args []string) int {
 	if len(args) == 0 || !strings.HasSuffix(args[0], ".go") {
 		fmt.Fprint(os.Stderr, "usage: gostream run [--interpret] FILE.go [args]\n")
 		return 2
+	}
+	if _, err := os.Stat(args[0]); err != nil {
+		fmt.Fprintf(os.Stderr, "gostream run: %v\n", err)
+		return 1
 	}
 	if !interpret {
 		if code, ok := runCompiled(args); ok {

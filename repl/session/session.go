@@ -178,6 +178,8 @@ func (s *Session) init() error {
 		if err := in.Use(programSymbols); err != nil {
 			return fmt.Errorf("session: loading os.Exit and log.Fatal: %w", err)
 		}
+	} else if err := in.Use(redefinableFlags); err != nil {
+		return fmt.Errorf("session: loading the flag package: %w", err)
 	}
 	// A program imports what it uses; inputs find PreImports imported.
 	pre := PreImports
