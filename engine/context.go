@@ -43,6 +43,7 @@ type config struct {
 	maxRate     int
 	batchLog    io.Writer
 	batchLogSet bool
+	more        moreConfig // WithBlockInterval, WithStopGracefullyOnShutdown (context_more.go)
 }
 
 // WithManualClock makes time advance only by Advance: it starts at 0, and
@@ -66,6 +67,7 @@ type StreamingContext struct {
 	batch           time.Duration
 	ex              *executor
 	manual          bool
+	more            moreConfig
 
 	mu          sync.Mutex
 	state       ContextState
@@ -210,6 +212,7 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 		buildErrorf(op, "WithReceiverMaxRate: want a non-negative rate, got %d", cfg.maxRate)
 	}
 	ssc.maxRate = cfg.maxRate
+	ssc.more = cfg.more.checked(op, batch)
 	if cfg.batchLogSet {
 		ssc.batchLog = cfg.batchLog
 	}
