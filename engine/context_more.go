@@ -29,11 +29,17 @@ func WithBlockInterval(d time.Duration) Option {
 // receivers stop, the data they received is processed, then
 // AwaitTermination returns, so a program's main can return cleanly. A second
 // signal while stopping ends the process with status 130 (SIGINT) or 143
-// (SIGTERM). `gostream run` turns it on for the programs it runs, through
-// StopGracefullyOnShutdown.
+// (SIGTERM). `gostream run` turns it on for the programs it runs, compiled
+// or interpreted, by setting GOSTREAM_STOP_GRACEFULLY_ON_SHUTDOWN=true in
+// their environment; any program started with it set behaves the same.
 func WithStopGracefullyOnShutdown() Option {
 	return func(c *config) { c.more.stopOnShutdown = true }
 }
+
+// StopGracefullyEnv is the environment variable that turns
+// WithStopGracefullyOnShutdown on for every context of a process when it is
+// "true", as Spark's spark.streaming.stopGracefullyOnShutdown configuration.
+const StopGracefullyEnv = "GOSTREAM_STOP_GRACEFULLY_ON_SHUTDOWN"
 
 var shutdownDefault struct {
 	sync.Mutex
@@ -86,7 +92,7 @@ func init() {
 		shutdownDefault.Lock()
 		on := shutdownDefault.on
 		shutdownDefault.Unlock()
-		if on || ssc.more.stopOnShutdown {
+		if on || ssc.more.stopOnShutdown || os.Getenv(StopGracefullyEnv) == "true" {
 			go stopOnSignal(ssc)
 		}
 	})
