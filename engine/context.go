@@ -44,6 +44,7 @@ type config struct {
 	batchLog     io.Writer
 	batchLogSet  bool
 	backpressure bool
+	more         moreConfig // WithBlockInterval, WithStopGracefullyOnShutdown (context_more.go)
 }
 
 // WithManualClock makes time advance only by Advance: it starts at 0, and
@@ -68,6 +69,7 @@ type StreamingContext struct {
 	ex              *executor
 	manual          bool
 	backpressure    bool // WithBackpressure (backpressure.go)
+	more            moreConfig
 
 	mu          sync.Mutex
 	state       ContextState
@@ -213,6 +215,7 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 	}
 	ssc.maxRate = cfg.maxRate
 	ssc.backpressure = cfg.backpressure
+	ssc.more = cfg.more.checked(op, batch)
 	if cfg.batchLogSet {
 		ssc.batchLog = cfg.batchLog
 	}

@@ -307,7 +307,7 @@ func (s *receiverSource) allocate(t Time) (*RDD, int) {
 	if s.limiter != nil {
 		s.limiter.advance(t)
 	}
-	return s.ssc.Parallelize(recs), len(recs)
+	return s.ssc.Parallelize(recs, s.ssc.receiverPartitions()), len(recs)
 }
 
 // setSink installs a write-ahead log.
