@@ -45,6 +45,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// The binary under test serves no streaming UI unless a test asks: its
+	// announcement would be part of every transcript.
+	os.Setenv("GOSTREAM_UI", "off")
 	code := m.Run()
 	if binary != "" {
 		os.RemoveAll(filepath.Dir(binary))

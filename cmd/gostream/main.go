@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/gostream/gostream/engine"
 	"github.com/gostream/gostream/repl"
 )
 
@@ -14,7 +15,9 @@ const usage = `usage:
   gostream run FILE.go [args]  run a package main program under the interpreter
   gostream kernel ...          the Jupyter kernel (gostream kernel install --user)
   gostream demo [-batches N]   a streaming word count on the built-in source
-`
+
+The shell, run, kernel and demo serve the streaming UI:
+` + uiUsage
 
 func main() {
 	os.Exit(dispatch(os.Args[1:]))
@@ -22,6 +25,11 @@ func main() {
 
 // dispatch runs the subcommand named by args[0] and returns the exit status.
 func dispatch(args []string) int {
+	args, code := withUI(args)
+	if code >= 0 {
+		return code
+	}
+	defer engine.StopUI()
 	if len(args) == 0 {
 		return repl.Main(nil)
 	}
