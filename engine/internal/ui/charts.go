@@ -19,21 +19,23 @@ const (
 	tlWidth, tlHeight = 560, 170
 	hgWidth           = 300
 	padLeft, padRight = 56, 14
-	padTop, padBottom = 14, 30
+	padTop, padBottom = 22, 30
 )
 
-// niceMax rounds v up to 1, 2 or 5 times a power of ten, for axis ticks.
+// niceMax rounds v up to a top of the y axis whose quarters are round
+// numbers: 4 times 1, 1.5, 2, 2.5, 3, 5 or 7.5 times a power of ten.
 func niceMax(v float64) float64 {
 	if v <= 0 || math.IsNaN(v) {
-		return 1
+		return 4
 	}
-	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if v <= m*p {
-			return m * p
+	q := v / 4
+	p := math.Pow(10, math.Floor(math.Log10(q)))
+	for _, m := range []float64{1, 1.5, 2, 2.5, 3, 5, 7.5, 10} {
+		if q <= m*p*(1+1e-9) {
+			return 4 * m * p
 		}
 	}
-	return 10 * p
+	return 40 * p
 }
 
 // axisNumber formats a y-axis tick.
@@ -45,8 +47,10 @@ func axisNumber(v float64) string {
 		return trimZero(fmt.Sprintf("%.1f", v/1e6)) + "M"
 	case math.Abs(v) >= 1e4:
 		return trimZero(fmt.Sprintf("%.1f", v/1e3)) + "k"
-	case math.Abs(v) >= 10:
+	case math.Abs(v) >= 100:
 		return fmt.Sprintf("%.0f", v)
+	case math.Abs(v) >= 10:
+		return trimZero(fmt.Sprintf("%.1f", v))
 	}
 	return trimZero(fmt.Sprintf("%.2f", v))
 }
@@ -73,7 +77,7 @@ func timeline(b *strings.Builder, id string, pts []point, hi float64, unit strin
 		fmt.Fprintf(b, `<line class="grid" x1="%d" x2="%.0f" y1="%.1f" y2="%.1f"/>`, padLeft, float64(padLeft)+plotW, y, y)
 		fmt.Fprintf(b, `<text class="tick" x="%d" y="%.1f" text-anchor="end">%s</text>`, padLeft-6, y+4, axisNumber(v))
 	}
-	fmt.Fprintf(b, `<text class="unit" x="%d" y="%d">%s</text>`, 4, padTop-2, esc(unit))
+	fmt.Fprintf(b, `<text class="unit" x="%d" y="%d">%s</text>`, padLeft, padTop-8, esc(unit))
 	if len(pts) == 0 {
 		fmt.Fprintf(b, `<text class="empty" x="%.0f" y="%.0f" text-anchor="middle">no completed batches yet</text></svg>`, float64(padLeft)+plotW/2, float64(padTop)+plotH/2)
 		return

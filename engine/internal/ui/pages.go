@@ -48,7 +48,13 @@ func (s *Server) latest() *App {
 	return nil
 }
 
-func writeLayout(w io.Writer, title string, apps []navApp, content string, version uint64) {
+func writeLayout(w io.Writer, title, tab string, apps []navApp, content string, version uint64) {
+	tabClass := func(name string) string {
+		if name == tab {
+			return "tab active"
+		}
+		return "tab"
+	}
 	fmt.Fprintf(w, `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -56,7 +62,7 @@ func writeLayout(w io.Writer, title string, apps []navApp, content string, versi
 <link rel="stylesheet" href="/static/ui.css">
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 </head><body>
-<header class="top"><a class="brand" href="/">gostream</a><nav class="tabs"><a class="tab active" href="/">Streaming</a><a class="tab" href="/contexts/">Contexts (%d)</a><a class="tab" href="/metrics">Metrics</a></nav>`, esc(title), len(apps))
+<header class="top"><a class="brand" href="/">gostream</a><nav class="tabs"><a class="%s" href="/">Streaming</a><a class="%s" href="/contexts/">Contexts (%d)</a><a class="tab" href="/metrics">Metrics</a></nav>`, esc(title), tabClass("streaming"), tabClass("contexts"), len(apps))
 	if len(apps) > 0 {
 		io.WriteString(w, `<nav class="apps">`)
 		for _, a := range apps {

@@ -200,6 +200,10 @@ func (s *Server) page(render func(b *strings.Builder, r *http.Request) (title st
 			fmt.Fprint(w, b.String())
 			return
 		}
-		writeLayout(w, title, s.navApps(r), b.String(), v)
+		tab := "streaming"
+		if strings.HasPrefix(r.URL.Path, "/contexts/") && r.PathValue("id") == "" {
+			tab = "contexts"
+		}
+		writeLayout(w, title, tab, s.navApps(r), b.String(), v)
 	}
 }
