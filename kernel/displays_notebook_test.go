@@ -52,7 +52,7 @@ func checkStreamingDisplays(t *testing.T, cells []cellOutput) {
 	if !strings.Contains(h, "batch interval 200ms</text>") || !strings.Contains(h, `stroke-dasharray="6 4"`) {
 		t.Errorf("chart lacks the batch interval line: %.300s", h)
 	}
-	if ticks := regexp.MustCompile(`>` + clock + `</text>`).FindAllString(h, -1); len(ticks) < 4 {
+	if ticks := regexp.MustCompile(`>`+clock+`</text>`).FindAllString(h, -1); len(ticks) < 4 {
 		t.Errorf("chart has %d time-of-day ticks, want a time axis under both panels", len(ticks))
 	}
 	if !strings.HasPrefix(chart["text/plain"], "Displays: batch ") {
