@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages the tests use: real Jupyter clients, a terminal multiplexer
+# Debian packages the tests use: real Jupyter clients, a terminal multiplexer,
 # kcat, a Kafka client that shares no code with ours, and a headless browser
 # for the streaming UI.
 pkgs=(jupyter-client jupyter-nbconvert jupyter-console python3-jupyter-kernel-test
