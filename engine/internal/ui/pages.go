@@ -268,8 +268,10 @@ func (s *Server) renderStreaming(b *strings.Builder, a *App) (string, error) {
 	if len(completed) > maxCompletedRows {
 		completed = completed[:maxCompletedRows]
 	}
-	renderBatchTable(b, "completed-batches", title, base, completed, false, false)
+	// Failed batches before the long list of completed ones, which holds
+	// them too: their errors are what a user comes to look for.
 	renderBatchTable(b, "failed-batches", fmt.Sprintf("Failed Batches (%d)", sn.NFailed), base, reversed(sn.Failed), false, true)
+	renderBatchTable(b, "completed-batches", title, base, completed, false, false)
 	return sn.Name + " · Streaming", nil
 }
 
