@@ -21,6 +21,39 @@ var (
 	uiFailed map[string]bool // addresses WithUI could not listen on, reported once
 )
 
+// UIEnv is the environment variable that turns the streaming UI on for a
+// program without the WithUI option (gostream run sets it for the program
+// it runs): "on" for the default address, an address as StartUI takes it,
+// or "off". Unset, only StartUI and WithUI start the UI.
+const UIEnv = "GOSTREAM_UI"
+
+func init() { newHooks.add(uiFromEnv) }
+
+var uiEnvOnce sync.Once
+
+// uiFromEnv starts the UI named by $GOSTREAM_UI when the first context is
+// made, unless a UI already runs (which shows the context itself).
+func uiFromEnv(ssc *StreamingContext) {
+	uiEnvOnce.Do(func() {
+		addr := os.Getenv(UIEnv)
+		if addr == "" || addr == "off" || UIURL() != "" {
+			return
+		}
+		if addr == "on" {
+			addr = ""
+		}
+		if _, err := StartUI(addr); err != nil {
+			fmt.Fprintf(os.Stderr, "%v; running without it\n", err)
+			return
+		}
+		uiMu.Lock()
+		s := uiServer
+		uiMu.Unlock()
+		// The hook StartUI added runs from the next context on.
+		attachUI(s, ssc)
+	})
+}
+
 // StartUI starts the process's streaming UI on addr and returns its URL;
 // every StreamingContext created from then on is shown. An empty addr means
 // 127.0.0.1:4040, or the next free port up to 4056; a bare port number

@@ -253,6 +253,7 @@ var Docs = map[string]string{
 	"github.com/gostream/gostream/engine.Time.IsMultipleOf":                          "IsMultipleOf reports whether t is a whole multiple of d.",
 	"github.com/gostream/gostream/engine.Time.Milliseconds":                          "Milliseconds returns t as an int64 count of milliseconds.",
 	"github.com/gostream/gostream/engine.Time.Sub":                                   "Sub returns t-d.",
+	"github.com/gostream/gostream/engine.UIEnv":                                      "UIEnv is the environment variable that turns the streaming UI on for a program\nwithout the WithUI option (gostream run sets it for the program it runs):\n\"on\" for the default address, an address as StartUI takes it, or \"off\". Unset,\nonly StartUI and WithUI start the UI.",
 	"github.com/gostream/gostream/engine.UIURL":                                      "UIURL returns the URL of the running streaming UI, or \"\" when none runs.",
 	"github.com/gostream/gostream/engine.UnsupportedTypeError":                       "UnsupportedTypeError is returned when an element's type has no encoding.",
 	"github.com/gostream/gostream/engine.WithBatchLog":                               "WithBatchLog sends the per-batch log line (\"Total delay: ...\") to w; nil turns\nit off. The default is standard error.",

@@ -4,6 +4,8 @@ package stdlib
 
 import (
 	"github.com/gostream/gostream/engine"
+	"go/constant"
+	"go/token"
 	"reflect"
 )
 
@@ -61,6 +63,7 @@ func init() {
 		"Sum":                 reflect.ValueOf(engine.Sum),
 		"SumFloat":            reflect.ValueOf(engine.SumFloat),
 		"Swap":                reflect.ValueOf(engine.Swap),
+		"UIEnv":               reflect.ValueOf(constant.MakeFromLiteral("\"GOSTREAM_UI\"", token.STRING, 0)),
 		"UIURL":               reflect.ValueOf(engine.UIURL),
 		"WithBatchLog":        reflect.ValueOf(engine.WithBatchLog),
 		"WithManualClock":     reflect.ValueOf(engine.WithManualClock),

@@ -23,7 +23,10 @@ const uiUsage = `  --ui ADDR                    serve the streaming UI on ADDR (
 // or script; for the kernel, all. It returns the remaining arguments and
 // the address, or ok false with a message when --ui lacks its value.
 func uiFlag(cmd string, args []string) (rest []string, addr string, err error) {
-	addr = os.Getenv("GOSTREAM_UI")
+	addr = os.Getenv(engine.UIEnv)
+	if addr == "on" {
+		addr = ""
+	}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if isUIFlag(a) {
@@ -73,7 +76,14 @@ func withUI(args []string) (rest []string, code int) {
 		fmt.Fprintf(os.Stderr, "gostream: %v\n", err)
 		return nil, 2
 	}
-	if addr != "off" {
+	if cmd == "run" {
+		// The program may run in a process of its own (compiled): the engine
+		// starts the UI when the program makes its first context.
+		if addr == "" {
+			addr = "on"
+		}
+		os.Setenv(engine.UIEnv, addr)
+	} else if addr != "off" {
 		if _, err := engine.StartUI(addr); err != nil {
 			fmt.Fprintf(os.Stderr, "gostream: %v; running without it\n", err)
 		}

@@ -31,12 +31,13 @@ func TestUIFlag(t *testing.T) {
 		stderr string // when not served
 	}{
 		{"flag", nil, []string{"run", "--ui", "127.0.0.1:0", "testdata/ui/count.go"}, true, ""},
+		{"interpreted", nil, []string{"run", "--ui", "127.0.0.1:0", "--interpret", "testdata/ui/count.go"}, true, ""},
 		{"flag with =", nil, []string{"run", "--ui=127.0.0.1:0", "testdata/ui/count.go"}, true, ""},
 		{"environment", []string{"GOSTREAM_UI=127.0.0.1:0"}, []string{"run", "testdata/ui/count.go"}, true, ""},
 		{"off", []string{"GOSTREAM_UI=127.0.0.1:0"}, []string{"run", "--ui", "off", "testdata/ui/count.go"}, false, ""},
 		{"program's own flag", nil, []string{"run", "testdata/ui/count.go", "--ui", "127.0.0.1:0"}, false, ""},
 		{"bad address", nil, []string{"run", "--ui", "nowhere", "testdata/ui/count.go"}, false,
-			"gostream: engine: streaming UI: address \"nowhere\": want HOST:PORT, a port number or off; running without it\n"},
+			"engine: streaming UI: address \"nowhere\": want HOST:PORT, a port number or off; running without it\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			stdout, stderr := runSplit(t, c.env, c.args...)

@@ -123,6 +123,7 @@ type Session struct {
 	stringers   map[reflect.Type]reflect.Value
 	methods     map[reflect.Type][]string // of interpreted types, by their reflect type
 	contexts    []*engine.StreamingContext
+	types       *typeState // what the type checker knows of earlier inputs
 
 	receiverLogs map[*engine.StreamingContext]*receiverErrorLog
 	batchErrors  []error // written by a receiverErrorLog during the current input
@@ -210,6 +211,7 @@ func (s *Session) init() error {
 	s.names = map[string]bool{}
 	s.stringers = map[reflect.Type]reflect.Value{}
 	s.methods = map[reflect.Type][]string{}
+	s.types = newTypeState()
 	s.mu.Unlock()
 	return nil
 }
@@ -278,6 +280,18 @@ func (s *Session) evalAt(ctx context.Context, src, file string, line int) (Resul
 	if len(chunks) == 0 {
 		return Result{}, nil
 	}
+	// Nothing of an input runs unless all of it passes the type check.
+	st, err := s.typecheck(src, chunks, file, offset)
+	if err != nil {
+		var ee *EvalError
+		if errors.As(err, &ee) {
+			ee.Message = s.suggest(ee.Message, src)
+		}
+		return Result{}, err
+	}
+	s.mu.Lock()
+	s.types = st
+	s.mu.Unlock()
 	if r := s.rewriteRangeInt(src, chunks); r != src {
 		src = r
 		if chunks, err = split(src); err != nil {
