@@ -407,11 +407,7 @@ func panel(top int, label string, times []engine.Time, ss []series, mark float64
 	plotH := float64(panelHeight - marginTop - marginBot)
 	x0, y0 := float64(marginLeft), float64(top+marginTop)
 	t0, t1 := times[0], times[len(times)-1]
-	// Leave room for the whole window so the chart fills from the left.
 	span := float64(t1 - t0)
-	if n := len(times); n > 1 && n < metricsWindow {
-		span = span * float64(metricsWindow-1) / float64(n-1)
-	}
 	x := func(t engine.Time) float64 {
 		if span == 0 {
 			return x0
@@ -449,8 +445,11 @@ func panel(top int, label string, times []engine.Time, ss []series, mark float64
 	}
 	for i, t := range ticks {
 		anchor := "middle"
-		if i == 0 {
+		switch {
+		case i == 0:
 			anchor = "start"
+		case i == len(ticks)-1:
+			anchor = "end"
 		}
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" text-anchor="%s" fill="#555">%s</text>`, x(t), y0+plotH+14, anchor, BatchTime(t))
 		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.0f" y2="%.0f" stroke="#999"/>`, x(t), x(t), y0+plotH, y0+plotH+4)
