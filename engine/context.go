@@ -447,6 +447,7 @@ func (ssc *StreamingContext) Start() error {
 	hooksMu.Lock()
 	active[ssc] = true
 	hooksMu.Unlock()
+	ssc.postStreamingStarted(time.Now())
 	if ssc.manual {
 		for _, b := range pending {
 			ssc.runBatch(b)
@@ -774,6 +775,7 @@ type batch struct {
 	time      Time
 	submitted time.Time
 	records   int
+	inputs    []StreamInputInfo
 	rate      float64 // the inputs' rate limits in force, records/s; 0: none
 }
 
@@ -793,6 +795,7 @@ func (ssc *StreamingContext) generate(t Time) *batch {
 		rdd.time = t
 		in.d.put(t, rdd)
 		b.records += n
+		b.inputs = append(b.inputs, StreamInputInfo{StreamID: i, Stream: in.d.op, Records: n})
 		if rr, ok := in.src.(interface{ rateInForce() float64 }); ok {
 			b.rate += rr.rateInForce()
 		}
@@ -805,7 +808,7 @@ func (ssc *StreamingContext) generate(t Time) *batch {
 	}
 	for _, l := range ssc.listenerList() {
 		if s, ok := l.(BatchSubmittedListener); ok {
-			s.OnBatchSubmitted(BatchInfo{BatchTime: t, SubmissionTime: b.submitted, Records: b.records})
+			s.OnBatchSubmitted(BatchInfo{BatchTime: t, SubmissionTime: b.submitted, Records: b.records, Inputs: b.inputs})
 		}
 	}
 	return b
@@ -818,7 +821,7 @@ func (ssc *StreamingContext) runBatch(b *batch) error {
 	defer ssc.runMu.Unlock()
 	ssc.jobG.Store(goroutineID())
 	defer ssc.jobG.Store(0)
-	info := BatchInfo{BatchTime: b.time, SubmissionTime: b.submitted, Records: b.records, Rate: b.rate, ProcessingStart: time.Now()}
+	info := BatchInfo{BatchTime: b.time, SubmissionTime: b.submitted, Records: b.records, Inputs: b.inputs, Rate: b.rate, ProcessingStart: time.Now()}
 	listeners := ssc.listenerList()
 	for _, l := range listeners {
 		if s, ok := l.(BatchStartedListener); ok {
@@ -829,12 +832,8 @@ func (ssc *StreamingContext) runBatch(b *batch) error {
 	outputs := append([]*DStream(nil), ssc.outputs...)
 	ckpt := ssc.ckpt
 	ssc.mu.Unlock()
-	var errs []error
-	for _, o := range outputs {
-		if err := o.runJob(b.time); err != nil {
-			errs = append(errs, err)
-		}
-	}
+	ops, errs := ssc.runOutputs(b.time, outputs, listeners)
+	info.OutputOperations = ops
 	info.ProcessingEnd = time.Now()
 	info.SchedulingDelay = info.ProcessingStart.Sub(b.submitted)
 	info.ProcessingDelay = info.ProcessingEnd.Sub(info.ProcessingStart)
@@ -887,7 +886,8 @@ func (ssc *StreamingContext) listenerList() []StreamingListener {
 	return append([]StreamingListener(nil), ssc.listeners...)
 }
 
-// AddStreamingListener registers l for batch events.
+// AddStreamingListener registers l for batch events (and the other events
+// of listener_events.go that l implements).
 func (ssc *StreamingContext) AddStreamingListener(l StreamingListener) {
 	ssc.mu.Lock()
 	defer ssc.mu.Unlock()
@@ -906,6 +906,11 @@ type BatchInfo struct {
 	ProcessingDelay time.Duration // running the jobs
 	TotalDelay      time.Duration // scheduling + processing
 	Err             error         // the batch's job errors, if any
+	// Inputs is each input stream's share of Records, in stream order.
+	Inputs []StreamInputInfo
+	// OutputOperations are the batch's jobs, one per output operation
+	// that ran at the batch's time (set when the batch completed).
+	OutputOperations []OutputOperationInfo
 }
 
 // StreamingListener hears about completed batches. A listener may also
@@ -925,11 +930,7 @@ type BatchStartedListener interface {
 }
 
 // OnBatchCompleted returns a StreamingListener that calls f after every batch.
-func OnBatchCompleted(f func(BatchInfo)) StreamingListener { return listenerFunc(f) }
-
-type listenerFunc func(BatchInfo)
-
-func (f listenerFunc) OnBatchCompleted(info BatchInfo) { f(info) }
+func OnBatchCompleted(f func(BatchInfo)) StreamingListener { return &funcListener{f} }
 
 // goroutineID returns the calling goroutine's number, from the first line
 // of its stack ("goroutine N [running]:"). Stop uses it to tell a call

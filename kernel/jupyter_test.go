@@ -47,6 +47,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// The binary under test serves no streaming UI unless a test asks: its
+	// announcement would be part of every transcript.
+	os.Setenv("GOSTREAM_UI", "off")
 	code := m.Run()
 	if binary != "" {
 		os.RemoveAll(filepath.Dir(binary))
@@ -297,7 +300,7 @@ func TestNotebooks(t *testing.T) {
 				t.Fatalf("start cell shows %d displays, want the live table", len(start.displays))
 			}
 			table := start.displays[0]
-			if !strings.Contains(table["text/html"], "<th>key</th><th>value</th>") || !strings.Contains(table["text/plain"], "Transform at Time: ") {
+			if !strings.Contains(table["text/html"], `<th style="text-align:left">key</th><th style="text-align:right">value</th>`) || !strings.Contains(table["text/plain"], "Transform · batch ") {
 				t.Errorf("the live table was not updated with a batch: %v", table)
 			}
 			if len(cells[2].results) != 1 || cells[2].results[0]["text/plain"] != "STOPPED" {
@@ -319,7 +322,7 @@ func TestNotebooks(t *testing.T) {
 				t.Fatalf("%d displays, want the metrics chart", len(start.displays))
 			}
 			chart := start.displays[0]
-			if strings.Count(chart["text/html"], "<polyline") != 2 || !strings.Contains(chart["text/html"], "input records/s: ") {
+			if strings.Count(chart["text/html"], "<polyline") != 3 || !strings.Contains(chart["text/html"], "input records/s: ") {
 				t.Errorf("metrics chart HTML lacks its two series: %.300s", chart["text/html"])
 			}
 			if !regexp.MustCompile(`^WindowedCounts: batch \d+ ms, \d+ records \([\d.]+ records/s\)`).MatchString(chart["text/plain"]) {
@@ -345,6 +348,7 @@ func TestNotebooks(t *testing.T) {
 				t.Errorf("last cell: %+v, want STOPPED", cells[2])
 			}
 		},
+		"streaming-displays.ipynb": checkStreamingDisplays,
 		"stateful-totals.ipynb": func(t *testing.T, cells []cellOutput) {
 			start := cells[len(cells)-1]
 			blocks := printBlocks(start.stdout)

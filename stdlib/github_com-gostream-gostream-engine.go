@@ -65,15 +65,19 @@ func init() {
 		"ReadUncommitted":              reflect.ValueOf(engine.ReadUncommitted),
 		"RestartDelay":                 reflect.ValueOf(engine.RestartDelay),
 		"Seconds":                      reflect.ValueOf(engine.Seconds),
+		"StartUI":                      reflect.ValueOf(engine.StartUI),
 		"StartingOffsets":              reflect.ValueOf(engine.StartingOffsets),
 		"StateSpecFunc":                reflect.ValueOf(engine.StateSpecFunc),
 		"StopGracefullyEnv":            reflect.ValueOf(constant.MakeFromLiteral("\"GOSTREAM_STOP_GRACEFULLY_ON_SHUTDOWN\"", token.STRING, 0)),
 		"StopGracefullyOnShutdown":     reflect.ValueOf(engine.StopGracefullyOnShutdown),
+		"StopUI":                       reflect.ValueOf(engine.StopUI),
 		"Stopped":                      reflect.ValueOf(engine.Stopped),
 		"Sum":                          reflect.ValueOf(engine.Sum),
 		"SumFloat":                     reflect.ValueOf(engine.SumFloat),
 		"Swap":                         reflect.ValueOf(engine.Swap),
 		"Transactional":                reflect.ValueOf(engine.Transactional),
+		"UIEnv":                        reflect.ValueOf(constant.MakeFromLiteral("\"GOSTREAM_UI\"", token.STRING, 0)),
+		"UIURL":                        reflect.ValueOf(engine.UIURL),
 		"WithBackpressure":             reflect.ValueOf(engine.WithBackpressure),
 		"WithBatchLog":                 reflect.ValueOf(engine.WithBatchLog),
 		"WithBlockInterval":            reflect.ValueOf(engine.WithBlockInterval),
@@ -81,48 +85,63 @@ func init() {
 		"WithOne":                      reflect.ValueOf(engine.WithOne),
 		"WithReceiverMaxRate":          reflect.ValueOf(engine.WithReceiverMaxRate),
 		"WithStopGracefullyOnShutdown": reflect.ValueOf(engine.WithStopGracefullyOnShutdown),
+		"WithUI":                       reflect.ValueOf(engine.WithUI),
 
 		// type definitions
-		"BatchInfo":              reflect.ValueOf((*engine.BatchInfo)(nil)),
-		"BatchStartedListener":   reflect.ValueOf((*engine.BatchStartedListener)(nil)),
-		"BatchSubmittedListener": reflect.ValueOf((*engine.BatchSubmittedListener)(nil)),
-		"ContextState":           reflect.ValueOf((*engine.ContextState)(nil)),
-		"DStream":                reflect.ValueOf((*engine.DStream)(nil)),
-		"Error":                  reflect.ValueOf((*engine.Error)(nil)),
-		"FileOption":             reflect.ValueOf((*engine.FileOption)(nil)),
-		"Kafka":                  reflect.ValueOf((*engine.Kafka)(nil)),
-		"KafkaDStream":           reflect.ValueOf((*engine.KafkaDStream)(nil)),
-		"KafkaOption":            reflect.ValueOf((*engine.KafkaOption)(nil)),
-		"KafkaRecord":            reflect.ValueOf((*engine.KafkaRecord)(nil)),
-		"LineTooLongError":       reflect.ValueOf((*engine.LineTooLongError)(nil)),
-		"MapWithStateDStream":    reflect.ValueOf((*engine.MapWithStateDStream)(nil)),
-		"OffsetRange":            reflect.ValueOf((*engine.OffsetRange)(nil)),
-		"OffsetSpec":             reflect.ValueOf((*engine.OffsetSpec)(nil)),
-		"OpOption":               reflect.ValueOf((*engine.OpOption)(nil)),
-		"Option":                 reflect.ValueOf((*engine.Option)(nil)),
-		"Pair":                   reflect.ValueOf((*engine.Pair)(nil)),
-		"Queue":                  reflect.ValueOf((*engine.Queue)(nil)),
-		"RDD":                    reflect.ValueOf((*engine.RDD)(nil)),
-		"Receiver":               reflect.ValueOf((*engine.Receiver)(nil)),
-		"ReceiverContext":        reflect.ValueOf((*engine.ReceiverContext)(nil)),
-		"ReceiverErrorInfo":      reflect.ValueOf((*engine.ReceiverErrorInfo)(nil)),
-		"ReceiverErrorListener":  reflect.ValueOf((*engine.ReceiverErrorListener)(nil)),
-		"ReceiverOption":         reflect.ValueOf((*engine.ReceiverOption)(nil)),
-		"State":                  reflect.ValueOf((*engine.State)(nil)),
-		"StateSpec":              reflect.ValueOf((*engine.StateSpec)(nil)),
-		"StorageLevel":           reflect.ValueOf((*engine.StorageLevel)(nil)),
-		"StreamingContext":       reflect.ValueOf((*engine.StreamingContext)(nil)),
-		"StreamingListener":      reflect.ValueOf((*engine.StreamingListener)(nil)),
-		"Time":                   reflect.ValueOf((*engine.Time)(nil)),
-		"TopicPartition":         reflect.ValueOf((*engine.TopicPartition)(nil)),
-		"UnsupportedTypeError":   reflect.ValueOf((*engine.UnsupportedTypeError)(nil)),
+		"BatchInfo":                        reflect.ValueOf((*engine.BatchInfo)(nil)),
+		"BatchStartedListener":             reflect.ValueOf((*engine.BatchStartedListener)(nil)),
+		"BatchSubmittedListener":           reflect.ValueOf((*engine.BatchSubmittedListener)(nil)),
+		"ContextState":                     reflect.ValueOf((*engine.ContextState)(nil)),
+		"DStream":                          reflect.ValueOf((*engine.DStream)(nil)),
+		"Error":                            reflect.ValueOf((*engine.Error)(nil)),
+		"FileOption":                       reflect.ValueOf((*engine.FileOption)(nil)),
+		"Kafka":                            reflect.ValueOf((*engine.Kafka)(nil)),
+		"KafkaDStream":                     reflect.ValueOf((*engine.KafkaDStream)(nil)),
+		"KafkaOption":                      reflect.ValueOf((*engine.KafkaOption)(nil)),
+		"KafkaRecord":                      reflect.ValueOf((*engine.KafkaRecord)(nil)),
+		"LineTooLongError":                 reflect.ValueOf((*engine.LineTooLongError)(nil)),
+		"MapWithStateDStream":              reflect.ValueOf((*engine.MapWithStateDStream)(nil)),
+		"OffsetRange":                      reflect.ValueOf((*engine.OffsetRange)(nil)),
+		"OffsetSpec":                       reflect.ValueOf((*engine.OffsetSpec)(nil)),
+		"OpOption":                         reflect.ValueOf((*engine.OpOption)(nil)),
+		"Option":                           reflect.ValueOf((*engine.Option)(nil)),
+		"OutputOperationCompletedListener": reflect.ValueOf((*engine.OutputOperationCompletedListener)(nil)),
+		"OutputOperationInfo":              reflect.ValueOf((*engine.OutputOperationInfo)(nil)),
+		"OutputOperationStartedListener":   reflect.ValueOf((*engine.OutputOperationStartedListener)(nil)),
+		"Pair":                             reflect.ValueOf((*engine.Pair)(nil)),
+		"Queue":                            reflect.ValueOf((*engine.Queue)(nil)),
+		"RDD":                              reflect.ValueOf((*engine.RDD)(nil)),
+		"Receiver":                         reflect.ValueOf((*engine.Receiver)(nil)),
+		"ReceiverContext":                  reflect.ValueOf((*engine.ReceiverContext)(nil)),
+		"ReceiverErrorInfo":                reflect.ValueOf((*engine.ReceiverErrorInfo)(nil)),
+		"ReceiverErrorListener":            reflect.ValueOf((*engine.ReceiverErrorListener)(nil)),
+		"ReceiverInfo":                     reflect.ValueOf((*engine.ReceiverInfo)(nil)),
+		"ReceiverOption":                   reflect.ValueOf((*engine.ReceiverOption)(nil)),
+		"ReceiverStartedListener":          reflect.ValueOf((*engine.ReceiverStartedListener)(nil)),
+		"ReceiverStoppedListener":          reflect.ValueOf((*engine.ReceiverStoppedListener)(nil)),
+		"State":                            reflect.ValueOf((*engine.State)(nil)),
+		"StateSpec":                        reflect.ValueOf((*engine.StateSpec)(nil)),
+		"StorageLevel":                     reflect.ValueOf((*engine.StorageLevel)(nil)),
+		"StreamInputInfo":                  reflect.ValueOf((*engine.StreamInputInfo)(nil)),
+		"StreamingContext":                 reflect.ValueOf((*engine.StreamingContext)(nil)),
+		"StreamingListener":                reflect.ValueOf((*engine.StreamingListener)(nil)),
+		"StreamingStartedInfo":             reflect.ValueOf((*engine.StreamingStartedInfo)(nil)),
+		"StreamingStartedListener":         reflect.ValueOf((*engine.StreamingStartedListener)(nil)),
+		"Time":                             reflect.ValueOf((*engine.Time)(nil)),
+		"TopicPartition":                   reflect.ValueOf((*engine.TopicPartition)(nil)),
+		"UnsupportedTypeError":             reflect.ValueOf((*engine.UnsupportedTypeError)(nil)),
 
 		// interface wrapper definitions
-		"_BatchStartedListener":   reflect.ValueOf((*_github_com_gostream_gostream_engine_BatchStartedListener)(nil)),
-		"_BatchSubmittedListener": reflect.ValueOf((*_github_com_gostream_gostream_engine_BatchSubmittedListener)(nil)),
-		"_Receiver":               reflect.ValueOf((*_github_com_gostream_gostream_engine_Receiver)(nil)),
-		"_ReceiverErrorListener":  reflect.ValueOf((*_github_com_gostream_gostream_engine_ReceiverErrorListener)(nil)),
-		"_StreamingListener":      reflect.ValueOf((*_github_com_gostream_gostream_engine_StreamingListener)(nil)),
+		"_BatchStartedListener":             reflect.ValueOf((*_github_com_gostream_gostream_engine_BatchStartedListener)(nil)),
+		"_BatchSubmittedListener":           reflect.ValueOf((*_github_com_gostream_gostream_engine_BatchSubmittedListener)(nil)),
+		"_OutputOperationCompletedListener": reflect.ValueOf((*_github_com_gostream_gostream_engine_OutputOperationCompletedListener)(nil)),
+		"_OutputOperationStartedListener":   reflect.ValueOf((*_github_com_gostream_gostream_engine_OutputOperationStartedListener)(nil)),
+		"_Receiver":                         reflect.ValueOf((*_github_com_gostream_gostream_engine_Receiver)(nil)),
+		"_ReceiverErrorListener":            reflect.ValueOf((*_github_com_gostream_gostream_engine_ReceiverErrorListener)(nil)),
+		"_ReceiverStartedListener":          reflect.ValueOf((*_github_com_gostream_gostream_engine_ReceiverStartedListener)(nil)),
+		"_ReceiverStoppedListener":          reflect.ValueOf((*_github_com_gostream_gostream_engine_ReceiverStoppedListener)(nil)),
+		"_StreamingListener":                reflect.ValueOf((*_github_com_gostream_gostream_engine_StreamingListener)(nil)),
+		"_StreamingStartedListener":         reflect.ValueOf((*_github_com_gostream_gostream_engine_StreamingStartedListener)(nil)),
 	}
 }
 
@@ -144,6 +163,26 @@ type _github_com_gostream_gostream_engine_BatchSubmittedListener struct {
 
 func (W _github_com_gostream_gostream_engine_BatchSubmittedListener) OnBatchSubmitted(info engine.BatchInfo) {
 	W.WOnBatchSubmitted(info)
+}
+
+// _github_com_gostream_gostream_engine_OutputOperationCompletedListener is an interface wrapper for OutputOperationCompletedListener type
+type _github_com_gostream_gostream_engine_OutputOperationCompletedListener struct {
+	IValue                      interface{}
+	WOnOutputOperationCompleted func(info engine.OutputOperationInfo)
+}
+
+func (W _github_com_gostream_gostream_engine_OutputOperationCompletedListener) OnOutputOperationCompleted(info engine.OutputOperationInfo) {
+	W.WOnOutputOperationCompleted(info)
+}
+
+// _github_com_gostream_gostream_engine_OutputOperationStartedListener is an interface wrapper for OutputOperationStartedListener type
+type _github_com_gostream_gostream_engine_OutputOperationStartedListener struct {
+	IValue                    interface{}
+	WOnOutputOperationStarted func(info engine.OutputOperationInfo)
+}
+
+func (W _github_com_gostream_gostream_engine_OutputOperationStartedListener) OnOutputOperationStarted(info engine.OutputOperationInfo) {
+	W.WOnOutputOperationStarted(info)
 }
 
 // _github_com_gostream_gostream_engine_Receiver is an interface wrapper for Receiver type
@@ -170,6 +209,26 @@ func (W _github_com_gostream_gostream_engine_ReceiverErrorListener) OnReceiverEr
 	W.WOnReceiverError(info)
 }
 
+// _github_com_gostream_gostream_engine_ReceiverStartedListener is an interface wrapper for ReceiverStartedListener type
+type _github_com_gostream_gostream_engine_ReceiverStartedListener struct {
+	IValue             interface{}
+	WOnReceiverStarted func(info engine.ReceiverInfo)
+}
+
+func (W _github_com_gostream_gostream_engine_ReceiverStartedListener) OnReceiverStarted(info engine.ReceiverInfo) {
+	W.WOnReceiverStarted(info)
+}
+
+// _github_com_gostream_gostream_engine_ReceiverStoppedListener is an interface wrapper for ReceiverStoppedListener type
+type _github_com_gostream_gostream_engine_ReceiverStoppedListener struct {
+	IValue             interface{}
+	WOnReceiverStopped func(info engine.ReceiverInfo)
+}
+
+func (W _github_com_gostream_gostream_engine_ReceiverStoppedListener) OnReceiverStopped(info engine.ReceiverInfo) {
+	W.WOnReceiverStopped(info)
+}
+
 // _github_com_gostream_gostream_engine_StreamingListener is an interface wrapper for StreamingListener type
 type _github_com_gostream_gostream_engine_StreamingListener struct {
 	IValue            interface{}
@@ -178,4 +237,14 @@ type _github_com_gostream_gostream_engine_StreamingListener struct {
 
 func (W _github_com_gostream_gostream_engine_StreamingListener) OnBatchCompleted(info engine.BatchInfo) {
 	W.WOnBatchCompleted(info)
+}
+
+// _github_com_gostream_gostream_engine_StreamingStartedListener is an interface wrapper for StreamingStartedListener type
+type _github_com_gostream_gostream_engine_StreamingStartedListener struct {
+	IValue              interface{}
+	WOnStreamingStarted func(info engine.StreamingStartedInfo)
+}
+
+func (W _github_com_gostream_gostream_engine_StreamingStartedListener) OnStreamingStarted(info engine.StreamingStartedInfo) {
+	W.WOnStreamingStarted(info)
 }
