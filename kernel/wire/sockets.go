@@ -45,6 +45,7 @@ type Sockets struct {
 	session string
 	log     *log.Logger
 	cancel  context.CancelFunc
+	digests *digestHistory
 
 	socks [numChannels]zmq4.Socket
 	mu    [numChannels]sync.Mutex
@@ -67,6 +68,7 @@ func Listen(info ConnectionInfo, errLog *log.Logger) (*Sockets, error) {
 		session: NewID(),
 		log:     errLog,
 		cancel:  cancel,
+		digests: newDigestHistory(digestHistorySize),
 		done:    make(chan struct{}),
 	}
 	s.socks[Shell] = zmq4.NewRouter(ctx, zmq4.WithID(zmq4.SocketIdentity("shell")))
@@ -129,7 +131,9 @@ func (s *Sockets) Session() string { return s.session }
 var ErrClosed = errors.New("wire: sockets closed")
 
 // Recv returns the next correctly signed message on ch (Shell, Control or
-// Stdin). Messages that fail to decode or verify are logged and dropped.
+// Stdin). Messages that fail to decode or verify, and signed messages whose
+// signature was already received on any channel (replays), are logged and
+// dropped.
 func (s *Sockets) Recv(ch Channel) (*Message, error) {
 	for {
 		zm, err := s.socks[ch].Recv()
@@ -142,6 +146,9 @@ func (s *Sockets) Recv(ch Channel) (*Message, error) {
 			return nil, fmt.Errorf("wire: %s: %w", ch, err)
 		}
 		m, err := Decode(zm.Frames, s.signer)
+		if err == nil && !s.digests.add(m.signature) {
+			err = ErrDuplicateSignature
+		}
 		if err != nil {
 			s.log.Printf("dropped a message on %s: %v", ch, err)
 			continue
