@@ -54,6 +54,13 @@ type Sockets struct {
 	close sync.Once
 }
 
+// MaxMessageSize is the largest message, all frames together, that the
+// sockets accept. A peer announcing a larger frame is disconnected before
+// anything is allocated: without a limit, any local process could make the
+// kernel allocate whatever a frame header announces, up to 2^63 bytes, and
+// die of it without knowing the key.
+const MaxMessageSize = 256 << 20
+
 // Listen binds the five sockets named by info. A zero port binds a free
 // one; Info reports the ports in use. errLog receives one line for every
 // dropped message (nil: stderr).
@@ -71,11 +78,12 @@ func Listen(info ConnectionInfo, errLog *log.Logger) (*Sockets, error) {
 		digests: newDigestHistory(digestHistorySize),
 		done:    make(chan struct{}),
 	}
-	s.socks[Shell] = zmq4.NewRouter(ctx, zmq4.WithID(zmq4.SocketIdentity("shell")))
-	s.socks[Control] = zmq4.NewRouter(ctx, zmq4.WithID(zmq4.SocketIdentity("control")))
-	s.socks[Stdin] = zmq4.NewRouter(ctx, zmq4.WithID(zmq4.SocketIdentity("stdin")))
-	s.socks[IOPub] = zmq4.NewPub(ctx)
-	s.hb = zmq4.NewRep(ctx)
+	limit := zmq4.WithMaxMsgSize(MaxMessageSize)
+	s.socks[Shell] = zmq4.NewRouter(ctx, zmq4.WithID(zmq4.SocketIdentity("shell")), limit)
+	s.socks[Control] = zmq4.NewRouter(ctx, zmq4.WithID(zmq4.SocketIdentity("control")), limit)
+	s.socks[Stdin] = zmq4.NewRouter(ctx, zmq4.WithID(zmq4.SocketIdentity("stdin")), limit)
+	s.socks[IOPub] = zmq4.NewPub(ctx, limit)
+	s.hb = zmq4.NewRep(ctx, limit)
 	ports := []*int{&s.info.ShellPort, &s.info.ControlPort, &s.info.IOPubPort, &s.info.StdinPort}
 	for ch := Shell; ch < numChannels; ch++ {
 		if err := s.bind(s.socks[ch], ports[ch], ch.String()); err != nil {
