@@ -6,8 +6,11 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/gostream/gostream/kernel/wire"
 )
 
 // zmtpGreeting is a ZMTP 3.0 greeting for the NULL mechanism, as a client.
@@ -89,5 +92,34 @@ func TestHugeFrameHeaderDoesNotKillTheKernel(t *testing.T) {
 	}
 	if got := resultText(c.execute("1 + 2")); got != "3" {
 		t.Errorf("1 + 2 after the hostile connections = %q, want 3", got)
+	}
+}
+
+// TestShutdownEndsAKernelWithAStuckBatch: a shutdown_request ends the kernel
+// even when a batch runs user code that never returns, as SIGTERM does.
+func TestShutdownEndsAKernelWithAStuckBatch(t *testing.T) {
+	k, c := startKernel(t)
+	start := c.execute(`
+ssc := engine.NewStreamingContext("local[2]", "Stuck", engine.Milliseconds(50))
+ssc.RateStream(20).Map(func(line string) string {
+	fmt.Println("batch entered")
+	for {
+	}
+	return line
+}).Print()
+ssc.Start()`)
+	if start.reply["status"] != "ok" {
+		t.Fatalf("starting the stream: %v", start.reply)
+	}
+	if c.waitFor(20*time.Second, func(m *wire.Message) bool { return strings.Contains(streamText(m), "batch entered") }) == nil {
+		t.Fatal("no batch started within 20s")
+	}
+	if rep := c.request(c.control, "shutdown_request", map[string]any{"restart": false}); rep["status"] != "ok" {
+		t.Fatalf("shutdown_reply %v", rep)
+	}
+	select {
+	case <-k.Done():
+	case <-time.After(ShutdownTimeout + 30*time.Second):
+		t.Fatal("the kernel still runs after a shutdown_request with a batch stuck in user code")
 	}
 }
