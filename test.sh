@@ -5,9 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages the tests use: real Jupyter clients and a terminal multiplexer.
+# Debian packages the tests use: real Jupyter clients, a terminal multiplexer
+# and kcat, a Kafka client that shares no code with ours.
 pkgs=(jupyter-client jupyter-nbconvert jupyter-console python3-jupyter-kernel-test
-      python3-nbclient python3-nbformat python3-ipykernel tmux)
+      python3-nbclient python3-nbformat python3-ipykernel tmux kcat)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -14,6 +14,7 @@ const usage = `usage:
   gostream run FILE.go [args]  run a package main program under the interpreter
   gostream kernel ...          the Jupyter kernel (gostream kernel install --user)
   gostream demo [-batches N]   a streaming word count on the built-in source
+  gostream kafka [-port P]     a local Kafka development cluster (-brokers N)
 `
 
 func main() {
@@ -34,6 +35,8 @@ func dispatch(args []string) int {
 		return runKernel(args[1:])
 	case "demo":
 		return runDemo(args[1:])
+	case "kafka":
+		return runKafka(args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Print(usage)
 		return 0
