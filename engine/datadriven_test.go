@@ -121,9 +121,11 @@ func parseScript(t *testing.T, path string) (cases []ddCase, prefix [][]string) 
 	return cases, prefix
 }
 
-func runScript(t *testing.T, path string) {
+func runScript(t *testing.T, path string) { runScriptWith(t, path, nil) }
+
+func runScriptWith(t *testing.T, path string, extra map[string]ScriptPipeline) {
 	cases, prefix := parseScript(t, path)
-	h := &ddHarness{t: t}
+	h := &ddHarness{t: t, extra: extra}
 	defer h.stop()
 	var rewritten strings.Builder
 	for i, c := range cases {
@@ -168,6 +170,7 @@ type ddHarness struct {
 	qs     [2]*Queue
 	out    syncBuffer
 	sorted bool
+	extra  map[string]ScriptPipeline // pipelines beside ddPipelines (RunScripts)
 }
 
 type syncBuffer struct {
@@ -209,7 +212,7 @@ func (h *ddHarness) run(c ddCase) (out string) {
 	}()
 	switch fields[0] {
 	case "start":
-		h.start(fields[1:])
+		h.start(startArgs(c.cmd))
 		return h.output()
 	case "push":
 		h.push(fields[1:], c.input)
@@ -259,6 +262,9 @@ func (h *ddHarness) start(args []string) {
 		h.t.Fatal("start: want a pipeline name")
 	}
 	build, ok := ddPipelines[rest[0]]
+	if f, found := h.extra[rest[0]]; found {
+		build, ok = func(c *ddContext) []*DStream { return f(c.h.ssc, c.in, &c.h.out) }, true
+	}
 	if !ok {
 		h.t.Fatalf("start: no pipeline %q", rest[0])
 	}

@@ -305,7 +305,7 @@ func callTransform(op string, ex *executor, t Time, f func() *RDD) (out *RDD) {
 	}()
 	out = f()
 	if out == nil {
-		out = materialized(ex, op, nil)
+		panic(taskFailure{&Error{Op: op, Time: t, Msg: nilRDDMsg}})
 	}
 	return out.at(t)
 }

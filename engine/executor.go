@@ -89,6 +89,7 @@ type opOptions struct {
 	inverse      any
 	filter       any
 	initialState *RDD
+	ordering     any      // Ordering's less func (rdd_order.go)
 	given        []string // the options set, by name
 }
 

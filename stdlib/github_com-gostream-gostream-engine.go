@@ -48,6 +48,7 @@ func init() {
 		"OnBatchCompleted":    reflect.ValueOf(engine.OnBatchCompleted),
 		"OnContextStart":      reflect.ValueOf(engine.OnContextStart),
 		"OnNewContext":        reflect.ValueOf(engine.OnNewContext),
+		"Ordering":            reflect.ValueOf(engine.Ordering),
 		"OutputPath":          reflect.ValueOf(engine.OutputPath),
 		"RateLine":            reflect.ValueOf(engine.RateLine),
 		"ReadObjectFiles":     reflect.ValueOf(engine.ReadObjectFiles),

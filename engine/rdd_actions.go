@@ -1,0 +1,198 @@
+package engine
+
+import (
+	"bufio"
+	"math"
+)
+
+// Aggregate(zero, seqOp, combOp) aggregates the elements into a value of
+// another type U: every partition starts from zero and folds in its
+// elements with seqOp, a func(U, T) U; the partitions' results are merged,
+// starting from zero again, with combOp, a func(U, U) U. zero is shared, so
+// the functions must not modify it in place. Spark's aggregate.
+func (r *RDD) Aggregate(zero, seqOp, combOp any) any {
+	const op = "Aggregate"
+	seq := binaryFunc(op, seqOp, "a seqOp func(U, T) U")
+	comb := binaryFunc(op, combOp, "a combOp func(U, U) U")
+	return r.fold(op, zero, seq, comb)
+}
+
+// Fold(zero, f) merges the elements with f, a func(T, T) T, starting from
+// zero in every partition and again when merging the partitions' results;
+// zero should be f's identity (0 for a sum), or it counts once per
+// partition plus once. Spark's fold.
+func (r *RDD) Fold(zero, f any) any {
+	const op = "Fold"
+	g := binaryFunc(op, f, "a func(T, T) T")
+	return r.fold(op, zero, g, g)
+}
+
+func (r *RDD) fold(op string, zero any, seq, comb func(a, b any) any) any {
+	r.ready()
+	accs := make([]any, r.n)
+	r.ex.run(op, r.time, r.n, func(p int) {
+		acc := zero
+		r.iterate(p, func(x any) { acc = callReduce(op, seq, acc, x) })
+		accs[p] = acc
+	})
+	acc := zero
+	for _, a := range accs {
+		acc = callReduce(op, comb, acc, a)
+	}
+	return acc
+}
+
+// Foreach calls f, a func(T), with every element, in parallel tasks (one per
+// partition). Spark's foreach.
+func (r *RDD) Foreach(f any) {
+	const op = "Foreach"
+	g := consumer(op, f)
+	r.ready()
+	r.ex.run(op, r.time, r.n, func(p int) {
+		r.iterate(p, func(x any) {
+			defer func() { guard(op, x, recover()) }()
+			g(x)
+		})
+	})
+}
+
+// ForeachPartition calls f, a func(part []T), with every whole partition, in
+// parallel tasks; open one connection per partition here, not per element.
+// Spark's foreachPartition.
+func (r *RDD) ForeachPartition(f any) {
+	const op = "ForeachPartition"
+	g := partitionConsumer(op, f)
+	r.ready()
+	r.ex.run(op, r.time, r.n, func(p int) {
+		part := r.partition(p)
+		defer func() { guard(op, part, recover()) }()
+		g(part)
+	})
+}
+
+// SaveAsTextFile(path) writes the RDD to the directory path as
+// DStream.SaveAsTextFiles writes a batch: part-00000, part-00001, ... one
+// element a line, and _SUCCESS, written beside path and renamed into place,
+// so a reader sees a complete directory or none. Unlike Spark, an existing
+// directory is replaced, so a batch re-run after recovery writes the same.
+// Spark's saveAsTextFile.
+func (r *RDD) SaveAsTextFile(path string) {
+	const op = "SaveAsTextFile"
+	checkPrefix(op, path)
+	saveRDD(op, r, r.time, path, func(w *bufio.Writer, part []any) error {
+		for _, x := range part {
+			w.WriteString(Format(x))
+			if err := w.WriteByte('\n'); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// stats are Spark's StatCounter: count, mean and the sum of squared
+// deviations, merged across partitions with Welford's and Chan's formulas.
+type stats struct {
+	n        int
+	mean, m2 float64
+	sum      float64
+}
+
+func (s *stats) add(x float64) {
+	s.n++
+	s.sum += x
+	d := x - s.mean
+	s.mean += d / float64(s.n)
+	s.m2 += d * (x - s.mean)
+}
+
+func (s *stats) merge(o stats) {
+	if o.n == 0 {
+		return
+	}
+	if s.n == 0 {
+		*s = o
+		return
+	}
+	n := s.n + o.n
+	d := o.mean - s.mean
+	s.m2 += o.m2 + d*d*float64(s.n)*float64(o.n)/float64(n)
+	s.mean += d * float64(o.n) / float64(n)
+	s.sum += o.sum
+	s.n = n
+}
+
+func (r *RDD) stats(op string) stats {
+	r.ready()
+	parts := make([]stats, r.n)
+	r.ex.run(op, r.time, r.n, func(p int) {
+		var s stats
+		r.iterate(p, func(x any) {
+			f, ok := numberOf(x)
+			if !ok {
+				failElem(op, x, "a number")
+			}
+			s.add(f)
+		})
+		parts[p] = s
+	})
+	var all stats
+	for _, s := range parts {
+		all.merge(s)
+	}
+	return all
+}
+
+// Sum returns the sum of the elements, numbers of any Go kind, as a float64
+// (0 for an empty RDD). Spark's DoubleRDDFunctions.sum.
+func (r *RDD) Sum() float64 { return r.stats("Sum").sum }
+
+// Mean returns the mean of the numeric elements (NaN for an empty RDD).
+// Spark's mean.
+func (r *RDD) Mean() float64 {
+	s := r.stats("Mean")
+	if s.n == 0 {
+		return math.NaN()
+	}
+	return s.mean
+}
+
+// Variance returns the population variance of the numeric elements (NaN
+// for an empty RDD). Spark's variance.
+func (r *RDD) Variance() float64 {
+	s := r.stats("Variance")
+	if s.n == 0 {
+		return math.NaN()
+	}
+	return s.m2 / float64(s.n)
+}
+
+// Stdev returns the population standard deviation of the numeric elements
+// (dividing by n; NaN for an empty RDD). Spark's stdev.
+func (r *RDD) Stdev() float64 {
+	s := r.stats("Stdev")
+	if s.n == 0 {
+		return math.NaN()
+	}
+	return math.Sqrt(s.m2 / float64(s.n))
+}
+
+// SampleStdev returns the sample standard deviation of the numeric elements
+// (dividing by n-1; NaN for fewer than two). Spark's sampleStdev.
+func (r *RDD) SampleStdev() float64 {
+	s := r.stats("SampleStdev")
+	if s.n < 2 {
+		return math.NaN()
+	}
+	return math.Sqrt(s.m2 / float64(s.n-1))
+}
+
+// SampleVariance returns the sample variance of the numeric elements
+// (dividing by n-1; NaN for fewer than two). Spark's sampleVariance.
+func (r *RDD) SampleVariance() float64 {
+	s := r.stats("SampleVariance")
+	if s.n < 2 {
+		return math.NaN()
+	}
+	return s.m2 / float64(s.n-1)
+}

@@ -1,0 +1,193 @@
+package engine
+
+// Keys returns the key of every Pair. Spark's keys.
+func (r *RDD) Keys() *RDD {
+	split := pairSplit("Keys")
+	return r.narrow("Keys", func(_ int, emit func(any)) func(any) {
+		return func(x any) {
+			k, _ := split(x)
+			emit(k)
+		}
+	})
+}
+
+// Values returns the value of every Pair. Spark's values.
+func (r *RDD) Values() *RDD {
+	split := pairSplit("Values")
+	return r.narrow("Values", func(_ int, emit func(any)) func(any) {
+		return func(x any) {
+			_, v := split(x)
+			emit(v)
+		}
+	})
+}
+
+// CountByKey returns the number of Pairs of each key. Spark's countByKey.
+func (r *RDD) CountByKey() map[any]int {
+	const op = "CountByKey"
+	split := pairSplit(op)
+	counted := r.shuffle(op, r.ex.parallelism, func(x any) (any, any) {
+		k, _ := split(x)
+		return k, 1
+	}, aggregator{intFn: Sum, sum: true}, pairOut)
+	out := make(map[any]int)
+	for _, x := range counted.Collect() {
+		kv := x.(Pair)
+		out[kv.Key] = kv.Value.(int)
+	}
+	return out
+}
+
+// CollectAsMap returns the Pairs as a map of key to value; of several pairs
+// with one key, the last in partition order wins. Spark's collectAsMap.
+func (r *RDD) CollectAsMap() map[any]any {
+	const op = "CollectAsMap"
+	split := pairSplit(op)
+	out := make(map[any]any)
+	for _, x := range r.Collect() {
+		k, v := split(x)
+		func() {
+			defer func() {
+				if rec := recover(); rec != nil {
+					buildErrorf(op, "key of type %s cannot be a map key: %v", typeName(k), rec)
+				}
+			}()
+			out[k] = v
+		}()
+	}
+	return out
+}
+
+// Lookup(key) returns the values of the Pairs whose key equals key, in
+// partition order ([] when there are none). Spark's lookup.
+func (r *RDD) Lookup(key any) []any {
+	const op = "Lookup"
+	split := pairSplit(op)
+	r.ready()
+	found := make([][]any, r.n)
+	r.ex.run(op, r.time, r.n, func(p int) {
+		r.iterate(p, func(x any) {
+			k, v := split(x)
+			if equalKeys(k, key) {
+				found[p] = append(found[p], v)
+			}
+		})
+	})
+	out := []any{}
+	for _, vs := range found {
+		out = append(out, vs...)
+	}
+	return out
+}
+
+// equalKeys is Go's ==, so Lookup("1") does not find the key 1 nor
+// Lookup(int64(1)) the key 1; keys that == cannot compare (slices) are
+// equal when they print alike.
+func equalKeys(a, b any) (eq bool) {
+	defer func() {
+		if recover() != nil {
+			eq = compareNatural(a, b) == 0
+		}
+	}()
+	return a == b
+}
+
+// CombineByKey(create, mergeValue, mergeCombiners, opts...) combines the
+// values of each key into a combiner of another type C: create, a
+// func(V) C, makes a key's combiner from its first value in a partition;
+// mergeValue, a func(C, V) C, folds in another value of that partition;
+// mergeCombiners, a func(C, C) C, merges the combiners of two partitions.
+// The result is (key, C) pairs, hash partitioned into NumTasks(n)
+// partitions (default N of local[N]). The other ByKey operations are
+// CombineByKey with particular functions. Spark's combineByKey.
+func (r *RDD) CombineByKey(create, mergeValue, mergeCombiners any, opts ...OpOption) *RDD {
+	const op = "CombineByKey"
+	o := r.ex.opOptions(op, opts)
+	agg := aggregator{
+		create:  unary(op, create),
+		merge:   binaryFunc(op, mergeValue, "a mergeValue func(C, V) C"),
+		combine: binaryFunc(op, mergeCombiners, "a mergeCombiners func(C, C) C"),
+	}
+	return r.shuffle(op, o.numTasks, pairSplit(op), agg, pairOut)
+}
+
+// AggregateByKey(zero, seqOp, combOp, opts...) aggregates the values of
+// each key into a value of another type U, starting from zero in every
+// partition: seqOp, a func(U, V) U, folds a value into the aggregate;
+// combOp, a func(U, U) U, merges two partitions' aggregates. zero is shared,
+// so seqOp must not modify it in place (return a new slice or map).
+// NumTasks(n) sets the partitions. Spark's aggregateByKey.
+func (r *RDD) AggregateByKey(zero, seqOp, combOp any, opts ...OpOption) *RDD {
+	const op = "AggregateByKey"
+	o := r.ex.opOptions(op, opts)
+	seq := binaryFunc(op, seqOp, "a seqOp func(U, V) U")
+	agg := aggregator{
+		create:  func(v any) any { return seq(zero, v) },
+		merge:   seq,
+		combine: binaryFunc(op, combOp, "a combOp func(U, U) U"),
+	}
+	return r.shuffle(op, o.numTasks, pairSplit(op), agg, pairOut)
+}
+
+// FoldByKey(zero, f, opts...) merges the values of each key with f, a
+// func(V, V) V, starting from zero (the identity of f, such as 0 for a
+// sum) in every partition. NumTasks(n) sets the partitions. Spark's
+// foldByKey.
+func (r *RDD) FoldByKey(zero, f any, opts ...OpOption) *RDD {
+	const op = "FoldByKey"
+	o := r.ex.opOptions(op, opts)
+	g := binaryFunc(op, f, "a func(V, V) V")
+	agg := aggregator{
+		create:  func(v any) any { return g(zero, v) },
+		merge:   g,
+		combine: g,
+	}
+	return r.shuffle(op, o.numTasks, pairSplit(op), agg, pairOut)
+}
+
+// SubtractByKey(other, opts...) returns the Pairs whose key is not a key of
+// other. NumTasks(n) sets the partitions (default: as many as r). Spark's
+// subtractByKey.
+func (r *RDD) SubtractByKey(other *RDD, opts ...OpOption) *RDD {
+	const op = "SubtractByKey"
+	checkOther(op, other)
+	n := partitionsOr(r, op, opts)
+	return cogroup(op, r, other, n, func(k any, a *cogroupAcc, emit func(any)) {
+		if len(a.right) > 0 {
+			return
+		}
+		for _, v := range a.left {
+			emit(Pair{k, v})
+		}
+	})
+}
+
+// partitionsOr is NumTasks when given, else r's number of partitions.
+func partitionsOr(r *RDD, op string, opts []OpOption) int {
+	o := r.ex.opOptions(op, opts)
+	for _, g := range o.given {
+		if g == "NumTasks" {
+			return o.numTasks
+		}
+	}
+	return r.n
+}
+
+func checkOther(op string, other *RDD) {
+	if other == nil {
+		buildErrorf(op, "want an *RDD, got nil")
+	}
+}
+
+// CombineByKey(create, mergeValue, mergeCombiners, opts...) combines the
+// values of each key of every batch into a combiner, as RDD.CombineByKey:
+// create, a func(V) C; mergeValue, a func(C, V) C; mergeCombiners, a
+// func(C, C) C. NumTasks(n) sets the partitions.
+func (d *DStream) CombineByKey(create, mergeValue, mergeCombiners any, opts ...OpOption) *DStream {
+	const op = "CombineByKey"
+	unary(op, create)
+	binaryFunc(op, mergeValue, "a mergeValue func(C, V) C")
+	binaryFunc(op, mergeCombiners, "a mergeCombiners func(C, C) C")
+	d.ssc.ex.opOptions(op, opts)
+	return d.derive(op, func(r *RDD, _ Time) *RDD { return r.CombineByKey(create, mergeValue, mergeCombiners, opts...) })
+}

@@ -1,0 +1,161 @@
+package engine
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// asKeys turns every element x into the Pair (x, nil), so set operations
+// can cogroup elements as keys.
+func asKeys(op string, r *RDD) *RDD {
+	return r.narrow(op, func(_ int, emit func(any)) func(any) {
+		return func(x any) { emit(Pair{x, nil}) }
+	})
+}
+
+// Subtract(other, opts...) returns the elements of r that are not elements
+// of other; an element r holds several times stays as many times.
+// NumTasks(n) sets the partitions (default: as many as r). Spark's subtract.
+func (r *RDD) Subtract(other *RDD, opts ...OpOption) *RDD {
+	const op = "Subtract"
+	checkOther(op, other)
+	n := partitionsOr(r, op, opts)
+	return cogroup(op, asKeys(op, r), asKeys(op, other), n, func(k any, a *cogroupAcc, emit func(any)) {
+		if len(a.right) > 0 {
+			return
+		}
+		for range a.left {
+			emit(k)
+		}
+	})
+}
+
+// Intersection(other, opts...) returns the distinct elements that are in
+// both r and other. NumTasks(n) sets the partitions (default N of
+// local[N]). Spark's intersection.
+func (r *RDD) Intersection(other *RDD, opts ...OpOption) *RDD {
+	const op = "Intersection"
+	checkOther(op, other)
+	o := r.ex.opOptions(op, opts)
+	return cogroup(op, asKeys(op, r), asKeys(op, other), o.numTasks, func(k any, a *cogroupAcc, emit func(any)) {
+		if len(a.left) > 0 && len(a.right) > 0 {
+			emit(k)
+		}
+	})
+}
+
+// Cartesian(other) returns every Pair (a, b) of an element a of r and an
+// element b of other, in r.NumPartitions() × other.NumPartitions()
+// partitions: partition i·m+j pairs r's partition i with other's partition
+// j. Spark's cartesian.
+func (r *RDD) Cartesian(other *RDD) *RDD {
+	const op = "Cartesian"
+	checkOther(op, other)
+	m := other.n
+	return newRDD(r.ex, op, r.n*m, []*RDD{r, other}, func(p int, emit func(any)) {
+		right := other.partition(p % m)
+		r.iterate(p/m, func(a any) {
+			for _, b := range right {
+				emit(Pair{a, b})
+			}
+		})
+	}).at(r.time)
+}
+
+// ZipWithIndex pairs every element with its index in the RDD's order
+// (partition by partition): (x, 0), (y, 1), ... The indexes are ints.
+// Counting the partitions before the last runs a job, as in Spark's
+// zipWithIndex.
+func (r *RDD) ZipWithIndex() *RDD {
+	const op = "ZipWithIndex"
+	src := r
+	out := newRDD(r.ex, op, r.n, []*RDD{r}, nil).at(r.time)
+	out.materialize = func() [][]any {
+		parts := src.Partitions()
+		res := make([][]any, len(parts))
+		i := 0
+		for p, part := range parts {
+			zipped := make([]any, len(part))
+			for j, x := range part {
+				zipped[j] = Pair{x, i}
+				i++
+			}
+			res[p] = zipped
+		}
+		return res
+	}
+	return out
+}
+
+// Sample(withReplacement, fraction, seed...) returns a random sample:
+// withReplacement false keeps each element with probability fraction (in
+// [0, 1]); true takes each element a Poisson(fraction) number of times,
+// so fraction is the expected number of copies and may exceed 1. The same
+// seed gives the same sample; without one a seed is drawn once per call.
+// Spark's sample.
+func (r *RDD) Sample(withReplacement bool, fraction float64, seed ...int64) *RDD {
+	const op = "Sample"
+	if math.IsNaN(fraction) || fraction < 0 || (!withReplacement && fraction > 1) {
+		if withReplacement {
+			buildErrorf(op, "with replacement, fraction is the expected number of copies and must be >= 0, got %v", fraction)
+		}
+		buildErrorf(op, "without replacement, fraction is a probability and must be in [0, 1], got %v", fraction)
+	}
+	if len(seed) > 1 {
+		buildErrorf(op, "want at most one seed, got %d", len(seed))
+	}
+	s := rand.Int64()
+	if len(seed) == 1 {
+		s = seed[0]
+	}
+	return r.narrow(op, func(p int, emit func(any)) func(any) {
+		rng := rand.New(rand.NewPCG(uint64(s), uint64(p)))
+		if !withReplacement {
+			return func(x any) {
+				if rng.Float64() < fraction {
+					emit(x)
+				}
+			}
+		}
+		return func(x any) {
+			for range poisson(rng, fraction) {
+				emit(x)
+			}
+		}
+	})
+}
+
+// poisson draws from a Poisson distribution of mean lambda (Knuth's
+// method, in steps of at most 30 so exp does not underflow).
+func poisson(rng *rand.Rand, lambda float64) int {
+	k := 0
+	for lambda > 0 {
+		step := min(lambda, 30)
+		lambda -= step
+		limit, prod := math.Exp(-step), rng.Float64()
+		for prod > limit {
+			k++
+			prod *= rng.Float64()
+		}
+	}
+	return k
+}
+
+// MapPartitionsWithIndex applies f, a func(index int, part []T) []U, to each
+// whole partition with the partition's index (0, 1, ...). Spark's
+// mapPartitionsWithIndex.
+func (r *RDD) MapPartitionsWithIndex(f any) *RDD {
+	const op = "MapPartitionsWithIndex"
+	g := indexedPartitionFunc(op, f)
+	return newRDD(r.ex, op, r.n, []*RDD{r}, func(p int, emit func(any)) {
+		in := r.partition(p)
+		var out []any
+		func() {
+			defer func() { guard(op, in, recover()) }()
+			out = g(p, in)
+		}()
+		for _, y := range out {
+			emit(y)
+		}
+	}).at(r.time)
+}
