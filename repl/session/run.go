@@ -48,7 +48,7 @@ func (s *Session) RunFile(ctx context.Context, path string) (err error) {
 	if err := checkMainPackage(path, src); err != nil {
 		return err
 	}
-	code := s.rewriteRangeIntFile(string(src))
+	code := rewriteUnnamedParamsFile(s.rewriteRangeIntFile(string(src)))
 	s.trace.take()
 	s.trace.setFile(path)
 	defer s.trace.setFile("")

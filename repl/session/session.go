@@ -290,6 +290,12 @@ func (s *Session) evalAt(ctx context.Context, src, file string, line int) (Resul
 			return Result{}, scanError(err, file, offset)
 		}
 	}
+	if r := rewriteUnnamedParams(src, chunks); r != src {
+		src = r
+		if chunks, err = split(src); err != nil {
+			return Result{}, scanError(err, file, offset)
+		}
+	}
 	if !s.opts.Program {
 		if r := s.rewriteStdin(src, chunks, offset); r != src {
 			src = r
