@@ -122,7 +122,10 @@ type Session struct {
 	names       map[string]bool   // functions and types declared by the user
 	stringers   map[reflect.Type]reflect.Value
 	methods     map[reflect.Type][]string // of interpreted types, by their reflect type
-	contexts    []*engine.StreamingContext
+	// listenerConv holds the conversions of interpreted types to optional
+	// listener interfaces, by reflect type and interface (see listenerviews.go).
+	listenerConv map[reflect.Type]map[string]reflect.Value
+	contexts     []*engine.StreamingContext
 
 	receiverLogs map[*engine.StreamingContext]*receiverErrorLog
 	batchErrors  []error // written by a receiverErrorLog during the current input
@@ -197,6 +200,9 @@ func (s *Session) init() error {
 	// interpStop closes.
 	if _, err := in.EvalWithContext(context.Background(), b.String()); err != nil {
 		return fmt.Errorf("session: pre-importing %v: %w", pre, err)
+	}
+	if err := useEngineAlias(in); err != nil {
+		return fmt.Errorf("session: importing engine: %w", err)
 	}
 	if !s.opts.Program {
 		if err := s.useGoHook(in); err != nil {
@@ -790,6 +796,7 @@ func (s *Session) record(in *interp.Interpreter, c chunk, text string) {
 		}
 		for typ, ms := range declaredMethods(text) {
 			s.registerMethods(in, typ, ms)
+			s.registerListenerViews(in, typ)
 		}
 	}
 }
