@@ -73,7 +73,7 @@ func TestScriptFile(t *testing.T) {
 	}
 	for _, want := range []string{
 		"not started: Forgotten (Start() runs a context)\n",
-		"mistakes.gs:18:1: undefined method: FlatMapp (did you mean FlatMap?)\n",
+		"mistakes.gs:18:7: lines.FlatMapp undefined (type *engine.DStream has no field or method FlatMapp) (did you mean FlatMap?)\n",
 		"engine.Error: mistakes.gs:15:7: engine: Map: ",
 	} {
 		if !strings.Contains(string(out), want) {

@@ -11,7 +11,8 @@ import (
 const usage = `usage:
   gostream                     the interactive shell (also: gostream shell)
   gostream shell SCRIPT        evaluate a script of shell inputs, as gostream < SCRIPT
-  gostream run FILE.go [args]  run a package main program under the interpreter
+  gostream run [--interpret] FILE.go [args]
+                               build and run a package main program (interpreted without a Go toolchain)
   gostream kernel ...          the Jupyter kernel (gostream kernel install --user)
   gostream demo [-batches N]   a streaming word count on the built-in source
   gostream kafka [-port P]     a local Kafka development cluster (-brokers N)

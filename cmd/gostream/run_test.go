@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -56,62 +57,162 @@ func runProgram(t *testing.T, name string, args ...string) (string, int) {
 }
 
 // expectation reads the trailing comment of a test program: "// Args:",
-// "// Exit:" and "// Output:" followed by the expected lines.
-func expectation(t *testing.T, path string) (args []string, exit int, output string) {
+// "// Exit:" and "// Output:" followed by the expected lines, and where the
+// compiled program differs from the interpreted one (Go's own panic
+// traceback; a package only the compiler has), "// Compiled exit:" and
+// "// Compiled output:".
+type expected struct {
+	args                []string
+	exit, compiledExit  int
+	output, compiledOut string
+}
+
+func expectation(t *testing.T, path string) expected {
 	t.Helper()
 	src, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
-	inOutput := false
+	var e expected
+	e.compiledExit = -1
+	var out, cout []string
+	section := ""
 	sc := bufio.NewScanner(bytes.NewReader(src))
 	for sc.Scan() {
 		line := sc.Text()
 		switch {
-		case inOutput && strings.HasPrefix(line, "//"):
-			out = append(out, strings.TrimPrefix(strings.TrimPrefix(line, "//"), " "))
 		case strings.HasPrefix(line, "// Args:"):
-			args = strings.Fields(strings.TrimPrefix(line, "// Args:"))
+			e.args = strings.Fields(strings.TrimPrefix(line, "// Args:"))
 		case strings.HasPrefix(line, "// Exit:"):
-			exit, err = strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, "// Exit:")))
-			if err != nil {
-				t.Fatalf("%s: %v", path, err)
-			}
+			e.exit, err = strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, "// Exit:")))
+		case strings.HasPrefix(line, "// Compiled exit:"):
+			e.compiledExit, err = strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, "// Compiled exit:")))
 		case line == "// Output:":
-			inOutput = true
+			section = "out"
+		case line == "// Compiled output:":
+			section, cout = "compiled", []string{}
+		case section != "" && strings.HasPrefix(line, "//"):
+			l := strings.TrimPrefix(strings.TrimPrefix(line, "//"), " ")
+			if section == "out" {
+				out = append(out, l)
+			} else {
+				cout = append(cout, l)
+			}
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
 		}
 	}
-	if !inOutput {
+	if section == "" {
 		t.Fatalf("%s has no // Output: comment", path)
 	}
-	return args, exit, strings.Join(out, "\n") + "\n"
+	e.output = strings.Join(out, "\n") + "\n"
+	e.compiledOut = e.output
+	if cout != nil {
+		e.compiledOut = strings.Join(cout, "\n") + "\n"
+	}
+	if e.compiledExit < 0 {
+		e.compiledExit = e.exit
+	}
+	return e
 }
 
 // TestRunPrograms runs every testdata/run/*.go program with `gostream run`
-// and checks its output and exit status against its trailing comment.
+// (built with the Go toolchain, which the tests have) and with `gostream
+// run --interpret`, and checks the output and exit status of both against
+// the program's trailing comment.
 func TestRunPrograms(t *testing.T) {
 	programs, err := filepath.Glob("testdata/run/*.go")
 	if err != nil || len(programs) == 0 {
 		t.Fatalf("no programs under testdata/run: %v", err)
 	}
+	cache := t.TempDir()
 	for _, path := range programs {
 		t.Run(strings.TrimSuffix(filepath.Base(path), ".go"), func(t *testing.T) {
-			args, wantExit, want := expectation(t, path)
-			got, exit := runProgram(t, binary, append([]string{"run", path}, args...)...)
-			if got != want {
-				t.Errorf("gostream run %s printed\n%s\nwant\n%s", path, got, want)
+			e := expectation(t, path)
+			got, exit := runProgram(t, binary, append([]string{"run", "--interpret", path}, e.args...)...)
+			if got != e.output || exit != e.exit {
+				t.Errorf("gostream run --interpret %s printed (exit %d)\n%s\nwant (exit %d)\n%s", path, exit, got, e.exit, e.output)
 			}
-			if exit != wantExit {
-				t.Errorf("gostream run %s exited with %d; want %d", path, exit, wantExit)
+			cmd := exec.Command(binary, append([]string{"run", path}, e.args...)...)
+			cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+cache)
+			got, exit = runCmd(t, cmd)
+			// Go's traceback gives each frame's offset in the code.
+			got = frameOffset.ReplaceAllString(got, "")
+			if got != e.compiledOut || exit != e.compiledExit {
+				t.Errorf("gostream run %s (compiled) printed (exit %d)\n%s\nwant (exit %d)\n%s", path, exit, got, e.compiledExit, e.compiledOut)
 			}
 		})
 	}
 }
 
+var frameOffset = regexp.MustCompile(`(?m) \+0x[0-9a-f]+$`)
+
+// runCmd runs cmd and returns its interleaved output and exit status.
+func runCmd(t *testing.T, cmd *exec.Cmd) (string, int) {
+	t.Helper()
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return out.String(), 0
+	case errors.As(err, &exit):
+		return out.String(), exit.ExitCode()
+	}
+	t.Fatalf("running %v: %v", cmd.Args, err)
+	return "", 0
+}
+
+// TestRunBuildCache: a program is built once, into the cache, and built
+// again when its text changes; without a Go toolchain on PATH, gostream
+// run interprets it.
+func TestRunBuildCache(t *testing.T) {
+	cache := t.TempDir()
+	prog := filepath.Join(t.TempDir(), "prog.go")
+	run := func(text, path string) string {
+		t.Helper()
+		if err := os.WriteFile(prog, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(binary, "run", prog)
+		cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+cache, "PATH="+path)
+		out, exit := runCmd(t, cmd)
+		if exit != 0 {
+			t.Fatalf("gostream run: exit %d\n%s", exit, out)
+		}
+		return out
+	}
+	builds := func() int {
+		m, _ := filepath.Glob(filepath.Join(cache, "gostream", "run", "*", "program"))
+		return len(m)
+	}
+	const hello = "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"one\") }\n"
+	for range 2 {
+		if out := run(hello, os.Getenv("PATH")); out != "one\n" {
+			t.Fatalf("compiled output %q", out)
+		}
+	}
+	if n := builds(); n != 1 {
+		t.Fatalf("%d builds after running the same program twice; want 1", n)
+	}
+	run(strings.Replace(hello, "one", "two", 1), os.Getenv("PATH"))
+	if n := builds(); n != 2 {
+		t.Fatalf("%d builds after changing the program; want 2", n)
+	}
+	// No toolchain: interpreted, and nothing built.
+	if out := run(strings.Replace(hello, "one", "three", 1), t.TempDir()); out != "three\n" {
+		t.Fatalf("interpreted output %q", out)
+	}
+	if n := builds(); n != 2 {
+		t.Fatalf("%d builds after running without a toolchain; want 2", n)
+	}
+}
+
 func TestRunUsage(t *testing.T) {
 	out, exit := runProgram(t, binary, "run")
-	if exit != 2 || !strings.Contains(out, "usage: gostream run FILE.go") {
+	if exit != 2 || !strings.Contains(out, "usage: gostream run [--interpret] FILE.go") {
 		t.Errorf("gostream run without a file: exit %d, %q; want 2 and the usage", exit, out)
 	}
 	out, exit = runProgram(t, binary, "run", "testdata/run/nosuchfile.go")

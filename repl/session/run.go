@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -48,6 +49,14 @@ func (s *Session) RunFile(ctx context.Context, path string) (err error) {
 	if err := checkMainPackage(path, src); err != nil {
 		return err
 	}
+	// Nothing of the program runs unless it passes the type check.
+	if err := checkProgram(path, src); err != nil {
+		var ee *EvalError
+		if errors.As(err, &ee) {
+			ee.Message = s.suggest(ee.Message, string(src))
+		}
+		return err
+	}
 	code := rewriteUnnamedParamsFile(s.rewriteRangeIntFile(string(src)))
 	s.trace.take()
 	s.trace.setFile(path)
@@ -90,3 +99,16 @@ func checkMainPackage(path string, src []byte) error {
 	}
 	return &EvalError{Name: "CompileError", Message: path + ": function main is undeclared in the main package"}
 }
+
+// Explain adds to compile errors about src (the Go compiler's, say from
+// go build) what the session adds to its own: suggestions for misspelt
+// names, and what the engine's options are.
+func (s *Session) Explain(msg, src string) string {
+	s.evalMu.Lock()
+	defer s.evalMu.Unlock()
+	return s.suggest(msg, src)
+}
+
+// CheckMain reports, as go run does, a file that is not a package main
+// program (another package, or no func main), its position naming path.
+func CheckMain(path string, src []byte) error { return checkMainPackage(path, src) }

@@ -122,10 +122,12 @@ type Session struct {
 	names       map[string]bool   // functions and types declared by the user
 	stringers   map[reflect.Type]reflect.Value
 	methods     map[reflect.Type][]string // of interpreted types, by their reflect type
+	contexts    []*engine.StreamingContext
+	types       *typeState // what the type checker knows of earlier inputs
+
 	// listenerConv holds the conversions of interpreted types to optional
 	// listener interfaces, by reflect type and interface (see listenerviews.go).
 	listenerConv map[reflect.Type]map[string]reflect.Value
-	contexts     []*engine.StreamingContext
 
 	receiverLogs map[*engine.StreamingContext]*receiverErrorLog
 	batchErrors  []error // written by a receiverErrorLog during the current input
@@ -216,6 +218,7 @@ func (s *Session) init() error {
 	s.names = map[string]bool{}
 	s.stringers = map[reflect.Type]reflect.Value{}
 	s.methods = map[reflect.Type][]string{}
+	s.types = newTypeState()
 	s.mu.Unlock()
 	return nil
 }
@@ -284,6 +287,18 @@ func (s *Session) evalAt(ctx context.Context, src, file string, line int) (Resul
 	if len(chunks) == 0 {
 		return Result{}, nil
 	}
+	// Nothing of an input runs unless all of it passes the type check.
+	st, err := s.typecheck(src, chunks, file, offset)
+	if err != nil {
+		var ee *EvalError
+		if errors.As(err, &ee) {
+			ee.Message = s.suggest(ee.Message, src)
+		}
+		return Result{}, err
+	}
+	s.mu.Lock()
+	s.types = st
+	s.mu.Unlock()
 	if r := s.rewriteRangeInt(src, chunks); r != src {
 		src = r
 		if chunks, err = split(src); err != nil {

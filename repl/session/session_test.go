@@ -208,7 +208,7 @@ func TestTypeOf(t *testing.T) {
 	for _, c := range []struct{ expr, want string }{
 		{"nosuch", "1:1: undefined: nosuch"},
 		{"n + nosuch", "1:5: undefined: nosuch"},
-		{"engine.Nosuch", "1:1: package engine"},
+		{"engine.Nosuch", "1:8: undefined: engine.Nosuch"},
 	} {
 		_, err := s.TypeOf(context.Background(), c.expr)
 		var ee *EvalError

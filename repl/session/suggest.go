@@ -19,6 +19,11 @@ import (
 // package, or a bare name.
 var undefinedRE = regexp.MustCompile(`(?:undefined method:? |undefined selector:? |package (\w+) "[^"]*" has no symbol |undefined: )(\w+)$`)
 
+// gcUndefinedRE matches the Go compiler's messages about a name that does
+// not exist: a member of a package (undefined: strings.Fieldz), or a field
+// or method (x.Mapp undefined (type T has no field or method Mapp)).
+var gcUndefinedRE = regexp.MustCompile(`(?:undefined: (\w+)\.(\w+)| undefined \(type .* has no field or method (\w+)\))$`)
+
 // suggest adds "(did you mean X?)" to each line of msg that reports an
 // undefined name for which a known name is a likely typo: a member of the
 // receiver (lines.FlatMapp → FlatMap), a package member (strings.Fieldz →
@@ -32,7 +37,19 @@ func (s *Session) suggest(msg, src string) string {
 			lines[i] = l + " (optional parameters are options: engine.NumTasks(n), engine.Inverse(f), engine.FilterFunc(f), engine.InitialState(rdd))"
 			continue
 		}
+		if strings.Contains(l, " as engine.OpOption value in argument to ") {
+			lines[i] = l + " (optional parameters are options: engine.NumTasks(n), engine.Inverse(f), engine.FilterFunc(f), engine.InitialState(rdd))"
+			continue
+		}
 		m := undefinedRE.FindStringSubmatch(l)
+		if g := gcUndefinedRE.FindStringSubmatch(l); g != nil {
+			// The same question in the interpreter's terms.
+			if g[3] != "" {
+				m = []string{"undefined method: " + g[3], "", g[3]}
+			} else {
+				m = []string{"", g[1], g[2]}
+			}
+		}
 		if m == nil {
 			continue
 		}
@@ -51,7 +68,7 @@ func (s *Session) suggest(msg, src string) string {
 		default:
 			known = s.receiverMembers(src, name)
 		}
-		if best := closest(name, known); best != "" {
+		if best := closest(name, known); best != "" && best != "iota" {
 			lines[i] = l + " (did you mean " + best + "?)"
 		}
 	}

@@ -17,15 +17,15 @@ lines := ssc.QueueStream(engine.NewQueue(), true)
 type Reading struct{ Sensor string }
 r := Reading{}`)
 	for _, c := range []struct{ src, want string }{
-		{"lines.FlatMapp(strings.Fields)", "1:1: undefined method: FlatMapp (did you mean FlatMap?)"},
+		{"lines.FlatMapp(strings.Fields)", "1:7: lines.FlatMapp undefined (type *engine.DStream has no field or method FlatMapp) (did you mean FlatMap?)"},
 		{"lines.FlatMap(strings.Fields).Mapp(strings.ToUpper)", "(did you mean Map?)"},
-		{"words := lines.FlatMap(strings.Fieldz)", "has no symbol Fieldz (did you mean Fields?)"},
-		{"engine.Secnds(1)", "has no symbol Secnds (did you mean Seconds?)"},
+		{"words := lines.FlatMap(strings.Fieldz)", "1:32: undefined: strings.Fieldz (did you mean Fields?)"},
+		{"engine.Secnds(1)", "1:8: undefined: engine.Secnds (did you mean Seconds?)"},
 		{"fmt.Printn(1)", "(did you mean Print or Printf or Println?)"},
 		{"x := linez", "1:6: undefined: linez (did you mean lines?)"},
 		{"r.Snesor", "(did you mean Sensor?)"},
 		{"d := Seconds(1)", "1:6: undefined: Seconds (did you mean engine.Seconds?)"},
-		{"ssc.awaitTermination()", "(did you mean AwaitTermination?)"},
+		{"ssc.awaitTermination()", "but does have method AwaitTermination"},
 		{"lines.FlatMap(strings.Fields).Map(engine.WithOne).ReduceByKey(engine.Sum, 4)", "(optional parameters are options: engine.NumTasks(n)"},
 	} {
 		_, err := s.Eval(context.Background(), c.src)

@@ -8,15 +8,15 @@ import (
 	"testing"
 )
 
-// TestGoTypeNamesInErrors: compile errors name types as Go does, not by
-// the interpreter's type categories (stringT, intT).
+// TestGoTypeNamesInErrors: compile errors are the Go compiler's, found by
+// the type check before the interpreter sees the input.
 func TestGoTypeNamesInErrors(t *testing.T) {
 	s, _ := newSession(t)
 	cases := []struct{ name, src, want string }{
-		{"string for int", "func f() int {\n  return \"s\"\n}", `2:10: cannot use "s" (type string) as type int in return argument`},
-		{"second result", "func h() (bool, string) { return 1.5, 1 }", "(type float64) as type bool in return argument"},
-		{"sized kinds", "func k() uint16 { return int8(1) }", "(type int8) as type uint16 in return argument"},
-		{"complex", "func z() complex64 { return \"c\" }", "(type string) as type complex64 in return argument"},
+		{"string for int", "func f() int {\n  return \"s\"\n}", `2:10: cannot use "s" (untyped string constant) as int value in return statement`},
+		{"second result", "func h() (bool, string) { return 1.5, 1 }", "1:34: cannot use 1.5 (untyped float constant) as bool value in return statement\n1:39: cannot use 1 (untyped int constant) as string value in return statement"},
+		{"sized kinds", "func k() uint16 { return int8(1) }", "1:26: cannot use int8(1) (constant 1 of type int8) as uint16 value in return statement"},
+		{"complex", "func z() complex64 { return \"c\" }", `1:29: cannot use "c" (untyped string constant) as complex64 value in return statement`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -36,7 +36,7 @@ func TestGoTypeNamesInErrors(t *testing.T) {
 	if err := os.WriteFile(path, []byte("package main\n\nfunc f() int {\n\treturn \"s\"\n}\n\nfunc main() { f() }\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	want := path + `:4:9: cannot use "s" (type string) as type int in return argument`
+	want := path + `:4:9: cannot use "s" (untyped string constant) as int value in return statement`
 	if err := p.RunFile(context.Background(), path); err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("RunFile = %v; want %q", err, want)
 	}

@@ -13,3 +13,6 @@ func main() {
 // Exit: 1
 // Output:
 // testdata/run/badimport.go:5:2: import "os/exec": package not available: the interpreter has the standard library (without os/exec, plugin, syscall and unsafe) and gostream's packages
+// Compiled output:
+// <nil>
+// Compiled exit: 0

@@ -32,3 +32,13 @@ func fail(why string) {
 // panic: testdata/run/batchpanic.go:26:8: failed after the stream
 // 	testdata/run/batchpanic.go:26:8: panic: main.fail(...)
 // 	testdata/run/batchpanic.go:12:9: panic: main.main(...)
+// Compiled exit: 2
+// Compiled output:
+// advance: engine: Map at 1000 ms: function panicked on element of type string: bad record x
+// panic: failed after the stream
+//
+// goroutine 1 [running]:
+// main.fail(...)
+// 	testdata/run/batchpanic.go:26
+// main.main()
+// 	testdata/run/batchpanic.go:22

@@ -14,4 +14,4 @@ func main() {
 
 // Exit: 1
 // Output:
-// testdata/run/typo.go:12:2: undefined method: FlatMapp (did you mean FlatMap?)
+// testdata/run/typo.go:12:21: ssc.RateStream(10).FlatMapp undefined (type *engine.DStream has no field or method FlatMapp) (did you mean FlatMap?)

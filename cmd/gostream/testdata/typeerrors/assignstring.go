@@ -1,0 +1,10 @@
+package main
+
+import "fmt"
+
+func main() {
+	fmt.Println("main ran")
+	var total int
+	total = "many"
+	fmt.Println(total)
+}

@@ -1,0 +1,9 @@
+package main
+
+import "fmt"
+
+func main() {
+	fmt.Println("main ran")
+	var n int = nil
+	fmt.Println(n)
+}
