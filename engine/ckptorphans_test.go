@@ -1,0 +1,54 @@
+package engine
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDeletedMetadataWithLogIsAnError: deleting every checkpoint-* file of
+// a directory whose write-ahead log still holds records makes GetOrCreate
+// fail, naming what remains, instead of starting afresh and emptying the log.
+func TestDeletedMetadataWithLogIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	j := newWALJob()
+	ssc := GetOrCreate(dir, j.create)
+	if err := ssc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	j.send(t, "a", "b") // logged; no batch has them yet
+	ssc.Stop(false)
+	metas, _ := filepath.Glob(filepath.Join(dir, "checkpoint-*"))
+	if len(metas) == 0 {
+		t.Fatal("no checkpoint-* file written")
+	}
+	for _, m := range metas {
+		os.Remove(m)
+	}
+	err := func() (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err, _ = r.(error)
+			}
+		}()
+		GetOrCreate(dir, newWALJob().create)
+		return nil
+	}()
+	if err == nil {
+		t.Fatal("GetOrCreate started afresh over a log whose metadata was deleted")
+	}
+	if !errors.Is(err, ErrBadCheckpoint) || !errors.Is(err, ErrLostCheckpoint) {
+		t.Errorf("error %v is not ErrBadCheckpoint and ErrLostCheckpoint", err)
+	}
+	for _, want := range []string{"no checkpoint-* metadata file", filepath.Join("wal", "input-0"), "remove the directory to start afresh"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	// The log is still there.
+	if segs, _ := filepath.Glob(filepath.Join(dir, "wal", "input-0", "*.log")); len(segs) == 0 {
+		t.Error("the log was deleted")
+	}
+}
