@@ -16,6 +16,8 @@ func init() {
 		"ErrBadCheckpoint":    reflect.ValueOf(&engine.ErrBadCheckpoint).Elem(),
 		"ErrBatchFailed":      reflect.ValueOf(&engine.ErrBatchFailed).Elem(),
 		"ErrCorrupt":          reflect.ValueOf(&engine.ErrCorrupt).Elem(),
+		"ErrCorruptLog":       reflect.ValueOf(&engine.ErrCorruptLog).Elem(),
+		"ErrLostCheckpoint":   reflect.ValueOf(&engine.ErrLostCheckpoint).Elem(),
 		"ErrQueueCheckpoint":  reflect.ValueOf(&engine.ErrQueueCheckpoint).Elem(),
 		"ErrReceiverStopped":  reflect.ValueOf(&engine.ErrReceiverStopped).Elem(),
 		"ErrStopped":          reflect.ValueOf(&engine.ErrStopped).Elem(),
