@@ -47,3 +47,8 @@ func orphanedCheckpoint(dir string) error {
 	return fmt.Errorf("no %s* metadata file, but %s (%s): the metadata was deleted or lost, and starting afresh would discard the records they hold; restore the %s* files, or remove the directory to start afresh: %w",
 		ckptMetaPrefix, what, strings.Join(shown, ", "), ckptMetaPrefix, errors.Join(ErrLostCheckpoint, ErrBadCheckpoint))
 }
+
+// ckptFileMode is the permission of every file in a checkpoint directory:
+// metadata and state files (os.CreateTemp's 0600) and log segments alike,
+// since all of them hold the stream's data.
+const ckptFileMode = 0o600

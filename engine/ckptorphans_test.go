@@ -52,3 +52,31 @@ func TestDeletedMetadataWithLogIsAnError(t *testing.T) {
 		t.Error("the log was deleted")
 	}
 }
+
+// TestCheckpointFilePermissions: log segments get the same permission as
+// metadata and state files, 0600.
+func TestCheckpointFilePermissions(t *testing.T) {
+	dir := t.TempDir()
+	j := newWALJob()
+	ssc := GetOrCreate(dir, j.create)
+	if err := ssc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	j.send(t, "a")
+	ssc.Advance(Milliseconds(100))
+	ssc.Stop(false)
+	metas, _ := filepath.Glob(filepath.Join(dir, "checkpoint-*"))
+	segs, _ := filepath.Glob(filepath.Join(dir, "wal", "input-0", "*.log"))
+	if len(metas) == 0 || len(segs) == 0 {
+		t.Fatalf("checkpoint files %v, log segments %v: want both", metas, segs)
+	}
+	for _, f := range append(metas, segs...) {
+		fi, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s has permission %v, want -rw-------", f, fi.Mode().Perm())
+		}
+	}
+}

@@ -132,7 +132,7 @@ func (w *writeAheadLog) roll(seq uint64) error {
 		w.f.Close()
 		w.f = nil
 	}
-	f, err := os.OpenFile(filepath.Join(w.dir, segName(seq)), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(filepath.Join(w.dir, segName(seq)), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, ckptFileMode)
 	if err != nil {
 		return err
 	}
