@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -79,4 +80,30 @@ func TestCheckpointFilePermissions(t *testing.T) {
 			t.Errorf("%s has permission %v, want -rw-------", f, fi.Mode().Perm())
 		}
 	}
+}
+
+// TestSecondContextOnACheckpointDirectoryFailsAtOnce: while one context
+// runs with a checkpoint directory, starting another on it fails at once,
+// naming the holder; once the first stops, the directory is free.
+func TestSecondContextOnACheckpointDirectoryFailsAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	first := GetOrCreate(dir, newWALJob().create)
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	second := GetOrCreate(dir, newWALJob().create)
+	err := second.Start()
+	if !errors.Is(err, ErrCheckpointInUse) {
+		t.Fatalf("starting a second context on %s: %v, want ErrCheckpointInUse", dir, err)
+	}
+	want := "checkpoint directory " + dir + ": in use by process " + strconv.Itoa(os.Getpid()) + " ("
+	if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), filepath.Join(dir, ".lock")) {
+		t.Errorf("error %q does not say %q and name the lock file", err, want)
+	}
+	first.Stop(true)
+	third := GetOrCreate(dir, newWALJob().create)
+	if err := third.Start(); err != nil {
+		t.Fatalf("starting a context on %s after the first stopped: %v", dir, err)
+	}
+	third.Stop(true)
 }

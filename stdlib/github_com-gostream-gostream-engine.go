@@ -15,6 +15,7 @@ func init() {
 		"Diff":                reflect.ValueOf(engine.Diff),
 		"ErrBadCheckpoint":    reflect.ValueOf(&engine.ErrBadCheckpoint).Elem(),
 		"ErrBatchFailed":      reflect.ValueOf(&engine.ErrBatchFailed).Elem(),
+		"ErrCheckpointInUse":  reflect.ValueOf(&engine.ErrCheckpointInUse).Elem(),
 		"ErrCorrupt":          reflect.ValueOf(&engine.ErrCorrupt).Elem(),
 		"ErrCorruptLog":       reflect.ValueOf(&engine.ErrCorruptLog).Elem(),
 		"ErrLostCheckpoint":   reflect.ValueOf(&engine.ErrLostCheckpoint).Elem(),
