@@ -46,3 +46,8 @@ require (
 )
 
 tool github.com/traefik/yaegi/cmd/yaegi
+
+// A minimal fork of zmq4 v0.17.0 that adds WithMaxMsgSize, a limit on the
+// size of the messages a socket accepts, checked before allocating: see
+// docs/dependencies.md.
+replace github.com/go-zeromq/zmq4 => ./third_party/zmq4

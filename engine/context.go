@@ -99,6 +99,8 @@ type StreamingContext struct {
 	last        BatchInfo
 	hasLast     bool
 
+	listenerViews func(StreamingListener) []any // see SetListenerViews; guarded by mu
+
 	outMu     sync.Mutex
 	out       io.Writer
 	formatter func(any) string
@@ -806,11 +808,9 @@ func (ssc *StreamingContext) generate(t Time) *batch {
 	if ckpt != nil {
 		ckpt.generated(t, recs)
 	}
-	for _, l := range ssc.listenerList() {
-		if s, ok := l.(BatchSubmittedListener); ok {
-			s.OnBatchSubmitted(BatchInfo{BatchTime: t, SubmissionTime: b.submitted, Records: b.records, Inputs: b.inputs})
-		}
-	}
+	postEvent(ssc, ssc.listenerList(), "OnBatchSubmitted", func(l BatchSubmittedListener) {
+		l.OnBatchSubmitted(BatchInfo{BatchTime: t, SubmissionTime: b.submitted, Records: b.records, Inputs: b.inputs})
+	})
 	return b
 }
 
@@ -823,11 +823,7 @@ func (ssc *StreamingContext) runBatch(b *batch) error {
 	defer ssc.jobG.Store(0)
 	info := BatchInfo{BatchTime: b.time, SubmissionTime: b.submitted, Records: b.records, Inputs: b.inputs, Rate: b.rate, ProcessingStart: time.Now()}
 	listeners := ssc.listenerList()
-	for _, l := range listeners {
-		if s, ok := l.(BatchStartedListener); ok {
-			s.OnBatchStarted(info)
-		}
-	}
+	postEvent(ssc, listeners, "OnBatchStarted", func(l BatchStartedListener) { l.OnBatchStarted(info) })
 	ssc.mu.Lock()
 	outputs := append([]*DStream(nil), ssc.outputs...)
 	ckpt := ssc.ckpt
@@ -864,9 +860,7 @@ func (ssc *StreamingContext) runBatch(b *batch) error {
 			info.TotalDelay.Seconds(), b.time, info.ProcessingDelay.Seconds(), rate)
 	}
 	ssc.outMu.Unlock()
-	for _, l := range listeners {
-		l.OnBatchCompleted(info)
-	}
+	postEvent(ssc, listeners, "OnBatchCompleted", func(l StreamingListener) { l.OnBatchCompleted(info) })
 	if len(errs) > 0 {
 		return errs[0]
 	}

@@ -73,6 +73,7 @@ type fileSource struct {
 	listing   map[string]fileStat // the previous listing
 	listedAt  int64               // the time of the previous listing (ms)
 	restored  bool
+	skips     map[string]string // name → why the stream skips it, as reported (see filelinks.go)
 }
 
 // fileStreamState is what a checkpoint keeps of a file stream: the files
@@ -170,14 +171,11 @@ func (s *fileSource) list() (map[string]fileStat, error) {
 	out := make(map[string]fileStat, len(entries))
 	for _, e := range entries {
 		name := e.Name()
-		if ignoredName(name) || e.IsDir() != s.objects || !s.accept(name) {
+		if ignoredName(name) || !s.accept(name) {
 			continue
 		}
-		fi, err := e.Info()
-		if err != nil {
-			continue // removed since the listing
-		}
-		if !fi.Mode().IsRegular() && !fi.IsDir() {
+		fi, ok := s.resolveEntry(e)
+		if !ok {
 			continue
 		}
 		if s.objects {

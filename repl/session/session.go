@@ -125,6 +125,10 @@ type Session struct {
 	contexts    []*engine.StreamingContext
 	types       *typeState // what the type checker knows of earlier inputs
 
+	// listenerConv holds the conversions of interpreted types to optional
+	// listener interfaces, by reflect type and interface (see listenerviews.go).
+	listenerConv map[reflect.Type]map[string]reflect.Value
+
 	receiverLogs map[*engine.StreamingContext]*receiverErrorLog
 	batchErrors  []error // written by a receiverErrorLog during the current input
 
@@ -200,6 +204,9 @@ func (s *Session) init() error {
 	// interpStop closes.
 	if _, err := in.EvalWithContext(context.Background(), b.String()); err != nil {
 		return fmt.Errorf("session: pre-importing %v: %w", pre, err)
+	}
+	if err := useEngineAlias(in); err != nil {
+		return fmt.Errorf("session: importing engine: %w", err)
 	}
 	if !s.opts.Program {
 		if err := s.useGoHook(in); err != nil {
@@ -301,6 +308,12 @@ func (s *Session) evalAt(ctx context.Context, src, file string, line int) (Resul
 		}
 	}
 	if r := rewriteCommaOk(src, chunks); r != src {
+		src = r
+		if chunks, err = split(src); err != nil {
+			return Result{}, scanError(err, file, offset)
+		}
+	}
+	if r := rewriteUnnamedParams(src, chunks); r != src {
 		src = r
 		if chunks, err = split(src); err != nil {
 			return Result{}, scanError(err, file, offset)
@@ -800,6 +813,7 @@ func (s *Session) record(in *interp.Interpreter, c chunk, text string) {
 		}
 		for typ, ms := range declaredMethods(text) {
 			s.registerMethods(in, typ, ms)
+			s.registerListenerViews(in, typ)
 		}
 	}
 }
