@@ -171,8 +171,8 @@ func TestScreenUpRecallsBlock(t *testing.T) {
 func TestScreenCtrlCDiscardsLine(t *testing.T) {
 	sc := newScreen(t)
 	sc.start()
-	sc.enter(`ssc := engine.NewStreamingContext("local[2]", "kept", engine.Seconds(1), engine.WithManualClock())`, "gostream>")
-	sc.enter(`ssc.QueueStream(engine.NewQueue(), true).Print()`, "gostream>")
+	sc.enter(`ssc := engine.NewStreamingContext("local[2]", "kept", engine.Seconds(1), engine.WithManualClock())`, "Clock())\ngostream>")
+	sc.enter(`ssc.QueueStream(engine.NewQueue(), true).Print()`, ".Print()\ngostream>")
 	sc.enter(`ssc.Start()`, "ssc.Start()\ngostream>")
 	sc.typeText("lines := ssc.Sock")
 	sc.keys("C-c")
