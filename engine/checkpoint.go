@@ -54,6 +54,18 @@ func metaFiles(dir string) ([]string, []uint64, error) { return checkpoint.MetaF
 
 func stateName(stream int, t Time) string { return checkpoint.StateName(stream, int64(t)) }
 
+// readLatestCheckpoint returns the newest metadata checkpoint in dir and its
+// path; nil when dir holds none (or does not exist). A directory without
+// metadata that still holds state or log files is an error
+// (orphanedCheckpoint).
+func readLatestCheckpoint(dir string) (*ckptMeta, string, error) {
+	m, path, err := checkpoint.ReadLatest(dir)
+	if err == nil && m == nil {
+		err = orphanedCheckpoint(dir)
+	}
+	return m, path, err
+}
+
 // ckptError is the *Error for a bad checkpoint file.
 func ckptError(op, path string, err error) *Error {
 	return &Error{Op: op, Msg: fmt.Sprintf("checkpoint %s: %v", path, err), Err: errors.Join(ErrBadCheckpoint, err)}

@@ -44,6 +44,7 @@ type config struct {
 	batchLog     io.Writer
 	batchLogSet  bool
 	backpressure bool
+	more         moreConfig // WithBlockInterval, WithStopGracefullyOnShutdown (context_more.go)
 }
 
 // WithManualClock makes time advance only by Advance: it starts at 0, and
@@ -69,6 +70,7 @@ type StreamingContext struct {
 	clock           clock.Clock   // what the context tells the time with
 	hand            *clock.Manual // the clock, when it moves only by Advance
 	backpressure    bool          // WithBackpressure (backpressure.go)
+	more            moreConfig
 
 	mu          sync.Mutex
 	state       ContextState
@@ -96,6 +98,8 @@ type StreamingContext struct {
 	listeners   []StreamingListener
 	last        BatchInfo
 	hasLast     bool
+
+	listenerViews func(StreamingListener) []any // see SetListenerViews; guarded by mu
 
 	outMu     sync.Mutex
 	out       io.Writer
@@ -213,6 +217,7 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 	}
 	ssc.maxRate = cfg.maxRate
 	ssc.backpressure = cfg.backpressure
+	ssc.more = cfg.more.checked(op, batch)
 	if cfg.batchLogSet {
 		ssc.batchLog = cfg.batchLog
 	}
@@ -447,6 +452,7 @@ func (ssc *StreamingContext) Start() error {
 	hooksMu.Lock()
 	active[ssc] = true
 	hooksMu.Unlock()
+	ssc.postStreamingStarted(time.Now())
 	if ssc.hand != nil {
 		for _, b := range pending {
 			ssc.runBatch(b)

@@ -293,6 +293,7 @@ type batch struct {
 	time      Time
 	submitted time.Time
 	records   int
+	inputs    []StreamInputInfo
 	rate      float64 // the inputs' rate limits in force, records/s; 0: none
 }
 
@@ -312,6 +313,7 @@ func (ssc *StreamingContext) generate(t Time) *batch {
 		rdd.time = t
 		in.d.put(t, rdd)
 		b.records += n
+		b.inputs = append(b.inputs, StreamInputInfo{StreamID: i, Stream: in.d.op, Records: n})
 		if rr, ok := in.src.(interface{ rateInForce() float64 }); ok {
 			b.rate += rr.rateInForce()
 		}
@@ -322,11 +324,9 @@ func (ssc *StreamingContext) generate(t Time) *batch {
 	if ckpt != nil {
 		ckpt.generated(t, recs)
 	}
-	for _, l := range ssc.listenerList() {
-		if s, ok := l.(BatchSubmittedListener); ok {
-			s.OnBatchSubmitted(BatchInfo{BatchTime: t, SubmissionTime: b.submitted, Records: b.records})
-		}
-	}
+	postEvent(ssc, ssc.listenerList(), "OnBatchSubmitted", func(l BatchSubmittedListener) {
+		l.OnBatchSubmitted(BatchInfo{BatchTime: t, SubmissionTime: b.submitted, Records: b.records, Inputs: b.inputs})
+	})
 	return b
 }
 
@@ -337,23 +337,15 @@ func (ssc *StreamingContext) runBatch(b *batch) error {
 	defer ssc.runMu.Unlock()
 	ssc.jobG.Store(goroutineID())
 	defer ssc.jobG.Store(0)
-	info := BatchInfo{BatchTime: b.time, SubmissionTime: b.submitted, Records: b.records, Rate: b.rate, ProcessingStart: time.Now()}
+	info := BatchInfo{BatchTime: b.time, SubmissionTime: b.submitted, Records: b.records, Inputs: b.inputs, Rate: b.rate, ProcessingStart: time.Now()}
 	listeners := ssc.listenerList()
-	for _, l := range listeners {
-		if s, ok := l.(BatchStartedListener); ok {
-			s.OnBatchStarted(info)
-		}
-	}
+	postEvent(ssc, listeners, "OnBatchStarted", func(l BatchStartedListener) { l.OnBatchStarted(info) })
 	ssc.mu.Lock()
 	outputs := append([]*DStream(nil), ssc.outputs...)
 	ckpt := ssc.ckpt
 	ssc.mu.Unlock()
-	var errs []error
-	for _, o := range outputs {
-		if err := o.runJob(b.time); err != nil {
-			errs = append(errs, err)
-		}
-	}
+	ops, errs := ssc.runOutputs(b.time, outputs, listeners)
+	info.OutputOperations = ops
 	info.ProcessingEnd = time.Now()
 	info.SchedulingDelay = info.ProcessingStart.Sub(b.submitted)
 	info.ProcessingDelay = info.ProcessingEnd.Sub(info.ProcessingStart)
@@ -384,9 +376,7 @@ func (ssc *StreamingContext) runBatch(b *batch) error {
 			info.TotalDelay.Seconds(), b.time, info.ProcessingDelay.Seconds(), rate)
 	}
 	ssc.outMu.Unlock()
-	for _, l := range listeners {
-		l.OnBatchCompleted(info)
-	}
+	postEvent(ssc, listeners, "OnBatchCompleted", func(l StreamingListener) { l.OnBatchCompleted(info) })
 	if len(errs) > 0 {
 		return errs[0]
 	}

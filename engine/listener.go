@@ -17,7 +17,8 @@ func (ssc *StreamingContext) listenerList() []StreamingListener {
 	return append([]StreamingListener(nil), ssc.listeners...)
 }
 
-// AddStreamingListener registers l for batch events.
+// AddStreamingListener registers l for batch events (and the other events
+// of listener_events.go that l implements).
 func (ssc *StreamingContext) AddStreamingListener(l StreamingListener) {
 	ssc.mu.Lock()
 	defer ssc.mu.Unlock()
@@ -36,6 +37,11 @@ type BatchInfo struct {
 	ProcessingDelay time.Duration // running the jobs
 	TotalDelay      time.Duration // scheduling + processing
 	Err             error         // the batch's job errors, if any
+	// Inputs is each input stream's share of Records, in stream order.
+	Inputs []StreamInputInfo
+	// OutputOperations are the batch's jobs, one per output operation
+	// that ran at the batch's time (set when the batch completed).
+	OutputOperations []OutputOperationInfo
 }
 
 // StreamingListener hears about completed batches. A listener may also
@@ -55,8 +61,4 @@ type BatchStartedListener interface {
 }
 
 // OnBatchCompleted returns a StreamingListener that calls f after every batch.
-func OnBatchCompleted(f func(BatchInfo)) StreamingListener { return listenerFunc(f) }
-
-type listenerFunc func(BatchInfo)
-
-func (f listenerFunc) OnBatchCompleted(info BatchInfo) { f(info) }
+func OnBatchCompleted(f func(BatchInfo)) StreamingListener { return &funcListener{f} }

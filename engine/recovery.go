@@ -118,7 +118,7 @@ func GetOrCreate(dir string, create func() *StreamingContext) *StreamingContext 
 	if create == nil {
 		buildErrorf(op, "want a func() *engine.StreamingContext, got nil")
 	}
-	meta, path, err := checkpoint.ReadLatest(dir)
+	meta, path, err := readLatestCheckpoint(dir)
 	if err != nil {
 		if path == "" {
 			path = dir
@@ -335,6 +335,7 @@ type checkpointer struct {
 	wals     []*writeAheadLog    // per input; nil for inputs without a log
 	recs     []recoverableSource // per input; nil for sources that cannot rebuild batches
 	poss     []positionedSource  // per input; nil for sources without a position
+	lock     *os.File            // the directory's lock (see ckptlock.go)
 
 	files       *checkpoint.Dir
 	statefulIdx []int   // graph indexes of the stateful streams
@@ -347,11 +348,19 @@ type checkpointer struct {
 // newCheckpointer prepares dir and returns the checkpointer of a started
 // context; prev is the recovered metadata, if any.
 func newCheckpointer(ssc *StreamingContext, dir string, prev *ckptMeta) (*checkpointer, error) {
-	files, err := checkpoint.OpenDir(dir, prev)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	lock, err := lockCheckpointDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	c := &checkpointer{ssc: ssc, dir: dir, files: files, index: map[*DStream]int{}, batch: ssc.batch}
+	files, err := checkpoint.OpenDir(dir, prev)
+	if err != nil {
+		unlockCheckpointDir(lock)
+		return nil, err
+	}
+	c := &checkpointer{ssc: ssc, dir: dir, files: files, index: map[*DStream]int{}, batch: ssc.batch, lock: lock}
 	ssc.mu.Lock()
 	c.streams = append([]*DStream(nil), ssc.streams...)
 	c.inputs = append([]*input(nil), ssc.inputs...)
@@ -559,6 +568,8 @@ func (c *checkpointer) close() {
 			w.close()
 		}
 	}
+	unlockCheckpointDir(c.lock)
+	c.lock = nil
 }
 
 // recoverBatches applies the recovered checkpoint to a started graph: it

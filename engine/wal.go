@@ -100,17 +100,41 @@ func (w *writeAheadLog) restorePosition(pos []byte) error {
 }
 
 // read returns the logged records numbered [from, to), in order.
-func (w *writeAheadLog) read(from, to uint64) ([]any, uint64, error) { return w.log.Read(from, to) }
+func (w *writeAheadLog) read(from, to uint64) ([]any, uint64, error) {
+	xs, next, err := w.log.Read(from, to)
+	next, err = corruptLog(next, err)
+	return xs, next, err
+}
 
-// readSegment calls f with every entry of the segment file at path.
+// readSegment calls f with every entry of the segment file at path and
+// returns the number after its last record; a torn tail is dropped, other
+// damage is an error wrapping ErrCorruptLog (wal.ParseSegment).
 func readSegment(path string, first uint64, f func(seq uint64, xs []any)) (uint64, error) {
-	return wal.ReadSegment(path, first, decodeCkptElems, f)
+	return corruptLog(wal.ReadSegment(path, first, decodeCkptElems, f))
 }
 
-// parseSegment is readSegment on the segment's bytes; it never panics.
 func parseSegment(path string, data []byte, first uint64, f func(seq uint64, xs []any)) (uint64, error) {
-	return wal.ParseSegment(path, data, first, decodeCkptElems, f)
+	return corruptLog(wal.ParseSegment(path, data, first, decodeCkptElems, f))
 }
+
+// ErrCorruptLog marks a write-ahead log segment damaged other than at its
+// end: records acknowledged to their receiver would be lost. Errors wrapping
+// it also match ErrBadCheckpoint.
+var ErrCorruptLog = errors.New("engine: corrupt write-ahead log")
+
+// corruptLog makes an error of the log's about a corrupt segment match
+// ErrCorruptLog and ErrBadCheckpoint too.
+func corruptLog(next uint64, err error) (uint64, error) {
+	if errors.Is(err, wal.ErrCorrupt) {
+		err = &corruptLogError{err}
+	}
+	return next, err
+}
+
+type corruptLogError struct{ err error }
+
+func (e *corruptLogError) Error() string   { return e.err.Error() }
+func (e *corruptLogError) Unwrap() []error { return []error{e.err, ErrCorruptLog, ErrBadCheckpoint} }
 
 // release deletes the segments holding only records that no kept batch and
 // no position needs.

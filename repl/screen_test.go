@@ -102,12 +102,32 @@ func (sc *screen) typeText(text string) { sc.tmux("send-keys", "-t", "t", "-l", 
 // keys presses keys by tmux's names: Enter, Up, C-r, Tab, End, BSpace.
 func (sc *screen) keys(keys ...string) { sc.tmux(append([]string{"send-keys", "-t", "t"}, keys...)...) }
 
-// enter types a line and Enter, and waits for the screen to show want.
+// enter waits for an empty prompt, types a line and Enter, and waits for
+// the screen to show want.
 func (sc *screen) enter(line, want string) {
 	sc.t.Helper()
+	sc.idle()
 	sc.typeText(line)
 	sc.keys("Enter")
 	sc.expect(want)
+}
+
+// idle waits until the last line of the screen is a prompt with nothing
+// typed after it, so that keys sent next are not drawn before the prompt.
+func (sc *screen) idle() {
+	sc.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		s := strings.TrimRight(sc.text(), "\n")
+		last := s[strings.LastIndex(s, "\n")+1:]
+		if last == "gostream>" || last == "......>" {
+			return
+		}
+		if time.Now().After(deadline) {
+			sc.t.Fatalf("the screen never showed an empty prompt; it shows:\n%s", s)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // golden compares the whole screen with testdata/screens/NAME.
@@ -171,8 +191,8 @@ func TestScreenUpRecallsBlock(t *testing.T) {
 func TestScreenCtrlCDiscardsLine(t *testing.T) {
 	sc := newScreen(t)
 	sc.start()
-	sc.enter(`ssc := engine.NewStreamingContext("local[2]", "kept", engine.Seconds(1), engine.WithManualClock())`, "gostream>")
-	sc.enter(`ssc.QueueStream(engine.NewQueue(), true).Print()`, "gostream>")
+	sc.enter(`ssc := engine.NewStreamingContext("local[2]", "kept", engine.Seconds(1), engine.WithManualClock())`, "Clock())\ngostream>")
+	sc.enter(`ssc.QueueStream(engine.NewQueue(), true).Print()`, ".Print()\ngostream>")
 	sc.enter(`ssc.Start()`, "ssc.Start()\ngostream>")
 	sc.typeText("lines := ssc.Sock")
 	sc.keys("C-c")

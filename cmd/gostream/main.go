@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/gostream/gostream/engine"
 	"github.com/gostream/gostream/repl"
 )
 
@@ -21,6 +22,8 @@ const usage = `usage:
   gostream version             the version of gostream and of Go it was built with
                                (also: gostream --version)
 
+The shell, run, kernel and demo serve the streaming UI:
+` + uiUsage + `
 gostream COMMAND -h describes a command's flags.
 `
 
@@ -30,6 +33,11 @@ func main() {
 
 // dispatch runs the subcommand named by args[0] and returns the exit status.
 func dispatch(args []string) int {
+	args, code := withUI(args)
+	if code >= 0 {
+		return code
+	}
+	defer engine.StopUI()
 	if len(args) == 0 {
 		return repl.Main(nil)
 	}

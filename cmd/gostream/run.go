@@ -17,6 +17,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/gostream/gostream/engine"
 	"github.com/gostream/gostream/repl/session"
 )
 
@@ -51,6 +52,8 @@ func runFile(args []string) int {
 		fmt.Fprintf(os.Stderr, "gostream run: %v\n", err)
 		return 1
 	}
+	// SIGTERM stops the program's streams gracefully, compiled or interpreted.
+	os.Setenv(engine.StopGracefullyEnv, "true")
 	if !interpret {
 		if code, ok := runCompiled(args); ok {
 			return code
@@ -118,7 +121,7 @@ func runCompiled(args []string) (code int, ok bool) {
 		return 1, true
 	}
 	cmd := &exec.Cmd{Path: bin, Args: args, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
-	if err := cmd.Run(); err != nil {
+	if err := runForwardingSignals(cmd); err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
 			return exit.ExitCode(), true

@@ -125,6 +125,10 @@ type Session struct {
 	contexts    []*engine.StreamingContext
 	types       *typeState // what the type checker knows of earlier inputs
 
+	// listenerConv holds the conversions of interpreted types to optional
+	// listener interfaces, by reflect type and interface (see listenerviews.go).
+	listenerConv map[reflect.Type]map[string]reflect.Value
+
 	receiverLogs map[*engine.StreamingContext]*receiverErrorLog
 	batchErrors  []error // written by a receiverErrorLog during the current input
 
@@ -200,6 +204,9 @@ func (s *Session) init() error {
 	// interpStop closes.
 	if _, err := in.EvalWithContext(context.Background(), b.String()); err != nil {
 		return fmt.Errorf("session: pre-importing %v: %w", pre, err)
+	}
+	if err := useEngineAlias(in); err != nil {
+		return fmt.Errorf("session: importing engine: %w", err)
 	}
 	if !s.opts.Program {
 		if err := s.useGoHook(in); err != nil {
@@ -306,6 +313,12 @@ func (s *Session) evalAt(ctx context.Context, src, file string, line int) (Resul
 			return Result{}, scanError(err, file, offset)
 		}
 	}
+	if r := rewriteUnnamedParams(src, chunks); r != src {
+		src = r
+		if chunks, err = split(src); err != nil {
+			return Result{}, scanError(err, file, offset)
+		}
+	}
 	if !s.opts.Program {
 		if r := s.rewriteStdin(src, chunks, offset); r != src {
 			src = r
@@ -371,6 +384,9 @@ func (s *Session) evalAt(ctx context.Context, src, file string, line int) (Resul
 			}
 			if ee != nil && ee.Name == "engine.Error" {
 				pinpoint(ee, c, src)
+			}
+			if ee != nil && ee.Name == "panic" {
+				s.explainIndex(in, ee, c, src)
 			}
 			return Result{}, err
 		}
@@ -800,6 +816,7 @@ func (s *Session) record(in *interp.Interpreter, c chunk, text string) {
 		}
 		for typ, ms := range declaredMethods(text) {
 			s.registerMethods(in, typ, ms)
+			s.registerListenerViews(in, typ)
 		}
 	}
 }

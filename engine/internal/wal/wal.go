@@ -17,6 +17,14 @@ import (
 // ErrClosed is returned by Append after Close.
 var ErrClosed = errors.New("wal: the log is closed")
 
+// ErrCorrupt marks a segment damaged other than at its end: a bad entry
+// followed by a valid one, so records that were acknowledged would be lost.
+var ErrCorrupt = errors.New("wal: corrupt segment")
+
+// FileMode is the permission of segment files: they hold the stream's data,
+// as the checkpoint files beside them do.
+const FileMode = 0o600
+
 const entryHeader = 8
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -128,7 +136,7 @@ func (l *Log) roll(seq uint64) error {
 		l.f.Close()
 		l.f = nil
 	}
-	f, err := os.OpenFile(filepath.Join(l.dir, SegName(seq)), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(filepath.Join(l.dir, SegName(seq)), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, FileMode)
 	if err != nil {
 		return err
 	}
@@ -252,18 +260,24 @@ func ReadSegment(path string, first uint64, decode func([]byte) ([]any, error), 
 	return ParseSegment(path, data, first, decode, f)
 }
 
-// ParseSegment is ReadSegment on the segment's bytes; it never panics.
+// ParseSegment is ReadSegment on the segment's bytes; it never panics. An
+// entry cut short or failing its checksum at the end of the segment is a
+// torn tail: it was being written when the process died, so its Append
+// never returned, and it is dropped. A bad entry followed by a valid one is
+// corruption: an error wrapping ErrCorrupt that names the segment and offset.
 func ParseSegment(path string, data []byte, first uint64, decode func([]byte) ([]any, error), f func(seq uint64, xs []any)) (uint64, error) {
 	next := first
-	for len(data) >= entryHeader {
-		n := binary.BigEndian.Uint32(data)
-		crc := binary.BigEndian.Uint32(data[4:])
-		if n < 8 || uint64(n) > uint64(len(data)-entryHeader) {
-			break
+	off := 0
+	for len(data)-off >= entryHeader {
+		rest := data[off:]
+		n := binary.BigEndian.Uint32(rest)
+		crc := binary.BigEndian.Uint32(rest[4:])
+		if n < 8 || uint64(n) > uint64(len(rest)-entryHeader) {
+			return next, tornOrCorrupt(path, data, off, "a bad entry length")
 		}
-		payload := data[entryHeader : entryHeader+int(n)]
+		payload := rest[entryHeader : entryHeader+int(n)]
 		if crc32.Checksum(payload, castagnoli) != crc {
-			break
+			return next, tornOrCorrupt(path, data, off, "an entry failing its checksum")
 		}
 		seq := binary.BigEndian.Uint64(payload)
 		if seq != next {
@@ -275,9 +289,29 @@ func ParseSegment(path string, data []byte, first uint64, decode func([]byte) ([
 		}
 		f(seq, xs)
 		next = seq + uint64(len(xs))
-		data = data[entryHeader+int(n):]
+		off += entryHeader + int(n)
 	}
 	return next, nil
+}
+
+// tornOrCorrupt tells a torn tail from corruption for the bad entry at off
+// of a segment: a torn tail (nil) has no valid entry after it, since an entry
+// cut short by a crash can only be the last of its segment. A valid entry
+// further on means the bad one was complete and acknowledged, and was
+// damaged since.
+func tornOrCorrupt(path string, data []byte, off int, what string) error {
+	for p := off + 1; p+entryHeader+8 <= len(data); p++ {
+		n := binary.BigEndian.Uint32(data[p:])
+		if n < 8 || uint64(n) > uint64(len(data)-p-entryHeader) {
+			continue
+		}
+		payload := data[p+entryHeader : p+entryHeader+int(n)]
+		if crc32.Checksum(payload, castagnoli) == binary.BigEndian.Uint32(data[p+4:]) {
+			return fmt.Errorf("log %s: %s at offset %d, followed by a valid entry at offset %d: the segment is corrupt, not cut short by a crash, and its records from offset %d on would be lost: %w",
+				path, what, off, p, off, ErrCorrupt)
+		}
+	}
+	return nil
 }
 
 // Release deletes the segments holding only records before need.
