@@ -46,13 +46,15 @@ func decodeState(data []byte) (*ckptState, [][]any, [][][]any, error) {
 	return checkpoint.DecodeState(data, decodeCkptElems)
 }
 
+func decodeParts(enc [][]byte) ([][]any, error) { return checkpoint.DecodeParts(enc, decodeCkptElems) }
+
 func encodeParts(op string, parts [][]any) ([][]byte, error) {
 	return checkpoint.EncodeParts(op, parts, encodeCkptElems)
 }
 
 func metaFiles(dir string) ([]string, []uint64, error) { return checkpoint.MetaFiles(dir) }
 
-func stateName(stream int, t Time) string { return checkpoint.StateName(stream, int64(t)) }
+func stateName(stream int, t Time) string { return checkpoint.StateName(stream, int64(t), false) }
 
 // readLatestCheckpoint returns the newest metadata checkpoint in dir and its
 // path; nil when dir holds none (or does not exist). A directory without

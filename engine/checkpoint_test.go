@@ -372,7 +372,7 @@ func TestBadCheckpoints(t *testing.T) {
 		{name: "flipped bit", damage: edit(func(b []byte) []byte { b[ckptHeaderLen+5] ^= 0x10; return b }), wantMsg: "corrupt: checksum mismatch"},
 		{name: "trailing bytes", damage: edit(func(b []byte) []byte { return append(b, "xx"...) }), wantMsg: "corrupt: 2 unexpected bytes"},
 		{name: "bad magic", damage: edit(func(b []byte) []byte { b[0] = 'X'; return b }), wantMsg: "not a gostream checkpoint file"},
-		{name: "newer version", damage: edit(func(b []byte) []byte { b[5] = 9; return b }), wantMsg: "format version 9, this gostream reads version 1"},
+		{name: "newer version", damage: edit(func(b []byte) []byte { b[5] = 9; return b }), wantMsg: "format version 9, this gostream reads versions 1 to 2"},
 		{name: "state file as metadata", damage: edit(func(b []byte) []byte { b[6] = ckptKindState; return b }), wantMsg: "a state checkpoint file where a metadata checkpoint file was expected"},
 		{name: "bad json", damage: edit(reframe(func([]byte) []byte { return []byte("{not json") })), wantMsg: "corrupt metadata"},
 		{name: "unknown field", damage: edit(reframe(func(p []byte) []byte { return append([]byte(`{"extra":1,`), p[1:]...) })), wantMsg: `unknown field "extra"`},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/checkpoint"
+	"github.com/gostream/gostream/engine/internal/state"
 )
 
 // Recovery from a checkpoint, and the checkpointer that writes them.
@@ -141,19 +142,11 @@ func GetOrCreate(dir string, create func() *StreamingContext) *StreamingContext 
 	}
 	rec := &recovery{path: path, meta: meta}
 	for _, ref := range meta.States {
-		sp := filepath.Join(dir, ref.File)
-		data, err := os.ReadFile(sp)
+		st, sp, err := readState(dir, filepath.Base(path), ref)
 		if err != nil {
 			panic(ckptError(op, sp, err))
 		}
-		st, parts, winParts, err := decodeState(data)
-		if err == nil && (st.Stream != ref.Stream || st.Time != ref.Time) {
-			err = fmt.Errorf("corrupt: holds the state of stream %d at %s, the metadata %s expects stream %d at %s", st.Stream, Time(st.Time), filepath.Base(path), ref.Stream, Time(ref.Time))
-		}
-		if err != nil {
-			panic(ckptError(op, sp, err))
-		}
-		rec.states = append(rec.states, recoveredState{ref: ref, parts: parts, winTimes: toTimes(st.WindowTimes), winParts: winParts})
+		rec.states = append(rec.states, st)
 	}
 	ssc.mu.Lock()
 	ssc.recovered = rec
@@ -338,8 +331,9 @@ type checkpointer struct {
 	lock     *os.File            // the directory's lock (see ckptlock.go)
 
 	files       *checkpoint.Dir
-	statefulIdx []int   // graph indexes of the stateful streams
-	remember    []int64 // per input: how far back its stream looks, ms
+	images      map[*DStream]*state.Image // what the state files hold (statecheckpoint.go)
+	statefulIdx []int                     // graph indexes of the stateful streams
+	remember    []int64                   // per input: how far back its stream looks, ms
 
 	mu   sync.Mutex
 	meta ckptMeta
@@ -360,7 +354,7 @@ func newCheckpointer(ssc *StreamingContext, dir string, prev *ckptMeta) (*checkp
 		unlockCheckpointDir(lock)
 		return nil, err
 	}
-	c := &checkpointer{ssc: ssc, dir: dir, files: files, index: map[*DStream]int{}, batch: ssc.batch, lock: lock}
+	c := &checkpointer{ssc: ssc, dir: dir, files: files, index: map[*DStream]int{}, batch: ssc.batch, lock: lock, images: map[*DStream]*state.Image{}}
 	ssc.mu.Lock()
 	c.streams = append([]*DStream(nil), ssc.streams...)
 	c.inputs = append([]*input(nil), ssc.inputs...)
@@ -492,16 +486,27 @@ func (c *checkpointer) generated(t Time, batches []ckptBatch) {
 // checkpoint needs any longer. It runs between batches.
 func (c *checkpointer) completed(t Time) {
 	var refs []ckptStateRef
+	var staged []*stagedState
 	if len(c.stateful) > 0 && (t - Time(c.meta.Zero)).IsMultipleOf(c.interval) {
+		c.mu.Lock()
+		cur := map[int]ckptStateRef{}
+		for _, r := range c.meta.States {
+			cur[r.Stream] = r
+		}
+		c.mu.Unlock()
 		for _, d := range c.stateful {
-			ref, err := c.writeState(d)
+			var on *ckptStateRef
+			if r, ok := cur[c.index[d]]; ok {
+				on = &r
+			}
+			ref, st, err := c.writeState(d, on)
 			if err != nil {
 				c.fail(t, err)
-				refs = nil
+				refs, staged = nil, nil
 				break
 			}
 			if ref != nil {
-				refs = append(refs, *ref)
+				refs, staged = append(refs, *ref), append(staged, st)
 			}
 		}
 	}
@@ -513,8 +518,16 @@ func (c *checkpointer) completed(t Time) {
 	c.meta.Complete(int64(t))
 	c.meta.Trim(c.remember, c.statefulIdx)
 	if err := c.writeMeta(); err != nil {
+		// The deltas written may or may not be referred to on disk: the
+		// next state checkpoints are full snapshots.
+		for _, im := range c.images {
+			im.Reset()
+		}
 		c.fail(t, err)
 		return
+	}
+	for _, st := range staged {
+		st.img.Commit(st.delta)
 	}
 	// Only now that no metadata on disk needs them may log segments go.
 	for i, w := range c.wals {
@@ -523,38 +536,6 @@ func (c *checkpointer) completed(t Time) {
 		}
 	}
 	c.files.Clean(&c.meta)
-}
-
-// writeState writes d's latest state; nil when d has none yet.
-func (c *checkpointer) writeState(d *DStream) (*ckptStateRef, error) {
-	st, parts, ok := d.stateSnapshot()
-	if !ok {
-		return nil, nil
-	}
-	i := c.index[d]
-	enc, err := encodeParts(d.op, parts)
-	if err != nil {
-		return nil, err
-	}
-	s := ckptState{Stream: i, Op: d.op, Time: int64(st), Parts: enc}
-	times, wparts := d.windowBatches()
-	for j, wp := range wparts {
-		e, err := encodeParts(d.op, wp)
-		if err != nil {
-			return nil, err
-		}
-		s.WindowTimes = append(s.WindowTimes, int64(times[j]))
-		s.WindowParts = append(s.WindowParts, e)
-	}
-	payload, err := json.Marshal(&s)
-	if err != nil {
-		return nil, err
-	}
-	ref, err := c.files.WriteState(i, int64(st), payload)
-	if err != nil {
-		return nil, err
-	}
-	return &ref, nil
 }
 
 // writeMeta writes the next metadata file. Call with c.mu held.

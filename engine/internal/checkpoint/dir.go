@@ -121,7 +121,7 @@ func OpenDir(path string, prev *Meta) (*Dir, error) {
 	if prev != nil {
 		var files []string
 		for _, s := range prev.States {
-			files = append(files, s.File)
+			files = append(files, s.Files()...)
 		}
 		d.recent = append(d.recent, files)
 	}
@@ -149,7 +149,9 @@ func (d *Dir) removeStale() {
 		if data, err := os.ReadFile(filepath.Join(d.path, n)); err == nil {
 			if m, err := DecodeMeta(data); err == nil {
 				for _, s := range m.States {
-					keep[s.File] = true
+					for _, f := range s.Files() {
+						keep[f] = true
+					}
 				}
 			}
 		}
@@ -180,17 +182,17 @@ func (d *Dir) WriteMeta(m *Meta) error {
 	return WriteFileAtomic(d.path, MetaName(d.seq), data)
 }
 
-// WriteState writes a state file of stream at t with payload and returns
-// its reference.
-func (d *Dir) WriteState(stream int, t int64, payload []byte) (StateRef, error) {
+// WriteState writes a state file of stream at t with payload, a full
+// snapshot or a delta, and returns its name.
+func (d *Dir) WriteState(stream int, t int64, delta bool, payload []byte) (string, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	name := StateName(stream, t)
+	name := StateName(stream, t, delta)
 	if err := WriteFileAtomic(d.path, name, Frame(KindState, payload)); err != nil {
-		return StateRef{}, err
+		return "", err
 	}
 	d.written[name] = true
-	return StateRef{Stream: stream, Time: t, File: name}, nil
+	return name, nil
 }
 
 // Clean is called after the metadata m of a completed batch is written: it
@@ -201,7 +203,7 @@ func (d *Dir) Clean(m *Meta) {
 	defer d.mu.Unlock()
 	var cur []string
 	for _, s := range m.States {
-		cur = append(cur, s.File)
+		cur = append(cur, s.Files()...)
 	}
 	d.recent = append(d.recent, cur)
 	if len(d.recent) > Keep {

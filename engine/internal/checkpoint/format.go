@@ -16,7 +16,8 @@ import (
 // The frame of every checkpoint file.
 const (
 	Magic      = "GSCK"
-	Version    = 1
+	Version    = 2 // the version written; readers take MinVersion to Version
+	MinVersion = 1 // version 1 had no delta state files
 	KindMeta   = 'M'
 	KindState  = 'S'
 	HeaderLen  = 4 + 2 + 1 + 8
@@ -58,14 +59,25 @@ type Batch struct {
 	Data    []byte `json:"data,omitempty"`
 }
 
-// StateRef names the state file of a stateful stream.
+// StateRef names the state files of a stateful stream: a full snapshot
+// and the deltas chained on it, oldest first; Time is the batch of the last.
 type StateRef struct {
-	Stream int    `json:"stream"`
-	Time   int64  `json:"time"`
-	File   string `json:"file"`
+	Stream int      `json:"stream"`
+	Time   int64    `json:"time"`
+	File   string   `json:"file"`
+	Deltas []string `json:"deltas,omitempty"`
 }
 
-// State is a state file's payload.
+// Files are the state files r refers to.
+func (r StateRef) Files() []string { return append([]string{r.File}, r.Deltas...) }
+
+// State is a state file's payload. A full snapshot holds every element of
+// the state in Parts and the window batches WindowTimes lists in
+// WindowParts. A delta (Delta set) holds in Parts the elements that changed
+// since the previous file of its chain, in Removed the keys that went, and
+// in WindowParts the window batches of WindowNew; WindowTimes still lists
+// every window batch the state keeps, the others coming from earlier files
+// of the chain.
 type State struct {
 	Stream      int        `json:"stream"`
 	Op          string     `json:"op"`
@@ -73,6 +85,10 @@ type State struct {
 	Parts       [][]byte   `json:"parts"`
 	WindowTimes []int64    `json:"window_times,omitempty"`
 	WindowParts [][][]byte `json:"window_parts,omitempty"`
+	Delta       bool       `json:"delta,omitempty"`
+	Base        string     `json:"base,omitempty"` // a delta's full snapshot
+	Removed     [][]byte   `json:"removed,omitempty"`
+	WindowNew   []int64    `json:"window_new,omitempty"`
 }
 
 // ms renders a batch time as the engine prints one.
@@ -101,8 +117,8 @@ func Unframe(kind byte, data []byte) ([]byte, error) {
 	if len(data) < HeaderLen {
 		return nil, fmt.Errorf("truncated: %d bytes, shorter than the %d-byte header", len(data), HeaderLen)
 	}
-	if v := binary.BigEndian.Uint16(data[4:]); v != Version {
-		return nil, fmt.Errorf("format version %d, this gostream reads version %d", v, Version)
+	if v := binary.BigEndian.Uint16(data[4:]); v < MinVersion || v > Version {
+		return nil, fmt.Errorf("format version %d, this gostream reads versions %d to %d", v, MinVersion, Version)
 	}
 	if k := data[6]; k != kind {
 		return nil, fmt.Errorf("a %s file where a %s file was expected", kindName(k), kindName(kind))
@@ -165,8 +181,10 @@ func DecodeMeta(data []byte) (*Meta, error) {
 		if s.Stream < 0 || s.Stream >= len(m.Graph) {
 			return nil, fmt.Errorf("corrupt metadata: state of stream %d outside the graph of %d streams", s.Stream, len(m.Graph))
 		}
-		if s.File != filepath.Base(s.File) || !strings.HasPrefix(s.File, StatePre) {
-			return nil, fmt.Errorf("corrupt metadata: state file name %q", s.File)
+		for _, f := range s.Files() {
+			if f != filepath.Base(f) || !strings.HasPrefix(f, StatePre) {
+				return nil, fmt.Errorf("corrupt metadata: state file name %q", f)
+			}
 		}
 	}
 	return &m, nil
@@ -212,8 +230,15 @@ func DecodeState(data []byte, decode func([]byte) ([]any, error)) (st *State, pa
 	if err := dec.Decode(&s); err != nil {
 		return nil, nil, nil, fmt.Errorf("corrupt state: %v", err)
 	}
-	if len(s.WindowTimes) != len(s.WindowParts) {
-		return nil, nil, nil, fmt.Errorf("corrupt state: %d window batch times for %d window batches", len(s.WindowTimes), len(s.WindowParts))
+	wt := s.WindowTimes
+	if s.Delta {
+		wt = s.WindowNew
+	}
+	if len(wt) != len(s.WindowParts) {
+		return nil, nil, nil, fmt.Errorf("corrupt state: %d window batch times for %d window batches", len(wt), len(s.WindowParts))
+	}
+	if s.Delta && len(s.Removed) != len(s.Parts) {
+		return nil, nil, nil, fmt.Errorf("corrupt state: a delta of %d partitions with removed keys for %d", len(s.Parts), len(s.Removed))
 	}
 	parts, err = DecodeParts(s.Parts, decode)
 	if err != nil {
@@ -258,7 +283,11 @@ func EncodeParts(op string, parts [][]any, encode func([]any) ([]byte, error)) (
 // MetaName is the file name of metadata checkpoint seq.
 func MetaName(seq uint64) string { return fmt.Sprintf("%s%012d", MetaPrefix, seq) }
 
-// StateName is the file name of stream's state at t.
-func StateName(stream int, t int64) string {
+// StateName is the file name of stream's state at t: a full snapshot, or
+// a delta when delta is set.
+func StateName(stream int, t int64, delta bool) string {
+	if delta {
+		return fmt.Sprintf("%s%d-%d.delta", StatePre, stream, t)
+	}
 	return fmt.Sprintf("%s%d-%d", StatePre, stream, t)
 }
