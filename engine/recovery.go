@@ -527,7 +527,7 @@ func (c *checkpointer) completed(t Time) {
 		return
 	}
 	for _, st := range staged {
-		st.img.Commit(st.delta)
+		st.img.Commit(st.delta, splitPair)
 	}
 	// Only now that no metadata on disk needs them may log segments go.
 	for i, w := range c.wals {

@@ -27,8 +27,7 @@ type Delta struct {
 	// only) that the checkpoint files do not hold yet.
 	Windows []int64
 
-	parts   []map[any]any // the image once the delta is committed
-	windows map[int64]bool
+	windows map[int64]bool // every window batch, once committed
 }
 
 // Changed is the number of elements the delta writes and keys it removes.
@@ -44,9 +43,15 @@ func (d *Delta) Changed() int {
 // it. It is not safe for concurrent use.
 type Image struct {
 	every   int
-	parts   []map[any]any // key → state, per partition; nil: none written
+	parts   []map[any]*entry // key → state, per partition; nil: none written
 	windows map[int64]bool
-	chain   int // deltas chained on the last full snapshot
+	chain   int    // deltas chained on the last full snapshot
+	epoch   uint32 // of the latest Diff, marking the keys it saw
+}
+
+type entry struct {
+	value any
+	seen  uint32
 }
 
 // NewImage returns an empty image: the first Diff is a full snapshot. A
@@ -60,51 +65,52 @@ func NewImage(every int) *Image {
 
 // Diff compares parts, the state of the latest batch, and windows, the
 // times of the window batches it keeps, with the image. It does not change
-// the image; Commit does, once the delta is on disk.
+// what the image holds; Commit does, once the delta is on disk. Its cost is
+// one lookup per key, and a pass over the image when keys went.
 func (im *Image) Diff(parts [][]any, windows []int64, split Split, same Same) *Delta {
-	d := &Delta{Puts: make([][]any, len(parts)), Removed: make([][]any, len(parts)), parts: make([]map[any]any, len(parts))}
+	d := &Delta{Puts: make([][]any, len(parts)), Removed: make([][]any, len(parts))}
 	full := im.parts == nil || len(im.parts) != len(parts) || im.chain >= im.every
 	total, changed := 0, 0
-	var wg sync.WaitGroup
-	counts := make([][2]int, len(parts))
-	for q := range parts {
-		wg.Add(1)
-		go func(q int) {
-			defer wg.Done()
-			next := make(map[any]any, len(parts[q]))
-			var old map[any]any
-			if !full {
-				old = im.parts[q]
-			}
-			var puts []any
-			kept := 0 // keys of old still there
-			for _, x := range parts[q] {
-				k, v := split(x)
-				next[k] = v
-				ov, ok := old[k]
-				if ok {
-					kept++
-				}
-				if !ok || !same(ov, v) {
-					puts = append(puts, x)
-				}
-			}
-			var removed []any
-			if kept < len(old) {
-				for k := range old {
-					if _, ok := next[k]; !ok {
-						removed = append(removed, k)
+	if !full {
+		im.epoch++
+		epoch := im.epoch
+		var wg sync.WaitGroup
+		counts := make([]int, len(parts))
+		for q := range parts {
+			wg.Add(1)
+			go func(q int) {
+				defer wg.Done()
+				old := im.parts[q]
+				var puts []any
+				kept := 0 // keys of old still there
+				for _, x := range parts[q] {
+					k, v := split(x)
+					e, ok := old[k]
+					if ok && e.seen != epoch {
+						e.seen = epoch
+						kept++
+					}
+					if !ok || !same(e.value, v) {
+						puts = append(puts, x)
 					}
 				}
-			}
-			d.Puts[q], d.Removed[q], d.parts[q] = puts, removed, next
-			counts[q] = [2]int{len(next), len(puts) + len(removed)}
-		}(q)
-	}
-	wg.Wait()
-	for _, c := range counts {
-		total += c[0]
-		changed += c[1]
+				var removed []any
+				if kept < len(old) {
+					for k, e := range old {
+						if e.seen != epoch {
+							removed = append(removed, k)
+						}
+					}
+				}
+				d.Puts[q], d.Removed[q] = puts, removed
+				counts[q] = len(puts) + len(removed)
+			}(q)
+		}
+		wg.Wait()
+		for q, c := range counts {
+			total += len(parts[q])
+			changed += c
+		}
 	}
 	d.windows = make(map[int64]bool, len(windows))
 	for _, t := range windows {
@@ -128,14 +134,40 @@ func (im *Image) Diff(parts [][]any, windows []int64, split Split, same Same) *D
 	return d
 }
 
-// Commit makes d, returned by Diff and written to disk, the image.
-func (im *Image) Commit(d *Delta) {
-	im.parts, im.windows = d.parts, d.windows
+// Commit makes d, returned by the latest Diff and written to disk, the
+// image.
+func (im *Image) Commit(d *Delta, split Split) {
+	im.windows = d.windows
 	if d.Full {
+		im.parts = make([]map[any]*entry, len(d.Puts))
 		im.chain = 0
 	} else {
 		im.chain++
 	}
+	var wg sync.WaitGroup
+	for q := range d.Puts {
+		wg.Add(1)
+		go func(q int) {
+			defer wg.Done()
+			m := im.parts[q]
+			if m == nil {
+				m = make(map[any]*entry, len(d.Puts[q]))
+				im.parts[q] = m
+			}
+			for _, k := range d.Removed[q] {
+				delete(m, k)
+			}
+			for _, x := range d.Puts[q] {
+				k, v := split(x)
+				if e, ok := m[k]; ok {
+					e.value = v
+				} else {
+					m[k] = &entry{value: v}
+				}
+			}
+		}(q)
+	}
+	wg.Wait()
 }
 
 // Reset forgets the image: the next Diff is a full snapshot.

@@ -41,7 +41,7 @@ func TestDiffWritesOnlyWhatChanged(t *testing.T) {
 	if !d.Full || d.Changed() != 102 || !reflect.DeepEqual(d.Windows, []int64{100}) {
 		t.Fatalf("first diff: full %v, %d changed, windows %v; want a full snapshot of 102 and window 100", d.Full, d.Changed(), d.Windows)
 	}
-	im.Commit(d)
+	im.Commit(d, split)
 
 	// One key changes, one goes, one comes.
 	next := append([]kv(nil), big...)
@@ -64,7 +64,7 @@ func TestDiffWritesOnlyWhatChanged(t *testing.T) {
 	if again := im.Diff(s1, []int64{100, 200}, split, same); !reflect.DeepEqual(again.Puts, d.Puts) {
 		t.Errorf("a second Diff before Commit gave %v", again.Puts)
 	}
-	im.Commit(d)
+	im.Commit(d, split)
 	got := Apply(s0, []*Delta{d}, split)
 	if !reflect.DeepEqual(got, s1) {
 		t.Errorf("Apply(snapshot, delta) = %v, want %v", got, s1)
@@ -76,12 +76,12 @@ func TestDiffWritesOnlyWhatChanged(t *testing.T) {
 		if d.Full || d.Changed() != 0 {
 			t.Fatalf("delta %d: full %v, %d changed; want an empty delta", i+2, d.Full, d.Changed())
 		}
-		im.Commit(d)
+		im.Commit(d, split)
 	}
 	if d = im.Diff(s1, nil, split, same); !d.Full {
 		t.Error("the fourth checkpoint after a snapshot is not a full snapshot")
 	}
-	im.Commit(d)
+	im.Commit(d, split)
 
 	// A delta larger than half the state is a snapshot.
 	changedAll := make([]kv, len(next))
@@ -117,7 +117,7 @@ func TestApplyChain(t *testing.T) {
 	var deltas []*Delta
 	for i, s := range states {
 		d := im.Diff(s, nil, split, same)
-		im.Commit(d)
+		im.Commit(d, split)
 		if i == 0 {
 			base = d.Puts
 			continue
