@@ -370,6 +370,9 @@ func (s *Session) evalAt(ctx context.Context, src, file string, line int) (Resul
 			if ee != nil && ee.Name == "engine.Error" {
 				pinpoint(ee, c, src)
 			}
+			if ee != nil && ee.Name == "panic" {
+				s.explainIndex(in, ee, c, src)
+			}
 			return Result{}, err
 		}
 		s.record(in, c, src[c.start:c.end])
