@@ -39,10 +39,11 @@ func (s ContextState) String() string {
 type Option func(*config)
 
 type config struct {
-	manual      bool
-	maxRate     int
-	batchLog    io.Writer
-	batchLogSet bool
+	manual       bool
+	maxRate      int
+	batchLog     io.Writer
+	batchLogSet  bool
+	backpressure bool
 }
 
 // WithManualClock makes time advance only by Advance: it starts at 0, and
@@ -66,6 +67,7 @@ type StreamingContext struct {
 	batch           time.Duration
 	ex              *executor
 	manual          bool
+	backpressure    bool // WithBackpressure (backpressure.go)
 
 	mu          sync.Mutex
 	state       ContextState
@@ -210,6 +212,7 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 		buildErrorf(op, "WithReceiverMaxRate: want a non-negative rate, got %d", cfg.maxRate)
 	}
 	ssc.maxRate = cfg.maxRate
+	ssc.backpressure = cfg.backpressure
 	if cfg.batchLogSet {
 		ssc.batchLog = cfg.batchLog
 	}
@@ -664,6 +667,11 @@ func (ssc *StreamingContext) finishStop(graceful bool, inputs []*input) {
 	}
 	ssc.runMu.Lock() // wait for a batch still running
 	ssc.runMu.Unlock()
+	for _, in := range inputs {
+		if s, ok := in.src.(interface{ stopped() }); ok {
+			s.stopped() // after the last batch: its commits are done
+		}
+	}
 	ssc.mu.Lock()
 	if ssc.ckpt != nil {
 		ssc.ckpt.close()
@@ -763,6 +771,7 @@ type batch struct {
 	time      Time
 	submitted time.Time
 	records   int
+	rate      float64 // the inputs' rate limits in force, records/s; 0: none
 }
 
 // generate allocates the input of batch t; it runs at t on the real clock.
@@ -781,6 +790,9 @@ func (ssc *StreamingContext) generate(t Time) *batch {
 		rdd.time = t
 		in.d.put(t, rdd)
 		b.records += n
+		if rr, ok := in.src.(interface{ rateInForce() float64 }); ok {
+			b.rate += rr.rateInForce()
+		}
 		if ckpt != nil {
 			recs = append(recs, ckpt.record(i, t, n))
 		}
@@ -803,7 +815,7 @@ func (ssc *StreamingContext) runBatch(b *batch) error {
 	defer ssc.runMu.Unlock()
 	ssc.jobG.Store(goroutineID())
 	defer ssc.jobG.Store(0)
-	info := BatchInfo{BatchTime: b.time, SubmissionTime: b.submitted, Records: b.records, ProcessingStart: time.Now()}
+	info := BatchInfo{BatchTime: b.time, SubmissionTime: b.submitted, Records: b.records, Rate: b.rate, ProcessingStart: time.Now()}
 	listeners := ssc.listenerList()
 	for _, l := range listeners {
 		if s, ok := l.(BatchStartedListener); ok {
@@ -842,8 +854,12 @@ func (ssc *StreamingContext) runBatch(b *batch) error {
 		for _, err := range errs {
 			fmt.Fprintf(ssc.batchLog, "Error running job for time %s: %v\n", b.time, err)
 		}
-		fmt.Fprintf(ssc.batchLog, "Total delay: %.3f s for time %s (execution: %.3f s)\n",
-			info.TotalDelay.Seconds(), b.time, info.ProcessingDelay.Seconds())
+		rate := ""
+		if b.rate > 0 {
+			rate = fmt.Sprintf(", rate: %.0f records/s", b.rate)
+		}
+		fmt.Fprintf(ssc.batchLog, "Total delay: %.3f s for time %s (execution: %.3f s%s)\n",
+			info.TotalDelay.Seconds(), b.time, info.ProcessingDelay.Seconds(), rate)
 	}
 	ssc.outMu.Unlock()
 	for _, l := range listeners {
@@ -878,7 +894,8 @@ func (ssc *StreamingContext) AddStreamingListener(l StreamingListener) {
 // BatchInfo describes one batch and how long it took.
 type BatchInfo struct {
 	BatchTime       Time
-	Records         int // input records in the batch
+	Records         int     // input records in the batch
+	Rate            float64 // records/s the inputs were limited to (MaxRatePerPartition, backpressure); 0: no limit
 	SubmissionTime  time.Time
 	ProcessingStart time.Time
 	ProcessingEnd   time.Time

@@ -1,0 +1,44 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/gostream/gostream/engine/internal/rate"
+)
+
+// WithBackpressure makes the context set the rate of its Kafka streams from
+// how fast the last batches were processed, with Spark's PID rate estimator
+// and its defaults (spark.streaming.backpressure.enabled): when batches
+// take longer than the interval, or wait for earlier ones, the rate drops
+// to what the pipeline sustains, and it rises again as they catch up.
+// MaxRatePerPartition still caps it. BatchInfo.Rate and the batch log show
+// the rate in force. See docs/kafka.md.
+func WithBackpressure() Option { return func(c *config) { c.backpressure = true } }
+
+// kafkaRateListener feeds a Kafka stream's completed batches to its estimator.
+type kafkaRateListener struct {
+	s   *kafkaSource
+	est *rate.PID
+}
+
+func newPIDRateEstimator(batch time.Duration) *rate.PID {
+	p, err := rate.NewDefaultPID(durMS(batch))
+	if err != nil {
+		buildErrorf("WithBackpressure", "%v", err)
+	}
+	return p
+}
+
+func (l *kafkaRateListener) OnBatchCompleted(info BatchInfo) {
+	s := l.s
+	s.mu.Lock()
+	n := s.counts[info.BatchTime]
+	s.mu.Unlock()
+	r, ok := l.est.Compute(info.ProcessingEnd.UnixMilli(), n, info.ProcessingDelay.Milliseconds(), info.SchedulingDelay.Milliseconds())
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	s.estRate = r
+	s.mu.Unlock()
+}
