@@ -5,10 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages the tests use: real Jupyter clients, a terminal multiplexer
-# and kcat, a Kafka client that shares no code with ours.
+# Debian packages the tests use: real Jupyter clients, a terminal multiplexer,
+# kcat, a Kafka client that shares no code with ours, and a headless browser
+# for the streaming UI.
 pkgs=(jupyter-client jupyter-nbconvert jupyter-console python3-jupyter-kernel-test
-      python3-nbclient python3-nbformat python3-ipykernel tmux kcat)
+      python3-nbclient python3-nbformat python3-ipykernel tmux kcat chromium)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -344,7 +344,7 @@ func readLatestCheckpoint(dir string) (*ckptMeta, string, error) {
 		return nil, "", err
 	}
 	if len(names) == 0 {
-		return nil, "", nil
+		return nil, "", orphanedCheckpoint(dir)
 	}
 	path := filepath.Join(dir, names[len(names)-1])
 	data, err := os.ReadFile(path)

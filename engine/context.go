@@ -44,6 +44,7 @@ type config struct {
 	batchLog     io.Writer
 	batchLogSet  bool
 	backpressure bool
+	more         moreConfig // WithBlockInterval, WithStopGracefullyOnShutdown (context_more.go)
 }
 
 // WithManualClock makes time advance only by Advance: it starts at 0, and
@@ -68,6 +69,7 @@ type StreamingContext struct {
 	ex              *executor
 	manual          bool
 	backpressure    bool // WithBackpressure (backpressure.go)
+	more            moreConfig
 
 	mu          sync.Mutex
 	state       ContextState
@@ -96,6 +98,8 @@ type StreamingContext struct {
 	listeners   []StreamingListener
 	last        BatchInfo
 	hasLast     bool
+
+	listenerViews func(StreamingListener) []any // see SetListenerViews; guarded by mu
 
 	outMu     sync.Mutex
 	out       io.Writer
@@ -213,6 +217,7 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 	}
 	ssc.maxRate = cfg.maxRate
 	ssc.backpressure = cfg.backpressure
+	ssc.more = cfg.more.checked(op, batch)
 	if cfg.batchLogSet {
 		ssc.batchLog = cfg.batchLog
 	}
@@ -444,6 +449,7 @@ func (ssc *StreamingContext) Start() error {
 	hooksMu.Lock()
 	active[ssc] = true
 	hooksMu.Unlock()
+	ssc.postStreamingStarted(time.Now())
 	if ssc.manual {
 		for _, b := range pending {
 			ssc.runBatch(b)
@@ -771,6 +777,7 @@ type batch struct {
 	time      Time
 	submitted time.Time
 	records   int
+	inputs    []StreamInputInfo
 	rate      float64 // the inputs' rate limits in force, records/s; 0: none
 }
 
@@ -790,6 +797,7 @@ func (ssc *StreamingContext) generate(t Time) *batch {
 		rdd.time = t
 		in.d.put(t, rdd)
 		b.records += n
+		b.inputs = append(b.inputs, StreamInputInfo{StreamID: i, Stream: in.d.op, Records: n})
 		if rr, ok := in.src.(interface{ rateInForce() float64 }); ok {
 			b.rate += rr.rateInForce()
 		}
@@ -800,11 +808,9 @@ func (ssc *StreamingContext) generate(t Time) *batch {
 	if ckpt != nil {
 		ckpt.generated(t, recs)
 	}
-	for _, l := range ssc.listenerList() {
-		if s, ok := l.(BatchSubmittedListener); ok {
-			s.OnBatchSubmitted(BatchInfo{BatchTime: t, SubmissionTime: b.submitted, Records: b.records})
-		}
-	}
+	postEvent(ssc, ssc.listenerList(), "OnBatchSubmitted", func(l BatchSubmittedListener) {
+		l.OnBatchSubmitted(BatchInfo{BatchTime: t, SubmissionTime: b.submitted, Records: b.records, Inputs: b.inputs})
+	})
 	return b
 }
 
@@ -815,23 +821,15 @@ func (ssc *StreamingContext) runBatch(b *batch) error {
 	defer ssc.runMu.Unlock()
 	ssc.jobG.Store(goroutineID())
 	defer ssc.jobG.Store(0)
-	info := BatchInfo{BatchTime: b.time, SubmissionTime: b.submitted, Records: b.records, Rate: b.rate, ProcessingStart: time.Now()}
+	info := BatchInfo{BatchTime: b.time, SubmissionTime: b.submitted, Records: b.records, Inputs: b.inputs, Rate: b.rate, ProcessingStart: time.Now()}
 	listeners := ssc.listenerList()
-	for _, l := range listeners {
-		if s, ok := l.(BatchStartedListener); ok {
-			s.OnBatchStarted(info)
-		}
-	}
+	postEvent(ssc, listeners, "OnBatchStarted", func(l BatchStartedListener) { l.OnBatchStarted(info) })
 	ssc.mu.Lock()
 	outputs := append([]*DStream(nil), ssc.outputs...)
 	ckpt := ssc.ckpt
 	ssc.mu.Unlock()
-	var errs []error
-	for _, o := range outputs {
-		if err := o.runJob(b.time); err != nil {
-			errs = append(errs, err)
-		}
-	}
+	ops, errs := ssc.runOutputs(b.time, outputs, listeners)
+	info.OutputOperations = ops
 	info.ProcessingEnd = time.Now()
 	info.SchedulingDelay = info.ProcessingStart.Sub(b.submitted)
 	info.ProcessingDelay = info.ProcessingEnd.Sub(info.ProcessingStart)
@@ -862,9 +860,7 @@ func (ssc *StreamingContext) runBatch(b *batch) error {
 			info.TotalDelay.Seconds(), b.time, info.ProcessingDelay.Seconds(), rate)
 	}
 	ssc.outMu.Unlock()
-	for _, l := range listeners {
-		l.OnBatchCompleted(info)
-	}
+	postEvent(ssc, listeners, "OnBatchCompleted", func(l StreamingListener) { l.OnBatchCompleted(info) })
 	if len(errs) > 0 {
 		return errs[0]
 	}
@@ -884,7 +880,8 @@ func (ssc *StreamingContext) listenerList() []StreamingListener {
 	return append([]StreamingListener(nil), ssc.listeners...)
 }
 
-// AddStreamingListener registers l for batch events.
+// AddStreamingListener registers l for batch events (and the other events
+// of listener_events.go that l implements).
 func (ssc *StreamingContext) AddStreamingListener(l StreamingListener) {
 	ssc.mu.Lock()
 	defer ssc.mu.Unlock()
@@ -903,6 +900,11 @@ type BatchInfo struct {
 	ProcessingDelay time.Duration // running the jobs
 	TotalDelay      time.Duration // scheduling + processing
 	Err             error         // the batch's job errors, if any
+	// Inputs is each input stream's share of Records, in stream order.
+	Inputs []StreamInputInfo
+	// OutputOperations are the batch's jobs, one per output operation
+	// that ran at the batch's time (set when the batch completed).
+	OutputOperations []OutputOperationInfo
 }
 
 // StreamingListener hears about completed batches. A listener may also
@@ -922,11 +924,7 @@ type BatchStartedListener interface {
 }
 
 // OnBatchCompleted returns a StreamingListener that calls f after every batch.
-func OnBatchCompleted(f func(BatchInfo)) StreamingListener { return listenerFunc(f) }
-
-type listenerFunc func(BatchInfo)
-
-func (f listenerFunc) OnBatchCompleted(info BatchInfo) { f(info) }
+func OnBatchCompleted(f func(BatchInfo)) StreamingListener { return &funcListener{f} }
 
 // goroutineID returns the calling goroutine's number, from the first line
 // of its stack ("goroutine N [running]:"). Stop uses it to tell a call

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -24,27 +25,28 @@ import (
 // lowest latency. Each file becomes one partition of the batch's RDD, its
 // lines without "\n" or "\r\n". The directory must exist when the context
 // starts.
-func (ssc *StreamingContext) TextFileStream(dir string) *DStream {
+func (ssc *StreamingContext) TextFileStream(dir string, opts ...FileOption) *DStream {
 	if dir == "" {
 		buildErrorf("TextFileStream", "want a directory, got an empty path")
 	}
-	return ssc.fileStream("TextFileStream", dir, false)
+	return ssc.fileStream("TextFileStream", dir, false, opts...)
 }
 
 // ObjectFileStream returns a stream of the elements saved by
 // SaveAsObjectFiles into directories under dir: each new directory that is
 // complete (holds _SUCCESS) is read once, its part files becoming
 // partitions. It follows TextFileStream's rules, applied to directories.
-func (ssc *StreamingContext) ObjectFileStream(dir string) *DStream {
+func (ssc *StreamingContext) ObjectFileStream(dir string, opts ...FileOption) *DStream {
 	if dir == "" {
 		buildErrorf("ObjectFileStream", "want a directory, got an empty path")
 	}
-	return ssc.fileStream("ObjectFileStream", dir, true)
+	return ssc.fileStream("ObjectFileStream", dir, true, opts...)
 }
 
-func (ssc *StreamingContext) fileStream(op, dir string, objects bool) *DStream {
+func (ssc *StreamingContext) fileStream(op, dir string, objects bool, opts ...FileOption) *DStream {
 	src := &fileSource{ssc: ssc, op: op, dir: dir, objects: objects,
 		processed: map[string]int64{}, batches: map[Time][]string{}, listing: map[string]fileStat{}}
+	src.fileOptions = fileOptionsOf(op, opts)
 	return ssc.addInput(fmt.Sprintf("%s(%s)", op, dir), src)
 }
 
@@ -59,9 +61,10 @@ type fileStat struct {
 
 // fileSource is Spark's FileInputDStream.
 type fileSource struct {
-	ssc     *StreamingContext
-	op, dir string
-	objects bool
+	ssc         *StreamingContext
+	op, dir     string
+	objects     bool
+	fileOptions // FileFilter, NewFilesOnly, the record reader (sources_more.go)
 
 	mu        sync.Mutex
 	initial   int64               // files modified at or before this (ms) are old
@@ -70,6 +73,7 @@ type fileSource struct {
 	listing   map[string]fileStat // the previous listing
 	listedAt  int64               // the time of the previous listing (ms)
 	restored  bool
+	skips     map[string]string // name → why the stream skips it, as reported (see filelinks.go)
 }
 
 // fileStreamState is what a checkpoint keeps of a file stream: the files
@@ -129,7 +133,9 @@ func (s *fileSource) start(ssc *StreamingContext) error {
 	defer s.mu.Unlock()
 	if !s.restored {
 		s.initial = now
-		if !manual {
+		if s.oldFiles {
+			s.initial = math.MinInt64 / 2 // the remember window alone decides, as in Spark
+		} else if !manual {
 			// A file written just after Start can still carry a modification
 			// time at or a little before the boundary: the kernel's file clock
 			// ticks coarsely and times are truncated to milliseconds.
@@ -165,14 +171,11 @@ func (s *fileSource) list() (map[string]fileStat, error) {
 	out := make(map[string]fileStat, len(entries))
 	for _, e := range entries {
 		name := e.Name()
-		if ignoredName(name) || e.IsDir() != s.objects {
+		if ignoredName(name) || !s.accept(name) {
 			continue
 		}
-		fi, err := e.Info()
-		if err != nil {
-			continue // removed since the listing
-		}
-		if !fi.Mode().IsRegular() && !fi.IsDir() {
+		fi, ok := s.resolveEntry(e)
+		if !ok {
 			continue
 		}
 		if s.objects {
@@ -279,7 +282,7 @@ func (s *fileSource) allocate(t Time) (*RDD, int) {
 		}
 	} else {
 		s.ssc.ex.run(s.op, t, len(files), func(p int) {
-			parts[p], errs[p] = readLines(filepath.Join(s.dir, files[p]))
+			parts[p], errs[p] = s.readFile(filepath.Join(s.dir, files[p]))
 		})
 		for i, err := range errs {
 			if err != nil {

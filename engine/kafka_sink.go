@@ -191,6 +191,7 @@ func (w *kafkaWriter) consumed(t Time) (map[string][]OffsetRange, error) {
 func produceAll(ctx context.Context, cl *kgo.Client, recs []*kgo.Record) error {
 	var mu sync.Mutex
 	var first error
+	var largest int // the size of the largest record refused as too large
 	var wg sync.WaitGroup
 	for _, rec := range recs {
 		wg.Add(1)
@@ -199,14 +200,19 @@ func produceAll(ctx context.Context, cl *kgo.Client, recs []*kgo.Record) error {
 			if err == nil {
 				return
 			}
-			if errors.Is(err, kerr.MessageTooLarge) {
-				err = fmt.Errorf("a record of %d bytes (key %q) is larger than the brokers accept: %w", len(r.Key)+len(r.Value), clip(string(r.Key)), err)
-			}
 			mu.Lock()
+			defer mu.Unlock()
+			if errors.Is(err, kerr.MessageTooLarge) {
+				// The brokers refuse the whole batch: name its largest record.
+				if n := len(r.Key) + len(r.Value); n > largest {
+					largest = n
+					first = fmt.Errorf("a record of %d bytes (key %q) is larger than the brokers accept: %w", n, clip(string(r.Key)), err)
+				}
+				return
+			}
 			if first == nil {
 				first = err
 			}
-			mu.Unlock()
 		})
 	}
 	wg.Wait()

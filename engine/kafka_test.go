@@ -17,7 +17,7 @@ import (
 
 // kafkaCluster builds engine/internal/kafkajob and runs it as the cluster,
 // in its own process.
-func kafkaCluster(t *testing.T, args ...string) *kafkatest.Cluster {
+func kafkaCluster(t testing.TB, args ...string) *kafkatest.Cluster {
 	t.Helper()
 	if _, err := exec.LookPath("kcat"); err != nil {
 		t.Fatal("the Kafka tests need Debian's kcat (test.sh installs it)")
@@ -28,7 +28,7 @@ func kafkaCluster(t *testing.T, args ...string) *kafkatest.Cluster {
 
 // kafkajobBinary builds engine/internal/kafkajob into the test's directory
 // (the build cache makes every build after the first a link).
-func kafkajobBinary(t *testing.T) string {
+func kafkajobBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "kafkajob")
 	if out, err := exec.Command("go", "build", "-o", bin, "./internal/kafkajob").CombinedOutput(); err != nil {

@@ -75,6 +75,11 @@ func checkPrefix(op, prefix string) {
 // saveRDD writes r's partitions with write, one file per partition, into
 // dir atomically.
 func saveRDD(op string, r *RDD, t Time, dir string, write func(*bufio.Writer, []any) error) {
+	saveRDDFiles(op, r, t, dir, "", write)
+}
+
+// saveRDDFiles is saveRDD with ext ending the part files' names.
+func saveRDDFiles(op string, r *RDD, t Time, dir, ext string, write func(*bufio.Writer, []any) error) {
 	fail := func(msg string, err error) {
 		panic(taskFailure{&Error{Op: op, Time: t, Msg: msg + ": " + err.Error(), Err: err}})
 	}
@@ -98,9 +103,9 @@ func saveRDD(op string, r *RDD, t Time, dir string, write func(*bufio.Writer, []
 	}()
 	r.ready()
 	r.ex.run(op, t, r.n, func(p int) {
-		name := filepath.Join(tmp, fmt.Sprintf("part-%05d", p))
+		name := filepath.Join(tmp, fmt.Sprintf("part-%05d%s", p, ext))
 		if err := writeFileSynced(name, func(w *bufio.Writer) error { return write(w, r.partition(p)) }); err != nil {
-			fail(fmt.Sprintf("writing %s of %q", fmt.Sprintf("part-%05d", p), dir), err)
+			fail(fmt.Sprintf("writing %s of %q", fmt.Sprintf("part-%05d%s", p, ext), dir), err)
 		}
 	})
 	if err := writeFileSynced(filepath.Join(tmp, successFile), func(*bufio.Writer) error { return nil }); err != nil {

@@ -41,20 +41,30 @@ func (q *Queue) Len() int {
 	return len(q.items)
 }
 
-// QueueStream returns a stream fed from q: with oneAtATime each batch takes
-// one queued RDD, otherwise every RDD queued so far, unioned. A batch that
-// finds the queue empty is empty.
-func (ssc *StreamingContext) QueueStream(q *Queue, oneAtATime bool) *DStream {
+// QueueStream(q, oneAtATime, defaultRDD...) returns a stream fed from q:
+// with oneAtATime true each batch takes one queued RDD, with false every RDD
+// queued so far, unioned. A batch that finds the queue empty is defaultRDD
+// when one is given (Spark's queueStream(queue, oneAtATime, defaultRDD)),
+// otherwise empty.
+func (ssc *StreamingContext) QueueStream(q *Queue, oneAtATime bool, defaultRDD ...*RDD) *DStream {
 	if q == nil {
 		buildErrorf("QueueStream", "want a *Queue, got nil")
 	}
-	return ssc.addInput("QueueStream", &queueSource{q: q, one: oneAtATime, ssc: ssc})
+	if len(defaultRDD) > 1 || (len(defaultRDD) == 1 && defaultRDD[0] == nil) {
+		buildErrorf("QueueStream", "want at most one default *RDD, got %d (or nil)", len(defaultRDD))
+	}
+	src := &queueSource{q: q, one: oneAtATime, ssc: ssc}
+	if len(defaultRDD) == 1 {
+		src.def = defaultRDD[0]
+	}
+	return ssc.addInput("QueueStream", src)
 }
 
 type queueSource struct {
 	q   *Queue
 	one bool
 	ssc *StreamingContext
+	def *RDD // the RDD of a batch that finds the queue empty
 }
 
 func (s *queueSource) start(*StreamingContext) error { return nil }
@@ -83,6 +93,10 @@ func (s *queueSource) allocate(t Time) (*RDD, int) {
 	}
 	switch len(rdds) {
 	case 0:
+		if s.def != nil {
+			s.def.ready()
+			return s.def, s.def.Count()
+		}
 		return materialized(s.ssc.ex, "QueueStream", nil), 0
 	case 1:
 		return rdds[0], n

@@ -29,10 +29,11 @@ type ReceiverErrorListener interface {
 
 // ReceiverErrorInfo describes an error reported by a receiver.
 type ReceiverErrorInfo struct {
-	Stream string    // the input stream's operation, e.g. "SocketTextStream(localhost:9999)"
-	Msg    string    // what the receiver was doing
-	Err    error     // the underlying error, if any
-	Time   time.Time // when it was reported
+	StreamID int       // the input stream's number in its context, as in StreamInputInfo
+	Stream   string    // the input stream's operation, e.g. "SocketTextStream(localhost:9999)"
+	Msg      string    // what the receiver was doing
+	Err      error     // the underlying error, if any
+	Time     time.Time // when it was reported
 }
 
 func (i ReceiverErrorInfo) Error() string {
@@ -231,6 +232,7 @@ func (s *receiverSource) launch() {
 		}()
 		s.recv.OnStart(ctx)
 	}()
+	s.postReceiverStarted()
 }
 
 // callOnStop calls OnStop once for each OnStart.
@@ -242,6 +244,7 @@ func (s *receiverSource) callOnStop() {
 	if !live {
 		return
 	}
+	defer s.postReceiverStopped()
 	defer func() {
 		if r := recover(); r != nil {
 			s.report("OnStop panicked", fmt.Errorf("%v", r))
@@ -307,7 +310,7 @@ func (s *receiverSource) allocate(t Time) (*RDD, int) {
 	if s.limiter != nil {
 		s.limiter.advance(t)
 	}
-	return s.ssc.Parallelize(recs), len(recs)
+	return s.ssc.Parallelize(recs, s.ssc.receiverPartitions()), len(recs)
 }
 
 // setSink installs a write-ahead log.
@@ -378,18 +381,14 @@ func (s *receiverSource) put(ctx *ReceiverContext, xs []any, x any) error {
 }
 
 func (s *receiverSource) report(msg string, err error) {
-	info := ReceiverErrorInfo{Stream: s.name, Msg: msg, Err: err, Time: time.Now()}
+	info := ReceiverErrorInfo{StreamID: s.ssc.inputID(s.d), Stream: s.name, Msg: msg, Err: err, Time: time.Now()}
 	ssc := s.ssc
 	ssc.outMu.Lock()
 	if ssc.batchLog != nil {
 		fmt.Fprintf(ssc.batchLog, "%v\n", info)
 	}
 	ssc.outMu.Unlock()
-	for _, l := range ssc.listenerList() {
-		if el, ok := l.(ReceiverErrorListener); ok {
-			el.OnReceiverError(info)
-		}
-	}
+	postEvent(ssc, ssc.listenerList(), "OnReceiverError", func(l ReceiverErrorListener) { l.OnReceiverError(info) })
 }
 
 func (c *ReceiverContext) close() {

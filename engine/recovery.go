@@ -321,6 +321,7 @@ type checkpointer struct {
 	wals     []*writeAheadLog    // per input; nil for inputs without a log
 	recs     []recoverableSource // per input; nil for sources that cannot rebuild batches
 	poss     []positionedSource  // per input; nil for sources without a position
+	lock     *os.File            // the directory's lock (see ckptlock.go)
 
 	mu      sync.Mutex
 	seq     uint64
@@ -335,11 +336,16 @@ func newCheckpointer(ssc *StreamingContext, dir string, prev *ckptMeta) (*checkp
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	_, seqs, err := metaFiles(dir)
+	lock, err := lockCheckpointDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	c := &checkpointer{ssc: ssc, dir: dir, index: map[*DStream]int{}, batch: ssc.batch, written: map[string]bool{}}
+	_, seqs, err := metaFiles(dir)
+	if err != nil {
+		unlockCheckpointDir(lock)
+		return nil, err
+	}
+	c := &checkpointer{ssc: ssc, dir: dir, index: map[*DStream]int{}, batch: ssc.batch, written: map[string]bool{}, lock: lock}
 	if len(seqs) > 0 {
 		c.seq = seqs[len(seqs)-1]
 	}
@@ -702,6 +708,8 @@ func (c *checkpointer) close() {
 			w.close()
 		}
 	}
+	unlockCheckpointDir(c.lock)
+	c.lock = nil
 }
 
 // recoverBatches applies the recovered checkpoint to a started graph: it

@@ -76,9 +76,10 @@ func startFT(t *testing.T, argv []string) *ftProc {
 }
 
 // waitLine waits (bounded) for the job to print a line starting with prefix.
+// The bound covers gostream run building the program with the Go toolchain.
 func (p *ftProc) waitLine(t *testing.T, prefix string) string {
 	t.Helper()
-	timeout := time.After(30 * time.Second)
+	timeout := time.After(2 * time.Minute)
 	for {
 		select {
 		case l := <-p.lines:
@@ -90,7 +91,7 @@ func (p *ftProc) waitLine(t *testing.T, prefix string) string {
 			t.Fatalf("job exited (%v) before printing %q; stderr:\n%s", err, prefix, p.stderr.String())
 		case <-timeout:
 			p.cmd.Process.Kill()
-			t.Fatalf("job printed no %q within 30 s; stderr:\n%s", prefix, p.stderr.String())
+			t.Fatalf("job printed no %q within 2 minutes; stderr:\n%s", prefix, p.stderr.String())
 		}
 	}
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"bufio"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"os"
@@ -131,7 +132,7 @@ func (w *writeAheadLog) roll(seq uint64) error {
 		w.f.Close()
 		w.f = nil
 	}
-	f, err := os.OpenFile(filepath.Join(w.dir, segName(seq)), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(filepath.Join(w.dir, segName(seq)), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, ckptFileMode)
 	if err != nil {
 		return err
 	}
@@ -260,8 +261,10 @@ func (w *writeAheadLog) read(from, to uint64) ([]any, uint64, error) {
 
 // readSegment calls f with every entry of the segment file at path and
 // returns the number after its last record. An entry cut short or failing
-// its checksum ends the segment: it was being written when the process
-// died, so its Store never returned.
+// its checksum at the end of the segment is a torn tail: it was being
+// written when the process died, so its Store never returned, and it is
+// dropped. A bad entry followed by valid ones is corruption, an error (see
+// parseSegment).
 func readSegment(path string, first uint64, f func(seq uint64, xs []any)) (uint64, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -270,18 +273,19 @@ func readSegment(path string, first uint64, f func(seq uint64, xs []any)) (uint6
 	return parseSegment(path, data, first, f)
 }
 
-// parseSegment is readSegment on the segment's bytes; it never panics.
 func parseSegment(path string, data []byte, first uint64, f func(seq uint64, xs []any)) (uint64, error) {
 	next := first
-	for len(data) >= walEntryHeader {
-		n := binary.BigEndian.Uint32(data)
-		crc := binary.BigEndian.Uint32(data[4:])
-		if n < 8 || uint64(n) > uint64(len(data)-walEntryHeader) {
-			break
+	off := 0
+	for len(data)-off >= walEntryHeader {
+		rest := data[off:]
+		n := binary.BigEndian.Uint32(rest)
+		crc := binary.BigEndian.Uint32(rest[4:])
+		if n < 8 || uint64(n) > uint64(len(rest)-walEntryHeader) {
+			return next, tornOrCorrupt(path, data, off, "a bad entry length")
 		}
-		payload := data[walEntryHeader : walEntryHeader+int(n)]
+		payload := rest[walEntryHeader : walEntryHeader+int(n)]
 		if crc32.Checksum(payload, castagnoli) != crc {
-			break
+			return next, tornOrCorrupt(path, data, off, "an entry failing its checksum")
 		}
 		seq := binary.BigEndian.Uint64(payload)
 		if seq != next {
@@ -293,9 +297,34 @@ func parseSegment(path string, data []byte, first uint64, f func(seq uint64, xs 
 		}
 		f(seq, xs)
 		next = seq + uint64(len(xs))
-		data = data[walEntryHeader+int(n):]
+		off += walEntryHeader + int(n)
 	}
 	return next, nil
+}
+
+// ErrCorruptLog marks a write-ahead log segment damaged other than at its
+// end: records acknowledged to their receiver would be lost. Errors wrapping
+// it also match ErrBadCheckpoint.
+var ErrCorruptLog = errors.New("engine: corrupt write-ahead log")
+
+// tornOrCorrupt tells a torn tail from corruption for the bad entry at off
+// of a segment: a torn tail (nil) has no valid entry after it, since an entry
+// cut short by a crash can only be the last of its segment. A valid entry
+// further on means the bad one was complete and acknowledged, and was
+// damaged since: an error naming the segment and offset.
+func tornOrCorrupt(path string, data []byte, off int, what string) error {
+	for p := off + 1; p+walEntryHeader+8 <= len(data); p++ {
+		n := binary.BigEndian.Uint32(data[p:])
+		if n < 8 || uint64(n) > uint64(len(data)-p-walEntryHeader) {
+			continue
+		}
+		payload := data[p+walEntryHeader : p+walEntryHeader+int(n)]
+		if crc32.Checksum(payload, castagnoli) == binary.BigEndian.Uint32(data[p+4:]) {
+			return fmt.Errorf("log %s: %s at offset %d, followed by a valid entry at offset %d: the segment is corrupt, not cut short by a crash, and its records from offset %d on would be lost: %w",
+				path, what, off, p, off, errors.Join(ErrCorruptLog, ErrBadCheckpoint))
+		}
+	}
+	return nil
 }
 
 // release deletes the segments holding only records that no kept batch and

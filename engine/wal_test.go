@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -351,4 +352,39 @@ func FuzzReadWALSegment(f *testing.F) {
 			t.Errorf("end %d after %d records from %d", end, n, first)
 		}
 	})
+}
+
+// TestWALBitFlipIsCorruptionNotATornTail flips a bit at 90% of a segment:
+// the entries after the damaged one were acknowledged, so reading the log
+// fails with an error naming the segment and the offset, instead of
+// silently ending the log there.
+func TestWALBitFlipIsCorruptionNotATornTail(t *testing.T) {
+	dir := t.TempDir()
+	w, _ := openWAL(dir, nil, nil, true)
+	for i := 0; i < 100; i++ {
+		w.store("s", uint64(i), walRecords(i, i+1))
+	}
+	w.close()
+	seg := filepath.Join(dir, segName(0))
+	data, _ := os.ReadFile(seg)
+	at := len(data) * 9 / 10
+	data[at] ^= 0x10
+	os.WriteFile(seg, data, 0o600)
+
+	w2, err := openWAL(dir, nil, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = w2.read(0, 100)
+	if err == nil {
+		t.Fatal("reading a log with a bit flipped at 90% of its segment succeeded")
+	}
+	if !errors.Is(err, ErrBadCheckpoint) || !errors.Is(err, ErrCorruptLog) {
+		t.Errorf("error %v is not ErrBadCheckpoint and ErrCorruptLog", err)
+	}
+	// The damaged entry starts at or before the flipped byte.
+	if !strings.Contains(err.Error(), seg) || !strings.Contains(err.Error(), "at offset ") {
+		t.Errorf("error %q does not name the segment %s and the offset", err, seg)
+	}
+	w2.close()
 }

@@ -15,7 +15,8 @@ type Evaluator interface {
 	// contexts it starts, to stdout and stderr.
 	SetOutput(stdout, stderr io.Writer)
 	// Interrupt stops the running cell and every active stream, keeping
-	// every variable.
+	// every variable. A second Interrupt while the first waits for a batch
+	// stuck in user code forces the interpreter to stop.
 	Interrupt()
 	// Complete, Inspect and IsComplete take and return byte offsets.
 	Complete(code string, cursor int) (matches []string, start, end int)

@@ -138,7 +138,7 @@ func errorContent(name, msg string, traceback []string, count int) map[string]an
 		name = "Error"
 	}
 	// Front ends show the traceback only; make sure it says what failed.
-	tb := append([]string{name + ": " + msg}, traceback...)
+	tb := colouredTraceback(name, msg, traceback)
 	return map[string]any{
 		"status": "error", "ename": name, "evalue": msg, "traceback": tb, "execution_count": count,
 	}

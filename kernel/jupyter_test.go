@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gostream/gostream/internal/kafkatest"
 )
 
 // These tests drive the gostream binary with Debian's Jupyter stack:
@@ -45,6 +47,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// The binary under test serves no streaming UI unless a test asks: its
+	// announcement would be part of every transcript.
+	os.Setenv("GOSTREAM_UI", "off")
 	code := m.Run()
 	if binary != "" {
 		os.RemoveAll(filepath.Dir(binary))
@@ -263,6 +268,9 @@ func printBlocks(text string) []string {
 func TestNotebooks(t *testing.T) {
 	requireJupyter(t)
 	env := jupyterEnv(t)
+	// kafka-wordcount.ipynb reads and writes a development cluster.
+	kc := kafkatest.StartCluster(t, gostreamBinary(t), "kafka", "-port", "0", "-topics", "lines,counts", "-partitions", "2")
+	env = append(env, "KAFKA_BROKERS="+kc.Bootstrap)
 	checks := map[string]func(t *testing.T, cells []cellOutput){
 		"network-wordcount.ipynb": func(t *testing.T, cells []cellOutput) {
 			if len(cells) != 3 {
@@ -292,7 +300,7 @@ func TestNotebooks(t *testing.T) {
 				t.Fatalf("start cell shows %d displays, want the live table", len(start.displays))
 			}
 			table := start.displays[0]
-			if !strings.Contains(table["text/html"], "<th>key</th><th>value</th>") || !strings.Contains(table["text/plain"], "Transform at Time: ") {
+			if !strings.Contains(table["text/html"], `<th style="text-align:left">key</th><th style="text-align:right">value</th>`) || !strings.Contains(table["text/plain"], "Transform · batch ") {
 				t.Errorf("the live table was not updated with a batch: %v", table)
 			}
 			if len(cells[2].results) != 1 || cells[2].results[0]["text/plain"] != "STOPPED" {
@@ -314,13 +322,33 @@ func TestNotebooks(t *testing.T) {
 				t.Fatalf("%d displays, want the metrics chart", len(start.displays))
 			}
 			chart := start.displays[0]
-			if strings.Count(chart["text/html"], "<polyline") != 2 || !strings.Contains(chart["text/html"], "input records/s: ") {
+			if strings.Count(chart["text/html"], "<polyline") != 3 || !strings.Contains(chart["text/html"], "input records/s: ") {
 				t.Errorf("metrics chart HTML lacks its two series: %.300s", chart["text/html"])
 			}
 			if !regexp.MustCompile(`^WindowedCounts: batch \d+ ms, \d+ records \([\d.]+ records/s\)`).MatchString(chart["text/plain"]) {
 				t.Errorf("metrics text %q", chart["text/plain"])
 			}
 		},
+		"kafka-wordcount.ipynb": func(t *testing.T, cells []cellOutput) {
+			if len(cells) != 3 {
+				t.Fatalf("got %d code cells, want 3", len(cells))
+			}
+			pair := regexp.MustCompile(`^\([a-z]+,\d+\)$`)
+			full := 0
+			for _, b := range printBlocks(cells[1].stdout) {
+				lines := strings.Split(strings.TrimSuffix(b, "\n"), "\n")
+				if len(lines) == 4 && lines[3] == "..." && pair.MatchString(lines[0]) && pair.MatchString(lines[2]) {
+					full++
+				}
+			}
+			if full == 0 {
+				t.Errorf("no batch printed the counts of words read back from Kafka:\n%s", cells[1].stdout)
+			}
+			if len(cells[2].results) != 1 || cells[2].results[0]["text/plain"] != "STOPPED" {
+				t.Errorf("last cell: %+v, want STOPPED", cells[2])
+			}
+		},
+		"streaming-displays.ipynb": checkStreamingDisplays,
 		"stateful-totals.ipynb": func(t *testing.T, cells []cellOutput) {
 			start := cells[len(cells)-1]
 			blocks := printBlocks(start.stdout)

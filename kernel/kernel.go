@@ -102,7 +102,16 @@ func (k *Kernel) Info() wire.ConnectionInfo { return k.socks.Info() }
 // Done is closed when the kernel has shut down.
 func (k *Kernel) Done() <-chan struct{} { return k.done }
 
-// Close stops every stream, closes the session and the sockets.
+// ShutdownTimeout bounds how long Close (and so a shutdown_request) waits
+// for the session to stop its streams: stopping a stream waits for its
+// running batch, which user code may keep from ever returning. It is the
+// bound the gostream kernel command gives SIGTERM.
+const ShutdownTimeout = 5 * time.Second
+
+// Close stops every stream, closes the session and the sockets. If the
+// session has not closed within ShutdownTimeout (a batch stuck in user
+// code), Close logs it, forces the interpreter to stop and closes the
+// sockets without waiting further.
 func (k *Kernel) Close() error {
 	var err error
 	k.shutdown.Do(func() {
@@ -112,7 +121,18 @@ func (k *Kernel) Close() error {
 		if running {
 			k.interruptCell()
 		}
-		err = k.ev.Close()
+		closed := make(chan error, 1)
+		go func() { closed <- k.ev.Close() }()
+		select {
+		case err = <-closed:
+		case <-time.After(ShutdownTimeout):
+			k.log.Printf("a running batch did not stop within %v; shutting down anyway", ShutdownTimeout)
+			// Two interrupts at once force the stuck code to stop, as a
+			// second interrupt_request does, rather than leave it spinning
+			// in a process that embeds the kernel.
+			go k.ev.Interrupt()
+			go k.ev.Interrupt()
+		}
 		k.restoreSink()
 		k.flushStreams()
 		// Give the iopub queue a moment to deliver the last messages.

@@ -17,6 +17,9 @@ var binary string
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	// The binary under test serves no streaming UI unless a test asks: its
+	// announcement would be part of every transcript.
+	os.Setenv("GOSTREAM_UI", "off")
 	dir, err := os.MkdirTemp("", "gostream-repl-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

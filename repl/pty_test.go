@@ -28,10 +28,17 @@ type terminal struct {
 
 func startTerminal(t *testing.T) *terminal {
 	t.Helper()
+	return startTerminalSize(t, 40, 160)
+}
+
+// startTerminalSize starts gostream on a pty of rows×cols (0×0: a pty
+// whose size was never set).
+func startTerminalSize(t *testing.T, rows, cols uint16) *terminal {
+	t.Helper()
 	history := filepath.Join(t.TempDir(), "history")
 	cmd := exec.Command(binary)
 	cmd.Env = append(os.Environ(), "GOSTREAM_HISTORY="+history, "TERM=xterm")
-	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 160})
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: rows, Cols: cols})
 	if err != nil {
 		t.Fatalf("starting gostream on a pty: %v", err)
 	}

@@ -8,17 +8,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
-	"github.com/chzyer/readline"
 	"github.com/gostream/gostream/engine"
 	"github.com/gostream/gostream/repl/session"
 )
@@ -30,19 +28,6 @@ const (
 	ContinuationPrompt = "......> "
 )
 
-// HistoryFile returns where the shell keeps its history: $GOSTREAM_HISTORY,
-// or ~/.gostream_history.
-func HistoryFile() string {
-	if p := os.Getenv("GOSTREAM_HISTORY"); p != "" {
-		return p
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(home, ".gostream_history")
-}
-
 // Main runs the shell on the process's standard input and output and
 // returns the exit status: with a terminal, an interactive shell; with a
 // pipe or file, the inputs are evaluated without prompts and the status is
@@ -53,6 +38,9 @@ func Main(args []string) int {
 		fmt.Fprintln(fs.Output(), "usage: gostream [shell [SCRIPT]]\n\nThe interactive shell. Standard input may be a terminal or a script;\na SCRIPT file is evaluated as if it were standard input.")
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	switch fs.NArg() {
@@ -60,7 +48,7 @@ func Main(args []string) int {
 	case 1:
 		f, err := os.Open(fs.Arg(0))
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "gostream: %v\n", err)
+			fmt.Fprintf(os.Stderr, "gostream shell: %v\n", err)
 			return 1
 		}
 		defer f.Close()
@@ -69,7 +57,7 @@ func Main(args []string) int {
 		fs.Usage()
 		return 2
 	}
-	if readline.DefaultIsTerminal() {
+	if isTerminal(os.Stdin) && isTerminal(os.Stdout) {
 		return Interactive(os.Stdin, os.Stdout, os.Stderr)
 	}
 	return Script(os.Stdin, os.Stdout, os.Stderr)
@@ -89,6 +77,12 @@ type Shell struct {
 	maxValue    int    // bytes of a value shown; 0: all
 	line        int    // the line of a script where the input being evaluated starts; 0: not a script
 	file        string // the script's file, if it is not standard input
+	lastInput   string // the last input of Go evaluated, for :edit
+
+	// Interactive only.
+	hist  *history
+	ttyIn *os.File  // the terminal, for :edit's editor
+	tty   io.Writer // the terminal's output
 }
 
 // printResult shows the outcome of one input.
@@ -137,6 +131,7 @@ func (sh *Shell) eval(ctx context.Context, input string) bool {
 	if strings.HasPrefix(trimmed, ":") {
 		return sh.meta(ctx, trimmed)
 	}
+	sh.lastInput = input
 	res, err := sh.s.EvalAt(ctx, input, sh.file, sh.line)
 	sh.printResult(res, err)
 	return err == nil
@@ -152,11 +147,15 @@ imported. An input continues on the next line while it is incomplete.
   :load FILE     evaluate a Go file (its func main becomes main_, not run)
   :type EXPR     the type of an expression
   :doc NAME      what a name is: signature, type, members (engine.Window)
+  :edit          edit the last input in $EDITOR, then run it
   :streams       running streaming contexts and their last batch
   :stop          stop running streams
 
 Tab completes names, package members and methods (lines.Fl<Tab>).
-Ctrl-C stops the running input and the running streams; variables stay.
+Up and Down recall earlier inputs, whole; Ctrl-R searches them. Enter runs
+a complete input wherever the cursor is, Alt-Enter starts a new line.
+Ctrl-C discards the input being typed; on an empty line, or while an input
+runs, it stops the running streams (and the input); variables stay.
 `
 
 // meta runs a meta-command.
@@ -219,6 +218,8 @@ func (sh *Shell) meta(ctx context.Context, line string) bool {
 			return false
 		}
 		fmt.Fprintln(sh.out, doc)
+	case ":edit":
+		return sh.edit(ctx)
 	case ":streams":
 		sh.printStreams()
 	case ":stop":
@@ -386,107 +387,70 @@ func interruptContext(s *session.Session) (context.Context, func()) {
 	}
 }
 
-// Interactive runs the shell on a terminal with readline: prompts,
-// continuation lines, history, completion. Output of running streams is
-// printed above the line being typed.
-func Interactive(in io.ReadCloser, stdout, stderr io.Writer) int {
-	var shell atomic.Pointer[Shell] // set once the session exists
-	rl, err := readline.NewEx(&readline.Config{
-		Prompt:            Prompt,
-		HistoryFile:       HistoryFile(),
-		HistorySearchFold: true,
-		AutoComplete:      completer{&shell},
-		InterruptPrompt:   "^C",
-		EOFPrompt:         "",
-		Stdin:             in,
-		Stdout:            stdout,
-		Stderr:            stderr,
-	})
+// Interactive runs the shell on a terminal: prompts, inputs of several
+// lines edited as one, history, completion. Output of running streams is
+// printed above the input being typed. in must be the terminal, stdout
+// the terminal too.
+func Interactive(in *os.File, stdout, stderr io.Writer) int {
+	hist, err := loadHistory(HistoryFile())
+	if err != nil {
+		fmt.Fprintf(stderr, "gostream: history %s: %v\n", hist.path, err)
+	}
+	ed := newEditor(in, stdout, hist)
+	s, err := session.New(session.Options{Stdout: ed, Stderr: ed, Stdin: in})
 	if err != nil {
 		fmt.Fprintf(stderr, "gostream: %v\n", err)
 		return 1
 	}
-	defer rl.Close()
-	out, errOut := &lockedWriter{w: rl.Stdout()}, &lockedWriter{w: rl.Stderr()}
-	s, err := session.New(session.Options{Stdout: out, Stderr: errOut, Stdin: in})
-	if err != nil {
-		fmt.Fprintf(stderr, "gostream: %v\n", err)
-		return 1
+	sh := &Shell{s: s, out: ed, errOut: ed, maxValue: MaxValueLength, hist: hist, ttyIn: in, tty: stdout}
+	ed.complete = completer{sh}.Do
+	ed.isComplete = func(text string) bool {
+		status, _ := s.IsComplete(text)
+		return status != "incomplete"
 	}
-	sh := &Shell{s: s, out: out, errOut: errOut, maxValue: MaxValueLength}
-	shell.Store(sh)
 	ctx, stop := interruptContext(s)
 	defer stop()
-	fmt.Fprintln(out, "gostream shell: Go with Spark Streaming's DStreams. :help for help, Ctrl-D to leave.")
+	fmt.Fprintln(ed, "gostream shell: Go with Spark Streaming's DStreams. :help for help, Ctrl-D to leave.")
 
-	var buf strings.Builder
+	historyFailed := false
 	for !sh.quit {
-		if buf.Len() == 0 {
-			rl.SetPrompt(Prompt)
-		} else {
-			rl.SetPrompt(ContinuationPrompt)
-		}
-		line, err := rl.Readline()
+		input, err := ed.readInput()
+		var intr errInterrupted
 		switch {
-		case errors.Is(err, readline.ErrInterrupt):
-			if n := len(s.Streams()); n > 0 {
+		case errors.As(err, &intr):
+			// Ctrl-C on a half-typed input discards it, as in bash; on an
+			// empty one it stops the streams.
+			if n := len(s.Streams()); n > 0 && !intr.discarded {
 				s.Interrupt()
-				fmt.Fprintf(out, "stopped %d stream(s)\n", n)
+				fmt.Fprintf(ed, "stopped %d stream(s)\n", n)
 			}
-			buf.Reset()
 			continue
 		case err == io.EOF:
 			if n := len(s.Streams()); n > 0 {
-				fmt.Fprintf(out, "stopping %d stream(s)...\n", n)
+				fmt.Fprintf(ed, "stopping %d stream(s)...\n", n)
 			}
 			s.Close()
 			return 0
 		case err != nil:
-			fmt.Fprintf(errOut, "gostream: %v\n", err)
+			fmt.Fprintf(ed, "gostream: %v\n", err)
 			s.Close()
 			return 1
 		}
-		if buf.Len() == 0 && strings.HasPrefix(strings.TrimSpace(line), ":") {
-			sh.eval(ctx, line)
-			continue
+		if err := hist.add(input); err != nil && !historyFailed {
+			historyFailed = true
+			fmt.Fprintf(ed, "gostream: history %s: %v (inputs are not saved)\n", hist.path, err)
 		}
-		buf.WriteString(line)
-		buf.WriteByte('\n')
-		if status, _ := s.IsComplete(buf.String()); status == "incomplete" {
-			continue
-		}
-		input := buf.String()
-		buf.Reset()
-		if strings.TrimSpace(input) == "" {
-			continue
-		}
-		sh.eval(ctx, input)
+		sh.eval(ctx, input+"\n")
 	}
 	s.Close()
 	return 0
 }
 
-// lockedWriter serialises writes from the shell and from streams running
-// in the background, so that lines do not interleave mid-line.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
-}
-
-// completer adapts Session.Complete to readline.
-type completer struct{ sh *atomic.Pointer[Shell] }
+// completer adapts Session.Complete to the editor.
+type completer struct{ sh *Shell }
 
 func (c completer) Do(line []rune, pos int) (newLine [][]rune, length int) {
-	sh := c.sh.Load()
-	if sh == nil {
-		return nil, 0
-	}
+	sh := c.sh
 	src := string(line)
 	cursor := len(string(line[:pos]))
 	if cmd, _, hasArg := strings.Cut(src[:cursor], " "); strings.HasPrefix(src, ":") && (!hasArg || cmd == ":load") {
@@ -502,7 +466,7 @@ func (c completer) Do(line []rune, pos int) (newLine [][]rune, length int) {
 }
 
 // metaCommands are the meta-commands offered by Tab after ":".
-var metaCommands = []string{":doc", ":help", ":load", ":quit", ":reset", ":stop", ":streams", ":type"}
+var metaCommands = []string{":doc", ":edit", ":help", ":load", ":quit", ":reset", ":stop", ":streams", ":type"}
 
 // completeMeta completes the meta-command being typed, and the file name
 // after :load (the arguments of :type and :doc are completed as Go).
@@ -526,4 +490,65 @@ func completeMeta(typed string) (newLine [][]rune, length int) {
 		newLine = append(newLine, []rune(f[len(arg):]))
 	}
 	return newLine, utf8.RuneCountInString(arg)
+}
+
+// edit opens the last input in the user's editor ($VISUAL, $EDITOR, or vi)
+// and runs what it holds when the editor exits, shown as if typed; the
+// edited input becomes the newest history entry.
+func (sh *Shell) edit(ctx context.Context) bool {
+	if sh.hist == nil {
+		fmt.Fprintln(sh.errOut, ":edit: only in the interactive shell")
+		return false
+	}
+	f, err := os.CreateTemp("", "gostream-edit-*.go")
+	if err != nil {
+		fmt.Fprintf(sh.errOut, ":edit: %v\n", err)
+		return false
+	}
+	defer os.Remove(f.Name())
+	text := sh.lastInput
+	if text != "" && !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	_, err = f.WriteString(text)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		fmt.Fprintf(sh.errOut, ":edit: %v\n", err)
+		return false
+	}
+	editor := os.Getenv("VISUAL")
+	if editor == "" {
+		editor = os.Getenv("EDITOR")
+	}
+	if editor == "" {
+		editor = "vi"
+	}
+	// Through sh, as git runs it: EDITOR may hold arguments ("emacs -nw").
+	cmd := exec.Command("sh", "-c", editor+` "$1"`, editor, f.Name())
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = sh.ttyIn, sh.tty, sh.tty
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintf(sh.errOut, ":edit: %s: %v; nothing was run\n", editor, err)
+		return false
+	}
+	src, err := os.ReadFile(f.Name())
+	if err != nil {
+		fmt.Fprintf(sh.errOut, ":edit: %v\n", err)
+		return false
+	}
+	input := strings.TrimRight(string(src), "\n")
+	if strings.TrimSpace(input) == "" {
+		fmt.Fprintln(sh.errOut, ":edit: the file is empty; nothing was run")
+		return false
+	}
+	for i, l := range strings.Split(input, "\n") {
+		p := Prompt
+		if i > 0 {
+			p = ContinuationPrompt
+		}
+		fmt.Fprintln(sh.out, p+l)
+	}
+	sh.hist.add(input)
+	return sh.eval(ctx, input+"\n")
 }

@@ -4,114 +4,147 @@ package stdlib
 
 import (
 	"github.com/gostream/gostream/engine"
+	"go/constant"
+	"go/token"
 	"reflect"
 )
 
 func init() {
 	Symbols["github.com/gostream/gostream/engine/engine"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Active":              reflect.ValueOf(engine.Active),
-		"ActiveContexts":      reflect.ValueOf(engine.ActiveContexts),
-		"Diff":                reflect.ValueOf(engine.Diff),
-		"Earliest":            reflect.ValueOf(engine.Earliest),
-		"ErrBadCheckpoint":    reflect.ValueOf(&engine.ErrBadCheckpoint).Elem(),
-		"ErrBatchFailed":      reflect.ValueOf(&engine.ErrBatchFailed).Elem(),
-		"ErrCorrupt":          reflect.ValueOf(&engine.ErrCorrupt).Elem(),
-		"ErrQueueCheckpoint":  reflect.ValueOf(&engine.ErrQueueCheckpoint).Elem(),
-		"ErrReceiverStopped":  reflect.ValueOf(&engine.ErrReceiverStopped).Elem(),
-		"ErrStopped":          reflect.ValueOf(&engine.ErrStopped).Elem(),
-		"FilterFunc":          reflect.ValueOf(engine.FilterFunc),
-		"Format":              reflect.ValueOf(engine.Format),
-		"FormatWith":          reflect.ValueOf(engine.FormatWith),
-		"GetOrCreate":         reflect.ValueOf(engine.GetOrCreate),
-		"Identity":            reflect.ValueOf(engine.Identity),
-		"InitialState":        reflect.ValueOf(engine.InitialState),
-		"Initialized":         reflect.ValueOf(engine.Initialized),
-		"Inverse":             reflect.ValueOf(engine.Inverse),
-		"KV":                  reflect.ValueOf(engine.KV),
-		"Latest":              reflect.ValueOf(engine.Latest),
-		"Max":                 reflect.ValueOf(engine.Max),
-		"MaxBufferedRecords":  reflect.ValueOf(engine.MaxBufferedRecords),
-		"MaxLineLength":       reflect.ValueOf(engine.MaxLineLength),
-		"MaxRate":             reflect.ValueOf(engine.MaxRate),
-		"MaxRatePerPartition": reflect.ValueOf(engine.MaxRatePerPartition),
-		"MemoryAndDisk":       reflect.ValueOf(engine.MemoryAndDisk),
-		"MemoryAndDiskSer":    reflect.ValueOf(engine.MemoryAndDiskSer),
-		"MemoryOnly":          reflect.ValueOf(engine.MemoryOnly),
-		"MemoryOnly2":         reflect.ValueOf(engine.MemoryOnly2),
-		"MemoryOnlySer":       reflect.ValueOf(engine.MemoryOnlySer),
-		"MemoryOnlySer2":      reflect.ValueOf(engine.MemoryOnlySer2),
-		"Milliseconds":        reflect.ValueOf(engine.Milliseconds),
-		"Min":                 reflect.ValueOf(engine.Min),
-		"Minutes":             reflect.ValueOf(engine.Minutes),
-		"NewQueue":            reflect.ValueOf(engine.NewQueue),
-		"NewStreamingContext": reflect.ValueOf(engine.NewStreamingContext),
-		"None":                reflect.ValueOf(engine.None),
-		"NumTasks":            reflect.ValueOf(engine.NumTasks),
-		"OffsetRangesOf":      reflect.ValueOf(engine.OffsetRangesOf),
-		"OnBatchCompleted":    reflect.ValueOf(engine.OnBatchCompleted),
-		"OnContextStart":      reflect.ValueOf(engine.OnContextStart),
-		"OnNewContext":        reflect.ValueOf(engine.OnNewContext),
-		"Ordering":            reflect.ValueOf(engine.Ordering),
-		"OutputPath":          reflect.ValueOf(engine.OutputPath),
-		"RateLine":            reflect.ValueOf(engine.RateLine),
-		"ReadObjectFiles":     reflect.ValueOf(engine.ReadObjectFiles),
-		"ReadUncommitted":     reflect.ValueOf(engine.ReadUncommitted),
-		"RestartDelay":        reflect.ValueOf(engine.RestartDelay),
-		"Seconds":             reflect.ValueOf(engine.Seconds),
-		"StartingOffsets":     reflect.ValueOf(engine.StartingOffsets),
-		"StateSpecFunc":       reflect.ValueOf(engine.StateSpecFunc),
-		"Stopped":             reflect.ValueOf(engine.Stopped),
-		"Sum":                 reflect.ValueOf(engine.Sum),
-		"SumFloat":            reflect.ValueOf(engine.SumFloat),
-		"Swap":                reflect.ValueOf(engine.Swap),
-		"Transactional":       reflect.ValueOf(engine.Transactional),
-		"WithBackpressure":    reflect.ValueOf(engine.WithBackpressure),
-		"WithBatchLog":        reflect.ValueOf(engine.WithBatchLog),
-		"WithManualClock":     reflect.ValueOf(engine.WithManualClock),
-		"WithOne":             reflect.ValueOf(engine.WithOne),
-		"WithReceiverMaxRate": reflect.ValueOf(engine.WithReceiverMaxRate),
+		"Active":                       reflect.ValueOf(engine.Active),
+		"ActiveContexts":               reflect.ValueOf(engine.ActiveContexts),
+		"Diff":                         reflect.ValueOf(engine.Diff),
+		"Earliest":                     reflect.ValueOf(engine.Earliest),
+		"ErrBadCheckpoint":             reflect.ValueOf(&engine.ErrBadCheckpoint).Elem(),
+		"ErrBatchFailed":               reflect.ValueOf(&engine.ErrBatchFailed).Elem(),
+		"ErrCheckpointInUse":           reflect.ValueOf(&engine.ErrCheckpointInUse).Elem(),
+		"ErrCorrupt":                   reflect.ValueOf(&engine.ErrCorrupt).Elem(),
+		"ErrCorruptLog":                reflect.ValueOf(&engine.ErrCorruptLog).Elem(),
+		"ErrLostCheckpoint":            reflect.ValueOf(&engine.ErrLostCheckpoint).Elem(),
+		"ErrQueueCheckpoint":           reflect.ValueOf(&engine.ErrQueueCheckpoint).Elem(),
+		"ErrReceiverStopped":           reflect.ValueOf(&engine.ErrReceiverStopped).Elem(),
+		"ErrStopped":                   reflect.ValueOf(&engine.ErrStopped).Elem(),
+		"FileFilter":                   reflect.ValueOf(engine.FileFilter),
+		"FilterFunc":                   reflect.ValueOf(engine.FilterFunc),
+		"Format":                       reflect.ValueOf(engine.Format),
+		"FormatWith":                   reflect.ValueOf(engine.FormatWith),
+		"GetActive":                    reflect.ValueOf(engine.GetActive),
+		"GetActiveOrCreate":            reflect.ValueOf(engine.GetActiveOrCreate),
+		"GetOrCreate":                  reflect.ValueOf(engine.GetOrCreate),
+		"Identity":                     reflect.ValueOf(engine.Identity),
+		"InitialState":                 reflect.ValueOf(engine.InitialState),
+		"Initialized":                  reflect.ValueOf(engine.Initialized),
+		"Inverse":                      reflect.ValueOf(engine.Inverse),
+		"KV":                           reflect.ValueOf(engine.KV),
+		"Latest":                       reflect.ValueOf(engine.Latest),
+		"Max":                          reflect.ValueOf(engine.Max),
+		"MaxBufferedRecords":           reflect.ValueOf(engine.MaxBufferedRecords),
+		"MaxLineLength":                reflect.ValueOf(engine.MaxLineLength),
+		"MaxRate":                      reflect.ValueOf(engine.MaxRate),
+		"MaxRatePerPartition":          reflect.ValueOf(engine.MaxRatePerPartition),
+		"MemoryAndDisk":                reflect.ValueOf(engine.MemoryAndDisk),
+		"MemoryAndDiskSer":             reflect.ValueOf(engine.MemoryAndDiskSer),
+		"MemoryOnly":                   reflect.ValueOf(engine.MemoryOnly),
+		"MemoryOnly2":                  reflect.ValueOf(engine.MemoryOnly2),
+		"MemoryOnlySer":                reflect.ValueOf(engine.MemoryOnlySer),
+		"MemoryOnlySer2":               reflect.ValueOf(engine.MemoryOnlySer2),
+		"Milliseconds":                 reflect.ValueOf(engine.Milliseconds),
+		"Min":                          reflect.ValueOf(engine.Min),
+		"Minutes":                      reflect.ValueOf(engine.Minutes),
+		"NewFilesOnly":                 reflect.ValueOf(engine.NewFilesOnly),
+		"NewQueue":                     reflect.ValueOf(engine.NewQueue),
+		"NewStreamingContext":          reflect.ValueOf(engine.NewStreamingContext),
+		"None":                         reflect.ValueOf(engine.None),
+		"NumTasks":                     reflect.ValueOf(engine.NumTasks),
+		"OffsetRangesOf":               reflect.ValueOf(engine.OffsetRangesOf),
+		"OnBatchCompleted":             reflect.ValueOf(engine.OnBatchCompleted),
+		"OnContextStart":               reflect.ValueOf(engine.OnContextStart),
+		"OnNewContext":                 reflect.ValueOf(engine.OnNewContext),
+		"Ordering":                     reflect.ValueOf(engine.Ordering),
+		"OutputPath":                   reflect.ValueOf(engine.OutputPath),
+		"RateLine":                     reflect.ValueOf(engine.RateLine),
+		"ReadObjectFiles":              reflect.ValueOf(engine.ReadObjectFiles),
+		"ReadUncommitted":              reflect.ValueOf(engine.ReadUncommitted),
+		"RestartDelay":                 reflect.ValueOf(engine.RestartDelay),
+		"Seconds":                      reflect.ValueOf(engine.Seconds),
+		"StartUI":                      reflect.ValueOf(engine.StartUI),
+		"StartingOffsets":              reflect.ValueOf(engine.StartingOffsets),
+		"StateSpecFunc":                reflect.ValueOf(engine.StateSpecFunc),
+		"StopGracefullyEnv":            reflect.ValueOf(constant.MakeFromLiteral("\"GOSTREAM_STOP_GRACEFULLY_ON_SHUTDOWN\"", token.STRING, 0)),
+		"StopGracefullyOnShutdown":     reflect.ValueOf(engine.StopGracefullyOnShutdown),
+		"StopUI":                       reflect.ValueOf(engine.StopUI),
+		"Stopped":                      reflect.ValueOf(engine.Stopped),
+		"Sum":                          reflect.ValueOf(engine.Sum),
+		"SumFloat":                     reflect.ValueOf(engine.SumFloat),
+		"Swap":                         reflect.ValueOf(engine.Swap),
+		"Transactional":                reflect.ValueOf(engine.Transactional),
+		"UIEnv":                        reflect.ValueOf(constant.MakeFromLiteral("\"GOSTREAM_UI\"", token.STRING, 0)),
+		"UIURL":                        reflect.ValueOf(engine.UIURL),
+		"WithBackpressure":             reflect.ValueOf(engine.WithBackpressure),
+		"WithBatchLog":                 reflect.ValueOf(engine.WithBatchLog),
+		"WithBlockInterval":            reflect.ValueOf(engine.WithBlockInterval),
+		"WithManualClock":              reflect.ValueOf(engine.WithManualClock),
+		"WithOne":                      reflect.ValueOf(engine.WithOne),
+		"WithReceiverMaxRate":          reflect.ValueOf(engine.WithReceiverMaxRate),
+		"WithStopGracefullyOnShutdown": reflect.ValueOf(engine.WithStopGracefullyOnShutdown),
+		"WithUI":                       reflect.ValueOf(engine.WithUI),
 
 		// type definitions
-		"BatchInfo":              reflect.ValueOf((*engine.BatchInfo)(nil)),
-		"BatchStartedListener":   reflect.ValueOf((*engine.BatchStartedListener)(nil)),
-		"BatchSubmittedListener": reflect.ValueOf((*engine.BatchSubmittedListener)(nil)),
-		"ContextState":           reflect.ValueOf((*engine.ContextState)(nil)),
-		"DStream":                reflect.ValueOf((*engine.DStream)(nil)),
-		"Error":                  reflect.ValueOf((*engine.Error)(nil)),
-		"Kafka":                  reflect.ValueOf((*engine.Kafka)(nil)),
-		"KafkaDStream":           reflect.ValueOf((*engine.KafkaDStream)(nil)),
-		"KafkaOption":            reflect.ValueOf((*engine.KafkaOption)(nil)),
-		"KafkaRecord":            reflect.ValueOf((*engine.KafkaRecord)(nil)),
-		"LineTooLongError":       reflect.ValueOf((*engine.LineTooLongError)(nil)),
-		"MapWithStateDStream":    reflect.ValueOf((*engine.MapWithStateDStream)(nil)),
-		"OffsetRange":            reflect.ValueOf((*engine.OffsetRange)(nil)),
-		"OffsetSpec":             reflect.ValueOf((*engine.OffsetSpec)(nil)),
-		"OpOption":               reflect.ValueOf((*engine.OpOption)(nil)),
-		"Option":                 reflect.ValueOf((*engine.Option)(nil)),
-		"Pair":                   reflect.ValueOf((*engine.Pair)(nil)),
-		"Queue":                  reflect.ValueOf((*engine.Queue)(nil)),
-		"RDD":                    reflect.ValueOf((*engine.RDD)(nil)),
-		"Receiver":               reflect.ValueOf((*engine.Receiver)(nil)),
-		"ReceiverContext":        reflect.ValueOf((*engine.ReceiverContext)(nil)),
-		"ReceiverErrorInfo":      reflect.ValueOf((*engine.ReceiverErrorInfo)(nil)),
-		"ReceiverErrorListener":  reflect.ValueOf((*engine.ReceiverErrorListener)(nil)),
-		"ReceiverOption":         reflect.ValueOf((*engine.ReceiverOption)(nil)),
-		"State":                  reflect.ValueOf((*engine.State)(nil)),
-		"StateSpec":              reflect.ValueOf((*engine.StateSpec)(nil)),
-		"StorageLevel":           reflect.ValueOf((*engine.StorageLevel)(nil)),
-		"StreamingContext":       reflect.ValueOf((*engine.StreamingContext)(nil)),
-		"StreamingListener":      reflect.ValueOf((*engine.StreamingListener)(nil)),
-		"Time":                   reflect.ValueOf((*engine.Time)(nil)),
-		"TopicPartition":         reflect.ValueOf((*engine.TopicPartition)(nil)),
-		"UnsupportedTypeError":   reflect.ValueOf((*engine.UnsupportedTypeError)(nil)),
+		"BatchInfo":                        reflect.ValueOf((*engine.BatchInfo)(nil)),
+		"BatchStartedListener":             reflect.ValueOf((*engine.BatchStartedListener)(nil)),
+		"BatchSubmittedListener":           reflect.ValueOf((*engine.BatchSubmittedListener)(nil)),
+		"ContextState":                     reflect.ValueOf((*engine.ContextState)(nil)),
+		"DStream":                          reflect.ValueOf((*engine.DStream)(nil)),
+		"Error":                            reflect.ValueOf((*engine.Error)(nil)),
+		"FileOption":                       reflect.ValueOf((*engine.FileOption)(nil)),
+		"Kafka":                            reflect.ValueOf((*engine.Kafka)(nil)),
+		"KafkaDStream":                     reflect.ValueOf((*engine.KafkaDStream)(nil)),
+		"KafkaOption":                      reflect.ValueOf((*engine.KafkaOption)(nil)),
+		"KafkaRecord":                      reflect.ValueOf((*engine.KafkaRecord)(nil)),
+		"LineTooLongError":                 reflect.ValueOf((*engine.LineTooLongError)(nil)),
+		"MapWithStateDStream":              reflect.ValueOf((*engine.MapWithStateDStream)(nil)),
+		"OffsetRange":                      reflect.ValueOf((*engine.OffsetRange)(nil)),
+		"OffsetSpec":                       reflect.ValueOf((*engine.OffsetSpec)(nil)),
+		"OpOption":                         reflect.ValueOf((*engine.OpOption)(nil)),
+		"Option":                           reflect.ValueOf((*engine.Option)(nil)),
+		"OutputOperationCompletedListener": reflect.ValueOf((*engine.OutputOperationCompletedListener)(nil)),
+		"OutputOperationInfo":              reflect.ValueOf((*engine.OutputOperationInfo)(nil)),
+		"OutputOperationStartedListener":   reflect.ValueOf((*engine.OutputOperationStartedListener)(nil)),
+		"Pair":                             reflect.ValueOf((*engine.Pair)(nil)),
+		"Queue":                            reflect.ValueOf((*engine.Queue)(nil)),
+		"RDD":                              reflect.ValueOf((*engine.RDD)(nil)),
+		"Receiver":                         reflect.ValueOf((*engine.Receiver)(nil)),
+		"ReceiverContext":                  reflect.ValueOf((*engine.ReceiverContext)(nil)),
+		"ReceiverErrorInfo":                reflect.ValueOf((*engine.ReceiverErrorInfo)(nil)),
+		"ReceiverErrorListener":            reflect.ValueOf((*engine.ReceiverErrorListener)(nil)),
+		"ReceiverInfo":                     reflect.ValueOf((*engine.ReceiverInfo)(nil)),
+		"ReceiverOption":                   reflect.ValueOf((*engine.ReceiverOption)(nil)),
+		"ReceiverStartedListener":          reflect.ValueOf((*engine.ReceiverStartedListener)(nil)),
+		"ReceiverStoppedListener":          reflect.ValueOf((*engine.ReceiverStoppedListener)(nil)),
+		"State":                            reflect.ValueOf((*engine.State)(nil)),
+		"StateSpec":                        reflect.ValueOf((*engine.StateSpec)(nil)),
+		"StorageLevel":                     reflect.ValueOf((*engine.StorageLevel)(nil)),
+		"StreamInputInfo":                  reflect.ValueOf((*engine.StreamInputInfo)(nil)),
+		"StreamingContext":                 reflect.ValueOf((*engine.StreamingContext)(nil)),
+		"StreamingListener":                reflect.ValueOf((*engine.StreamingListener)(nil)),
+		"StreamingStartedInfo":             reflect.ValueOf((*engine.StreamingStartedInfo)(nil)),
+		"StreamingStartedListener":         reflect.ValueOf((*engine.StreamingStartedListener)(nil)),
+		"Time":                             reflect.ValueOf((*engine.Time)(nil)),
+		"TopicPartition":                   reflect.ValueOf((*engine.TopicPartition)(nil)),
+		"UnsupportedTypeError":             reflect.ValueOf((*engine.UnsupportedTypeError)(nil)),
 
 		// interface wrapper definitions
-		"_BatchStartedListener":   reflect.ValueOf((*_github_com_gostream_gostream_engine_BatchStartedListener)(nil)),
-		"_BatchSubmittedListener": reflect.ValueOf((*_github_com_gostream_gostream_engine_BatchSubmittedListener)(nil)),
-		"_Receiver":               reflect.ValueOf((*_github_com_gostream_gostream_engine_Receiver)(nil)),
-		"_ReceiverErrorListener":  reflect.ValueOf((*_github_com_gostream_gostream_engine_ReceiverErrorListener)(nil)),
-		"_StreamingListener":      reflect.ValueOf((*_github_com_gostream_gostream_engine_StreamingListener)(nil)),
+		"_BatchStartedListener":             reflect.ValueOf((*_github_com_gostream_gostream_engine_BatchStartedListener)(nil)),
+		"_BatchSubmittedListener":           reflect.ValueOf((*_github_com_gostream_gostream_engine_BatchSubmittedListener)(nil)),
+		"_OutputOperationCompletedListener": reflect.ValueOf((*_github_com_gostream_gostream_engine_OutputOperationCompletedListener)(nil)),
+		"_OutputOperationStartedListener":   reflect.ValueOf((*_github_com_gostream_gostream_engine_OutputOperationStartedListener)(nil)),
+		"_Receiver":                         reflect.ValueOf((*_github_com_gostream_gostream_engine_Receiver)(nil)),
+		"_ReceiverErrorListener":            reflect.ValueOf((*_github_com_gostream_gostream_engine_ReceiverErrorListener)(nil)),
+		"_ReceiverStartedListener":          reflect.ValueOf((*_github_com_gostream_gostream_engine_ReceiverStartedListener)(nil)),
+		"_ReceiverStoppedListener":          reflect.ValueOf((*_github_com_gostream_gostream_engine_ReceiverStoppedListener)(nil)),
+		"_StreamingListener":                reflect.ValueOf((*_github_com_gostream_gostream_engine_StreamingListener)(nil)),
+		"_StreamingStartedListener":         reflect.ValueOf((*_github_com_gostream_gostream_engine_StreamingStartedListener)(nil)),
 	}
 }
 
@@ -133,6 +166,26 @@ type _github_com_gostream_gostream_engine_BatchSubmittedListener struct {
 
 func (W _github_com_gostream_gostream_engine_BatchSubmittedListener) OnBatchSubmitted(info engine.BatchInfo) {
 	W.WOnBatchSubmitted(info)
+}
+
+// _github_com_gostream_gostream_engine_OutputOperationCompletedListener is an interface wrapper for OutputOperationCompletedListener type
+type _github_com_gostream_gostream_engine_OutputOperationCompletedListener struct {
+	IValue                      interface{}
+	WOnOutputOperationCompleted func(info engine.OutputOperationInfo)
+}
+
+func (W _github_com_gostream_gostream_engine_OutputOperationCompletedListener) OnOutputOperationCompleted(info engine.OutputOperationInfo) {
+	W.WOnOutputOperationCompleted(info)
+}
+
+// _github_com_gostream_gostream_engine_OutputOperationStartedListener is an interface wrapper for OutputOperationStartedListener type
+type _github_com_gostream_gostream_engine_OutputOperationStartedListener struct {
+	IValue                    interface{}
+	WOnOutputOperationStarted func(info engine.OutputOperationInfo)
+}
+
+func (W _github_com_gostream_gostream_engine_OutputOperationStartedListener) OnOutputOperationStarted(info engine.OutputOperationInfo) {
+	W.WOnOutputOperationStarted(info)
 }
 
 // _github_com_gostream_gostream_engine_Receiver is an interface wrapper for Receiver type
@@ -159,6 +212,26 @@ func (W _github_com_gostream_gostream_engine_ReceiverErrorListener) OnReceiverEr
 	W.WOnReceiverError(info)
 }
 
+// _github_com_gostream_gostream_engine_ReceiverStartedListener is an interface wrapper for ReceiverStartedListener type
+type _github_com_gostream_gostream_engine_ReceiverStartedListener struct {
+	IValue             interface{}
+	WOnReceiverStarted func(info engine.ReceiverInfo)
+}
+
+func (W _github_com_gostream_gostream_engine_ReceiverStartedListener) OnReceiverStarted(info engine.ReceiverInfo) {
+	W.WOnReceiverStarted(info)
+}
+
+// _github_com_gostream_gostream_engine_ReceiverStoppedListener is an interface wrapper for ReceiverStoppedListener type
+type _github_com_gostream_gostream_engine_ReceiverStoppedListener struct {
+	IValue             interface{}
+	WOnReceiverStopped func(info engine.ReceiverInfo)
+}
+
+func (W _github_com_gostream_gostream_engine_ReceiverStoppedListener) OnReceiverStopped(info engine.ReceiverInfo) {
+	W.WOnReceiverStopped(info)
+}
+
 // _github_com_gostream_gostream_engine_StreamingListener is an interface wrapper for StreamingListener type
 type _github_com_gostream_gostream_engine_StreamingListener struct {
 	IValue            interface{}
@@ -167,4 +240,14 @@ type _github_com_gostream_gostream_engine_StreamingListener struct {
 
 func (W _github_com_gostream_gostream_engine_StreamingListener) OnBatchCompleted(info engine.BatchInfo) {
 	W.WOnBatchCompleted(info)
+}
+
+// _github_com_gostream_gostream_engine_StreamingStartedListener is an interface wrapper for StreamingStartedListener type
+type _github_com_gostream_gostream_engine_StreamingStartedListener struct {
+	IValue              interface{}
+	WOnStreamingStarted func(info engine.StreamingStartedInfo)
+}
+
+func (W _github_com_gostream_gostream_engine_StreamingStartedListener) OnStreamingStarted(info engine.StreamingStartedInfo) {
+	W.WOnStreamingStarted(info)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -46,5 +47,29 @@ func TestKafkaBadFlags(t *testing.T) {
 	out, code := runProgram(t, binary, "kafka", "-brokers", "0")
 	if code != 1 || !strings.Contains(out, "gostream kafka: want at least 1 broker, got 0") {
 		t.Errorf("gostream kafka -brokers 0: exit %d, output %q", code, out)
+	}
+}
+
+// TestKafkaWordCountExample runs examples/kafkawordcount, compiled, against
+// `gostream kafka`, with kcat producing its input and reading its counts in
+// read_committed mode.
+func TestKafkaWordCountExample(t *testing.T) {
+	c := kafkatest.StartCluster(t, binary, "kafka", "-port", "0", "-partitions", "2")
+	c.Produce(t, "lines", 0, "to be or")
+	c.Produce(t, "lines", 1, "not to be")
+	bin := buildExample(t, "kafkawordcount")
+	out, code := runProgram(t, bin, "-brokers", c.Bootstrap, "-batches", "3")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	got := map[string]string{}
+	for _, m := range c.Consume(t, "counts") {
+		got[*m.Key] = *m.Value
+	}
+	if want := map[string]string{"to": "2", "be": "2", "or": "1", "not": "1"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("counts read back: %v, want %v\noutput:\n%s", got, want, out)
+	}
+	if !strings.Contains(out, "(to,2)") || !strings.Contains(out, "(be,2)") {
+		t.Errorf("Print output lacks the counts:\n%s", out)
 	}
 }

@@ -3,8 +3,11 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"strings"
 
+	"github.com/gostream/gostream/engine"
 	"github.com/gostream/gostream/repl"
 )
 
@@ -16,6 +19,12 @@ const usage = `usage:
   gostream kernel ...          the Jupyter kernel (gostream kernel install --user)
   gostream demo [-batches N]   a streaming word count on the built-in source
   gostream kafka [-port P]     a local Kafka development cluster (-brokers N)
+  gostream version             the version of gostream and of Go it was built with
+                               (also: gostream --version)
+
+The shell, run, kernel and demo serve the streaming UI:
+` + uiUsage + `
+gostream COMMAND -h describes a command's flags.
 `
 
 func main() {
@@ -24,6 +33,11 @@ func main() {
 
 // dispatch runs the subcommand named by args[0] and returns the exit status.
 func dispatch(args []string) int {
+	args, code := withUI(args)
+	if code >= 0 {
+		return code
+	}
+	defer engine.StopUI()
 	if len(args) == 0 {
 		return repl.Main(nil)
 	}
@@ -41,6 +55,9 @@ func dispatch(args []string) int {
 	case "help", "-h", "-help", "--help":
 		fmt.Print(usage)
 		return 0
+	case "version", "-version", "--version", "-v":
+		fmt.Println(version())
+		return 0
 	}
 	if st, err := os.Stat(args[0]); err == nil && !st.IsDir() {
 		// gostream job.go, gostream job.gs: say how to run a file.
@@ -53,4 +70,31 @@ func dispatch(args []string) int {
 	}
 	fmt.Fprintf(os.Stderr, "gostream: unknown command %q\n%s", args[0], usage)
 	return 2
+}
+
+// version describes the binary: the module version it was built at
+// (devel, with the commit, for a build in a checkout) and the Go toolchain.
+func version() string {
+	v := "devel"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		} else {
+			var rev, dirty string
+			for _, s := range bi.Settings {
+				switch s.Key {
+				case "vcs.revision":
+					rev = s.Value
+				case "vcs.modified":
+					if s.Value == "true" {
+						dirty = "-dirty"
+					}
+				}
+			}
+			if rev != "" {
+				v += " " + rev[:min(12, len(rev))] + dirty
+			}
+		}
+	}
+	return fmt.Sprintf("gostream %s %s %s/%s", v, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }

@@ -17,6 +17,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/gostream/gostream/engine"
 	"github.com/gostream/gostream/repl/session"
 )
 
@@ -36,6 +37,9 @@ func runFile(args []string) int {
 			interpret = true
 			args = args[1:]
 			continue
+		case "-h", "-help", "--help":
+			fmt.Print("usage: gostream run [--interpret] FILE.go [args]\n")
+			return 0
 		}
 		fmt.Fprintf(os.Stderr, "gostream run: unknown flag %s\nusage: gostream run [--interpret] FILE.go [args]\n", args[0])
 		return 2
@@ -44,6 +48,12 @@ func runFile(args []string) int {
 		fmt.Fprint(os.Stderr, "usage: gostream run [--interpret] FILE.go [args]\n")
 		return 2
 	}
+	if _, err := os.Stat(args[0]); err != nil {
+		fmt.Fprintf(os.Stderr, "gostream run: %v\n", err)
+		return 1
+	}
+	// SIGTERM stops the program's streams gracefully, compiled or interpreted.
+	os.Setenv(engine.StopGracefullyEnv, "true")
 	if !interpret {
 		if code, ok := runCompiled(args); ok {
 			return code
@@ -111,7 +121,7 @@ func runCompiled(args []string) (code int, ok bool) {
 		return 1, true
 	}
 	cmd := &exec.Cmd{Path: bin, Args: args, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
-	if err := cmd.Run(); err != nil {
+	if err := runForwardingSignals(cmd); err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
 			return exit.ExitCode(), true

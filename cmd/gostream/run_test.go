@@ -19,6 +19,9 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	// The binary under test serves no streaming UI unless a test asks: its
+	// announcement would be part of every transcript.
+	os.Setenv("GOSTREAM_UI", "off")
 	dir, err := os.MkdirTemp("", "gostream-cmd-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -13,11 +13,12 @@ import (
 
 // Config is how the cluster is laid out.
 type Config struct {
-	Port       int    // the first broker's port; the others take the next ones. 0: free ports
-	Brokers    int    // brokers in the cluster (at least 1)
-	Partitions int    // partitions of topics created on first use (0: 1)
-	DataDir    string // where the cluster keeps its logs across restarts; "": in memory
-	MaxMessage int    // the brokers' message.max.bytes (0: kfake's default, 1 MiB)
+	Port       int      // the first broker's port; the others take the next ones. 0: free ports
+	Brokers    int      // brokers in the cluster (at least 1)
+	Partitions int      // partitions of topics created on first use (0: 1)
+	DataDir    string   // where the cluster keeps its logs across restarts; "": in memory
+	MaxMessage int      // the brokers' message.max.bytes (0: kfake's default, 1 MiB)
+	Topics     []string // topics to create at the start, with Partitions partitions
 }
 
 // Cluster is a running development cluster.
@@ -44,6 +45,9 @@ func Start(cfg Config) (*Cluster, error) {
 	}
 	if cfg.Partitions > 0 {
 		opts = append(opts, kfake.DefaultNumPartitions(cfg.Partitions))
+	}
+	if len(cfg.Topics) > 0 {
+		opts = append(opts, kfake.SeedTopics(int32(max(cfg.Partitions, 1)), cfg.Topics...))
 	}
 	if cfg.DataDir != "" {
 		opts = append(opts, kfake.DataDir(cfg.DataDir))

@@ -104,13 +104,13 @@ func TestTableUpdatesInPlaceEveryBatch(t *testing.T) {
 		}
 	}
 	first := r.calls[1].data
-	if h := first["text/html"].(string); !strings.Contains(h, "<th>key</th><th>value</th>") || !strings.Contains(h, "<td>&lt;tag&gt;</td><td>5</td>") {
+	if h := first["text/html"].(string); !strings.Contains(h, `<th style="text-align:left">key</th><th style="text-align:right">value</th>`) || !strings.Contains(h, `<td style="text-align:left">&lt;tag&gt;</td><td style="text-align:right">5</td>`) || !strings.Contains(h, `<b>Map</b> <span style="color:#666">· batch +1s</span>`) {
 		t.Errorf("first batch HTML %q", h)
 	}
-	if p := first["text/plain"].(string); p != "Map at Time: 1000 ms\nkey    value\n<tag>  5" {
+	if p := first["text/plain"].(string); p != "Map · batch +1s\nkey    value\n<tag>  5" {
 		t.Errorf("first batch text %q", p)
 	}
-	if p := r.calls[2].data["text/plain"].(string); p != "Map at Time: 2000 ms (empty batch)" {
+	if p := r.calls[2].data["text/plain"].(string); p != "Map · batch +2s: empty" {
 		t.Errorf("empty batch text %q", p)
 	}
 }
@@ -140,7 +140,8 @@ func TestMetricsChart(t *testing.T) {
 		t.Errorf("text %q", text)
 	}
 	h := last.data["text/html"].(string)
-	if strings.Count(h, "<polyline") != 2 || !strings.Contains(h, "input records/s: 1.0") || !strings.Contains(h, "total delay (ms)") {
+	if strings.Count(h, "<polyline") != 3 || !strings.Contains(h, "input records/s: 1") || !strings.Contains(h, "delay (ms)") ||
+		!strings.Contains(h, ">total delay</text>") || !strings.Contains(h, ">processing</text>") {
 		t.Errorf("HTML chart %q", h)
 	}
 }

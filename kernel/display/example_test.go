@@ -37,7 +37,7 @@ func ExampleTable() {
 	ssc.Stop(false)
 	// Output:
 	// Transform: waiting for the first batch
-	// Transform at Time: 1000 ms
+	// Transform · batch +1s: first 2 elements
 	// key  value
 	// be   2
 	// not  1

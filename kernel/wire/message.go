@@ -46,6 +46,8 @@ type Message struct {
 	Metadata   map[string]any
 	Content    json.RawMessage
 	Buffers    [][]byte
+
+	signature string // as received, for the replay check
 }
 
 // Signer signs and verifies messages with a connection's key. The zero Signer
@@ -115,7 +117,7 @@ func Decode(frames [][]byte, s Signer) (*Message, error) {
 	if err := s.Verify(sig, header, parent, metadata, content); err != nil {
 		return nil, err
 	}
-	m := &Message{Identities: frames[:i], Buffers: rest[5:]}
+	m := &Message{Identities: frames[:i], Buffers: rest[5:], signature: string(sig)}
 	if err := json.Unmarshal(header, &m.Header); err != nil {
 		return nil, fmt.Errorf("wire: header: %w", err)
 	}

@@ -45,6 +45,7 @@ type Sockets struct {
 	session string
 	log     *log.Logger
 	cancel  context.CancelFunc
+	digests *digestHistory
 
 	socks [numChannels]zmq4.Socket
 	mu    [numChannels]sync.Mutex
@@ -52,6 +53,13 @@ type Sockets struct {
 	done  chan struct{}
 	close sync.Once
 }
+
+// MaxMessageSize is the largest message, all frames together, that the
+// sockets accept. A peer announcing a larger frame is disconnected before
+// anything is allocated: without a limit, any local process could make the
+// kernel allocate whatever a frame header announces, up to 2^63 bytes, and
+// die of it without knowing the key.
+const MaxMessageSize = 256 << 20
 
 // Listen binds the five sockets named by info. A zero port binds a free
 // one; Info reports the ports in use. errLog receives one line for every
@@ -67,13 +75,15 @@ func Listen(info ConnectionInfo, errLog *log.Logger) (*Sockets, error) {
 		session: NewID(),
 		log:     errLog,
 		cancel:  cancel,
+		digests: newDigestHistory(digestHistorySize),
 		done:    make(chan struct{}),
 	}
-	s.socks[Shell] = zmq4.NewRouter(ctx, zmq4.WithID(zmq4.SocketIdentity("shell")))
-	s.socks[Control] = zmq4.NewRouter(ctx, zmq4.WithID(zmq4.SocketIdentity("control")))
-	s.socks[Stdin] = zmq4.NewRouter(ctx, zmq4.WithID(zmq4.SocketIdentity("stdin")))
-	s.socks[IOPub] = zmq4.NewPub(ctx)
-	s.hb = zmq4.NewRep(ctx)
+	limit := zmq4.WithMaxMsgSize(MaxMessageSize)
+	s.socks[Shell] = zmq4.NewRouter(ctx, zmq4.WithID(zmq4.SocketIdentity("shell")), limit)
+	s.socks[Control] = zmq4.NewRouter(ctx, zmq4.WithID(zmq4.SocketIdentity("control")), limit)
+	s.socks[Stdin] = zmq4.NewRouter(ctx, zmq4.WithID(zmq4.SocketIdentity("stdin")), limit)
+	s.socks[IOPub] = zmq4.NewPub(ctx, limit)
+	s.hb = zmq4.NewRep(ctx, limit)
 	ports := []*int{&s.info.ShellPort, &s.info.ControlPort, &s.info.IOPubPort, &s.info.StdinPort}
 	for ch := Shell; ch < numChannels; ch++ {
 		if err := s.bind(s.socks[ch], ports[ch], ch.String()); err != nil {
@@ -129,7 +139,9 @@ func (s *Sockets) Session() string { return s.session }
 var ErrClosed = errors.New("wire: sockets closed")
 
 // Recv returns the next correctly signed message on ch (Shell, Control or
-// Stdin). Messages that fail to decode or verify are logged and dropped.
+// Stdin). Messages that fail to decode or verify, and signed messages whose
+// signature was already received on any channel (replays), are logged and
+// dropped.
 func (s *Sockets) Recv(ch Channel) (*Message, error) {
 	for {
 		zm, err := s.socks[ch].Recv()
@@ -142,6 +154,9 @@ func (s *Sockets) Recv(ch Channel) (*Message, error) {
 			return nil, fmt.Errorf("wire: %s: %w", ch, err)
 		}
 		m, err := Decode(zm.Frames, s.signer)
+		if err == nil && !s.digests.add(m.signature) {
+			err = ErrDuplicateSignature
+		}
 		if err != nil {
 			s.log.Printf("dropped a message on %s: %v", ch, err)
 			continue

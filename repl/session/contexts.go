@@ -35,6 +35,7 @@ func (s *Session) adopt(ssc *engine.StreamingContext) {
 func (s *Session) own(ssc *engine.StreamingContext) {
 	ssc.SetOutput(s.stdout.get())
 	ssc.SetFormatter(s.formatLeaf)
+	ssc.SetListenerViews(s.listenerViews)
 	if s.runningFile {
 		// The frames a failed batch's functions wrote while panicking are
 		// no part of a later panic of the program: drop them.

@@ -57,7 +57,7 @@ func (s *Session) RunFile(ctx context.Context, path string) (err error) {
 		}
 		return err
 	}
-	code := s.rewriteRangeIntFile(string(src))
+	code := rewriteUnnamedParamsFile(s.rewriteRangeIntFile(string(src)))
 	s.trace.take()
 	s.trace.setFile(path)
 	defer s.trace.setFile("")

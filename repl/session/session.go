@@ -132,6 +132,10 @@ type Session struct {
 	contexts    []*engine.StreamingContext
 	types       *typeState // what the type checker knows of earlier inputs
 
+	// listenerConv holds the conversions of interpreted types to optional
+	// listener interfaces, by reflect type and interface (see listenerviews.go).
+	listenerConv map[reflect.Type]map[string]reflect.Value
+
 	receiverLogs map[*engine.StreamingContext]*receiverErrorLog
 	batchErrors  []error // written by a receiverErrorLog during the current input
 
@@ -185,6 +189,8 @@ func (s *Session) init() error {
 		if err := in.Use(programSymbols); err != nil {
 			return fmt.Errorf("session: loading os.Exit and log.Fatal: %w", err)
 		}
+	} else if err := in.Use(redefinableFlags); err != nil {
+		return fmt.Errorf("session: loading the flag package: %w", err)
 	}
 	// A program imports what it uses; inputs find PreImports imported.
 	pre := PreImports
@@ -205,6 +211,9 @@ func (s *Session) init() error {
 	// interpStop closes.
 	if _, err := in.EvalWithContext(context.Background(), b.String()); err != nil {
 		return fmt.Errorf("session: pre-importing %v: %w", pre, err)
+	}
+	if err := useEngineAlias(in); err != nil {
+		return fmt.Errorf("session: importing engine: %w", err)
 	}
 	if !s.opts.Program {
 		if err := s.useGoHook(in); err != nil {
@@ -316,6 +325,12 @@ func (s *Session) evalAt(ctx context.Context, src, file string, line int) (Resul
 		}
 	}
 	if r := rewriteCommaOk(src, chunks); r != src {
+		src = r
+		if chunks, err = split(src); err != nil {
+			return Result{}, scanError(err, file, offset)
+		}
+	}
+	if r := rewriteUnnamedParams(src, chunks); r != src {
 		src = r
 		if chunks, err = split(src); err != nil {
 			return Result{}, scanError(err, file, offset)
@@ -818,6 +833,7 @@ func (s *Session) record(in *interp.Interpreter, c chunk, text string) {
 		}
 		for typ, ms := range declaredMethods(text) {
 			s.registerMethods(in, typ, ms)
+			s.registerListenerViews(in, typ)
 		}
 	}
 }

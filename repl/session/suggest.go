@@ -54,6 +54,10 @@ func (s *Session) suggest(msg, src string) string {
 			continue
 		}
 		pkg, name := m[1], m[2]
+		if hint, ok := sparkOnly[name]; ok {
+			lines[i] = l + " (" + hint + ")"
+			continue
+		}
 		var known []string
 		switch {
 		case pkg != "":

@@ -26,6 +26,8 @@ r := Reading{}`)
 		{"r.Snesor", "(did you mean Sensor?)"},
 		{"d := Seconds(1)", "1:6: undefined: Seconds (did you mean engine.Seconds?)"},
 		{"ssc.awaitTermination()", "but does have method AwaitTermination"},
+		{`lines.SaveAsHadoopFiles("out", "txt")`, "has no field or method SaveAsHadoopFiles) (did you mean SaveAsParquetFiles? Go has no Hadoop OutputFormat"},
+		{`lines.saveAsHadoopFiles("out", "txt")`, "(did you mean SaveAsParquetFiles?"},
 		{"lines.FlatMap(strings.Fields).Map(engine.WithOne).ReduceByKey(engine.Sum, 4)", "(optional parameters are options: engine.NumTasks(n)"},
 	} {
 		_, err := s.Eval(context.Background(), c.src)

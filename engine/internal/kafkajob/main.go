@@ -1,6 +1,6 @@
 // Command kafkajob is what the Kafka tests run as separate processes:
 //
-//	kafkajob -mode cluster [-brokers N] [-partitions P] [-max-message-bytes B]
+//	kafkajob -mode cluster [-port P] [-brokers N] [-partitions P] [-max-message-bytes B]
 //	    the development cluster `gostream kafka` serves; it prints its
 //	    bootstrap address and runs until killed.
 //	kafkajob -mode wordcount -brokers ADDRS -ckpt DIR -in TOPIC -out TOPIC -words N
@@ -27,6 +27,7 @@ import (
 func main() {
 	mode := flag.String("mode", "cluster", "cluster or wordcount")
 	brokers := flag.String("brokers", "1", "cluster: how many brokers; wordcount: their addresses, comma-separated")
+	port := flag.Int("port", 0, "cluster: the first broker's port (0: free ports)")
 	partitions := flag.Int("partitions", 1, "cluster: partitions of a topic created on first use")
 	maxMessage := flag.Int("max-message-bytes", 0, "cluster: the brokers' message.max.bytes")
 	ckpt := flag.String("ckpt", "", "wordcount: checkpoint directory")
@@ -39,7 +40,7 @@ func main() {
 	case "cluster":
 		var n int
 		fmt.Sscan(*brokers, &n)
-		c, err := kafkadev.Start(kafkadev.Config{Brokers: n, Partitions: *partitions, MaxMessage: *maxMessage})
+		c, err := kafkadev.Start(kafkadev.Config{Port: *port, Brokers: n, Partitions: *partitions, MaxMessage: *maxMessage})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "kafkajob:", err)
 			os.Exit(1)

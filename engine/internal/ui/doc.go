@@ -1,0 +1,18 @@
+// Package ui is the streaming UI's web server: the pages after Spark's
+// Streaming tab (time lines and histograms of input rate, scheduling delay,
+// processing time and total delay; active, completed and failed batches; a
+// batch's output operations; the input streams and receivers) and
+// Prometheus metrics at /metrics.
+//
+// It works on plain data and knows nothing of the engine: package engine
+// registers each StreamingContext with Server.Add and turns its listener
+// events into calls on the returned App (engine/ui.go). Front ends (the
+// shell, the kernel, `gostream run`) start the server through
+// engine.StartUI, since they cannot import an internal package; compiled
+// programs use the engine.WithUI option.
+//
+// Everything a page needs is served by the binary: the HTML is rendered on
+// the server (charts are hand-written SVG), one small script (static/ui.js)
+// keeps a page live by long-polling the page's own URL with ?partial=1 and
+// swapping in the new content when the data changed.
+package ui

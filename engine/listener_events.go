@@ -1,0 +1,248 @@
+package engine
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// Spark's streaming listener events. StreamingListener (batch completed) is
+// the one every listener implements; a listener hears about the other
+// events by implementing the interfaces below as well, which the engine
+// looks for with a type assertion at every event:
+//
+//	StreamingStartedListener          the context started
+//	BatchSubmittedListener            a batch was generated
+//	BatchStartedListener              a batch's first job starts
+//	OutputOperationStartedListener    one output operation of a batch starts
+//	OutputOperationCompletedListener  it ended (with its error, if any)
+//	StreamingListener                 the batch completed
+//	ReceiverStartedListener           a receiver's OnStart returned
+//	ReceiverErrorListener             a receiver reported an error
+//	ReceiverStoppedListener           a receiver's OnStop returned
+//
+// Batch events of one context come in batch order from one goroutine at a
+// time; receiver events come from the receiver's goroutines. A listener that
+// panics is reported on the batch log and does not fail the batch.
+
+// StreamingStartedListener hears when a context starts.
+type StreamingStartedListener interface {
+	OnStreamingStarted(info StreamingStartedInfo)
+}
+
+// StreamingStartedInfo describes a context that started.
+type StreamingStartedInfo struct {
+	Time time.Time // when Start was called
+}
+
+// OutputOperationStartedListener hears when an output operation of a batch
+// starts running.
+type OutputOperationStartedListener interface {
+	OnOutputOperationStarted(info OutputOperationInfo)
+}
+
+// OutputOperationCompletedListener hears when an output operation of a
+// batch has run, successfully or not.
+type OutputOperationCompletedListener interface {
+	OnOutputOperationCompleted(info OutputOperationInfo)
+}
+
+// ReceiverStartedListener hears when a receiver has started (its OnStart
+// returned), also after a restart.
+type ReceiverStartedListener interface {
+	OnReceiverStarted(info ReceiverInfo)
+}
+
+// ReceiverStoppedListener hears when a receiver has stopped (its OnStop
+// returned), when the context stops or the receiver restarts.
+type ReceiverStoppedListener interface {
+	OnReceiverStopped(info ReceiverInfo)
+}
+
+// StreamInputInfo is one input stream's share of a batch, after Spark's
+// StreamInputInfo.
+type StreamInputInfo struct {
+	StreamID int    // the input stream's number in its context, from 0 in creation order
+	Stream   string // its operation, e.g. "SocketTextStream(localhost:9999)"
+	Records  int    // the records it put into the batch
+}
+
+// OutputOperationInfo describes one output operation's job in a batch, after
+// Spark's OutputOperationInfo.
+type OutputOperationInfo struct {
+	BatchTime Time
+	ID        int    // the output operation's number, from 0 in the order they were registered
+	Name      string // the operation: "Print", "ForeachRDD", "SaveAsTextFiles", ...
+	// Description is the chain of streams the operation reads, newest
+	// first: "Print ← ReduceByKey ← Map ← FlatMap ← SocketTextStream(localhost:9999)".
+	Description string
+	StartTime   time.Time // zero in OnOutputOperationStarted's info until it starts
+	EndTime     time.Time // zero until it ends
+	Err         error     // why it failed; nil when it succeeded
+}
+
+// Duration is how long the operation ran; 0 before it ended.
+func (o OutputOperationInfo) Duration() time.Duration {
+	if o.EndTime.IsZero() {
+		return 0
+	}
+	return o.EndTime.Sub(o.StartTime)
+}
+
+// ReceiverInfo describes a receiver, after Spark's ReceiverInfo.
+type ReceiverInfo struct {
+	StreamID int    // its input stream's number in the context
+	Stream   string // its input stream's operation
+	Active   bool   // running (between OnStart and OnStop)
+	Time     time.Time
+}
+
+// RemoveStreamingListener unregisters l, added by AddStreamingListener; it
+// hears no event that starts after RemoveStreamingListener returns. Removing
+// a listener that is not registered does nothing.
+func (ssc *StreamingContext) RemoveStreamingListener(l StreamingListener) {
+	ssc.mu.Lock()
+	defer ssc.mu.Unlock()
+	for i, x := range ssc.listeners {
+		if sameListener(x, l) {
+			ssc.listeners = append(ssc.listeners[:i:i], ssc.listeners[i+1:]...)
+			return
+		}
+	}
+}
+
+// sameListener compares listeners without panicking on values whose type
+// cannot be compared (a struct holding a slice, a func).
+func sameListener(a, b StreamingListener) bool {
+	ta := reflect.TypeOf(a)
+	if ta != reflect.TypeOf(b) || ta == nil {
+		return false
+	}
+	if ta.Comparable() {
+		return a == b
+	}
+	return false
+}
+
+// funcListener is the StreamingListener of OnBatchCompleted: a pointer, so
+// that RemoveStreamingListener can find it.
+type funcListener struct{ f func(BatchInfo) }
+
+func (l *funcListener) OnBatchCompleted(info BatchInfo) { l.f(info) }
+
+// notify calls f, reporting a panic of the listener l on the batch log
+// instead of failing the batch or the receiver.
+func (ssc *StreamingContext) notify(l StreamingListener, event string, f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			ssc.outMu.Lock()
+			if ssc.batchLog != nil {
+				fmt.Fprintf(ssc.batchLog, "engine: streaming listener %T panicked in %s: %v\n", l, event, r)
+			}
+			ssc.outMu.Unlock()
+		}
+	}()
+	f()
+}
+
+// postStreamingStarted tells the listeners the context started at t.
+func (ssc *StreamingContext) postStreamingStarted(t time.Time) {
+	for _, l := range ssc.listenerList() {
+		if s, ok := l.(StreamingStartedListener); ok {
+			ssc.notify(l, "OnStreamingStarted", func() { s.OnStreamingStarted(StreamingStartedInfo{Time: t}) })
+		}
+	}
+}
+
+// runOutputs runs the jobs of the batch at t, one per output operation in
+// the order they were registered, telling the listeners as each starts and
+// ends. It returns what each did and their errors.
+func (ssc *StreamingContext) runOutputs(t Time, outputs []*DStream, listeners []StreamingListener) ([]OutputOperationInfo, []error) {
+	infos := make([]OutputOperationInfo, 0, len(outputs))
+	var errs []error
+	for i, o := range outputs {
+		if !o.validTime(t) {
+			// A windowed output runs only at multiples of its slide.
+			continue
+		}
+		info := OutputOperationInfo{BatchTime: t, ID: i, Name: o.op, Description: o.lineage(), StartTime: time.Now()}
+		for _, l := range listeners {
+			if s, ok := l.(OutputOperationStartedListener); ok {
+				ssc.notify(l, "OnOutputOperationStarted", func() { s.OnOutputOperationStarted(info) })
+			}
+		}
+		err := o.runJob(t)
+		info.EndTime = time.Now()
+		info.Err = err
+		if err != nil {
+			errs = append(errs, err)
+		}
+		for _, l := range listeners {
+			if s, ok := l.(OutputOperationCompletedListener); ok {
+				ssc.notify(l, "OnOutputOperationCompleted", func() { s.OnOutputOperationCompleted(info) })
+			}
+		}
+		infos = append(infos, info)
+	}
+	return infos, errs
+}
+
+// lineage names the chain of streams d reads, d first, following each
+// stream's first parent: "Print ← ReduceByKey ← ... ← SocketTextStream(...)".
+// Streams with several parents show them in parentheses.
+func (d *DStream) lineage() string {
+	var parts []string
+	for s := d; s != nil; {
+		name := s.op
+		if len(s.parents) > 1 {
+			others := make([]string, 0, len(s.parents)-1)
+			for _, p := range s.parents[1:] {
+				others = append(others, p.op)
+			}
+			name += " (with " + strings.Join(others, ", ") + ")"
+		}
+		parts = append(parts, name)
+		if len(parts) > 20 {
+			parts = append(parts, "…")
+			break
+		}
+		if len(s.parents) == 0 {
+			break
+		}
+		s = s.parents[0]
+	}
+	return strings.Join(parts, " ← ")
+}
+
+// inputID returns the number of the input stream d in its context; -1 when
+// d is not an input stream.
+func (ssc *StreamingContext) inputID(d *DStream) int {
+	ssc.mu.Lock()
+	defer ssc.mu.Unlock()
+	for i, in := range ssc.inputs {
+		if in.d == d {
+			return i
+		}
+	}
+	return -1
+}
+
+// postReceiverStarted and postReceiverStopped tell the listeners about a
+// receiver that started or stopped.
+func (s *receiverSource) postReceiverStarted() { s.postReceiver(true) }
+func (s *receiverSource) postReceiverStopped() { s.postReceiver(false) }
+
+func (s *receiverSource) postReceiver(active bool) {
+	ssc := s.ssc
+	info := ReceiverInfo{StreamID: ssc.inputID(s.d), Stream: s.name, Active: active, Time: time.Now()}
+	for _, l := range ssc.listenerList() {
+		if active {
+			if r, ok := l.(ReceiverStartedListener); ok {
+				ssc.notify(l, "OnReceiverStarted", func() { r.OnReceiverStarted(info) })
+			}
+		} else if r, ok := l.(ReceiverStoppedListener); ok {
+			ssc.notify(l, "OnReceiverStopped", func() { r.OnReceiverStopped(info) })
+		}
+	}
+}

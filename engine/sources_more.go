@@ -1,0 +1,153 @@
+package engine
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"sync"
+)
+
+// FileOption is an optional parameter of the file streams (TextFileStream,
+// ObjectFileStream, BinaryRecordsStream): FileFilter, NewFilesOnly.
+type FileOption func(*fileOptions)
+
+type fileOptions struct {
+	filter   func(name string) bool
+	oldFiles bool
+	read     func(path string) ([]any, error) // one file's records; nil: its lines
+}
+
+// FileFilter makes a file stream take only the files whose name (the base
+// name, within the directory) keep returns true for, as the filter of
+// Spark's fileStream; names the stream always ignores (".", "_" and
+// temporary files) stay ignored.
+func FileFilter(keep func(name string) bool) FileOption {
+	return func(o *fileOptions) { o.filter = keep }
+}
+
+// NewFilesOnly(false) makes a file stream's first batch also take the files
+// already in the directory when the context starts, as Spark's
+// fileStream(dir, filter, newFilesOnly = false); as in Spark, only files
+// modified within the stream's remember window (a minute, rounded up to
+// whole batches) before the batch. NewFilesOnly(true) is the default.
+func NewFilesOnly(newOnly bool) FileOption {
+	return func(o *fileOptions) { o.oldFiles = !newOnly }
+}
+
+func fileOptionsOf(op string, opts []FileOption) fileOptions {
+	var o fileOptions
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
+	return o
+}
+
+func (o *fileOptions) accept(name string) bool { return o.filter == nil || o.filter(name) }
+
+func (o *fileOptions) readFile(path string) ([]any, error) {
+	if o.read != nil {
+		return o.read(path)
+	}
+	return readLines(path)
+}
+
+// BinaryRecordsStream(dir, recordLength, opts...) returns a stream of the
+// new files in dir (by TextFileStream's rules) cut into records of
+// recordLength bytes, each a []byte; one partition per file. A file whose
+// size is not a multiple of recordLength fails the batch, naming the file.
+// Spark's binaryRecordsStream.
+func (ssc *StreamingContext) BinaryRecordsStream(dir string, recordLength int, opts ...FileOption) *DStream {
+	const op = "BinaryRecordsStream"
+	if dir == "" {
+		buildErrorf(op, "want a directory, got an empty path")
+	}
+	if recordLength <= 0 {
+		buildErrorf(op, "want a positive record length, got %d", recordLength)
+	}
+	read := func(path string) ([]any, error) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		if len(data)%recordLength != 0 {
+			return nil, fmt.Errorf("%d bytes are not a whole number of %d-byte records", len(data), recordLength)
+		}
+		out := make([]any, 0, len(data)/recordLength)
+		for i := 0; i < len(data); i += recordLength {
+			out = append(out, data[i:i+recordLength:i+recordLength])
+		}
+		return out, nil
+	}
+	return ssc.fileStream(op, dir, false, append(opts, func(o *fileOptions) { o.read = read })...)
+}
+
+// SocketStream(host, port, converter, opts...) returns a stream of what
+// converter makes of the bytes of a TCP connection to host:port, as Spark's
+// socketStream: converter is a func(r io.Reader, store func(x any) error)
+// error that reads r and stores each record; it returns when r ends (nil or
+// io.EOF) or on an error, which the stream reports before reconnecting, as
+// SocketTextStream does. The receiver options apply.
+func (ssc *StreamingContext) SocketStream(host string, port int, converter func(r io.Reader, store func(x any) error) error, opts ...ReceiverOption) *DStream {
+	const op = "SocketStream"
+	if converter == nil {
+		buildErrorf(op, "want a converter func(io.Reader, func(any) error) error, got nil")
+	}
+	if port < 0 || port > 65535 {
+		buildErrorf(op, "want a port in 0..65535, got %d", port)
+	}
+	cfg := receiverOptions(op, opts)
+	addr := net.JoinHostPort(host, strconv.Itoa(port))
+	return ssc.receiverStream(fmt.Sprintf("%s(%s)", op, addr), &convertingReceiver{addr: addr, convert: converter}, cfg)
+}
+
+// convertingReceiver is SocketStream's receiver.
+type convertingReceiver struct {
+	addr    string
+	convert func(io.Reader, func(any) error) error
+	mu      sync.Mutex
+	conn    net.Conn
+}
+
+func (r *convertingReceiver) OnStart(ctx *ReceiverContext) {
+	go func() {
+		c, err := net.Dial("tcp", r.addr)
+		if err != nil {
+			ctx.Restart("connecting to "+r.addr, err)
+			return
+		}
+		r.mu.Lock()
+		r.conn = c
+		r.mu.Unlock()
+		defer c.Close()
+		err = func() (err error) {
+			defer func() {
+				if rec := recover(); rec != nil {
+					err = fmt.Errorf("converter panicked: %v", rec)
+				}
+			}()
+			return r.convert(bufio.NewReader(c), ctx.Store)
+		}()
+		if ctx.IsStopped() {
+			return
+		}
+		if err != nil && err != io.EOF {
+			ctx.Restart("converting the data from "+r.addr, err)
+			return
+		}
+		ctx.Restart("connection to "+r.addr+" closed", nil)
+	}()
+}
+
+func (r *convertingReceiver) OnStop() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.conn != nil {
+		r.conn.Close()
+		r.conn = nil
+	}
+}

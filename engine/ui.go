@@ -1,0 +1,203 @@
+package engine
+
+import (
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/gostream/gostream/engine/internal/ui"
+)
+
+// The streaming UI: a web server of the process (engine/internal/ui) that
+// shows every StreamingContext created while it runs, after Spark's
+// Streaming tab, and Prometheus metrics at /metrics. The shell, the kernel
+// and `gostream run` start it with StartUI (their --ui flag); compiled
+// programs ask for it with the WithUI option. See docs/ui.md.
+
+var (
+	uiMu     sync.Mutex
+	uiServer *ui.Server
+	uiUnhook func()
+	uiFailed map[string]bool // addresses WithUI could not listen on, reported once
+)
+
+// UIEnv is the environment variable that turns the streaming UI on for a
+// program without the WithUI option (gostream run sets it for the program
+// it runs): "on" for the default address, an address as StartUI takes it,
+// or "off". Unset, only StartUI and WithUI start the UI.
+const UIEnv = "GOSTREAM_UI"
+
+func init() { newHooks.add(uiFromEnv) }
+
+var uiEnvOnce sync.Once
+
+// uiFromEnv starts the UI named by $GOSTREAM_UI when the first context is
+// made, unless a UI already runs (which shows the context itself).
+func uiFromEnv(ssc *StreamingContext) {
+	uiEnvOnce.Do(func() {
+		addr := os.Getenv(UIEnv)
+		if addr == "" || addr == "off" || UIURL() != "" {
+			return
+		}
+		if addr == "on" {
+			addr = ""
+		}
+		if _, err := StartUI(addr); err != nil {
+			fmt.Fprintf(os.Stderr, "%v; running without it\n", err)
+			return
+		}
+		uiMu.Lock()
+		s := uiServer
+		uiMu.Unlock()
+		// The hook StartUI added runs from the next context on.
+		attachUI(s, ssc)
+	})
+}
+
+// StartUI starts the process's streaming UI on addr and returns its URL;
+// every StreamingContext created from then on is shown. An empty addr means
+// 127.0.0.1:4040, or the next free port up to 4056; a bare port number
+// means that port on 127.0.0.1; a host:port is bound as given. The first
+// start says "Streaming UI: URL" on standard error. When the UI already
+// runs, StartUI returns its URL, whatever addr.
+func StartUI(addr string) (url string, err error) {
+	uiMu.Lock()
+	defer uiMu.Unlock()
+	if uiServer != nil {
+		return uiServer.URL(), nil
+	}
+	s, err := ui.Listen(addr)
+	if err != nil {
+		return "", fmt.Errorf("engine: streaming UI: %w", err)
+	}
+	uiServer = s
+	uiUnhook = newHooks.add(func(ssc *StreamingContext) { attachUI(s, ssc) })
+	fmt.Fprintf(os.Stderr, "Streaming UI: %s\n", s.URL())
+	return s.URL(), nil
+}
+
+// StopUI stops the streaming UI, if it runs; contexts created later are not
+// shown by a UI started again.
+func StopUI() {
+	uiMu.Lock()
+	s, unhook := uiServer, uiUnhook
+	uiServer, uiUnhook = nil, nil
+	uiMu.Unlock()
+	if s != nil {
+		unhook()
+		s.Close()
+	}
+}
+
+// UIURL returns the URL of the running streaming UI, or "" when none runs.
+func UIURL() string {
+	uiMu.Lock()
+	defer uiMu.Unlock()
+	if uiServer == nil {
+		return ""
+	}
+	return uiServer.URL()
+}
+
+// WithUI serves the streaming UI on addr (as StartUI: "" for 127.0.0.1:4040
+// or the next free port) and shows this context and every later one in it.
+// A UI already running is used as it is. When addr cannot be listened on,
+// the context runs without a UI and says why on standard error, once.
+func WithUI(addr string) Option {
+	return func(*config) {
+		if _, err := StartUI(addr); err != nil {
+			uiMu.Lock()
+			if uiFailed == nil {
+				uiFailed = map[string]bool{}
+			}
+			first := !uiFailed[addr]
+			uiFailed[addr] = true
+			uiMu.Unlock()
+			if first {
+				fmt.Fprintf(os.Stderr, "%v; running without it\n", err)
+			}
+		}
+	}
+}
+
+// attachUI shows ssc in the UI s.
+func attachUI(s *ui.Server, ssc *StreamingContext) {
+	app := s.Add(ui.AppInfo{
+		Name: ssc.appName, Master: ssc.master, BatchInterval: ssc.batch,
+		State: func() string { return ssc.State().String() },
+	})
+	ssc.AddStreamingListener(&uiListener{ssc: ssc, app: app})
+}
+
+// uiListener forwards a context's events to its App in the UI.
+type uiListener struct {
+	ssc *StreamingContext
+	app *ui.App
+}
+
+func (l *uiListener) OnStreamingStarted(info StreamingStartedInfo) {
+	l.ssc.mu.Lock()
+	streams := make([]ui.StreamInfo, len(l.ssc.inputs))
+	for i, in := range l.ssc.inputs {
+		_, recv := in.src.(*receiverSource)
+		streams[i] = ui.StreamInfo{ID: i, Name: in.d.op, Receiver: recv}
+	}
+	l.ssc.mu.Unlock()
+	l.app.Started(info.Time, streams)
+}
+
+func inputCounts(in []StreamInputInfo) []int {
+	out := make([]int, len(in))
+	for i, s := range in {
+		out[i] = s.Records
+	}
+	return out
+}
+
+func (l *uiListener) OnBatchSubmitted(info BatchInfo) {
+	l.app.BatchSubmitted(int64(info.BatchTime), info.SubmissionTime, inputCounts(info.Inputs))
+}
+
+func (l *uiListener) OnBatchStarted(info BatchInfo) {
+	l.app.BatchStarted(int64(info.BatchTime), info.ProcessingStart)
+}
+
+func uiOp(o OutputOperationInfo) ui.Op {
+	op := ui.Op{ID: o.ID, Name: o.Name, Description: o.Description, Start: o.StartTime, End: o.EndTime}
+	if o.Err != nil {
+		op.Err = o.Err.Error()
+	}
+	return op
+}
+
+func (l *uiListener) OnOutputOperationStarted(o OutputOperationInfo) {
+	l.app.OpStarted(int64(o.BatchTime), uiOp(o))
+}
+
+func (l *uiListener) OnOutputOperationCompleted(o OutputOperationInfo) {
+	l.app.OpCompleted(int64(o.BatchTime), uiOp(o))
+}
+
+func (l *uiListener) OnBatchCompleted(info BatchInfo) {
+	b := ui.Batch{
+		Time: int64(info.BatchTime), Submitted: info.SubmissionTime, Started: info.ProcessingStart,
+		Ended: info.ProcessingEnd, Records: info.Records, Inputs: inputCounts(info.Inputs),
+	}
+	for _, o := range info.OutputOperations {
+		b.Ops = append(b.Ops, uiOp(o))
+	}
+	if info.Err != nil {
+		b.Err = info.Err.Error()
+	}
+	l.app.BatchCompleted(b)
+}
+
+func (l *uiListener) OnReceiverStarted(r ReceiverInfo) { l.app.ReceiverStarted(r.StreamID, r.Stream) }
+func (l *uiListener) OnReceiverStopped(r ReceiverInfo) { l.app.ReceiverStopped(r.StreamID, r.Stream) }
+func (l *uiListener) OnReceiverError(r ReceiverErrorInfo) {
+	msg := r.Msg
+	if r.Err != nil {
+		msg += ": " + r.Err.Error()
+	}
+	l.app.ReceiverError(r.StreamID, r.Stream, msg, r.Time)
+}
