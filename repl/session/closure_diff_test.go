@@ -200,7 +200,14 @@ func generateClosures(n int) []closureCase {
 func callOutcome(f reflect.Value, args []reflect.Value) (res string) {
 	defer func() {
 		if r := recover(); r != nil {
-			res = fmt.Sprint("panic: ", r)
+			if cp, ok := r.(*closurePanic); ok {
+				// The session-compiled closure's panic: Go's value, placed.
+				if cp.Pos == "" {
+					res = "panic without a position: "
+				}
+				r = cp.Value
+			}
+			res += fmt.Sprint("panic: ", r)
 		}
 	}()
 	return fmt.Sprintf("%#v", f.Call(args)[0].Interface())
@@ -360,5 +367,10 @@ func compileLiteral(tb testing.TB, src string) (reflect.Value, bool) {
 		}
 		return lit == nil
 	})
-	return compileClosure(lit, info)
+	pos := func(p token.Pos) string { at := fset.Position(p); return fmt.Sprintf("%d:%d", at.Line, at.Column) }
+	cl, ok := compileClosure(closureSite{lit: lit, info: info, pos: pos})
+	if !ok {
+		return reflect.Value{}, false
+	}
+	return reflect.ValueOf(cl.Make(nil)), true
 }

@@ -57,10 +57,9 @@ type Options struct {
 
 // CompileClosures makes sessions compile the function literals that
 // inputs pass to the engine, where they stay within the closure
-// compiler's subset (see compileClosure); false, the default, leaves every
-// one to the interpreter. It is off until a compiled closure's panic is
-// reported at its line:col, as an interpreted one's is.
-var CompileClosures = false
+// compiler's subset (see closure.go); false leaves every one to the
+// interpreter.
+var CompileClosures = true
 
 // PreImports are the packages every session imports before the first
 // input, by import path; user code refers to them by their last element.

@@ -316,7 +316,7 @@ func checkChunk(st *typeState, imports map[string]string, src string, c chunk, f
 			st.objects[name] = obj
 		}
 	}
-	*closures = append(*closures, engineClosures(f, fset, info, textStart-c.start)...)
+	*closures = append(*closures, engineClosures(f, fset, info, textStart-c.start, file, offset)...)
 	for _, m := range later {
 		sig, _ := info.TypeOf(m.lit).(*types.Signature)
 		if sig == nil || sig.Params().Len() == 0 {
