@@ -11,8 +11,6 @@ import (
 // user evaluates the next input while batches run the compiled closures,
 // which touch no interpreter frame (run under -race).
 func TestCompiledClosuresInAStream(t *testing.T) {
-	defer func(prev bool) { CompileClosures = prev }(CompileClosures)
-	CompileClosures = true
 	s, out := newSession(t)
 	before := closureCount.Load()
 	mustEval(t, s, `ssc := engine.NewStreamingContext("local[2]", "compiled", engine.Seconds(1), engine.WithManualClock())
@@ -38,5 +36,61 @@ ssc.Start()`)
 		if !strings.Contains(got, want) {
 			t.Errorf("output %q lacks %s", got, want)
 		}
+	}
+}
+
+// TestCompiledClosureCaptures: a compiled closure reaches the variables it
+// captures through pointers taken when the literal is evaluated: it sees
+// later assignments, and not a later input's new variable of the same
+// name.
+func TestCompiledClosureCaptures(t *testing.T) {
+	s, out := newSession(t)
+	before := closureCount.Load()
+	mustEval(t, s, `k := 2
+suffix := "!"
+ssc := engine.NewStreamingContext("local[2]", "captures", engine.Seconds(1), engine.WithManualClock())
+q := engine.NewQueue()
+ssc.QueueStream(q, true).Map(func(s string) string { return strings.Repeat(s, k) + suffix }).Print()
+ssc.Start()`)
+	if n := closureCount.Load() - before; n != 1 {
+		t.Fatalf("%d closures compiled; want 1", n)
+	}
+	batch := func(want string) {
+		t.Helper()
+		out.Reset()
+		mustEval(t, s, `q.Push("ab")`)
+		mustEval(t, s, "ssc.Advance(engine.Seconds(1))")
+		if got := out.String(); !strings.Contains(got, "\n"+want+"\n") {
+			t.Fatalf("batch printed %q; want the line %s", got, want)
+		}
+	}
+	batch("abab!")
+	mustEval(t, s, `k = 3`)
+	batch("ababab!")
+	mustEval(t, s, `k := 5
+suffix := "?"`)
+	batch("ababab!")
+}
+
+// TestCompiledClosurePanicPlaced: a compiled closure's runtime panic keeps
+// Go's message and says where in the input it happened.
+func TestCompiledClosurePanicPlaced(t *testing.T) {
+	s, out := newSession(t)
+	before := closureCount.Load()
+	mustEval(t, s, `ssc := engine.NewStreamingContext("local[2]", "panics", engine.Seconds(1), engine.WithManualClock(), engine.WithBatchLog(nil))
+q := engine.NewQueue()
+ssc.QueueStream(q, true).
+	Map(func(s string) int { return 10 / len(s) }).
+	Print()
+ssc.Start()`)
+	if n := closureCount.Load() - before; n != 1 {
+		t.Fatalf("%d closures compiled; want 1", n)
+	}
+	mustEval(t, s, `q.Push("")`)
+	out.Reset()
+	mustEval(t, s, "ssc.Advance(engine.Seconds(1))")
+	const want = "batch error: engine: Map at 1000 ms: function panicked on element of type string: 4:34: runtime error: integer divide by zero\n"
+	if got := out.String(); got != want {
+		t.Fatalf("Advance over a division by zero printed %q; want %q", got, want)
 	}
 }
