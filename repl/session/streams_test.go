@@ -250,3 +250,47 @@ ssc.Start()`)
 		t.Fatalf("spins > 0 = %q; want true", r.Text)
 	}
 }
+
+// TestInterpretedClosureWhileEvaluating: a closure that stays interpreted
+// (it has a loop) gives its results, checked by compiled code, while the
+// session evaluates other inputs. It is skipped under -race: yaegi copies
+// the global frame's interrupt channel into each call's frame without the
+// lock under which every evaluation sets it (docs/typed-session.md).
+func TestInterpretedClosureWhileEvaluating(t *testing.T) {
+	skipUnderRace(t)
+	s, _ := newSession(t)
+	compiled := closureCount.Load()
+	mustEval(t, s, `
+ssc := engine.NewStreamingContext("local[2]", "interpreted", engine.Milliseconds(5))
+lens := ssc.RateStream(2000).Map(func(line string) int {
+	for {
+		return len(line) + 1000
+	}
+})`)
+	if closureCount.Load() != compiled {
+		t.Fatal("a closure with a loop was compiled")
+	}
+	var bad, records, batches atomic.Int64
+	lens := mustEval(t, s, "lens").Value.(*engine.DStream)
+	lens.ForeachRDD(func(r *engine.RDD) {
+		for _, x := range r.Collect() {
+			records.Add(1)
+			if x.(int) < 1000 {
+				bad.Add(1)
+			}
+		}
+		batches.Add(1)
+	})
+	mustEval(t, s, "ssc.Start()")
+	deadline := time.Now().Add(20 * time.Second)
+	for batches.Load() < 5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d batches in 20s; want 5", batches.Load())
+		}
+		mustEval(t, s, "x := 0\nfor i := 0; i < 10000; i++ { x += i }\nx")
+	}
+	mustEval(t, s, "ssc.Stop(false)")
+	if bad.Load() != 0 || records.Load() == 0 {
+		t.Fatalf("%d of %d records wrong", bad.Load(), records.Load())
+	}
+}
