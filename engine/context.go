@@ -44,6 +44,7 @@ type config struct {
 	batchLog     io.Writer
 	batchLogSet  bool
 	backpressure bool
+	bpInitial    int        // WithBackpressureInitialRate (ratelimit.go)
 	more         moreConfig // WithBlockInterval, WithStopGracefullyOnShutdown (context_more.go)
 }
 
@@ -69,6 +70,7 @@ type StreamingContext struct {
 	ex              *executor
 	manual          bool
 	backpressure    bool // WithBackpressure (backpressure.go)
+	bpInitial       int  // WithBackpressureInitialRate (ratelimit.go)
 	more            moreConfig
 
 	mu          sync.Mutex
@@ -216,7 +218,7 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 		buildErrorf(op, "WithReceiverMaxRate: want a non-negative rate, got %d", cfg.maxRate)
 	}
 	ssc.maxRate = cfg.maxRate
-	ssc.backpressure = cfg.backpressure
+	ssc.backpressure, ssc.bpInitial = cfg.backpressure, cfg.bpInitial
 	ssc.more = cfg.more.checked(op, batch)
 	if cfg.batchLogSet {
 		ssc.batchLog = cfg.batchLog

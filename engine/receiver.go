@@ -210,6 +210,7 @@ func (s *receiverSource) start(ssc *StreamingContext) error {
 		rate = ssc.receiverMaxRate()
 	}
 	s.limiter = newRateLimiter(rate, ssc)
+	s.startBackpressure(ssc)
 	s.launch()
 	return nil
 }
@@ -471,126 +472,6 @@ func (c *ReceiverContext) Done() <-chan struct{} { return c.done }
 
 // Stream returns the name of the receiver's input stream.
 func (c *ReceiverContext) Stream() string { return c.src.name }
-
-// rateLimiter is a blocking token bucket holding up to one second's worth
-// of tokens. On a real clock it refills with time; with a manual clock it
-// refills only when a batch is allocated, by the time up to that batch, so
-// each batch's records follow from the rate alone.
-type rateLimiter struct {
-	rate   int
-	manual bool
-
-	mu     sync.Mutex
-	tokens float64
-	clock  time.Duration // manual clock: the time of the last allocated batch
-	last   time.Duration // clock reading of the last refill
-	tick   chan struct{} // closed and replaced when waiters should look again
-}
-
-func newRateLimiter(rate int, ssc *StreamingContext) *rateLimiter {
-	l := &rateLimiter{rate: rate, manual: ssc.manual, tokens: float64(rate), tick: make(chan struct{})}
-	if l.manual {
-		l.clock = time.Duration(ssc.Now()) * time.Millisecond
-	}
-	l.last = l.now()
-	return l
-}
-
-// now reads the clock; call with l.mu held (or before l is shared).
-func (l *rateLimiter) now() time.Duration {
-	if l.manual {
-		return l.clock
-	}
-	return time.Duration(time.Now().UnixNano())
-}
-
-// advance moves a manual clock to batch time t and wakes waiters.
-func (l *rateLimiter) advance(t Time) {
-	l.mu.Lock()
-	if l.manual {
-		l.clock = max(l.clock, time.Duration(t)*time.Millisecond)
-	}
-	l.mu.Unlock()
-	l.wake()
-}
-
-// wake makes waiters look at the clock again.
-func (l *rateLimiter) wake() {
-	l.mu.Lock()
-	close(l.tick)
-	l.tick = make(chan struct{})
-	l.mu.Unlock()
-}
-
-// take blocks until n tokens are taken or done is closed. Requests larger
-// than the bucket are served in bucket-sized steps.
-func (l *rateLimiter) take(n int, done <-chan struct{}) error {
-	if l == nil || l.rate <= 0 {
-		return checkDone(done)
-	}
-	need := float64(n)
-	for need > 0 {
-		step := min(need, float64(l.rate))
-		got, err := l.wait(step, step, done)
-		if err != nil {
-			return err
-		}
-		need -= got
-	}
-	return nil
-}
-
-// takeSome blocks until at least one token is free, then takes as many as
-// are free, up to n, and returns how many it took. A caller holding several
-// records stores that many now rather than waiting for the bucket to refill
-// for all of them.
-func (l *rateLimiter) takeSome(n int, done <-chan struct{}) (int, error) {
-	if l == nil || l.rate <= 0 {
-		return n, checkDone(done)
-	}
-	got, err := l.wait(1, float64(n), done)
-	return int(got), err
-}
-
-// wait blocks until at least least tokens are free, then takes up to most
-// whole tokens (all of least at the very least) and returns how many.
-func (l *rateLimiter) wait(least, most float64, done <-chan struct{}) (float64, error) {
-	for {
-		l.mu.Lock()
-		now := l.now()
-		if el := now - l.last; el > 0 {
-			l.tokens = min(float64(l.rate), l.tokens+el.Seconds()*float64(l.rate))
-			l.last = now
-		}
-		if l.tokens >= least {
-			got := max(least, min(most, float64(int(l.tokens))))
-			l.tokens -= got
-			l.mu.Unlock()
-			return got, nil
-		}
-		tick := l.tick
-		wait := time.Duration((least - l.tokens) / float64(l.rate) * float64(time.Second))
-		l.mu.Unlock()
-		var timer *time.Timer
-		var timeout <-chan time.Time
-		if !l.manual {
-			timer = time.NewTimer(wait)
-			timeout = timer.C
-		}
-		select {
-		case <-done:
-			if timer != nil {
-				timer.Stop()
-			}
-			return 0, ErrReceiverStopped
-		case <-tick:
-		case <-timeout:
-		}
-		if timer != nil {
-			timer.Stop()
-		}
-	}
-}
 
 func checkDone(done <-chan struct{}) error {
 	select {
