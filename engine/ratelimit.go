@@ -75,7 +75,7 @@ func (l *receiverRateListener) OnBatchCompleted(info BatchInfo) {
 type rateLimiter struct {
 	manual bool        // the context's clock moves by Advance
 	clk    clock.Clock // the context's clock, read when not manual
-	max    float64 // MaxRate, records/s; 0: none
+	max    float64     // MaxRate, records/s; 0: none
 
 	mu     sync.Mutex
 	rate   float64 // in force; 0: no limit

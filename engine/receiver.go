@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
 )
 
 // Receiver is a custom source of records, after Spark's Receiver. The
