@@ -93,6 +93,14 @@ func (d *DStream) getOrCompute(t Time) *RDD {
 	return r
 }
 
+// release drops what d holds once its context is stopped: its state and
+// the functions that compute new batches (see releaseLocked). The RDDs it
+// remembers stay: as in Spark, a stopped context's streams still answer
+// Slice with them.
+func (d *DStream) release() {
+	d.compute, d.output, d.state = nil, nil, nil
+}
+
 func (d *DStream) put(t Time, r *RDD) {
 	d.mu.Lock()
 	d.generated[t] = r

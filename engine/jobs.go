@@ -134,6 +134,7 @@ func (ssc *StreamingContext) Stop(graceful bool) {
 		return
 	case Initialized:
 		ssc.state = Stopped
+		ssc.releaseLocked()
 		close(ssc.done)
 		ssc.mu.Unlock()
 		return
@@ -199,11 +200,25 @@ func (ssc *StreamingContext) finishStop(graceful bool, inputs []*input) {
 		ssc.ckpt.close()
 	}
 	ssc.state = Stopped
+	ssc.releaseLocked()
 	close(ssc.done)
 	ssc.mu.Unlock()
 	hooksMu.Lock()
 	delete(active, ssc)
 	hooksMu.Unlock()
+}
+
+// releaseLocked lets go of what a stopped context no longer needs: its
+// streams' state and functions, the checkpointer and the recovered
+// checkpoint. A session that creates and
+// stops many contexts keeps only their small shells (State, Err,
+// LastBatch) for as long as its variables refer to them. Call with ssc.mu
+// held, once the context is stopped and no batch runs.
+func (ssc *StreamingContext) releaseLocked() {
+	for _, d := range ssc.streams {
+		d.release()
+	}
+	ssc.ckpt, ssc.recovered, ssc.queue = nil, nil, nil
 }
 
 // pendingReporter is implemented by sources that can tell whether data is

@@ -120,8 +120,9 @@ type Session struct {
 
 	mu          sync.Mutex // guards the fields below
 	in          *interp.Interpreter
-	stopInput   func() // stops the running input; nil when none runs
-	needReset   bool   // the interpreter was stopped with no input running
+	rel         *releaser // of in (release.go)
+	stopInput   func()    // stops the running input; nil when none runs
+	needReset   bool      // the interpreter was stopped with no input running
 	evaluating  bool
 	runningFile bool              // RunFile: contexts keep the engine's batch log, as compiled
 	imports     map[string]string // local package name → import path
@@ -221,6 +222,7 @@ func (s *Session) init() error {
 	}
 	s.mu.Lock()
 	s.in = in
+	s.rel = newReleaser()
 	s.needReset = false
 	s.imports = importedNames(b.String())
 	s.names = map[string]bool{}
@@ -275,6 +277,10 @@ func (s *Session) EvalAt(ctx context.Context, src, file string, line int) (Resul
 	s.evalMu.Lock()
 	defer s.evalMu.Unlock()
 	res, err := s.evalAt(ctx, src, file, line)
+	s.mu.Lock()
+	in, rel := s.in, s.rel
+	s.mu.Unlock()
+	rel.release(in)
 	var ee *EvalError
 	if errors.As(err, &ee) {
 		if file != "" && ee.Name != "Interrupted" && !strings.HasPrefix(ee.Message, file+":") {
