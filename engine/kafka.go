@@ -338,11 +338,7 @@ func (s *kafkaSource) report(msg string, err error) {
 		fmt.Fprintf(ssc.batchLog, "%v\n", info)
 	}
 	ssc.outMu.Unlock()
-	for _, l := range ssc.listenerList() {
-		if el, ok := l.(ReceiverErrorListener); ok {
-			el.OnReceiverError(info)
-		}
-	}
+	postEvent(ssc, ssc.listenerList(), "OnReceiverError", func(l ReceiverErrorListener) { l.OnReceiverError(info) })
 }
 
 func (s *kafkaSource) clearReport() {
