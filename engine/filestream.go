@@ -129,7 +129,7 @@ func (s *fileSource) start(ssc *StreamingContext) error {
 	// behind the exact time of Start.
 	ssc.mu.Lock()
 	now := int64(ssc.zero)
-	manual := ssc.manual
+	wall := ssc.clock.Wall()
 	ssc.mu.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -137,7 +137,7 @@ func (s *fileSource) start(ssc *StreamingContext) error {
 		s.initial = now
 		if s.oldFiles {
 			s.initial = math.MinInt64 / 2 // the remember window alone decides, as in Spark
-		} else if !manual {
+		} else if wall {
 			// A file written just after Start can still carry a modification
 			// time at or a little before the boundary: the kernel's file clock
 			// ticks coarsely and times are truncated to milliseconds.
