@@ -10,7 +10,8 @@ import (
 // starts an accumulator from the first value, Merge folds in another value,
 // Combine merges two accumulators (nil means Merge also combines). When
 // IntFn is set, values are ints and accumulators stay unboxed; Sum says
-// IntFn is addition, so it is inlined.
+// IntFn is addition, so it is inlined. IntFn is called bare: a task that
+// folds into a table recovers a panic of it by asking the table InFn.
 type Aggregator struct {
 	Create  func(v any) any
 	Merge   func(acc, v any) any
@@ -36,6 +37,7 @@ type Table struct {
 	skeys []string // string keys by slot ("" for other keys)
 	accs  []any
 	ints  []int
+	inFn  bool // in a call of agg.IntFn
 }
 
 // typedKey marks a slot whose key came unboxed from a typed path; Key boxes
@@ -57,6 +59,18 @@ func NewTable(agg *Aggregator) *Table {
 	return t
 }
 
+// InFn reports whether t is calling the aggregator's IntFn: a panic
+// recovered while it is true is the function's.
+func (t *Table) InFn() bool { return t.inFn }
+
+// intFn folds v into acc with agg.IntFn, marking the call for InFn.
+func (t *Table) intFn(acc, v int) int {
+	t.inFn = true
+	acc = t.agg.IntFn(acc, v)
+	t.inFn = false
+	return acc
+}
+
 // Release empties t and returns it to the pool; t must not be used afterwards.
 func (t *Table) Release() {
 	clear(t.strs)
@@ -64,7 +78,7 @@ func (t *Table) Release() {
 	clear(t.skeys)
 	clear(t.accs)
 	t.keys, t.skeys, t.accs, t.ints = t.keys[:0], t.skeys[:0], t.accs[:0], t.ints[:0]
-	t.anys, t.agg = nil, nil
+	t.anys, t.agg, t.inFn = nil, nil, false
 	tables.Put(t)
 }
 
@@ -150,7 +164,7 @@ func (t *Table) Add(k, v any) {
 		if agg.Sum {
 			t.ints[i] += n
 		} else {
-			t.ints[i] = agg.IntFn(t.ints[i], n)
+			t.ints[i] = t.intFn(t.ints[i], n)
 		}
 		return
 	}
@@ -172,7 +186,7 @@ func (t *Table) AddStrInt(k string, v int) {
 	case agg.Sum:
 		t.ints[i] += v
 	default:
-		t.ints[i] = agg.IntFn(t.ints[i], v)
+		t.ints[i] = t.intFn(t.ints[i], v)
 	}
 }
 
@@ -198,7 +212,7 @@ func (t *Table) Merge(o *Table) {
 			case agg.Sum:
 				t.ints[i] += o.ints[j]
 			default:
-				t.ints[i] = agg.IntFn(t.ints[i], o.ints[j])
+				t.ints[i] = t.intFn(t.ints[i], o.ints[j])
 			}
 			continue
 		}
