@@ -31,7 +31,7 @@ type Aggregator struct {
 // met.
 type Table struct {
 	agg   *Aggregator
-	strs  map[string]int32
+	strs  StrIndex // string keys
 	anys  map[any]int32
 	keys  []any    // typedKey{} where the key is the string in skeys
 	skeys []string // string keys by slot ("" for other keys)
@@ -73,7 +73,7 @@ func (t *Table) intFn(acc, v int) int {
 
 // Release empties t and returns it to the pool; t must not be used afterwards.
 func (t *Table) Release() {
-	clear(t.strs)
+	t.strs.Reset()
 	clear(t.keys)
 	clear(t.skeys)
 	clear(t.accs)
@@ -104,17 +104,18 @@ func (t *Table) Acc(i int) any {
 // slotStr is slot for a string key s; a new slot records key, which is s
 // boxed or typedKey{}.
 func (t *Table) slotStr(s string, key any) (int32, bool) {
-	if t.strs == nil {
-		t.strs = make(map[string]int32)
+	k := StrHash(s)
+	return t.slotKey(&k, key)
+}
+
+// slotKey is slotStr for a key already hashed.
+func (t *Table) slotKey(k *StrKey, key any) (int32, bool) {
+	i, found := t.strs.GetOrPut(k, t.skeys, int32(len(t.keys)))
+	if !found {
+		t.keys = append(t.keys, key)
+		t.skeys = append(t.skeys, k.S)
 	}
-	if i, ok := t.strs[s]; ok {
-		return i, true
-	}
-	i := int32(len(t.keys))
-	t.strs[s] = i
-	t.keys = append(t.keys, key)
-	t.skeys = append(t.skeys, s)
-	return i, false
+	return i, found
 }
 
 func (t *Table) slot(k any) (int32, bool) {
@@ -178,8 +179,14 @@ func (t *Table) Add(k, v any) {
 // AddStrInt is Add for a string key and an int value of an aggregator with
 // IntFn, without boxing either.
 func (t *Table) AddStrInt(k string, v int) {
+	sk := StrHash(k)
+	t.addKeyInt(&sk, v)
+}
+
+// addKeyInt is AddStrInt for a key already hashed.
+func (t *Table) addKeyInt(k *StrKey, v int) {
 	agg := t.agg
-	i, found := t.slotStr(k, typedKey{})
+	i, found := t.slotKey(k, typedKey{})
 	switch {
 	case !found:
 		t.ints = append(t.ints, v)
@@ -202,6 +209,8 @@ func (t *Table) Merge(o *Table) {
 		var found bool
 		if _, typed := k.(typedKey); typed {
 			i, found = t.slotStr(o.skeys[j], k)
+		} else if s, ok := k.(string); ok {
+			i, found = t.slotStr(s, k)
 		} else {
 			i, found = t.slot(k)
 		}
@@ -254,7 +263,12 @@ func (w *Writer) Write(k, v any) {
 
 // WriteStrInt is Write for a string key and an int value, unboxed.
 func (w *Writer) WriteStrInt(k string, v int) {
-	w.tables[PartitionString(k, len(w.tables))].AddStrInt(k, v)
+	sk := StrHash(k)
+	q := 0
+	if n := len(w.tables); n > 1 {
+		q = int(sk.H % uint64(n))
+	}
+	w.tables[q].addKeyInt(&sk, v)
 }
 
 // Tables returns the writer's tables, one per reduce partition.
