@@ -112,6 +112,10 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 			written[m] = w.Tables()
 		})
 		parts := make([][]any, n)
+		var cols []*strIntCols
+		if res.colsOut && sagg.IntFn != nil {
+			cols = make([]*strIntCols, n)
+		}
 		ex.run(op, res.time, n, func(q int) {
 			// Read merges into the first map task's table.
 			var base *shuffle.Table
@@ -124,6 +128,14 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 				}
 			}()
 			t := shuffle.Read(sagg, written, q)
+			if cols != nil {
+				if c, ok := tableCols(t); ok {
+					cols[q] = c
+					base = nil
+					t.Release()
+					return
+				}
+			}
 			part := make([]any, t.Len())
 			for i := range part {
 				part[i] = out(t.Key(i), t.Acc(i))
@@ -132,6 +144,21 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 			base = nil
 			t.Release()
 		})
+		if cols != nil {
+			typed := true
+			for _, c := range cols {
+				typed = typed && c != nil
+			}
+			if typed {
+				res.cols = cols
+				return nil
+			}
+			for q, c := range cols {
+				if c != nil {
+					parts[q] = c.pairs()
+				}
+			}
+		}
 		return parts
 	}
 	return res

@@ -93,6 +93,21 @@ func (t *Table) Key(i int) any {
 	return t.keys[i]
 }
 
+// StrKey returns the key of slot i when it is a string, without boxing it.
+func (t *Table) StrKey(i int) (string, bool) {
+	switch k := t.keys[i].(type) {
+	case typedKey:
+		return t.skeys[i], true
+	case string:
+		return k, true
+	}
+	return "", false
+}
+
+// IntAcc returns the int accumulator of slot i of a table whose
+// aggregator has IntFn.
+func (t *Table) IntAcc(i int) int { return t.ints[i] }
+
 // Acc returns the accumulator of slot i.
 func (t *Table) Acc(i int) any {
 	if t.agg.IntFn != nil {
