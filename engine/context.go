@@ -44,6 +44,7 @@ type config struct {
 	batchLog     io.Writer
 	batchLogSet  bool
 	backpressure bool
+	bpInitial    int        // WithBackpressureInitialRate (ratelimit.go)
 	more         moreConfig // WithBlockInterval, WithStopGracefullyOnShutdown (context_more.go)
 }
 
@@ -70,6 +71,7 @@ type StreamingContext struct {
 	clock           clock.Clock   // what the context tells the time with
 	hand            *clock.Manual // the clock, when it moves only by Advance
 	backpressure    bool          // WithBackpressure (backpressure.go)
+	bpInitial       int           // WithBackpressureInitialRate (ratelimit.go)
 	more            moreConfig
 
 	mu          sync.Mutex
@@ -216,7 +218,7 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 		buildErrorf(op, "WithReceiverMaxRate: want a non-negative rate, got %d", cfg.maxRate)
 	}
 	ssc.maxRate = cfg.maxRate
-	ssc.backpressure = cfg.backpressure
+	ssc.backpressure, ssc.bpInitial = cfg.backpressure, cfg.bpInitial
 	ssc.more = cfg.more.checked(op, batch)
 	if cfg.batchLogSet {
 		ssc.batchLog = cfg.batchLog

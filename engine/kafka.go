@@ -293,6 +293,9 @@ func (s *kafkaSource) start(ssc *StreamingContext) error {
 		return err
 	}
 	if ssc.backpressure {
+		s.mu.Lock()
+		s.estRate = float64(ssc.bpInitial) // until the first estimate
+		s.mu.Unlock()
 		ssc.AddStreamingListener(&kafkaRateListener{s: s, est: newPIDRateEstimator(ssc.batch)})
 	}
 	return nil

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/gostream/gostream/engine/internal/clock"
 )
 
 // Receiver is a custom source of records, after Spark's Receiver. The
@@ -212,6 +210,7 @@ func (s *receiverSource) start(ssc *StreamingContext) error {
 		rate = ssc.receiverMaxRate()
 	}
 	s.limiter = newRateLimiter(rate, ssc)
+	s.startBackpressure(ssc)
 	s.launch()
 	return nil
 }
@@ -470,96 +469,6 @@ func (c *ReceiverContext) Done() <-chan struct{} { return c.done }
 
 // Stream returns the name of the receiver's input stream.
 func (c *ReceiverContext) Stream() string { return c.src.name }
-
-// rateLimiter is a blocking token bucket holding up to one second's worth
-// of tokens, refilled with the time of its clock: the context's system
-// clock, or with a manual context clock a clock of its own that moves to
-// each allocated batch's time, so each batch's records follow from the rate
-// alone.
-type rateLimiter struct {
-	rate    int
-	clock   clock.Clock
-	batches *clock.Manual // the clock when it moves with allocated batches
-
-	mu     sync.Mutex
-	tokens float64
-	last   int64 // clock reading of the last refill, ns
-}
-
-func newRateLimiter(rate int, ssc *StreamingContext) *rateLimiter {
-	l := &rateLimiter{rate: rate, clock: ssc.clock, tokens: float64(rate)}
-	if ssc.hand != nil {
-		l.batches = clock.NewManual(int64(ssc.Now()))
-		l.clock = l.batches
-	}
-	l.last = l.clock.Nanos()
-	return l
-}
-
-// advance tells the limiter that the batch at t is allocated.
-func (l *rateLimiter) advance(t Time) {
-	if l.batches != nil {
-		l.batches.Set(int64(t))
-	}
-}
-
-// take blocks until n tokens are taken or done is closed. Requests larger
-// than the bucket are served in bucket-sized steps.
-func (l *rateLimiter) take(n int, done <-chan struct{}) error {
-	if l == nil || l.rate <= 0 {
-		return checkDone(done)
-	}
-	need := float64(n)
-	for need > 0 {
-		step := min(need, float64(l.rate))
-		got, err := l.wait(step, step, done)
-		if err != nil {
-			return err
-		}
-		need -= got
-	}
-	return nil
-}
-
-// takeSome blocks until at least one token is free, then takes as many as
-// are free, up to n, and returns how many it took. A caller holding several
-// records stores that many now rather than waiting for the bucket to refill
-// for all of them.
-func (l *rateLimiter) takeSome(n int, done <-chan struct{}) (int, error) {
-	if l == nil || l.rate <= 0 {
-		return n, checkDone(done)
-	}
-	got, err := l.wait(1, float64(n), done)
-	return int(got), err
-}
-
-// wait blocks until at least least tokens are free, then takes up to most
-// whole tokens (all of least at the very least) and returns how many.
-func (l *rateLimiter) wait(least, most float64, done <-chan struct{}) (float64, error) {
-	for {
-		l.mu.Lock()
-		now := l.clock.Nanos()
-		if el := now - l.last; el > 0 {
-			l.tokens = min(float64(l.rate), l.tokens+float64(el)/float64(time.Second)*float64(l.rate))
-			l.last = now
-		}
-		if l.tokens >= least {
-			got := max(least, min(most, float64(int(l.tokens))))
-			l.tokens -= got
-			l.mu.Unlock()
-			return got, nil
-		}
-		// The first millisecond at which enough tokens are free, and at
-		// least the next one, so that rounding never spins.
-		wait := int64((least - l.tokens) / float64(l.rate) * float64(time.Second))
-		ms := int64(time.Millisecond)
-		target := max((now+wait+ms-1)/ms, now/ms+1)
-		l.mu.Unlock()
-		if !l.clock.WaitUntil(target, done) {
-			return 0, ErrReceiverStopped
-		}
-	}
-}
 
 func checkDone(done <-chan struct{}) error {
 	select {

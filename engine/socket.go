@@ -134,12 +134,6 @@ const storeChunk = 1024
 // rather than once per line, and no line waits for more input to arrive.
 func (r *socketReceiver) readLines(ctx *ReceiverContext, c io.Reader) (int, error) {
 	n := 0
-	// A chunk holds at most a second's worth of a rate-limited receiver, so
-	// the limit still spreads the lines over batches as it would one by one.
-	chunk := storeChunk
-	if l := ctx.src.limiter; l != nil && l.rate > 0 {
-		chunk = min(chunk, l.rate)
-	}
 	var pending []any
 	// flush stores what is pending as fast as the rate limit lets it: the
 	// lines it may store now go in at once, the rest wait for tokens.
@@ -160,7 +154,10 @@ func (r *socketReceiver) readLines(ctx *ReceiverContext, c io.Reader) (int, erro
 	}
 	err := scanLinesIdle(c, r.maxLine, func(line string) error {
 		pending = append(pending, line)
-		if len(pending) >= chunk {
+		// A chunk holds at most a second's worth of a rate-limited receiver,
+		// so the limit still spreads the lines over batches as it would one
+		// by one.
+		if len(pending) >= ctx.src.limiter.chunk(storeChunk) {
 			return flush()
 		}
 		return nil

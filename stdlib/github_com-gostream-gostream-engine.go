@@ -82,6 +82,7 @@ func init() {
 		"UIEnv":                        reflect.ValueOf(constant.MakeFromLiteral("\"GOSTREAM_UI\"", token.STRING, 0)),
 		"UIURL":                        reflect.ValueOf(engine.UIURL),
 		"WithBackpressure":             reflect.ValueOf(engine.WithBackpressure),
+		"WithBackpressureInitialRate":  reflect.ValueOf(engine.WithBackpressureInitialRate),
 		"WithBatchLog":                 reflect.ValueOf(engine.WithBatchLog),
 		"WithBlockInterval":            reflect.ValueOf(engine.WithBlockInterval),
 		"WithManualClock":              reflect.ValueOf(engine.WithManualClock),

@@ -55,6 +55,12 @@ type Options struct {
 	Program bool
 }
 
+// CompileClosures makes sessions compile the function literals that
+// inputs pass to the engine, where they stay within the closure
+// compiler's subset (see closure.go); false leaves every one to the
+// interpreter.
+var CompileClosures = true
+
 // PreImports are the packages every session imports before the first
 // input, by import path; user code refers to them by their last element.
 var PreImports = []string{
@@ -290,7 +296,7 @@ func (s *Session) evalAt(ctx context.Context, src, file string, line int) (Resul
 		return Result{}, nil
 	}
 	// Nothing of an input runs unless all of it passes the type check.
-	st, err := s.typecheck(src, chunks, file, offset)
+	st, closures, err := s.typecheck(src, chunks, file, offset)
 	if err != nil {
 		var ee *EvalError
 		if errors.As(err, &ee) {
@@ -300,7 +306,17 @@ func (s *Session) evalAt(ctx context.Context, src, file string, line int) (Resul
 	}
 	s.mu.Lock()
 	s.types = st
+	in := s.in
 	s.mu.Unlock()
+	if len(closures) > 0 && CompileClosures {
+		// Closures passed to the engine run compiled, not interpreted.
+		if r := s.useClosures(ctx, in, src, closures); r != src {
+			src = r
+			if chunks, err = split(src); err != nil {
+				return Result{}, scanError(err, file, offset)
+			}
+		}
+	}
 	if r := s.rewriteRangeInt(src, chunks); r != src {
 		src = r
 		if chunks, err = split(src); err != nil {
@@ -341,7 +357,7 @@ func (s *Session) evalAt(ctx context.Context, src, file string, line int) (Resul
 	s.mu.Lock()
 	s.evaluating = true
 	s.batchErrors = nil
-	in := s.in
+	in = s.in
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()

@@ -245,6 +245,19 @@ q := engine.NewQueue()`)
 	}
 	out.Reset()
 	mustEval(t, s, "ssc.Advance(engine.Seconds(1))")
+	// The closure is compiled: its panic says where.
+	if got := out.String(); !strings.Contains(got, ": 201:9: runtime error: integer divide by zero\n") {
+		t.Errorf("batch error %q; want the division on line 201 placed", got)
+	}
+	// An interpreted one (a loop is not compiled): the interpreter's frame.
+	mustEval(t, s, `ssc.Stop(false)
+ssc = engine.NewStreamingContext("local[2]", "at2", engine.Seconds(1), engine.WithManualClock())
+q = engine.NewQueue()`)
+	if _, err := s.EvalAt(context.Background(), "ssc.QueueStream(q, true).Map(func(x int) int {\n\tfor x == 0 { return 10 / x }\n\treturn x\n}).Print()\nssc.Start()\nq.Push(0)", "", 200); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	mustEval(t, s, "ssc.Advance(engine.Seconds(1))")
 	if got := out.String(); !strings.Contains(got, "\t201:") {
 		t.Errorf("batch error %q; want the frame of the function on line 201", got)
 	}

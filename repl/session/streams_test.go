@@ -18,7 +18,7 @@ import (
 func skipUnderRace(t *testing.T) {
 	t.Helper()
 	if raceDetector {
-		t.Skip("yaegi's frames are unsynchronised between an evaluation and closures running in batches (see race_test.go)")
+		t.Skip("an interpreted closure runs in batches while the session evaluates: yaegi's frames are unsynchronised (see race_test.go)")
 	}
 }
 
@@ -66,15 +66,21 @@ func (b *syncBuffer) String() string {
 // closure every record. The closure's results are checked by compiled code:
 // no batch may ever see the zero value that a cancelled interpreter makes
 // interpreted closures return.
+//
+// The Map closure is compiled (it touches no interpreter frame), so the
+// test runs under -race too.
 func TestInterruptNeverZeroesClosures(t *testing.T) {
-	skipUnderRace(t)
 	s, _ := newSession(t)
 	var zeros, records, batches atomic.Int64
 	mustEval(t, s, "spins := 0")
 	for round := 0; round < 5; round++ {
+		compiled := closureCount.Load()
 		mustEval(t, s, `
 ssc := engine.NewStreamingContext("local[2]", "hazard", engine.Milliseconds(5))
 lens := ssc.RateStream(20000).Map(func(line string) int { return len(line) + 1000 })`)
+		if closureCount.Load() != compiled+1 {
+			t.Fatal("the Map closure was not compiled")
+		}
 		lens := mustEval(t, s, "lens").Value.(*engine.DStream)
 		lens.ForeachRDD(func(r *engine.RDD) {
 			for _, x := range r.Collect() {
@@ -190,6 +196,9 @@ func TestCompiledFuncsStayCompiled(t *testing.T) {
 // TestInterruptStuckBatch: a batch whose interpreted function never
 // returns keeps the first Interrupt waiting; a second Interrupt stops the
 // interpreter, the batch ends, the streams stop and the session goes on.
+//
+// The closure has a loop, so it stays interpreted, and it writes spins
+// while the test's inputs read it: the test is skipped under -race.
 func TestInterruptStuckBatch(t *testing.T) {
 	skipUnderRace(t)
 	s, _ := newSession(t)
@@ -239,5 +248,49 @@ ssc.Start()`)
 	}
 	if r := mustEval(t, s, "spins > 0"); r.Text != "true" {
 		t.Fatalf("spins > 0 = %q; want true", r.Text)
+	}
+}
+
+// TestInterpretedClosureWhileEvaluating: a closure that stays interpreted
+// (it has a loop) gives its results, checked by compiled code, while the
+// session evaluates other inputs. It is skipped under -race: yaegi copies
+// the global frame's interrupt channel into each call's frame without the
+// lock under which every evaluation sets it (docs/typed-session.md).
+func TestInterpretedClosureWhileEvaluating(t *testing.T) {
+	skipUnderRace(t)
+	s, _ := newSession(t)
+	compiled := closureCount.Load()
+	mustEval(t, s, `
+ssc := engine.NewStreamingContext("local[2]", "interpreted", engine.Milliseconds(5))
+lens := ssc.RateStream(2000).Map(func(line string) int {
+	for {
+		return len(line) + 1000
+	}
+})`)
+	if closureCount.Load() != compiled {
+		t.Fatal("a closure with a loop was compiled")
+	}
+	var bad, records, batches atomic.Int64
+	lens := mustEval(t, s, "lens").Value.(*engine.DStream)
+	lens.ForeachRDD(func(r *engine.RDD) {
+		for _, x := range r.Collect() {
+			records.Add(1)
+			if x.(int) < 1000 {
+				bad.Add(1)
+			}
+		}
+		batches.Add(1)
+	})
+	mustEval(t, s, "ssc.Start()")
+	deadline := time.Now().Add(20 * time.Second)
+	for batches.Load() < 5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d batches in 20s; want 5", batches.Load())
+		}
+		mustEval(t, s, "x := 0\nfor i := 0; i < 10000; i++ { x += i }\nx")
+	}
+	mustEval(t, s, "ssc.Stop(false)")
+	if bad.Load() != 0 || records.Load() == 0 {
+		t.Fatalf("%d of %d records wrong", bad.Load(), records.Load())
 	}
 }

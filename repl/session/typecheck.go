@@ -89,7 +89,7 @@ func typeErrors(errs []types.Error, fset *token.FileSet, file string, offsetLine
 // An expression statement is not "not used" either: it is the input's
 // value. It returns the compile error, or what the input declares, to
 // commit once it passed.
-func (s *Session) typecheck(src string, chunks []chunk, file string, offset int) (*typeState, error) {
+func (s *Session) typecheck(src string, chunks []chunk, file string, offset int) (*typeState, []compiledClosure, error) {
 	s.mu.Lock()
 	st := s.types
 	imports := make(map[string]string, len(s.imports))
@@ -98,8 +98,9 @@ func (s *Session) typecheck(src string, chunks []chunk, file string, offset int)
 	}
 	s.mu.Unlock()
 	if st == nil || st.off {
-		return st, nil
+		return st, nil, nil
 	}
+	var closures []compiledClosure
 	im := symbols()
 	next := &typeState{pkg: st.pkg, objects: make(map[string]types.Object, len(st.objects))}
 	for k, v := range st.objects {
@@ -111,7 +112,7 @@ func (s *Session) typecheck(src string, chunks []chunk, file string, offset int)
 			for name, path := range importedNames(text) {
 				if !im.has(path) {
 					next.off = true
-					return next, nil
+					return next, nil, nil
 				}
 				imports[name] = path
 			}
@@ -119,22 +120,22 @@ func (s *Session) typecheck(src string, chunks []chunk, file string, offset int)
 				for _, spec := range f.Imports {
 					if path, _ := strconv.Unquote(spec.Path.Value); !im.has(path) {
 						next.off = true
-						return next, nil
+						return next, nil, nil
 					}
 				}
 			}
 			continue
 		}
-		if err := checkChunk(next, imports, src, c, file, offset); err != nil {
-			return nil, err
+		if err := checkChunk(next, imports, src, c, file, offset, &closures); err != nil {
+			return nil, nil, err
 		}
 	}
-	return next, nil
+	return next, closures, nil
 }
 
 // checkChunk checks one declaration or statement chunk and, when it passes,
 // adds what it declares to st.
-func checkChunk(st *typeState, imports map[string]string, src string, c chunk, file string, offset int) error {
+func checkChunk(st *typeState, imports map[string]string, src string, c chunk, file string, offset int, closures *[]compiledClosure) error {
 	text := src[c.start:c.end]
 	var b strings.Builder
 	b.WriteString("package main\n")
@@ -150,6 +151,7 @@ func checkChunk(st *typeState, imports map[string]string, src string, c chunk, f
 		b.WriteString("func _() {\n")
 	}
 	fmt.Fprintf(&b, "/*line %s:%d:%d*/", cellFile, c.line, c.col)
+	textStart := b.Len()
 	b.WriteString(text)
 	if c.kind == stmtChunk {
 		b.WriteString("\n}")
@@ -279,7 +281,8 @@ func checkChunk(st *typeState, imports map[string]string, src string, c chunk, f
 		return nil
 	}
 	var errs []types.Error
-	info := &types.Info{Defs: map[*ast.Ident]types.Object{}, Types: map[ast.Expr]types.TypeAndValue{}}
+	info := &types.Info{Defs: map[*ast.Ident]types.Object{}, Types: map[ast.Expr]types.TypeAndValue{},
+		Uses: map[*ast.Ident]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
 	conf := types.Config{
 		Importer: symbols(),
 		Error: func(err error) {
@@ -313,6 +316,7 @@ func checkChunk(st *typeState, imports map[string]string, src string, c chunk, f
 			st.objects[name] = obj
 		}
 	}
+	*closures = append(*closures, engineClosures(f, fset, info, textStart-c.start, file, offset)...)
 	for _, m := range later {
 		sig, _ := info.TypeOf(m.lit).(*types.Signature)
 		if sig == nil || sig.Params().Len() == 0 {

@@ -1,0 +1,96 @@
+package session
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCompiledClosuresInAStream: with the closure compiler on, the
+// closures of the word count are compiled (none of them runs in the
+// interpreter) and the stream prints what the interpreted one prints; the
+// user evaluates the next input while batches run the compiled closures,
+// which touch no interpreter frame (run under -race).
+func TestCompiledClosuresInAStream(t *testing.T) {
+	s, out := newSession(t)
+	before := closureCount.Load()
+	mustEval(t, s, `ssc := engine.NewStreamingContext("local[2]", "compiled", engine.Seconds(1), engine.WithManualClock())
+q := engine.NewQueue()
+ssc.QueueStream(q, true).
+	FlatMap(func(line string) []string { return strings.Fields(line) }).
+	Map(func(w string) engine.Pair { return engine.KV(w, 1) }).
+	ReduceByKey(func(a, b int) int { return a + b }).
+	Print()
+ssc.Start()`)
+	if n := closureCount.Load() - before; n != 3 {
+		t.Fatalf("%d closures compiled; want 3", n)
+	}
+	mustEval(t, s, `q.Push("to be or not to be")`)
+	done := make(chan error, 1)
+	go func() { _, err := s.Eval(t.Context(), "ssc.Advance(engine.Seconds(1))"); done <- err }()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	mustEval(t, s, "x := 1\nx + 1")
+	got := out.String()
+	for _, want := range []string{"(to,2)", "(be,2)", "(or,1)", "(not,1)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output %q lacks %s", got, want)
+		}
+	}
+}
+
+// TestCompiledClosureCaptures: a compiled closure reaches the variables it
+// captures through pointers taken when the literal is evaluated: it sees
+// later assignments, and not a later input's new variable of the same
+// name.
+func TestCompiledClosureCaptures(t *testing.T) {
+	s, out := newSession(t)
+	before := closureCount.Load()
+	mustEval(t, s, `k := 2
+suffix := "!"
+ssc := engine.NewStreamingContext("local[2]", "captures", engine.Seconds(1), engine.WithManualClock())
+q := engine.NewQueue()
+ssc.QueueStream(q, true).Map(func(s string) string { return strings.Repeat(s, k) + suffix }).Print()
+ssc.Start()`)
+	if n := closureCount.Load() - before; n != 1 {
+		t.Fatalf("%d closures compiled; want 1", n)
+	}
+	batch := func(want string) {
+		t.Helper()
+		out.Reset()
+		mustEval(t, s, `q.Push("ab")`)
+		mustEval(t, s, "ssc.Advance(engine.Seconds(1))")
+		if got := out.String(); !strings.Contains(got, "\n"+want+"\n") {
+			t.Fatalf("batch printed %q; want the line %s", got, want)
+		}
+	}
+	batch("abab!")
+	mustEval(t, s, `k = 3`)
+	batch("ababab!")
+	mustEval(t, s, `k := 5
+suffix := "?"`)
+	batch("ababab!")
+}
+
+// TestCompiledClosurePanicPlaced: a compiled closure's runtime panic keeps
+// Go's message and says where in the input it happened.
+func TestCompiledClosurePanicPlaced(t *testing.T) {
+	s, out := newSession(t)
+	before := closureCount.Load()
+	mustEval(t, s, `ssc := engine.NewStreamingContext("local[2]", "panics", engine.Seconds(1), engine.WithManualClock(), engine.WithBatchLog(nil))
+q := engine.NewQueue()
+ssc.QueueStream(q, true).
+	Map(func(s string) int { return 10 / len(s) }).
+	Print()
+ssc.Start()`)
+	if n := closureCount.Load() - before; n != 1 {
+		t.Fatalf("%d closures compiled; want 1", n)
+	}
+	mustEval(t, s, `q.Push("")`)
+	out.Reset()
+	mustEval(t, s, "ssc.Advance(engine.Seconds(1))")
+	const want = "batch error: engine: Map at 1000 ms: function panicked on element of type string: 4:34: runtime error: integer divide by zero\n"
+	if got := out.String(); got != want {
+		t.Fatalf("Advance over a division by zero printed %q; want %q", got, want)
+	}
+}
