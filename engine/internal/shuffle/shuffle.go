@@ -166,8 +166,13 @@ func (t *Table) lookupAny(k any) (i int32, ok bool) {
 
 // Add folds value v of key k into t.
 func (t *Table) Add(k, v any) {
-	agg := t.agg
 	i, found := t.slot(k)
+	t.fold(i, found, v)
+}
+
+// fold folds value v into slot i, new unless found.
+func (t *Table) fold(i int32, found bool, v any) {
+	agg := t.agg
 	if agg.IntFn != nil {
 		n, ok := v.(int)
 		if !ok {
@@ -269,6 +274,18 @@ func NewWriter(agg *Aggregator, n int, hash func(any) uint64) *Writer {
 // Write adds value v of key k.
 func (w *Writer) Write(k, v any) {
 	n := len(w.tables)
+	if s, ok := k.(string); ok {
+		// One hash serves the partition and the table.
+		sk := StrHash(s)
+		q := 0
+		if n > 1 {
+			q = int(sk.H % uint64(n))
+		}
+		t := w.tables[q]
+		i, found := t.slotKey(&sk, k)
+		t.fold(i, found, v)
+		return
+	}
 	q := 0
 	if n > 1 {
 		q = int(w.hash(k) % uint64(n))
