@@ -29,28 +29,46 @@ type StrKey struct {
 }
 
 // StrHash returns s with its hash (the same as Hash returns for s) and its
-// first 16 bytes, in one pass over s.
+// first 16 bytes.
 func StrHash(s string) StrKey {
 	h := uint64(14695981039346656037)
-	var w0, w1 uint64
-	i := 0
-	for ; i < len(s) && i < 8; i++ {
-		c := s[i]
-		w0 |= uint64(c) << (8 * i)
-		h ^= uint64(c)
-		h *= 1099511628211
-	}
-	for ; i < len(s) && i < 16; i++ {
-		c := s[i]
-		w1 |= uint64(c) << (8 * (i - 8))
-		h ^= uint64(c)
-		h *= 1099511628211
-	}
-	for ; i < len(s); i++ {
+	for i := 0; i < len(s); i++ {
 		h ^= uint64(s[i])
 		h *= 1099511628211
 	}
+	var w0, w1 uint64
+	switch {
+	case len(s) >= 16:
+		w0, w1 = load8(s), load8(s[8:])
+	case len(s) >= 8:
+		w0, w1 = load8(s), loadTail(s[8:])
+	default:
+		w0 = loadTail(s)
+	}
 	return StrKey{S: s, H: Mix(h), w0: w0, w1: w1}
+}
+
+// load8 is the first 8 bytes of s, little-endian (one load).
+func load8(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// loadTail is s, shorter than 8 bytes, little-endian and zero-padded.
+func loadTail(s string) uint64 {
+	var w uint64
+	if len(s) >= 4 {
+		w = uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
+		for i := 4; i < len(s); i++ {
+			w |= uint64(s[i]) << (8 * i)
+		}
+		return w
+	}
+	for i := 0; i < len(s); i++ {
+		w |= uint64(s[i]) << (8 * i)
+	}
+	return w
 }
 
 func (k *StrKey) meta() uint32 {

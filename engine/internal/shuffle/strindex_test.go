@@ -84,7 +84,12 @@ func TestStrIndex(t *testing.T) {
 }
 
 func BenchmarkStrIndex(b *testing.B) {
-	words := zipfWords(800000, 100000)
+	for _, vocab := range []int{2000, 100000} {
+		b.Run(fmt.Sprintf("vocab=%d", vocab), func(b *testing.B) { benchStrIndex(b, zipfWords(800000, vocab)) })
+	}
+}
+
+func benchStrIndex(b *testing.B, words []string) {
 	b.Run("map", func(b *testing.B) {
 		for range b.N {
 			m := map[string]int32{}
