@@ -99,6 +99,9 @@ type expr[E any] struct {
 	l func(E) []string
 	// konst is the value of a constant expression, boxed once.
 	konst any
+	// env is set when the expression is the environment itself (the
+	// parameter of a closure of one parameter without locals).
+	env bool
 }
 
 // fn returns the func of e's kind.
@@ -230,7 +233,9 @@ func (c *compiler[E]) declare(obj types.Object) (slot, bool) {
 // read is the expression that reads the parameter or local sl.
 func (c *compiler[E]) read(sl slot) expr[E] {
 	if !c.frame {
-		return of[E](c.param(sl.n))
+		e := of[E](c.param(sl.n))
+		_, e.env = any(e.fn()).(func(E) E)
+		return e
 	}
 	n := sl.n
 	var f any
@@ -456,6 +461,9 @@ func boxed[E any](e expr[E]) func(E) any {
 		v := e.konst
 		return func(E) any { return v }
 	}
+	if e.env {
+		return func(v E) any { return v }
+	}
 	switch e.k {
 	case kInt:
 		return func(v E) any { return e.i(v) }
@@ -654,6 +662,10 @@ func (c *compiler[E]) call(x *ast.CallExpr, k kind) expr[E] {
 	}
 	if fn.Pkg().Path() == "github.com/gostream/gostream/engine" && fn.Name() == "KV" && len(args) == 2 {
 		key, val := boxed(args[0]), boxed(args[1])
+		if k := args[1].konst; k != nil && args[0].env {
+			// KV(w, 1), the word count's.
+			return expr[E]{k: kPair, p: func(v E) engine.Pair { return engine.KV(v, k) }}
+		}
 		return expr[E]{k: kPair, p: func(v E) engine.Pair { return engine.KV(key(v), val(v)) }}
 	}
 	f, ok := compiledFunc(fn)
@@ -1090,6 +1102,13 @@ func shaped[P, R any](site closureSite, params []types.Object, result kind, ptrs
 		c.vars[params[1]] = slot{kindOf(params[1].Type()), 1}
 		run := block[[2]P, R](c, body, result)
 		if !c.failed && !c.needFrame {
+			if len(body) == 1 {
+				if rs, ok := body[0].(*ast.ReturnStmt); ok && len(rs.Results) == 1 {
+					if f, ok := c.convert(c.expr(rs.Results[0]), result).fn().(func([2]P) R); ok && !c.failed {
+						return func(x, y P) R { return f([2]P{x, y}) }, c.caps, true
+					}
+				}
+			}
 			return func(x, y P) R { r, _ := run([2]P{x, y}); return r }, c.caps, true
 		}
 	}
