@@ -102,6 +102,9 @@ type expr[E any] struct {
 	// env is set when the expression is the environment itself (the
 	// parameter of a closure of one parameter without locals).
 	env bool
+	// pair is 1 or 2 when the expression is the first or second parameter
+	// of a closure of two int parameters without locals, x[0] or x[1].
+	pair int
 }
 
 // fn returns the func of e's kind.
@@ -234,7 +237,10 @@ func (c *compiler[E]) declare(obj types.Object) (slot, bool) {
 func (c *compiler[E]) read(sl slot) expr[E] {
 	if !c.frame {
 		e := of[E](c.param(sl.n))
-		_, e.env = any(e.fn()).(func(E) E)
+		_, e.env = e.fn().(func(E) E)
+		if _, ok := any(e.fn()).(func([2]int) int); ok {
+			e.pair = sl.n + 1
+		}
 		return e
 	}
 	n := sl.n
@@ -501,6 +507,14 @@ func (c *compiler[E]) binary(op token.Token, l, r expr[E], pos token.Pos) expr[E
 		c.fail()
 		return expr[E]{}
 	}
+	if l.pair > 0 && r.pair > 0 {
+		// a + b over the two parameters, the reduce functions'.
+		if f := pairOp(op, l.pair-1, r.pair-1); f != nil {
+			if g, ok := f.(func(E) int); ok {
+				return expr[E]{k: kInt, i: g}
+			}
+		}
+	}
 	switch l.k {
 	case kInt:
 		a, b := l.i, r.i
@@ -595,6 +609,19 @@ func (c *compiler[E]) binary(op token.Token, l, r expr[E], pos token.Pos) expr[E
 	}
 	c.fail()
 	return expr[E]{}
+}
+
+// pairOp is x[i] op x[j] over the two int parameters x, for + - *.
+func pairOp(op token.Token, i, j int) any {
+	switch op {
+	case token.ADD:
+		return func(x [2]int) int { return x[i] + x[j] }
+	case token.SUB:
+		return func(x [2]int) int { return x[i] - x[j] }
+	case token.MUL:
+		return func(x [2]int) int { return x[i] * x[j] }
+	}
+	return nil
 }
 
 func (c *compiler[E]) call(x *ast.CallExpr, k kind) expr[E] {
