@@ -1258,7 +1258,36 @@ var closureCount atomic.Int64
 // call that makes it with their pointers (name.F(&x, &y)), padded so that
 // what follows keeps its line and column.
 func (s *Session) useClosures(ctx context.Context, in *interp.Interpreter, src string, closures []compiledClosure) string {
+	src, imports := registerClosures(in, src, closures)
+	for _, imp := range imports {
+		if _, _, err := s.run(ctx, in, imp); err != nil {
+			return src // the interpreter reports the closure's name undefined
+		}
+	}
+	return src
+}
+
+// programClosures is useClosures for a program file: the imports go on the
+// line of its package clause, which ends at offset pkgEnd.
+func programClosures(in *interp.Interpreter, src string, pkgEnd int, closures []compiledClosure) string {
+	for _, c := range closures {
+		if c.start < pkgEnd {
+			return src
+		}
+	}
+	src, imports := registerClosures(in, src, closures)
+	if len(imports) == 0 {
+		return src
+	}
+	return src[:pkgEnd] + "; " + strings.Join(imports, "; ") + src[pkgEnd:]
+}
+
+// registerClosures gives the interpreter a package for each compiled
+// closure and returns src with the literals replaced, and the imports
+// that the new src needs.
+func registerClosures(in *interp.Interpreter, src string, closures []compiledClosure) (string, []string) {
 	sort.Slice(closures, func(i, j int) bool { return closures[i].start > closures[j].start })
+	var imports []string
 	for _, c := range closures {
 		if c.start < 0 || c.end > len(src) || c.start >= c.end {
 			continue
@@ -1290,9 +1319,7 @@ func (s *Session) useClosures(ctx context.Context, in *interp.Interpreter, src s
 		if err := in.Use(interp.Exports{path + "/" + name: {"F": f}}); err != nil {
 			continue
 		}
-		if _, _, err := s.run(ctx, in, "import "+name+" "+strconv.Quote(path)); err != nil {
-			continue
-		}
+		imports = append(imports, "import "+name+" "+strconv.Quote(path))
 		// The newlines come first: one after the name would end the
 		// statement.
 		lit := src[c.start:c.end]
@@ -1304,7 +1331,7 @@ func (s *Session) useClosures(ctx context.Context, in *interp.Interpreter, src s
 		}
 		src = src[:c.start] + ref + src[c.end:]
 	}
-	return src
+	return src, imports
 }
 
 // basicType is the Go type of the basic type t of a captured variable.
