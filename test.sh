@@ -45,6 +45,7 @@ go test -count=1 -timeout 25m -v ./... >"$log" 2>&1 || status=$?
 grep -E '^(ok|FAIL|---|panic:)|^\s+--- FAIL|^=== RUN.*Fuzz' "$log" | grep -v -- '--- PASS' | grep -v -- '--- SKIP' || true
 if [ $status -ne 0 ]; then
 	echo "== failures:"; grep -B2 -A30 -E -- '--- FAIL|^panic:' "$log" | head -300
+	echo "== failure messages:"; grep -A12 -E '^\s+[A-Za-z0-9_]+_test\.go:[0-9]+: ' "$log" | head -300
 fi
 
 echo "== go test -race (engine)"

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/checkpoint"
 )
 
 // ftJob is the graph the in-process recovery tests run: a running word count
@@ -302,12 +304,12 @@ func TestCheckpointCleanup(t *testing.T) {
 	if len(other) != 0 {
 		t.Errorf("unexpected files %v", other)
 	}
-	m, _, err := readLatestCheckpoint(dir)
+	m, _, err := checkpoint.ReadLatest(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m.Completed != 5000 || len(m.Pending) != 0 {
-		t.Errorf("checkpoint completed %s pending %v, want 5000 ms and none", m.Completed, m.Pending)
+		t.Errorf("checkpoint completed %s pending %v, want 5000 ms and none", Time(m.Completed), toTimes(m.Pending))
 	}
 	// Input batches are kept for as long as the input is remembered (1 s:
 	// twice the state's checkpoint interval), not since the start.
@@ -370,7 +372,7 @@ func TestBadCheckpoints(t *testing.T) {
 		{name: "flipped bit", damage: edit(func(b []byte) []byte { b[ckptHeaderLen+5] ^= 0x10; return b }), wantMsg: "corrupt: checksum mismatch"},
 		{name: "trailing bytes", damage: edit(func(b []byte) []byte { return append(b, "xx"...) }), wantMsg: "corrupt: 2 unexpected bytes"},
 		{name: "bad magic", damage: edit(func(b []byte) []byte { b[0] = 'X'; return b }), wantMsg: "not a gostream checkpoint file"},
-		{name: "newer version", damage: edit(func(b []byte) []byte { b[5] = 9; return b }), wantMsg: "format version 9, this gostream reads version 1"},
+		{name: "newer version", damage: edit(func(b []byte) []byte { b[5] = 9; return b }), wantMsg: "format version 9, this gostream reads versions 1 to 2"},
 		{name: "state file as metadata", damage: edit(func(b []byte) []byte { b[6] = ckptKindState; return b }), wantMsg: "a state checkpoint file where a metadata checkpoint file was expected"},
 		{name: "bad json", damage: edit(reframe(func([]byte) []byte { return []byte("{not json") })), wantMsg: "corrupt metadata"},
 		{name: "unknown field", damage: edit(reframe(func(p []byte) []byte { return append([]byte(`{"extra":1,`), p[1:]...) })), wantMsg: `unknown field "extra"`},
@@ -446,14 +448,14 @@ func mustPanicError(t *testing.T, f func()) (err *Error) {
 func FuzzReadCheckpoint(f *testing.F) {
 	meta, _ := encodeMeta(&ckptMeta{
 		App: "ft", Master: "local[2]", BatchMS: 100, Graph: []string{"RateStream input, slide 100ms", "UpdateStateByKey of stream 0, slide 100ms, stateful"},
-		Zero: 0, Completed: 300, Pending: []Time{400},
+		Zero: 0, Completed: 300, Pending: []int64{400},
 		Inputs: []ckptInput{{Stream: 0, Op: "RateStream", Position: []byte{0, 0, 0, 0, 0, 0, 0, 9}, Batches: []ckptBatch{{Time: 400, Records: 10, Data: encodeRange(3, 9)}}}},
 		States: []ckptStateRef{{Stream: 1, Time: 300, File: stateName(1, 300)}},
 	})
 	f.Add(meta)
 	parts, _ := encodeParts("UpdateStateByKey", [][]any{{KV("a", 1), KV("b", 2)}, {}})
 	payload, _ := json.Marshal(&ckptState{Stream: 1, Op: "UpdateStateByKey", Time: 300, Parts: parts,
-		WindowTimes: []Time{200}, WindowParts: [][][]byte{parts}})
+		WindowTimes: []int64{200}, WindowParts: [][][]byte{parts}})
 	f.Add(frameCheckpoint(ckptKindState, payload))
 	f.Add([]byte("GSCK"))
 	f.Add([]byte{})

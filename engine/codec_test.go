@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/codec"
 )
 
 func TestCodecRoundTrip(t *testing.T) {
@@ -46,11 +48,7 @@ func TestCodecRoundTrip(t *testing.T) {
 				}
 			}
 			// The library's own encoding of the same values decodes the same.
-			w, err := wireSlice(tc.elems, 1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			lib, err := cborEnc.Marshal(w)
+			lib, err := elems.MarshalWithLibrary(tc.elems)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -212,8 +210,8 @@ func FuzzDecodeElems(f *testing.F) {
 			t.Fatalf("round trip changed the encoding:\n%x\n%x", b1.Bytes(), b2.Bytes())
 		}
 		// The raw payload decodes the same without the frame.
-		if n := int(binary.BigEndian.Uint64(data[8:16])); n <= len(data)-headerSize {
-			if _, err := decodeBlock(data[headerSize : headerSize+n]); err != nil {
+		if n := int(binary.BigEndian.Uint64(data[8:16])); n <= len(data)-codec.HeaderSize {
+			if _, err := decodeBlock(data[codec.HeaderSize : codec.HeaderSize+n]); err != nil {
 				t.Fatalf("payload accepted in a frame but not alone: %v", err)
 			}
 		}

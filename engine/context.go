@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/clock"
 )
 
 // ContextState is the life-cycle state of a StreamingContext.
@@ -68,9 +68,10 @@ type StreamingContext struct {
 	master, appName string
 	batch           time.Duration
 	ex              *executor
-	manual          bool
-	backpressure    bool // WithBackpressure (backpressure.go)
-	bpInitial       int  // WithBackpressureInitialRate (ratelimit.go)
+	clock           clock.Clock   // what the context tells the time with
+	hand            *clock.Manual // the clock, when it moves only by Advance
+	backpressure    bool          // WithBackpressure (backpressure.go)
+	bpInitial       int           // WithBackpressureInitialRate (ratelimit.go)
 	more            moreConfig
 
 	mu          sync.Mutex
@@ -86,7 +87,6 @@ type StreamingContext struct {
 	resumed     bool          // started from a checkpoint
 	started     bool          // Start succeeded once: zero times are set
 	zero        Time
-	now         Time // manual clock
 	next        Time // the next batch time to generate
 	queue       []*batch
 	queueCond   *sync.Cond
@@ -210,7 +210,7 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 	}
 	ssc := &StreamingContext{
 		master: master, appName: appName, batch: batch,
-		ex: newExecutor(n), manual: cfg.manual,
+		ex: newExecutor(n), clock: clock.System{},
 		out: os.Stdout, batchLog: os.Stderr,
 		errCh: make(chan struct{}), done: make(chan struct{}), stopCh: make(chan struct{}),
 	}
@@ -222,6 +222,10 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 	ssc.more = cfg.more.checked(op, batch)
 	if cfg.batchLogSet {
 		ssc.batchLog = cfg.batchLog
+	}
+	if cfg.manual {
+		ssc.hand = clock.NewManual(0)
+		ssc.clock = ssc.hand
 	}
 	ssc.queueCond = sync.NewCond(&ssc.mu)
 	newHooks.run(ssc)
@@ -398,22 +402,21 @@ func (ssc *StreamingContext) Start() error {
 			}
 		}
 	}
-	var first Time
-	if ssc.manual {
-		first = Time(durMS(ssc.batch))
-	} else {
-		b := durMS(ssc.batch)
-		first = Time((time.Now().UnixMilli()/b + 1) * b)
-	}
+	// The first batch is the next batch boundary: the interval itself on a
+	// manual clock, which starts at 0.
+	b := durMS(ssc.batch)
+	first := Time((ssc.clock.Now()/b + 1) * b)
 	ssc.zero = first.Sub(ssc.batch)
 	rec := ssc.recovered
 	ssc.recovered = nil
 	if rec != nil {
 		ssc.resumed = true
-		ssc.zero = rec.meta.Zero
-		first = rec.meta.resumeTime(ssc.batch)
+		ssc.zero = Time(rec.meta.Zero)
+		first = Time(rec.meta.ResumeTime())
 	}
-	ssc.now = first.Sub(ssc.batch)
+	if ssc.hand != nil {
+		ssc.hand.Set(int64(first.Sub(ssc.batch)))
+	}
 	ssc.next = first
 	ssc.prepareGraph()
 	ssc.state = Active
@@ -452,7 +455,7 @@ func (ssc *StreamingContext) Start() error {
 	active[ssc] = true
 	hooksMu.Unlock()
 	ssc.postStreamingStarted(time.Now())
-	if ssc.manual {
+	if ssc.hand != nil {
 		for _, b := range pending {
 			ssc.runBatch(b)
 		}
@@ -478,466 +481,4 @@ func (ssc *StreamingContext) prepareGraph() {
 	for _, o := range ssc.outputs {
 		o.rememberFor(ssc.rememberDur)
 	}
-}
-
-// Advance moves a manual clock forward by d, generating and running every
-// batch that falls due; it returns when their jobs are done, with the first
-// batch's error.
-func (ssc *StreamingContext) Advance(d time.Duration) error {
-	const op = "StreamingContext.Advance"
-	ssc.mu.Lock()
-	if !ssc.manual {
-		ssc.mu.Unlock()
-		return &Error{Op: op, Msg: "the context has a real clock; create it WithManualClock() to advance time by hand"}
-	}
-	switch ssc.state {
-	case Initialized:
-		ssc.mu.Unlock()
-		return &Error{Op: op, Msg: "the context is not started yet; call ssc.Start() first"}
-	case Stopped:
-		ssc.mu.Unlock()
-		return &Error{Op: op, Msg: "the context is stopped; a stopped context cannot be restarted, create a new one"}
-	}
-	if id := ssc.jobG.Load(); id != 0 && id == goroutineID() {
-		// The batch running this job would wait for the batches it advanced to.
-		ssc.mu.Unlock()
-		return &Error{Op: op, Msg: "called from inside one of the context's own jobs (a ForeachRDD function); advance the clock from outside its batches"}
-	}
-	target := ssc.now.Add(d)
-	ssc.mu.Unlock()
-	var first error
-	for {
-		ssc.mu.Lock()
-		t := ssc.next
-		if t > target || ssc.state != Active || ssc.stopping {
-			ssc.now = max(ssc.now, target)
-			ssc.mu.Unlock()
-			return first
-		}
-		ssc.next = t.Add(ssc.batch)
-		ssc.now = t
-		ssc.mu.Unlock()
-		b := ssc.generate(t)
-		if err := ssc.runBatch(b); err != nil && first == nil {
-			first = err
-		}
-	}
-}
-
-// Now returns the current time of the context's clock.
-func (ssc *StreamingContext) Now() Time {
-	if ssc.manual {
-		ssc.mu.Lock()
-		defer ssc.mu.Unlock()
-		return ssc.now
-	}
-	return Time(time.Now().UnixMilli())
-}
-
-func (ssc *StreamingContext) generateLoop() {
-	defer ssc.loops.Done()
-	for {
-		ssc.mu.Lock()
-		t := ssc.next
-		stopping := ssc.stopping
-		ssc.mu.Unlock()
-		if stopping {
-			return
-		}
-		wait := time.Until(time.UnixMilli(int64(t)))
-		if wait > 0 {
-			timer := time.NewTimer(wait)
-			select {
-			case <-timer.C:
-			case <-ssc.done:
-				timer.Stop()
-				return
-			case <-ssc.stopCh:
-				timer.Stop()
-				return
-			}
-		}
-		ssc.mu.Lock()
-		if ssc.stopping {
-			ssc.mu.Unlock()
-			return
-		}
-		ssc.next = t.Add(ssc.batch)
-		ssc.mu.Unlock()
-		ssc.enqueue(ssc.generate(t))
-	}
-}
-
-func (ssc *StreamingContext) enqueue(b *batch) {
-	ssc.mu.Lock()
-	ssc.queue = append(ssc.queue, b)
-	ssc.queueCond.Broadcast()
-	ssc.mu.Unlock()
-}
-
-func (ssc *StreamingContext) runLoop() {
-	defer ssc.loops.Done()
-	for {
-		ssc.mu.Lock()
-		for len(ssc.queue) == 0 && !ssc.stopping {
-			ssc.queueCond.Wait()
-		}
-		if len(ssc.queue) == 0 || ssc.stopping {
-			// Stop drops the batches not yet started, or runs them itself
-			// when graceful.
-			ssc.mu.Unlock()
-			return
-		}
-		b := ssc.queue[0]
-		ssc.queue = ssc.queue[1:]
-		ssc.running = true
-		ssc.mu.Unlock()
-		ssc.runBatch(b)
-		ssc.mu.Lock()
-		ssc.running = false
-		ssc.queueCond.Broadcast()
-		ssc.mu.Unlock()
-	}
-}
-
-// Stop stops the streams. With graceful true it first stops receiving and
-// waits until every batch of data already received has been processed;
-// otherwise batches not yet started are dropped. Stop is idempotent. Called
-// from inside one of the context's own jobs (a ForeachRDD function), which
-// cannot finish while Stop waits for it, Stop returns at once and the
-// context stops when the job's batch is over; no later batch starts.
-func (ssc *StreamingContext) Stop(graceful bool) {
-	own := false
-	if id := ssc.jobG.Load(); id != 0 {
-		own = id == goroutineID()
-	}
-	ssc.mu.Lock()
-	switch ssc.state {
-	case Stopped:
-		ssc.mu.Unlock()
-		return
-	case Initialized:
-		ssc.state = Stopped
-		close(ssc.done)
-		ssc.mu.Unlock()
-		return
-	}
-	if ssc.stopping {
-		// Another goroutine is stopping the context: wait for it to finish.
-		ssc.mu.Unlock()
-		if !own {
-			<-ssc.done
-		}
-		return
-	}
-	ssc.stopping = true
-	ssc.queueCond.Broadcast()
-	inputs := append([]*input(nil), ssc.inputs...)
-	ssc.mu.Unlock()
-	close(ssc.stopCh)
-	if own {
-		go ssc.finishStop(graceful, inputs)
-		return
-	}
-	ssc.finishStop(graceful, inputs)
-}
-
-// finishStop stops the inputs and the loops, runs the last batch of a
-// graceful stop, and marks the context stopped once no batch runs.
-func (ssc *StreamingContext) finishStop(graceful bool, inputs []*input) {
-	for _, in := range inputs {
-		in.src.stop(graceful)
-	}
-	if !ssc.manual {
-		ssc.loops.Wait()
-		if graceful {
-			// One last batch takes what the receivers handed over while stopping.
-			ssc.mu.Lock()
-			t := ssc.next
-			pending := ssc.queue
-			ssc.queue = nil
-			ssc.mu.Unlock()
-			for _, b := range pending {
-				ssc.runBatch(b)
-			}
-			if wait := time.Until(time.UnixMilli(int64(t))); wait > 0 {
-				time.Sleep(wait)
-			}
-			ssc.runBatch(ssc.generate(t))
-		}
-	} else if graceful {
-		ssc.mu.Lock()
-		t := ssc.next
-		ssc.mu.Unlock()
-		if ssc.hasPendingInput() {
-			ssc.runBatch(ssc.generate(t))
-		}
-	}
-	ssc.runMu.Lock() // wait for a batch still running
-	ssc.runMu.Unlock()
-	for _, in := range inputs {
-		if s, ok := in.src.(interface{ stopped() }); ok {
-			s.stopped() // after the last batch: its commits are done
-		}
-	}
-	ssc.mu.Lock()
-	if ssc.ckpt != nil {
-		ssc.ckpt.close()
-	}
-	ssc.state = Stopped
-	close(ssc.done)
-	ssc.mu.Unlock()
-	hooksMu.Lock()
-	delete(active, ssc)
-	hooksMu.Unlock()
-}
-
-// pendingReporter is implemented by sources that can tell whether data is
-// waiting for a batch.
-type pendingReporter interface{ pending() bool }
-
-func (ssc *StreamingContext) hasPendingInput() bool {
-	for _, in := range ssc.inputs {
-		if p, ok := in.src.(pendingReporter); ok && p.pending() {
-			return true
-		}
-	}
-	return false
-}
-
-// AwaitTermination blocks until the context is stopped or a batch fails,
-// and returns the first batch error, if any.
-func (ssc *StreamingContext) AwaitTermination() error {
-	if err := ssc.awaitable("StreamingContext.AwaitTermination"); err != nil {
-		return err
-	}
-	select {
-	case <-ssc.done:
-	case <-ssc.errCh:
-	}
-	return ssc.Err()
-}
-
-// AwaitTerminationOrTimeout is AwaitTermination for at most d; stopped
-// reports whether the context stopped. A context already stopped, or with
-// a failed batch, returns at once, whatever d; d = 0 only checks, and a
-// negative d waits as AwaitTermination does (Spark's timeout of -1).
-func (ssc *StreamingContext) AwaitTerminationOrTimeout(d time.Duration) (stopped bool, err error) {
-	if err := ssc.awaitable("StreamingContext.AwaitTerminationOrTimeout"); err != nil {
-		return false, err
-	}
-	select {
-	case <-ssc.done:
-		return true, ssc.Err()
-	case <-ssc.errCh:
-		return ssc.State() == Stopped, ssc.Err()
-	default:
-	}
-	if d < 0 {
-		err := ssc.AwaitTermination()
-		return ssc.State() == Stopped, err
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ssc.done:
-		return true, ssc.Err()
-	case <-ssc.errCh:
-		return ssc.State() == Stopped, ssc.Err()
-	case <-timer.C:
-		return false, nil
-	}
-}
-
-// awaitable refuses to wait on a context that was never started: nothing
-// would ever end the wait.
-func (ssc *StreamingContext) awaitable(op string) error {
-	if ssc.State() == Initialized {
-		return &Error{Op: op, Msg: "the context was never started, so it would wait forever; call ssc.Start() first"}
-	}
-	return nil
-}
-
-// Err returns the first batch error, or nil.
-func (ssc *StreamingContext) Err() error {
-	ssc.mu.Lock()
-	defer ssc.mu.Unlock()
-	return ssc.firstErr
-}
-
-func (ssc *StreamingContext) reportError(err error) {
-	ssc.mu.Lock()
-	defer ssc.mu.Unlock()
-	if ssc.firstErr == nil {
-		ssc.firstErr = err
-		close(ssc.errCh)
-	}
-}
-
-// batch is one generated batch waiting to run.
-type batch struct {
-	time      Time
-	submitted time.Time
-	records   int
-	inputs    []StreamInputInfo
-	rate      float64 // the inputs' rate limits in force, records/s; 0: none
-}
-
-// generate allocates the input of batch t; it runs at t on the real clock.
-func (ssc *StreamingContext) generate(t Time) *batch {
-	b := &batch{time: t, submitted: time.Now()}
-	ssc.mu.Lock()
-	inputs := append([]*input(nil), ssc.inputs...)
-	ckpt := ssc.ckpt
-	ssc.mu.Unlock()
-	var recs []ckptBatch
-	for i, in := range inputs {
-		rdd, n := in.src.allocate(t)
-		if rdd == nil {
-			rdd = materialized(ssc.ex, in.d.op, nil)
-		}
-		rdd.time = t
-		in.d.put(t, rdd)
-		b.records += n
-		b.inputs = append(b.inputs, StreamInputInfo{StreamID: i, Stream: in.d.op, Records: n})
-		if rr, ok := in.src.(interface{ rateInForce() float64 }); ok {
-			b.rate += rr.rateInForce()
-		}
-		if ckpt != nil {
-			recs = append(recs, ckpt.record(i, t, n))
-		}
-	}
-	if ckpt != nil {
-		ckpt.generated(t, recs)
-	}
-	postEvent(ssc, ssc.listenerList(), "OnBatchSubmitted", func(l BatchSubmittedListener) {
-		l.OnBatchSubmitted(BatchInfo{BatchTime: t, SubmissionTime: b.submitted, Records: b.records, Inputs: b.inputs})
-	})
-	return b
-}
-
-// runBatch runs the jobs of batch b, one per output operation in the order
-// they were registered, then forgets what no stream needs any longer.
-func (ssc *StreamingContext) runBatch(b *batch) error {
-	ssc.runMu.Lock()
-	defer ssc.runMu.Unlock()
-	ssc.jobG.Store(goroutineID())
-	defer ssc.jobG.Store(0)
-	info := BatchInfo{BatchTime: b.time, SubmissionTime: b.submitted, Records: b.records, Inputs: b.inputs, Rate: b.rate, ProcessingStart: time.Now()}
-	listeners := ssc.listenerList()
-	postEvent(ssc, listeners, "OnBatchStarted", func(l BatchStartedListener) { l.OnBatchStarted(info) })
-	ssc.mu.Lock()
-	outputs := append([]*DStream(nil), ssc.outputs...)
-	ckpt := ssc.ckpt
-	ssc.mu.Unlock()
-	ops, errs := ssc.runOutputs(b.time, outputs, listeners)
-	info.OutputOperations = ops
-	info.ProcessingEnd = time.Now()
-	info.SchedulingDelay = info.ProcessingStart.Sub(b.submitted)
-	info.ProcessingDelay = info.ProcessingEnd.Sub(info.ProcessingStart)
-	info.TotalDelay = info.ProcessingEnd.Sub(b.submitted)
-	if len(errs) > 0 {
-		info.Err = errors.Join(errs...)
-		ssc.reportError(errs[0])
-	}
-	for _, o := range outputs {
-		o.clearMetadata(b.time)
-	}
-	if ckpt != nil {
-		ckpt.completed(b.time)
-	}
-	ssc.mu.Lock()
-	ssc.last, ssc.hasLast = info, true
-	ssc.mu.Unlock()
-	ssc.outMu.Lock()
-	if ssc.batchLog != nil {
-		for _, err := range errs {
-			fmt.Fprintf(ssc.batchLog, "Error running job for time %s: %v\n", b.time, err)
-		}
-		rate := ""
-		if b.rate > 0 {
-			rate = fmt.Sprintf(", rate: %.0f records/s", b.rate)
-		}
-		fmt.Fprintf(ssc.batchLog, "Total delay: %.3f s for time %s (execution: %.3f s%s)\n",
-			info.TotalDelay.Seconds(), b.time, info.ProcessingDelay.Seconds(), rate)
-	}
-	ssc.outMu.Unlock()
-	postEvent(ssc, listeners, "OnBatchCompleted", func(l StreamingListener) { l.OnBatchCompleted(info) })
-	if len(errs) > 0 {
-		return errs[0]
-	}
-	return nil
-}
-
-// LastBatch returns the metrics of the most recently completed batch.
-func (ssc *StreamingContext) LastBatch() (BatchInfo, bool) {
-	ssc.mu.Lock()
-	defer ssc.mu.Unlock()
-	return ssc.last, ssc.hasLast
-}
-
-func (ssc *StreamingContext) listenerList() []StreamingListener {
-	ssc.mu.Lock()
-	defer ssc.mu.Unlock()
-	return append([]StreamingListener(nil), ssc.listeners...)
-}
-
-// AddStreamingListener registers l for batch events (and the other events
-// of listener_events.go that l implements).
-func (ssc *StreamingContext) AddStreamingListener(l StreamingListener) {
-	ssc.mu.Lock()
-	defer ssc.mu.Unlock()
-	ssc.listeners = append(ssc.listeners, l)
-}
-
-// BatchInfo describes one batch and how long it took.
-type BatchInfo struct {
-	BatchTime       Time
-	Records         int     // input records in the batch
-	Rate            float64 // records/s the inputs were limited to (MaxRatePerPartition, backpressure); 0: no limit
-	SubmissionTime  time.Time
-	ProcessingStart time.Time
-	ProcessingEnd   time.Time
-	SchedulingDelay time.Duration // from submission to the start of the first job
-	ProcessingDelay time.Duration // running the jobs
-	TotalDelay      time.Duration // scheduling + processing
-	Err             error         // the batch's job errors, if any
-	// Inputs is each input stream's share of Records, in stream order.
-	Inputs []StreamInputInfo
-	// OutputOperations are the batch's jobs, one per output operation
-	// that ran at the batch's time (set when the batch completed).
-	OutputOperations []OutputOperationInfo
-}
-
-// StreamingListener hears about completed batches. A listener may also
-// implement BatchSubmittedListener and BatchStartedListener.
-type StreamingListener interface {
-	OnBatchCompleted(info BatchInfo)
-}
-
-// BatchSubmittedListener hears about batches when they are generated.
-type BatchSubmittedListener interface {
-	OnBatchSubmitted(info BatchInfo)
-}
-
-// BatchStartedListener hears about batches when their first job starts.
-type BatchStartedListener interface {
-	OnBatchStarted(info BatchInfo)
-}
-
-// OnBatchCompleted returns a StreamingListener that calls f after every batch.
-func OnBatchCompleted(f func(BatchInfo)) StreamingListener { return &funcListener{f} }
-
-// goroutineID returns the calling goroutine's number, from the first line
-// of its stack ("goroutine N [running]:"). Stop uses it to tell a call
-// from inside the context's own job, which it must not wait for.
-func goroutineID() uint64 {
-	var buf [64]byte
-	line := buf[:runtime.Stack(buf[:], false)]
-	line = line[len("goroutine "):]
-	if i := bytes.IndexByte(line, ' '); i > 0 {
-		line = line[:i]
-	}
-	id, _ := strconv.ParseUint(string(line), 10, 64)
-	return id
 }

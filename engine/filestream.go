@@ -23,8 +23,10 @@ import (
 // the previous listing or appeared with a modification time after it, is
 // left for a later batch: write files elsewhere and move them in for the
 // lowest latency. Each file becomes one partition of the batch's RDD, its
-// lines without "\n" or "\r\n". The directory must exist when the context
-// starts.
+// lines without "\n" or "\r\n"; a file over 32 MiB becomes one partition
+// per 32 MiB, read line by line as the batch runs (as Hadoop's input splits),
+// so a large file is never held in memory whole. The directory must exist
+// when the context starts.
 func (ssc *StreamingContext) TextFileStream(dir string, opts ...FileOption) *DStream {
 	if dir == "" {
 		buildErrorf("TextFileStream", "want a directory, got an empty path")
@@ -127,7 +129,7 @@ func (s *fileSource) start(ssc *StreamingContext) error {
 	// behind the exact time of Start.
 	ssc.mu.Lock()
 	now := int64(ssc.zero)
-	manual := ssc.manual
+	wall := ssc.clock.Wall()
 	ssc.mu.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -135,7 +137,7 @@ func (s *fileSource) start(ssc *StreamingContext) error {
 		s.initial = now
 		if s.oldFiles {
 			s.initial = math.MinInt64 / 2 // the remember window alone decides, as in Spark
-		} else if !manual {
+		} else if wall {
 			// A file written just after Start can still carry a modification
 			// time at or a little before the boundary: the kernel's file clock
 			// ticks coarsely and times are truncated to milliseconds.
@@ -280,6 +282,12 @@ func (s *fileSource) allocate(t Time) (*RDD, int) {
 			}
 			parts = append(parts, ps...)
 		}
+	} else if s.read == nil {
+		parts, splits, n, err := s.splitFiles(t, files)
+		if err != nil {
+			return s.failing(t, err.Error(), err), 0
+		}
+		return s.splitRDD(t, parts, splits), n
 	} else {
 		s.ssc.ex.run(s.op, t, len(files), func(p int) {
 			parts[p], errs[p] = s.readFile(filepath.Join(s.dir, files[p]))

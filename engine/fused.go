@@ -151,20 +151,6 @@ func feedElems(in *RDD, p int, emit func(string, int), _ func(any)) bool {
 	return true
 }
 
-// addStrInt is add(agg, k, v) for a string key and an int value of an
-// aggregator with intFn, without boxing either.
-func (t *table) addStrInt(agg *aggregator, k string, v int) {
-	i, found := t.slotStr(k, typedKey{})
-	switch {
-	case !found:
-		t.ints = append(t.ints, v)
-	case agg.sum:
-		t.ints[i] += v
-	default:
-		t.ints[i] = callIntReduce(t.op, agg.intFn, t.ints[i], v)
-	}
-}
-
 // asciiSpace marks the ASCII bytes unicode.IsSpace is true for, as strings.Fields does.
 var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 

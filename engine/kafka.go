@@ -1,18 +1,12 @@
 package engine
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kgo"
+	kafkasrc "github.com/gostream/gostream/engine/internal/source/kafka"
 )
 
 // Kafka names a Kafka cluster and the consumer group whose offsets a
@@ -189,8 +183,8 @@ func (ssc *StreamingContext) KafkaStream(kafka Kafka, topics []string, opts ...K
 			}
 		}
 	}
-	src := &kafkaSource{ssc: ssc, kafka: kafka, topics: append([]string(nil), topics...), cfg: cfg,
-		pos: map[TopicPartition]int64{}, batches: map[Time]*kafkaBatch{}}
+	src := &kafkaSource{ssc: ssc, kafka: kafka, topics: append([]string(nil), topics...),
+		src: kafka.source(topics, cfg, ssc.batch), batches: map[Time]*kafkaBatch{}}
 	d := ssc.addInput(op, src)
 	kd := &KafkaDStream{DStream: d, src: src}
 	src.stream = kd
@@ -235,19 +229,14 @@ func (k *KafkaDStream) CommitAsync(ranges []OffsetRange, callback ...func(error)
 	if len(callback) > 0 {
 		cb = callback[0]
 	}
-	s.commitMu.Lock()
-	s.commitWG.Add(1)
-	s.commitQ = append(s.commitQ, kafkaCommit{append([]OffsetRange(nil), ranges...), cb})
-	if !s.committing {
-		s.committing = true
-		go s.commitLoop()
-	}
-	s.commitMu.Unlock()
-}
-
-type kafkaCommit struct {
-	ranges []OffsetRange
-	cb     func(error)
+	s.src.CommitAsync(kafkaRanges(ranges), func(err error) {
+		if err != nil {
+			s.report("committing offsets of group "+s.kafka.Group, err)
+		}
+		if cb != nil {
+			cb(err)
+		}
+	})
 }
 
 // kafkaBatch is what the stream handed to one batch.
@@ -256,40 +245,61 @@ type kafkaBatch struct {
 	rdd    *RDD
 }
 
-// kafkaSource is the input source behind a KafkaStream.
+// kafkaSource is the input source behind a KafkaStream: the engine's side
+// (batches, RDDs, errors, backpressure) of a kafkasrc.Source.
 type kafkaSource struct {
 	ssc    *StreamingContext
 	stream *KafkaDStream
 	kafka  Kafka
 	topics []string
-	cfg    kafkaConfig
+	src    *kafkasrc.Source
 
 	mu       sync.Mutex
-	cl       *kgo.Client
-	adm      *kadm.Client
-	ctx      context.Context
-	cancel   context.CancelFunc
-	meta     map[string]kadm.TopicDetail // the latest metadata of the topics
-	pos      map[TopicPartition]int64    // where the next batch starts each partition
-	closed   bool
-	restored bool // pos came from a checkpoint
-	seeded   bool // the starting offsets were looked up
 	batches  map[Time]*kafkaBatch
 	order    []Time
-	rate     float64 // records/s in force for the last batch (all partitions); 0: none
 	estRate  float64 // the backpressure estimate, records/s; 0: none yet
 	counts   map[Time]int64
 	errShown string // the last error reported, so a failing cluster is reported once per change
+}
 
-	commitMu   sync.Mutex
-	commitQ    []kafkaCommit
-	committing bool
-	commitWG   sync.WaitGroup
-	committed  map[TopicPartition]int64
+// source makes the internal source of a KafkaStream.
+func (k Kafka) source(topics []string, cfg kafkaConfig, batch time.Duration) *kafkasrc.Source {
+	var offsets map[kafkasrc.TopicPartition]int64
+	if cfg.startMap != nil {
+		offsets = make(map[kafkasrc.TopicPartition]int64, len(cfg.startMap))
+		for tp, o := range cfg.startMap {
+			offsets[kafkasrc.TopicPartition(tp)] = o
+		}
+	}
+	return kafkasrc.NewSource(kafkasrc.SourceConfig{
+		Brokers: k.Brokers, Group: k.Group, Topics: topics, Batch: batch,
+		Starting: kafkasrc.Starting{Set: cfg.startSet, Earliest: cfg.startSpec == Earliest,
+			Offsets: offsets, Time: cfg.startTime},
+		MaxRatePerPartition: cfg.maxRate,
+		ReadUncommitted:     cfg.uncommitted,
+	})
+}
+
+// kafkaRanges converts offset ranges to the internal package's.
+func kafkaRanges(rs []OffsetRange) []kafkasrc.Range {
+	out := make([]kafkasrc.Range, len(rs))
+	for i, r := range rs {
+		out[i] = kafkasrc.Range(r)
+	}
+	return out
+}
+
+// offsetRanges converts the internal package's ranges to offset ranges.
+func offsetRanges(rs []kafkasrc.Range) []OffsetRange {
+	out := make([]OffsetRange, len(rs))
+	for i, r := range rs {
+		out[i] = OffsetRange(r)
+	}
+	return out
 }
 
 func (s *kafkaSource) start(ssc *StreamingContext) error {
-	if _, _, _, err := s.client(); err != nil {
+	if err := s.src.Connect(); err != nil {
 		return err
 	}
 	if ssc.backpressure {
@@ -303,25 +313,13 @@ func (s *kafkaSource) start(ssc *StreamingContext) error {
 
 func (s *kafkaSource) stop(graceful bool) {
 	if !graceful {
-		s.close()
+		s.src.Close()
 	}
-	// A graceful stop still runs the last batch, whose commits closeAfter awaits.
+	// A graceful stop still runs the last batch, whose commits stopped awaits.
 }
 
 // stopped is called once the context's last batch is done.
-func (s *kafkaSource) stopped() { s.close() }
-
-func (s *kafkaSource) close() {
-	s.commitWG.Wait()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.closed = true
-	if s.cl != nil {
-		s.cancel()
-		s.cl.Close()
-		s.cl = nil
-	}
-}
+func (s *kafkaSource) stopped() { s.src.Close() }
 
 // report tells the user about a problem reaching Kafka, as receivers report
 // theirs, once until it changes.
@@ -340,11 +338,7 @@ func (s *kafkaSource) report(msg string, err error) {
 		fmt.Fprintf(ssc.batchLog, "%v\n", info)
 	}
 	ssc.outMu.Unlock()
-	for _, l := range ssc.listenerList() {
-		if el, ok := l.(ReceiverErrorListener); ok {
-			el.OnReceiverError(info)
-		}
-	}
+	postEvent(ssc, ssc.listenerList(), "OnReceiverError", func(l ReceiverErrorListener) { l.OnReceiverError(info) })
 }
 
 func (s *kafkaSource) clearReport() {
@@ -353,41 +347,45 @@ func (s *kafkaSource) clearReport() {
 	s.mu.Unlock()
 }
 
-// requestTimeout bounds one round of requests to the cluster.
-func (s *kafkaSource) requestTimeout() time.Duration {
-	return min(max(s.ssc.batch, 2*time.Second), 10*time.Second)
-}
-
 // allocate cuts batch t: one range per partition, from the previous end to
 // the partition's end (limited by the rate). When the cluster cannot be
 // reached the batch has the previous partitions with empty ranges, the
 // error is reported, and the next batch tries again.
 func (s *kafkaSource) allocate(t Time) (*RDD, int) {
-	ranges, err := s.nextRanges()
+	s.mu.Lock()
+	est := s.estRate
+	s.mu.Unlock()
+	next, err := s.src.Next(est)
+	ranges := offsetRanges(next)
 	if err != nil {
 		s.report(fmt.Sprintf("topics %s at the brokers %s: the batch of %s reads nothing new and the next batch tries again", strings.Join(s.topics, ","), s.kafka, t), err)
 	} else {
 		s.clearReport()
 	}
+	return s.rangesRDD(t, ranges), int(s.count(t, ranges))
+}
+
+// count remembers how many offsets batch t reads, for backpressure.
+func (s *kafkaSource) count(t Time, ranges []OffsetRange) int64 {
 	n := int64(0)
 	for _, r := range ranges {
 		n += r.Count()
 	}
-	rdd := s.rangesRDD(t, ranges)
 	s.mu.Lock()
 	if s.counts == nil {
 		s.counts = map[Time]int64{}
 	}
 	s.counts[t] = n
 	s.mu.Unlock()
-	return rdd, int(n)
+	return n
 }
 
 // rangesRDD makes the RDD of batch t and remembers its ranges.
 func (s *kafkaSource) rangesRDD(t Time, ranges []OffsetRange) *RDD {
 	rs := append([]OffsetRange(nil), ranges...)
 	rdd := newRDD(s.ssc.ex, "KafkaStream", len(rs), nil, func(p int, emit func(any)) {
-		if err := s.fetchRange(rs[p], emit); err != nil {
+		err := s.src.Fetch(kafkasrc.Range(rs[p]), func(r kafkasrc.Record) { emit(KafkaRecord(r)) })
+		if err != nil {
 			panic(taskFailure{&Error{Op: "KafkaStream", Time: t, Msg: fmt.Sprintf("reading %v from the brokers %s: %v", rs[p], s.kafka, err), Err: err}})
 		}
 	})
@@ -426,270 +424,8 @@ func (s *kafkaSource) rangesAt(t Time) ([]OffsetRange, bool) {
 	return b.ranges, true
 }
 
-// client returns the stream's client, made on first use (recovery reads
-// batches before the stream starts).
-func (s *kafkaSource) client() (*kgo.Client, *kadm.Client, context.Context, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return nil, nil, nil, errors.New("the stream is stopped")
-	}
-	if s.cl == nil {
-		cl, err := kgo.NewClient(kgo.SeedBrokers(s.kafka.Brokers...), kgo.ClientID("gostream"),
-			kgo.RetryTimeout(5*time.Second), kgo.RequestRetries(2))
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("brokers %s: %w", s.kafka, err)
-		}
-		s.cl, s.adm = cl, kadm.NewClient(cl)
-		s.ctx, s.cancel = context.WithCancel(context.Background())
-	}
-	return s.cl, s.adm, s.ctx, nil
-}
-
-// nextRanges looks up the partitions and their ends and returns the ranges
-// of the next batch; on failure, the empty ranges at the current positions.
-func (s *kafkaSource) nextRanges() ([]OffsetRange, error) {
-	_, adm, base, err := s.client()
-	if err != nil {
-		return s.emptyRanges(), err
-	}
-	ctx, cancel := context.WithTimeout(base, s.requestTimeout())
-	defer cancel()
-	meta, err := adm.Metadata(ctx, s.topics...)
-	if err != nil {
-		return s.emptyRanges(), err
-	}
-	var problems []error
-	s.mu.Lock()
-	if s.meta == nil {
-		s.meta = map[string]kadm.TopicDetail{}
-	}
-	var live []string
-	for _, t := range s.topics {
-		td, ok := meta.Topics[t]
-		if !ok || td.Err != nil {
-			e := td.Err
-			if e == nil {
-				e = errors.New("not in the metadata")
-			}
-			problems = append(problems, fmt.Errorf("topic %q: %w", t, e))
-			delete(s.meta, t)
-			continue
-		}
-		s.meta[t] = td
-		live = append(live, t)
-	}
-	s.mu.Unlock()
-	if len(live) == 0 {
-		return s.emptyRanges(), errors.Join(problems...)
-	}
-	var ends kadm.ListedOffsets
-	if s.cfg.uncommitted {
-		ends, err = adm.ListEndOffsets(ctx, live...)
-	} else {
-		ends, err = adm.ListCommittedOffsets(ctx, live...)
-	}
-	if err != nil {
-		return s.emptyRanges(), err
-	}
-	starts, err := adm.ListStartOffsets(ctx, live...)
-	if err != nil {
-		return s.emptyRanges(), err
-	}
-	if err := s.seed(ctx, adm, live, starts, ends); err != nil {
-		return s.emptyRanges(), err
-	}
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var ranges []OffsetRange
-	for _, t := range live {
-		ps := ends[t]
-		parts := make([]int32, 0, len(ps))
-		for p := range ps {
-			parts = append(parts, p)
-		}
-		sort.Slice(parts, func(i, j int) bool { return parts[i] < parts[j] })
-		for _, p := range parts {
-			e := ps[p]
-			tp := TopicPartition{t, p}
-			if e.Err != nil {
-				problems = append(problems, fmt.Errorf("partition %s: %w", tp, e.Err))
-				if from, ok := s.pos[tp]; ok {
-					ranges = append(ranges, OffsetRange{t, p, from, from})
-				}
-				continue
-			}
-			from, ok := s.pos[tp]
-			if !ok {
-				// A partition that appeared after the start is read from its start.
-				from = starts[t][p].Offset
-			}
-			start := starts[t][p].Offset
-			if from < start {
-				problems = append(problems, fmt.Errorf("partition %s: offsets %d to %d were deleted before they were read (retention, compaction or DeleteRecords); reading on from %d", tp, from, start, start))
-				from = start
-			}
-			if e.Offset < from {
-				problems = append(problems, fmt.Errorf("partition %s: its end offset %d is before the stream's position %d (the topic was deleted and created again?); reading it from its start %d", tp, e.Offset, from, start))
-				from = start
-			}
-			ranges = append(ranges, OffsetRange{t, p, from, e.Offset})
-		}
-	}
-	s.limit(ranges)
-	for _, r := range ranges {
-		s.pos[r.TopicPartition()] = r.UntilOffset
-	}
-	return ranges, errors.Join(problems...)
-}
-
-// emptyRanges is a batch at the current positions that reads nothing.
-func (s *kafkaSource) emptyRanges() []OffsetRange {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tps := make([]TopicPartition, 0, len(s.pos))
-	for tp := range s.pos {
-		tps = append(tps, tp)
-	}
-	sortTopicPartitions(tps, s.topics)
-	out := make([]OffsetRange, len(tps))
-	for i, tp := range tps {
-		out[i] = OffsetRange{tp.Topic, tp.Partition, s.pos[tp], s.pos[tp]}
-	}
-	return out
-}
-
-// sortTopicPartitions orders by the topics' order in the stream, then by partition.
-func sortTopicPartitions(tps []TopicPartition, topics []string) {
-	rank := map[string]int{}
-	for i, t := range topics {
-		rank[t] = i
-	}
-	sort.Slice(tps, func(i, j int) bool {
-		if tps[i].Topic != tps[j].Topic {
-			return rank[tps[i].Topic] < rank[tps[j].Topic]
-		}
-		return tps[i].Partition < tps[j].Partition
-	})
-}
-
-// seed sets the starting offsets of the partitions known at the first batch:
-// the checkpoint's, else StartingOffsets, else the group's committed ones,
-// else the end.
-func (s *kafkaSource) seed(ctx context.Context, adm *kadm.Client, topics []string, starts, ends kadm.ListedOffsets) error {
-	s.mu.Lock()
-	done := s.seeded
-	s.mu.Unlock()
-	if done {
-		return nil
-	}
-	var committed kadm.OffsetResponses
-	if s.kafka.Group != "" && (!s.cfg.startSet || s.cfg.startMap != nil) {
-		var err error
-		committed, err = adm.FetchOffsetsForTopics(ctx, s.kafka.Group, topics...)
-		if errors.Is(err, kerr.GroupIDNotFound) {
-			committed, err = nil, nil // a new group: nothing committed
-		}
-		if err != nil {
-			return fmt.Errorf("reading the committed offsets of group %q: %w", s.kafka.Group, err)
-		}
-	}
-	var byTime kadm.ListedOffsets
-	if !s.cfg.startTime.IsZero() {
-		var err error
-		byTime, err = adm.ListOffsetsAfterMilli(ctx, s.cfg.startTime.UnixMilli(), topics...)
-		if err != nil {
-			return err
-		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, t := range topics {
-		for p, e := range ends[t] {
-			tp := TopicPartition{t, p}
-			if _, ok := s.pos[tp]; ok {
-				continue // from the checkpoint
-			}
-			if s.restored {
-				// The checkpoint did not know the partition: it is new.
-				continue
-			}
-			if o, ok := s.cfg.startMap[tp]; ok {
-				s.pos[tp] = o
-				continue
-			}
-			switch {
-			case !s.cfg.startTime.IsZero():
-				if o, ok := byTime.Lookup(t, p); ok && o.Err == nil && o.Offset >= 0 {
-					s.pos[tp] = o.Offset
-				} else {
-					s.pos[tp] = e.Offset // nothing at or after the time yet
-				}
-			case s.cfg.startSet && s.cfg.startMap == nil && s.cfg.startSpec == Earliest:
-				s.pos[tp] = starts[t][p].Offset
-			case s.cfg.startSet && s.cfg.startMap == nil:
-				s.pos[tp] = e.Offset
-			default:
-				if c, ok := committed.Lookup(t, p); ok && c.Err == nil && c.At >= 0 {
-					s.pos[tp] = c.At
-				} else {
-					s.pos[tp] = e.Offset
-				}
-			}
-		}
-	}
-	s.seeded = true
-	return nil
-}
-
-// limit caps each range by the rate in force: MaxRatePerPartition, and the
-// backpressure estimate shared among the partitions by their lag, as
-// Spark's DirectKafkaInputDStream.maxMessagesPerPartition; a capped range
-// keeps at least one record.
-func (s *kafkaSource) limit(ranges []OffsetRange) {
-	secs := s.ssc.batch.Seconds()
-	est := s.estRate
-	var total int64
-	for _, r := range ranges {
-		total += r.Count()
-	}
-	s.rate = 0
-	if est <= 0 && s.cfg.maxRate <= 0 {
-		return
-	}
-	var inForce float64
-	for i, r := range ranges {
-		lag := r.Count()
-		perPart := float64(-1)
-		if est > 0 && total > 0 {
-			perPart = float64(lag) / float64(total) * est
-			if s.cfg.maxRate > 0 {
-				perPart = min(perPart, float64(s.cfg.maxRate))
-			}
-		} else if est > 0 {
-			perPart = est / float64(max(len(ranges), 1))
-			if s.cfg.maxRate > 0 {
-				perPart = min(perPart, float64(s.cfg.maxRate))
-			}
-		} else {
-			perPart = float64(s.cfg.maxRate)
-		}
-		inForce += perPart
-		most := max(int64(perPart*secs), 1)
-		if lag > most {
-			ranges[i].UntilOffset = r.FromOffset + most
-		}
-	}
-	s.rate = inForce
-}
-
 // rateInForce is the records/s limit the last batch was cut with (0: none).
-func (s *kafkaSource) rateInForce() float64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.rate
-}
+func (s *kafkaSource) rateInForce() float64 { return s.src.RateInForce() }
 
 // pending reports whether records wait past the current positions; a
 // manual-clock graceful stop runs one more batch for them.
@@ -703,113 +439,19 @@ func (s *kafkaSource) batchRecord(t Time) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("no offset ranges for batch %s", t)
 	}
-	return json.Marshal(ranges)
+	return kafkasrc.EncodeRanges(kafkaRanges(ranges))
 }
 
 func (s *kafkaSource) rebuild(t Time, rec []byte) (*RDD, int, error) {
-	var ranges []OffsetRange
-	if err := json.Unmarshal(rec, &ranges); err != nil {
+	rs, err := kafkasrc.DecodeRanges(rec)
+	if err != nil {
 		return nil, 0, fmt.Errorf("the offset ranges of batch %s: %v", t, err)
 	}
-	n := int64(0)
-	for _, r := range ranges {
-		n += r.Count()
-	}
-	s.mu.Lock()
-	if s.counts == nil {
-		s.counts = map[Time]int64{}
-	}
-	s.counts[t] = n
-	s.mu.Unlock()
+	ranges := offsetRanges(rs)
+	n := s.count(t, ranges)
 	return s.rangesRDD(t, ranges), int(n), nil
 }
 
-type kafkaPosition struct {
-	Offsets []OffsetRange // FromOffset: where the next batch starts
-}
+func (s *kafkaSource) position() ([]byte, error) { return s.src.Position() }
 
-func (s *kafkaSource) position() ([]byte, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var p kafkaPosition
-	for tp, o := range s.pos {
-		p.Offsets = append(p.Offsets, OffsetRange{tp.Topic, tp.Partition, o, o})
-	}
-	sort.Slice(p.Offsets, func(i, j int) bool {
-		a, b := p.Offsets[i], p.Offsets[j]
-		return a.Topic < b.Topic || a.Topic == b.Topic && a.Partition < b.Partition
-	})
-	return json.Marshal(p)
-}
-
-func (s *kafkaSource) restorePosition(pos []byte) error {
-	var p kafkaPosition
-	if err := json.Unmarshal(pos, &p); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, o := range p.Offsets {
-		s.pos[o.TopicPartition()] = o.FromOffset
-	}
-	s.restored = true
-	return nil
-}
-
-// commitLoop applies the queued commits in order.
-func (s *kafkaSource) commitLoop() {
-	for {
-		s.commitMu.Lock()
-		if len(s.commitQ) == 0 {
-			s.committing = false
-			s.commitMu.Unlock()
-			return
-		}
-		c := s.commitQ[0]
-		s.commitQ = s.commitQ[1:]
-		s.commitMu.Unlock()
-		err := s.commit(c.ranges)
-		if err != nil {
-			s.report("committing offsets of group "+s.kafka.Group, err)
-		}
-		if c.cb != nil {
-			func() {
-				defer func() { recover() }()
-				c.cb(err)
-			}()
-		}
-		s.commitWG.Done()
-	}
-}
-
-func (s *kafkaSource) commit(ranges []OffsetRange) error {
-	_, adm, base, err := s.client()
-	if err != nil {
-		return err
-	}
-	offs := kadm.Offsets{}
-	s.commitMu.Lock()
-	if s.committed == nil {
-		s.committed = map[TopicPartition]int64{}
-	}
-	for _, r := range ranges {
-		tp := r.TopicPartition()
-		if prev, ok := s.committed[tp]; ok && prev >= r.UntilOffset {
-			continue
-		}
-		offs.AddOffset(r.Topic, r.Partition, r.UntilOffset, -1)
-	}
-	s.commitMu.Unlock()
-	if len(offs) == 0 {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(base, 30*time.Second)
-	defer cancel()
-	if err := adm.CommitAllOffsets(ctx, s.kafka.Group, offs); err != nil {
-		return err
-	}
-	s.commitMu.Lock()
-	offs.Each(func(o kadm.Offset) { s.committed[TopicPartition{o.Topic, o.Partition}] = o.At })
-	s.commitMu.Unlock()
-	return nil
-}
+func (s *kafkaSource) restorePosition(pos []byte) error { return s.src.RestorePosition(pos) }

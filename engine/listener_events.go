@@ -146,13 +146,22 @@ func (ssc *StreamingContext) notify(l StreamingListener, event string, f func())
 	f()
 }
 
-// postStreamingStarted tells the listeners the context started at t.
-func (ssc *StreamingContext) postStreamingStarted(t time.Time) {
-	for _, l := range ssc.listenerList() {
-		if s, ok := l.(StreamingStartedListener); ok {
-			ssc.notify(l, "OnStreamingStarted", func() { s.OnStreamingStarted(StreamingStartedInfo{Time: t}) })
+// notifyAll calls call for each of listeners that is an L, itself or
+// through one of its views (listenerAs: an interpreted listener), through
+// notify.
+func notifyAll[L any](ssc *StreamingContext, listeners []StreamingListener, event string, call func(L)) {
+	for _, l := range listeners {
+		if x, ok := listenerAs[L](ssc, l); ok {
+			ssc.notify(l, event, func() { call(x) })
 		}
 	}
+}
+
+// postStreamingStarted tells the listeners the context started at t.
+func (ssc *StreamingContext) postStreamingStarted(t time.Time) {
+	notifyAll(ssc, ssc.listenerList(), "OnStreamingStarted", func(l StreamingStartedListener) {
+		l.OnStreamingStarted(StreamingStartedInfo{Time: t})
+	})
 }
 
 // runOutputs runs the jobs of the batch at t, one per output operation in
@@ -167,22 +176,14 @@ func (ssc *StreamingContext) runOutputs(t Time, outputs []*DStream, listeners []
 			continue
 		}
 		info := OutputOperationInfo{BatchTime: t, ID: i, Name: o.op, Description: o.lineage(), StartTime: time.Now()}
-		for _, l := range listeners {
-			if s, ok := l.(OutputOperationStartedListener); ok {
-				ssc.notify(l, "OnOutputOperationStarted", func() { s.OnOutputOperationStarted(info) })
-			}
-		}
+		notifyAll(ssc, listeners, "OnOutputOperationStarted", func(l OutputOperationStartedListener) { l.OnOutputOperationStarted(info) })
 		err := o.runJob(t)
 		info.EndTime = time.Now()
 		info.Err = err
 		if err != nil {
 			errs = append(errs, err)
 		}
-		for _, l := range listeners {
-			if s, ok := l.(OutputOperationCompletedListener); ok {
-				ssc.notify(l, "OnOutputOperationCompleted", func() { s.OnOutputOperationCompleted(info) })
-			}
-		}
+		notifyAll(ssc, listeners, "OnOutputOperationCompleted", func(l OutputOperationCompletedListener) { l.OnOutputOperationCompleted(info) })
 		infos = append(infos, info)
 	}
 	return infos, errs
@@ -236,13 +237,9 @@ func (s *receiverSource) postReceiverStopped() { s.postReceiver(false) }
 func (s *receiverSource) postReceiver(active bool) {
 	ssc := s.ssc
 	info := ReceiverInfo{StreamID: ssc.inputID(s.d), Stream: s.name, Active: active, Time: time.Now()}
-	for _, l := range ssc.listenerList() {
-		if active {
-			if r, ok := l.(ReceiverStartedListener); ok {
-				ssc.notify(l, "OnReceiverStarted", func() { r.OnReceiverStarted(info) })
-			}
-		} else if r, ok := l.(ReceiverStoppedListener); ok {
-			ssc.notify(l, "OnReceiverStopped", func() { r.OnReceiverStopped(info) })
-		}
+	if active {
+		notifyAll(ssc, ssc.listenerList(), "OnReceiverStarted", func(l ReceiverStartedListener) { l.OnReceiverStarted(info) })
+	} else {
+		notifyAll(ssc, ssc.listenerList(), "OnReceiverStopped", func(l ReceiverStoppedListener) { l.OnReceiverStopped(info) })
 	}
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -202,4 +203,49 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+// wrapped stands for an interpreted listener as the interpreter hands it to
+// compiled code: a StreamingListener and nothing more, whose other methods
+// the engine reaches through SetListenerViews.
+type wrapped struct{ inner *eventLog }
+
+func (w wrapped) OnBatchCompleted(i BatchInfo) { w.inner.OnBatchCompleted(i) }
+
+// TestListenerViewsHearEveryEvent: a listener reached through its views
+// hears every event a compiled listener of the same type hears, in the same
+// order.
+func TestListenerViewsHearEveryEvent(t *testing.T) {
+	run := func(view bool) []string {
+		ssc := NewStreamingContext("local[2]", "Views", time.Second, WithManualClock(), WithBatchLog(nil))
+		ssc.SetOutput(io.Discard)
+		q := NewQueue()
+		ssc.QueueStream(q, true).Union(ssc.ReceiverStream(complainingReceiver{})).Print()
+		log := &eventLog{}
+		if view {
+			ssc.SetListenerViews(func(l StreamingListener) []any {
+				if w, ok := l.(wrapped); ok {
+					return []any{w.inner}
+				}
+				return nil
+			})
+			ssc.AddStreamingListener(wrapped{log})
+		} else {
+			ssc.AddStreamingListener(log)
+		}
+		q.Push(1)
+		if err := ssc.Start(); err != nil {
+			t.Fatal(err)
+		}
+		ssc.Advance(time.Second)
+		ssc.Stop(false)
+		return log.get()
+	}
+	direct, viewed := strings.Join(run(false), "\n"), strings.Join(run(true), "\n")
+	if !strings.Contains(direct, "output 0 started") || !strings.Contains(direct, "receiver 1 stopped") {
+		t.Fatalf("the compiled listener missed events:\n%s", direct)
+	}
+	if viewed != direct {
+		t.Errorf("through its views the listener heard:\n%s\nwant, as compiled:\n%s", viewed, direct)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gostream/gostream/engine/internal/clock"
 	"github.com/gostream/gostream/engine/internal/rate"
 )
 
@@ -72,8 +73,9 @@ func (l *receiverRateListener) OnBatchCompleted(info BatchInfo) {
 // each batch's records follow from the rate alone. Its rate is the fixed
 // limit, or, under backpressure, the latest estimate capped by the limit.
 type rateLimiter struct {
-	manual bool
-	max    float64 // MaxRate, records/s; 0: none
+	manual bool        // the context's clock moves by Advance
+	clk    clock.Clock // the context's clock, read when not manual
+	max    float64     // MaxRate, records/s; 0: none
 
 	mu     sync.Mutex
 	rate   float64 // in force; 0: no limit
@@ -84,7 +86,7 @@ type rateLimiter struct {
 }
 
 func newRateLimiter(limit int, ssc *StreamingContext) *rateLimiter {
-	l := &rateLimiter{rate: float64(limit), max: float64(limit), manual: ssc.manual, tokens: float64(limit), tick: make(chan struct{})}
+	l := &rateLimiter{rate: float64(limit), max: float64(limit), manual: ssc.hand != nil, clk: ssc.clock, tokens: float64(limit), tick: make(chan struct{})}
 	if l.manual {
 		l.clock = time.Duration(ssc.Now()) * time.Millisecond
 	}
@@ -97,7 +99,7 @@ func (l *rateLimiter) now() time.Duration {
 	if l.manual {
 		return l.clock
 	}
-	return time.Duration(time.Now().UnixNano())
+	return time.Duration(l.clk.Nanos())
 }
 
 // refill adds the tokens earned since the last refill; l.mu is held.

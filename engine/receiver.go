@@ -268,9 +268,6 @@ func (s *receiverSource) stop(graceful bool) {
 	if ctx != nil {
 		ctx.close()
 	}
-	if s.limiter != nil {
-		s.limiter.wake()
-	}
 	s.restarts.Wait() // a restart in progress ends, or has started OnStart
 	s.mu.Lock()
 	ctx = s.cur

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/checkpoint"
+	"github.com/gostream/gostream/engine/internal/state"
 )
 
 // Recovery from a checkpoint, and the checkpointer that writes them.
@@ -140,19 +142,11 @@ func GetOrCreate(dir string, create func() *StreamingContext) *StreamingContext 
 	}
 	rec := &recovery{path: path, meta: meta}
 	for _, ref := range meta.States {
-		sp := filepath.Join(dir, ref.File)
-		data, err := os.ReadFile(sp)
+		st, sp, err := readState(dir, filepath.Base(path), ref)
 		if err != nil {
 			panic(ckptError(op, sp, err))
 		}
-		st, parts, winParts, err := decodeState(data)
-		if err == nil && (st.Stream != ref.Stream || st.Time != ref.Time) {
-			err = fmt.Errorf("corrupt: holds the state of stream %d at %s, the metadata %s expects stream %d at %s", st.Stream, st.Time, filepath.Base(path), ref.Stream, ref.Time)
-		}
-		if err != nil {
-			panic(ckptError(op, sp, err))
-		}
-		rec.states = append(rec.states, recoveredState{ref: ref, parts: parts, winTimes: st.WindowTimes, winParts: winParts})
+		rec.states = append(rec.states, st)
 	}
 	ssc.mu.Lock()
 	ssc.recovered = rec
@@ -168,13 +162,26 @@ func (ssc *StreamingContext) Recovered() bool {
 	return ssc.recovered != nil || ssc.resumed
 }
 
-// resumeTime is the first batch time to generate after the checkpoint's.
-func (m *ckptMeta) resumeTime(batch time.Duration) Time {
-	last := m.Completed
-	if n := len(m.Pending); n > 0 {
-		last = max(last, m.Pending[n-1])
+func toTimes(ts []int64) []Time {
+	if ts == nil {
+		return nil
 	}
-	return last.Add(batch)
+	out := make([]Time, len(ts))
+	for i, t := range ts {
+		out[i] = Time(t)
+	}
+	return out
+}
+
+func fromTimes(ts []Time) []int64 {
+	if ts == nil {
+		return nil
+	}
+	out := make([]int64, len(ts))
+	for i, t := range ts {
+		out[i] = int64(t)
+	}
+	return out
 }
 
 // startCheckpoints starts checkpointing when a directory is set, with the
@@ -323,11 +330,13 @@ type checkpointer struct {
 	poss     []positionedSource  // per input; nil for sources without a position
 	lock     *os.File            // the directory's lock (see ckptlock.go)
 
-	mu      sync.Mutex
-	seq     uint64
-	meta    ckptMeta
-	recent  [][]string      // state files referenced by the metadata files kept
-	written map[string]bool // state files this run wrote or found
+	files       *checkpoint.Dir
+	images      map[*DStream]*state.Image // what the state files hold (statecheckpoint.go)
+	statefulIdx []int                     // graph indexes of the stateful streams
+	remember    []int64                   // per input: how far back its stream looks, ms
+
+	mu   sync.Mutex
+	meta ckptMeta
 }
 
 // newCheckpointer prepares dir and returns the checkpointer of a started
@@ -340,15 +349,12 @@ func newCheckpointer(ssc *StreamingContext, dir string, prev *ckptMeta) (*checkp
 	if err != nil {
 		return nil, err
 	}
-	_, seqs, err := metaFiles(dir)
+	files, err := checkpoint.OpenDir(dir, prev)
 	if err != nil {
 		unlockCheckpointDir(lock)
 		return nil, err
 	}
-	c := &checkpointer{ssc: ssc, dir: dir, index: map[*DStream]int{}, batch: ssc.batch, written: map[string]bool{}, lock: lock}
-	if len(seqs) > 0 {
-		c.seq = seqs[len(seqs)-1]
-	}
+	c := &checkpointer{ssc: ssc, dir: dir, files: files, index: map[*DStream]int{}, batch: ssc.batch, lock: lock, images: map[*DStream]*state.Image{}}
 	ssc.mu.Lock()
 	c.streams = append([]*DStream(nil), ssc.streams...)
 	c.inputs = append([]*input(nil), ssc.inputs...)
@@ -378,6 +384,7 @@ func newCheckpointer(ssc *StreamingContext, dir string, prev *ckptMeta) (*checkp
 		c.index[d] = i
 		if d.state != nil {
 			c.stateful = append(c.stateful, d)
+			c.statefulIdx = append(c.statefulIdx, i)
 			iv := d.checkpointDur
 			if iv <= 0 {
 				iv = derived[d]
@@ -392,64 +399,22 @@ func newCheckpointer(ssc *StreamingContext, dir string, prev *ckptMeta) (*checkp
 	}
 	c.meta = ckptMeta{
 		App: ssc.appName, Master: ssc.master, BatchMS: durMS(ssc.batch),
-		Graph: ssc.graphFingerprint(), Zero: ssc.zero, Completed: ssc.zero,
+		Graph: ssc.graphFingerprint(), Zero: int64(ssc.zero), Completed: int64(ssc.zero),
 	}
 	for _, in := range c.inputs {
 		c.meta.Inputs = append(c.meta.Inputs, ckptInput{Stream: c.index[in.d], Op: in.d.op})
+		c.remember = append(c.remember, durMS(in.d.remember))
 	}
 	if prev != nil {
 		c.meta.Completed = prev.Completed
-		c.meta.Pending = append([]Time(nil), prev.Pending...)
+		c.meta.Pending = append([]int64(nil), prev.Pending...)
 		c.meta.States = append([]ckptStateRef(nil), prev.States...)
 		for i := range c.meta.Inputs {
 			c.meta.Inputs[i].Position = prev.Inputs[i].Position
 			c.meta.Inputs[i].Batches = append([]ckptBatch(nil), prev.Inputs[i].Batches...)
 		}
-		var files []string
-		for _, s := range prev.States {
-			files = append(files, s.File)
-		}
-		c.recent = append(c.recent, files)
 	}
-	c.removeStale()
 	return c, nil
-}
-
-// removeStale deletes temporary files left by a crash mid-write and state
-// files no metadata refers to.
-func (c *checkpointer) removeStale() {
-	ents, err := os.ReadDir(c.dir)
-	if err != nil {
-		return
-	}
-	keep := map[string]bool{}
-	for _, fs := range c.recent {
-		for _, f := range fs {
-			keep[f] = true
-		}
-	}
-	// State files referenced by the metadata files still on disk stay too.
-	names, _, _ := metaFiles(c.dir)
-	for _, n := range names {
-		if data, err := os.ReadFile(filepath.Join(c.dir, n)); err == nil {
-			if m, err := decodeMeta(data); err == nil {
-				for _, s := range m.States {
-					keep[s.File] = true
-				}
-			}
-		}
-	}
-	for _, e := range ents {
-		n := e.Name()
-		switch {
-		case strings.HasPrefix(n, ".tmp-"):
-			os.Remove(filepath.Join(c.dir, n))
-		case strings.HasPrefix(n, ckptStatePre) && !keep[n]:
-			os.Remove(filepath.Join(c.dir, n))
-		case strings.HasPrefix(n, ckptStatePre):
-			c.written[n] = true
-		}
-	}
 }
 
 // fail reports a checkpoint that could not be written as the batch's
@@ -484,7 +449,7 @@ func (c *checkpointer) writeInitial() error {
 
 // record is what input i handed to batch t.
 func (c *checkpointer) record(i int, t Time, n int) ckptBatch {
-	b := ckptBatch{Time: t, Records: n}
+	b := ckptBatch{Time: int64(t), Records: n}
 	if rs := c.recs[i]; rs != nil {
 		data, err := rs.batchRecord(t)
 		if err != nil {
@@ -499,7 +464,7 @@ func (c *checkpointer) record(i int, t Time, n int) ckptBatch {
 func (c *checkpointer) generated(t Time, batches []ckptBatch) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.meta.Pending = append(c.meta.Pending, t)
+	c.meta.Pending = append(c.meta.Pending, int64(t))
 	for i := range c.meta.Inputs {
 		c.meta.Inputs[i].Batches = append(c.meta.Inputs[i].Batches, batches[i])
 		if ps := c.poss[i]; ps != nil {
@@ -521,37 +486,48 @@ func (c *checkpointer) generated(t Time, batches []ckptBatch) {
 // checkpoint needs any longer. It runs between batches.
 func (c *checkpointer) completed(t Time) {
 	var refs []ckptStateRef
-	if len(c.stateful) > 0 && (t - c.meta.Zero).IsMultipleOf(c.interval) {
+	var staged []*stagedState
+	if len(c.stateful) > 0 && (t - Time(c.meta.Zero)).IsMultipleOf(c.interval) {
+		c.mu.Lock()
+		cur := map[int]ckptStateRef{}
+		for _, r := range c.meta.States {
+			cur[r.Stream] = r
+		}
+		c.mu.Unlock()
 		for _, d := range c.stateful {
-			ref, err := c.writeState(d)
+			var on *ckptStateRef
+			if r, ok := cur[c.index[d]]; ok {
+				on = &r
+			}
+			ref, st, err := c.writeState(d, on)
 			if err != nil {
 				c.fail(t, err)
-				refs = nil
+				refs, staged = nil, nil
 				break
 			}
 			if ref != nil {
-				refs = append(refs, *ref)
+				refs, staged = append(refs, *ref), append(staged, st)
 			}
 		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if refs != nil {
-		c.meta.States = mergeStateRefs(c.meta.States, refs)
+		c.meta.States = checkpoint.MergeStateRefs(c.meta.States, refs)
 	}
-	for i, p := range c.meta.Pending {
-		if p == t {
-			c.meta.Pending = append(c.meta.Pending[:i:i], c.meta.Pending[i+1:]...)
-			break
-		}
-	}
-	if t > c.meta.Completed {
-		c.meta.Completed = t
-	}
-	c.trim()
+	c.meta.Complete(int64(t))
+	c.meta.Trim(c.remember, c.statefulIdx)
 	if err := c.writeMeta(); err != nil {
+		// The deltas written may or may not be referred to on disk: the
+		// next state checkpoints are full snapshots.
+		for _, im := range c.images {
+			im.Reset()
+		}
 		c.fail(t, err)
 		return
+	}
+	for _, st := range staged {
+		st.img.Commit(st.delta, splitPair)
 	}
 	// Only now that no metadata on disk needs them may log segments go.
 	for i, w := range c.wals {
@@ -559,147 +535,12 @@ func (c *checkpointer) completed(t Time) {
 			w.release(c.meta.Inputs[i].Batches, c.meta.Inputs[i].Position)
 		}
 	}
-	var cur []string
-	for _, s := range c.meta.States {
-		cur = append(cur, s.File)
-	}
-	c.recent = append(c.recent, cur)
-	if len(c.recent) > ckptKeep {
-		c.recent = c.recent[len(c.recent)-ckptKeep:]
-	}
-	c.clean()
-}
-
-func mergeStateRefs(old, fresh []ckptStateRef) []ckptStateRef {
-	out := append([]ckptStateRef(nil), fresh...)
-	for _, o := range old {
-		found := false
-		for _, f := range fresh {
-			found = found || f.Stream == o.Stream
-		}
-		if !found {
-			out = append(out, o)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Stream < out[j].Stream })
-	return out
-}
-
-// writeState writes d's latest state; nil when d has none yet.
-func (c *checkpointer) writeState(d *DStream) (*ckptStateRef, error) {
-	st, parts, ok := d.stateSnapshot()
-	if !ok {
-		return nil, nil
-	}
-	i := c.index[d]
-	enc, err := encodeParts(d.op, parts)
-	if err != nil {
-		return nil, err
-	}
-	s := ckptState{Stream: i, Op: d.op, Time: st, Parts: enc}
-	times, wparts := d.windowBatches()
-	for j, wp := range wparts {
-		e, err := encodeParts(d.op, wp)
-		if err != nil {
-			return nil, err
-		}
-		s.WindowTimes = append(s.WindowTimes, times[j])
-		s.WindowParts = append(s.WindowParts, e)
-	}
-	payload, err := json.Marshal(&s)
-	if err != nil {
-		return nil, err
-	}
-	name := stateName(i, st)
-	if err := writeFileAtomic(c.dir, name, frameCheckpoint(ckptKindState, payload)); err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	c.written[name] = true
-	c.mu.Unlock()
-	return &ckptStateRef{Stream: i, Time: st, File: name}, nil
-}
-
-// stateFloor is the time of the oldest state recovery would start from.
-func (c *checkpointer) stateFloor() (Time, bool) {
-	if len(c.stateful) == 0 {
-		return 0, false
-	}
-	floor := c.meta.Completed
-	for _, d := range c.stateful {
-		t := c.meta.Zero
-		for _, s := range c.meta.States {
-			if s.Stream == c.index[d] {
-				t = s.Time
-			}
-		}
-		floor = min(floor, t)
-	}
-	return floor, true
-}
-
-// trim forgets the input batches recovery no longer needs: those at or
-// before both the stateful streams' latest state and what the input's
-// readers remember.
-func (c *checkpointer) trim() {
-	floor, hasState := c.stateFloor()
-	pending := map[Time]bool{}
-	for _, p := range c.meta.Pending {
-		pending[p] = true
-	}
-	for i := range c.meta.Inputs {
-		limit := c.meta.Completed.Sub(c.inputs[i].d.remember)
-		if hasState {
-			limit = min(limit, floor)
-		}
-		bs := c.meta.Inputs[i].Batches
-		k := 0
-		for k < len(bs) && bs[k].Time <= limit && !pending[bs[k].Time] {
-			k++
-		}
-		c.meta.Inputs[i].Batches = append([]ckptBatch(nil), bs[k:]...)
-	}
+	c.files.Clean(&c.meta)
 }
 
 // writeMeta writes the next metadata file. Call with c.mu held.
 func (c *checkpointer) writeMeta() error {
-	c.meta.Written = time.Now().UTC()
-	data, err := encodeMeta(&c.meta)
-	if err != nil {
-		return err
-	}
-	c.seq++
-	return writeFileAtomic(c.dir, metaName(c.seq), data)
-}
-
-// clean deletes metadata files but the last few, and state files none of
-// them refers to. Call with c.mu held.
-func (c *checkpointer) clean() {
-	if c.seq > ckptKeep {
-		names, seqs, err := metaFiles(c.dir)
-		if err == nil {
-			for i, n := range names {
-				if seqs[i] <= c.seq-ckptKeep {
-					os.Remove(filepath.Join(c.dir, n))
-				}
-			}
-		}
-	}
-	keep := map[string]bool{}
-	for _, fs := range c.recent {
-		for _, f := range fs {
-			keep[f] = true
-		}
-	}
-	for _, s := range c.meta.States {
-		keep[s.File] = true
-	}
-	for f := range c.written {
-		if !keep[f] {
-			os.Remove(filepath.Join(c.dir, f))
-			delete(c.written, f)
-		}
-	}
+	return c.files.WriteMeta(&c.meta)
 }
 
 func (c *checkpointer) close() {
@@ -729,11 +570,11 @@ func (c *checkpointer) recoverBatches(rec *recovery) (pending []*batch, err erro
 	restored := map[*DStream]Time{}
 	for _, s := range rec.states {
 		d := streams[s.ref.Stream]
-		d.restoreState(s.ref.Time, s.parts)
+		d.restoreState(Time(s.ref.Time), s.parts)
 		if len(s.winTimes) > 0 {
 			d.restoreWindowBatches(s.winTimes, s.winParts)
 		}
-		restored[d] = s.ref.Time
+		restored[d] = Time(s.ref.Time)
 	}
 	records := map[Time]int{}
 	for i, in := range inputs {
@@ -749,22 +590,22 @@ func (c *checkpointer) recoverBatches(rec *recovery) (pending []*batch, err erro
 			n := 0
 			if rs != nil {
 				var err error
-				r, n, err = rs.rebuild(b.Time, b.Data)
+				r, n, err = rs.rebuild(Time(b.Time), b.Data)
 				if err != nil {
-					return nil, &Error{Op: op, Time: b.Time, Msg: fmt.Sprintf("checkpoint %s: rebuilding the input of %s: %v", rec.path, in.d.op, err), Err: errors.Join(ErrBadCheckpoint, err)}
+					return nil, &Error{Op: op, Time: Time(b.Time), Msg: fmt.Sprintf("checkpoint %s: rebuilding the input of %s: %v", rec.path, in.d.op, err), Err: errors.Join(ErrBadCheckpoint, err)}
 				}
 			}
 			if r == nil {
 				r = materialized(ssc.ex, in.d.op, nil)
 			}
-			r.time = b.Time
-			in.d.put(b.Time, r)
-			records[b.Time] += n
+			r.time = Time(b.Time)
+			in.d.put(r.time, r)
+			records[r.time] += n
 		}
 	}
 	// Replay the stateful streams over the completed batches after their state.
 	var stateful []*DStream
-	floor := m.Completed
+	floor := Time(m.Completed)
 	for _, d := range streams {
 		if d.state == nil {
 			continue
@@ -772,11 +613,11 @@ func (c *checkpointer) recoverBatches(rec *recovery) (pending []*batch, err erro
 		stateful = append(stateful, d)
 		t, ok := restored[d]
 		if !ok {
-			t = m.Zero
+			t = Time(m.Zero)
 		}
 		floor = min(floor, t)
 	}
-	for t := floor.Add(ssc.batch); t <= m.Completed; t = t.Add(ssc.batch) {
+	for t := floor.Add(ssc.batch); t <= Time(m.Completed); t = t.Add(ssc.batch) {
 		for _, d := range stateful {
 			if rt, ok := restored[d]; ok && t <= rt {
 				continue
@@ -788,7 +629,7 @@ func (c *checkpointer) recoverBatches(rec *recovery) (pending []*batch, err erro
 	}
 	now := time.Now()
 	for _, t := range m.Pending {
-		pending = append(pending, &batch{time: t, submitted: now, records: records[t]})
+		pending = append(pending, &batch{time: Time(t), submitted: now, records: records[Time(t)]})
 	}
 	return pending, nil
 }

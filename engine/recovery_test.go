@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/checkpoint"
 )
 
 // The kill tests run engine/internal/ftjob as a real process, kill it with
@@ -430,7 +432,7 @@ func TestRecoveryRealClock(t *testing.T) {
 	}
 	waitBatches(3)
 	ssc.Stop(false)
-	m, _, err := readLatestCheckpoint(dir)
+	m, _, err := checkpoint.ReadLatest(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -447,7 +449,7 @@ func TestRecoveryRealClock(t *testing.T) {
 	defer mu.Unlock()
 	for i := 1; i < len(times); i++ {
 		if times[i] != times[i-1].Add(Milliseconds(20)) {
-			t.Fatalf("batch times %v: a gap or a repeat after %s (checkpoint: completed %s, pending %v)", times, times[i-1], m.Completed, m.Pending)
+			t.Fatalf("batch times %v: a gap or a repeat after %s (checkpoint: completed %s, pending %v)", times, times[i-1], Time(m.Completed), toTimes(m.Pending))
 		}
 	}
 }

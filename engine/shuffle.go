@@ -2,8 +2,8 @@ package engine
 
 import (
 	"fmt"
-	"math"
-	"sync"
+
+	"github.com/gostream/gostream/engine/internal/shuffle"
 )
 
 // aggregator combines the values of one key, Spark's combineByKey: create
@@ -26,168 +26,33 @@ var countAggregator = aggregator{intFn: Sum, sum: true, feed: feedElems}
 
 func pairOut(k, acc any) any { return Pair{k, acc} }
 
-// table is an insertion-ordered hash table of key → accumulator, so the order
-// of shuffle output is deterministic: keys appear in the order first met.
-type table struct {
-	op    string
-	agg   *aggregator
-	strs  map[string]int32
-	anys  map[any]int32
-	keys  []any    // typedKey{} where the key is the string in skeys
-	skeys []string // string keys by slot ("" for other keys)
-	accs  []any
-	ints  []int
-}
-
-// typedKey marks a slot whose key came unboxed from a typed path; key boxes
-// it only when it is output.
-type typedKey struct{}
-
-// key returns the key of slot i.
-func (t *table) key(i int) any {
-	if _, ok := t.keys[i].(typedKey); ok {
-		return t.skeys[i]
+// shuffleAgg adapts agg to the shuffle once per operation: the user
+// functions are guarded so that a panic fails the task naming op and the
+// element, and wrong values and unhashable keys fail as engine errors.
+func (agg *aggregator) shuffleAgg(op string) *shuffle.Aggregator {
+	a := &shuffle.Aggregator{
+		Sum:    agg.sum,
+		NotInt: func(v any) { failElem(op, v, "int") },
+		Unhashable: func(k any, r any) {
+			panic(taskFailure{&Error{Op: op, Msg: fmt.Sprintf("key of type %s cannot be hashed: %v", typeName(k), r)}})
+		},
 	}
-	return t.keys[i]
-}
-
-// tables recycles shuffle tables: a released table's string index and
-// slices are emptied but keep their capacity, so the next batch's tables do
-// not grow theirs from empty again.
-var tables sync.Pool
-
-func newTable(op string, agg *aggregator) *table {
-	t, _ := tables.Get().(*table)
-	if t == nil {
-		t = &table{}
+	if f := agg.intFn; f != nil {
+		a.IntFn = func(a, b int) int { return callIntReduce(op, f, a, b) }
+		return a
 	}
-	t.op, t.agg = op, agg
-	return t
-}
-
-// release empties t and returns it to the pool; t must not be used afterwards.
-func (t *table) release() {
-	clear(t.strs)
-	clear(t.keys)
-	clear(t.skeys)
-	clear(t.accs)
-	t.keys, t.skeys, t.accs, t.ints = t.keys[:0], t.skeys[:0], t.accs[:0], t.ints[:0]
-	t.anys, t.agg = nil, nil
-	tables.Put(t)
-}
-
-// slotStr is slot for a string key s; a new slot records key, which is s
-// boxed or typedKey{}.
-func (t *table) slotStr(s string, key any) (int32, bool) {
-	if t.strs == nil {
-		t.strs = make(map[string]int32)
+	create, merge, combine := agg.create, agg.merge, agg.combine
+	a.Create = func(v any) any { return callUnary(op, create, v) }
+	a.Merge = func(acc, v any) any { return callReduce(op, merge, acc, v) }
+	if combine != nil {
+		a.Combine = func(x, y any) any { return callReduce(op, combine, x, y) }
 	}
-	if i, ok := t.strs[s]; ok {
-		return i, true
-	}
-	i := int32(len(t.keys))
-	t.strs[s] = i
-	t.keys = append(t.keys, key)
-	t.skeys = append(t.skeys, s)
-	return i, false
-}
-
-func (t *table) slot(k any) (int32, bool) {
-	if s, ok := k.(string); ok {
-		return t.slotStr(s, k)
-	}
-	if t.anys == nil {
-		t.anys = make(map[any]int32)
-	}
-	i, ok := t.lookupAny(k)
-	if ok {
-		return i, true
-	}
-	i = int32(len(t.keys))
-	t.anys[k] = i
-	t.keys = append(t.keys, k)
-	t.skeys = append(t.skeys, "")
-	return i, false
-}
-
-func (t *table) lookupAny(k any) (i int32, ok bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			panic(taskFailure{&Error{Op: t.op, Msg: fmt.Sprintf("key of type %s cannot be hashed: %v", typeName(k), r)}})
-		}
-	}()
-	i, ok = t.anys[k]
-	return
-}
-
-func (t *table) add(agg *aggregator, k, v any) {
-	i, found := t.slot(k)
-	if agg.intFn != nil {
-		n, ok := v.(int)
-		if !ok {
-			failElem(t.op, v, "int")
-		}
-		if !found {
-			t.ints = append(t.ints, n)
-			return
-		}
-		if agg.sum {
-			t.ints[i] += n
-		} else {
-			t.ints[i] = callIntReduce(t.op, agg.intFn, t.ints[i], n)
-		}
-		return
-	}
-	if !found {
-		t.accs = append(t.accs, callUnary(t.op, agg.create, v))
-		return
-	}
-	t.accs[i] = callReduce(t.op, agg.merge, t.accs[i], v)
+	return a
 }
 
 func callIntReduce(op string, f func(a, b int) int, a, b int) int {
 	defer func() { guard(op, b, recover()) }()
 	return f(a, b)
-}
-
-// mergeTable folds another table's accumulators into t.
-func (t *table) mergeTable(agg *aggregator, o *table) {
-	combine := agg.combine
-	if combine == nil {
-		combine = agg.merge
-	}
-	for j, k := range o.keys {
-		var i int32
-		var found bool
-		if _, typed := k.(typedKey); typed {
-			i, found = t.slotStr(o.skeys[j], k)
-		} else {
-			i, found = t.slot(k)
-		}
-		if agg.intFn != nil {
-			switch {
-			case !found:
-				t.ints = append(t.ints, o.ints[j])
-			case agg.sum:
-				t.ints[i] += o.ints[j]
-			default:
-				t.ints[i] = callIntReduce(t.op, agg.intFn, t.ints[i], o.ints[j])
-			}
-			continue
-		}
-		if !found {
-			t.accs = append(t.accs, o.accs[j])
-		} else {
-			t.accs[i] = callReduce(t.op, combine, t.accs[i], o.accs[j])
-		}
-	}
-}
-
-func (t *table) acc(i int) any {
-	if t.agg.intFn != nil {
-		return t.ints[i]
-	}
-	return t.accs[i]
 }
 
 // shuffle hash-partitions r by the key split returns, combining values per
@@ -202,6 +67,7 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 	if n <= 0 {
 		n = ex.parallelism
 	}
+	sagg := agg.shuffleAgg(op)
 	res := newRDD(ex, op, n, ins, nil)
 	res.materialize = func() [][]any {
 		type mapTask struct {
@@ -215,48 +81,29 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 				tasks = append(tasks, mapTask{in, p, splits[i]})
 			}
 		}
-		buckets := make([][]*table, len(tasks))
+		written := make([][]*shuffle.Table, len(tasks))
 		ex.run(op, res.time, len(tasks), func(m int) {
 			task := tasks[m]
-			tables := make([]*table, n)
-			for q := range tables {
-				tables[q] = newTable(op, &agg)
-			}
+			w := shuffle.NewWriter(sagg, n, hashKey)
 			split := task.split
 			generic := func(x any) {
 				k, v := split(x)
-				tables[partitionOf(k, n)].add(&agg, k, v)
+				w.Write(k, v)
 			}
-			if agg.feed == nil || !agg.feed(task.in, task.p, func(k string, v int) {
-				tables[partitionOfString(k, n)].addStrInt(&agg, k, v)
-			}, generic) {
+			if agg.feed == nil || !agg.feed(task.in, task.p, w.WriteStrInt, generic) {
 				task.in.iterate(task.p, generic)
 			}
-			buckets[m] = tables
+			written[m] = w.Tables()
 		})
 		parts := make([][]any, n)
 		ex.run(op, res.time, n, func(q int) {
-			// The first map task's table is the base: merging into it keeps
-			// keys in the order first met, as merging into an empty one does.
-			var t *table
-			for m := range buckets {
-				if t == nil {
-					t = buckets[m][q]
-				} else {
-					t.mergeTable(&agg, buckets[m][q])
-					buckets[m][q].release()
-				}
-				buckets[m][q] = nil
-			}
-			if t == nil {
-				t = newTable(op, &agg)
-			}
-			part := make([]any, len(t.keys))
-			for i := range t.keys {
-				part[i] = out(t.key(i), t.acc(i))
+			t := shuffle.Read(sagg, written, q)
+			part := make([]any, t.Len())
+			for i := range part {
+				part[i] = out(t.Key(i), t.Acc(i))
 			}
 			parts[q] = part
-			t.release()
+			t.Release()
 		})
 		return parts
 	}
@@ -264,69 +111,12 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 }
 
 // partitionOf is the hash partitioner: the partition of key k among n.
-func partitionOf(k any, n int) int {
-	if n == 1 {
-		return 0
-	}
-	return int(hashKey(k) % uint64(n))
-}
+func partitionOf(k any, n int) int { return shuffle.Partition[Pair, Time](k, n) }
 
-// partitionOfString is partitionOf for a string key.
-func partitionOfString(k string, n int) int {
-	if n == 1 {
-		return 0
-	}
-	return int(fnv(k) % uint64(n))
-}
+// hashKey is the partitioner's deterministic hash of a key.
+func hashKey(k any) uint64 { return shuffle.Hash[Pair, Time](k) }
 
-// hashKey is a deterministic hash, so partitioning (and hence output order)
-// is the same on every run and after recovery.
-func hashKey(k any) uint64 {
-	switch x := k.(type) {
-	case string:
-		return fnv(x)
-	case int:
-		return mix(uint64(x))
-	case int64:
-		return mix(uint64(x))
-	case int32:
-		return mix(uint64(x))
-	case uint64:
-		return mix(x)
-	case uint:
-		return mix(uint64(x))
-	case bool:
-		if x {
-			return mix(1)
-		}
-		return mix(0)
-	case float64:
-		return mix(math.Float64bits(x))
-	case Pair:
-		return hashKey(x.Key)*31 + hashKey(x.Value)
-	case Time:
-		return mix(uint64(x))
-	case nil:
-		return 0
-	}
-	return fnv(fmt.Sprintf("%T:%v", k, k))
-}
-
-func fnv(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return mix(h)
-}
-
-func mix(z uint64) uint64 {
-	z += 0x9e3779b97f4a7c15
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
-}
+func mix(z uint64) uint64 { return shuffle.Mix(z) }
 
 func pairSplit(op string) func(x any) (any, any) {
 	return func(x any) (any, any) {

@@ -39,8 +39,8 @@ func TestWALReadAcrossSegmentsAndRelease(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(w.segs) < 4 {
-		t.Fatalf("%d segments after 2 KB of entries with 200-byte segments, want several", len(w.segs))
+	if len(w.log.Segments()) < 4 {
+		t.Fatalf("%d segments after 2 KB of entries with 200-byte segments, want several", len(w.log.Segments()))
 	}
 	tests := []struct{ from, to int }{{0, 100}, {0, 1}, {7, 43}, {95, 100}, {50, 50}}
 	for _, tc := range tests {
@@ -65,11 +65,11 @@ func TestWALReadAcrossSegmentsAndRelease(t *testing.T) {
 		t.Errorf("after release, read [60, 100) = %v", got)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.log"))
-	if len(files) >= 20 || len(files) != len(w.segs) {
-		t.Errorf("%d segment files, %d known after release", len(files), len(w.segs))
+	if len(files) >= 20 || len(files) != len(w.log.Segments()) {
+		t.Errorf("%d segment files, %d known after release", len(files), len(w.log.Segments()))
 	}
-	if w.segs[0] > 60 {
-		t.Errorf("released the segment holding record 60: first segment starts at %d", w.segs[0])
+	if w.log.Segments()[0] > 60 {
+		t.Errorf("released the segment holding record 60: first segment starts at %d", w.log.Segments()[0])
 	}
 	w.close()
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/shuffle"
 )
 
 // Window operations, after Spark's WindowedDStream and ReducedWindowedDStream.
@@ -383,18 +385,13 @@ func (ws *windowState) restoreBatches(times []Time, parts [][][]any) {
 
 // rehash spreads pairs over n hash partitions, keeping their order.
 func rehash(op string, parts [][]any, n int) [][]any {
-	out := make([][]any, n)
-	for _, p := range parts {
-		for _, x := range p {
-			kv, ok := x.(Pair)
-			if !ok {
-				panic(&Error{Op: op, Msg: fmt.Sprintf("restoring state: element of type %s where an engine.Pair was expected", typeName(x))})
-			}
-			q := partitionOf(kv.Key, n)
-			out[q] = append(out[q], x)
+	return shuffle.Spread(parts, n, func(x any) int {
+		kv, ok := x.(Pair)
+		if !ok {
+			panic(&Error{Op: op, Msg: fmt.Sprintf("restoring state: element of type %s where an engine.Pair was expected", typeName(x))})
 		}
-	}
-	return out
+		return partitionOf(kv.Key, n)
+	})
 }
 
 // windowSlot gathers one key's values while merging a window; with int

@@ -22,6 +22,12 @@ func TestMain(m *testing.M) {
 	// The binary under test serves no streaming UI unless a test asks: its
 	// announcement would be part of every transcript.
 	os.Setenv("GOSTREAM_UI", "off")
+	// Tests point XDG_CACHE_HOME at a fresh directory to see gostream run's
+	// build cache; Go's own build cache would follow it there and rebuild
+	// the standard library and the engine for every test.
+	if out, err := exec.Command("go", "env", "GOCACHE").Output(); err == nil && os.Getenv("GOCACHE") == "" {
+		os.Setenv("GOCACHE", strings.TrimSpace(string(out)))
+	}
 	dir, err := os.MkdirTemp("", "gostream-cmd-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

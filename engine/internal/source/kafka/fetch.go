@@ -1,4 +1,4 @@
-package engine
+package kafka
 
 import (
 	"context"
@@ -12,16 +12,16 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
-// fetchRetryFor is how long a task keeps retrying a range whose leader is
-// moving or unreachable before it fails the batch.
-const fetchRetryFor = 30 * time.Second
+// FetchRetryFor is how long Fetch keeps retrying a range whose leader is
+// moving or unreachable before it fails.
+const FetchRetryFor = 30 * time.Second
 
-// fetchRange emits the records of r in offset order. It fetches from the
+// Fetch emits the records of r in offset order. It fetches from the
 // partition's leader with raw Fetch requests, so it knows its position past
 // offsets that hold no record a reader sees (transaction markers, aborted
 // and compacted-away records): the range ends at UntilOffset whatever lies
 // inside it.
-func (s *kafkaSource) fetchRange(r OffsetRange, emit func(any)) error {
+func (s *Source) Fetch(r Range, emit func(Record)) error {
 	if r.Count() <= 0 {
 		return nil
 	}
@@ -31,16 +31,16 @@ func (s *kafkaSource) fetchRange(r OffsetRange, emit func(any)) error {
 	}
 	iso := kgo.ReadCommitted()
 	var isoLevel int8 = 1
-	if s.cfg.uncommitted {
+	if s.cfg.ReadUncommitted {
 		iso, isoLevel = kgo.ReadUncommitted(), 0
 	}
 	pos := r.FromOffset
-	deadline := time.Now().Add(fetchRetryFor)
+	deadline := time.Now().Add(FetchRetryFor)
 	var lastErr error
 	retry := func(err error) error {
 		lastErr = err
 		if time.Now().After(deadline) {
-			return fmt.Errorf("gave up after %v at offset %d: %w", fetchRetryFor, pos, lastErr)
+			return fmt.Errorf("gave up after %v at offset %d: %w", FetchRetryFor, pos, lastErr)
 		}
 		select {
 		case <-base.Done():
@@ -57,25 +57,8 @@ func (s *kafkaSource) fetchRange(r OffsetRange, emit func(any)) error {
 			}
 			continue
 		}
-		req := kmsg.NewPtrFetchRequest()
-		req.ReplicaID = -1
-		req.MaxWaitMillis = 500
-		req.MinBytes = 1
-		req.MaxBytes = 64 << 20
-		req.IsolationLevel = isoLevel
-		req.SessionEpoch = -1
-		rt := kmsg.NewFetchRequestTopic()
-		rt.Topic, rt.TopicID = r.Topic, id
-		rp := kmsg.NewFetchRequestTopicPartition()
-		rp.Partition = r.Partition
-		rp.FetchOffset = pos
-		rp.PartitionMaxBytes = 16 << 20
-		rp.CurrentLeaderEpoch = -1
-		rp.LogStartOffset = -1
-		rt.Partitions = append(rt.Partitions, rp)
-		req.Topics = append(req.Topics, rt)
 		ctx, cancel := context.WithTimeout(base, 10*time.Second)
-		resp, err := cl.Broker(int(leader)).Request(ctx, req)
+		resp, err := cl.Broker(int(leader)).Request(ctx, fetchRequest(r, id, pos, isoLevel))
 		cancel()
 		if err != nil {
 			s.forgetLeaders()
@@ -122,7 +105,7 @@ func (s *kafkaSource) fetchRange(r OffsetRange, emit func(any)) error {
 			if rec.Offset >= r.UntilOffset {
 				break
 			}
-			emit(kafkaRecordOf(rec))
+			emit(recordOf(rec))
 		}
 		if next <= pos {
 			// Nothing past pos yet: the range ends at an offset the broker
@@ -137,28 +120,36 @@ func (s *kafkaSource) fetchRange(r OffsetRange, emit func(any)) error {
 			continue
 		}
 		pos = next
-		deadline = time.Now().Add(fetchRetryFor)
+		deadline = time.Now().Add(FetchRetryFor)
 	}
 	return nil
 }
 
-// kafkaRecordOf converts a fetched record. Keys and values that are not
-// UTF-8 are kept byte for byte in the string.
-func kafkaRecordOf(r *kgo.Record) KafkaRecord {
-	k := KafkaRecord{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset,
-		Key: string(r.Key), Value: string(r.Value), Timestamp: r.Timestamp}
-	if len(r.Headers) > 0 {
-		k.Headers = make(map[string]string, len(r.Headers))
-		for _, h := range r.Headers {
-			k.Headers[h.Key] = string(h.Value)
-		}
-	}
-	return k
+// fetchRequest asks for the records of r's partition from offset pos.
+func fetchRequest(r Range, topicID [16]byte, pos int64, isoLevel int8) *kmsg.FetchRequest {
+	req := kmsg.NewPtrFetchRequest()
+	req.ReplicaID = -1
+	req.MaxWaitMillis = 500
+	req.MinBytes = 1
+	req.MaxBytes = 64 << 20
+	req.IsolationLevel = isoLevel
+	req.SessionEpoch = -1
+	rt := kmsg.NewFetchRequestTopic()
+	rt.Topic, rt.TopicID = r.Topic, topicID
+	rp := kmsg.NewFetchRequestTopicPartition()
+	rp.Partition = r.Partition
+	rp.FetchOffset = pos
+	rp.PartitionMaxBytes = 16 << 20
+	rp.CurrentLeaderEpoch = -1
+	rp.LogStartOffset = -1
+	rt.Partitions = append(rt.Partitions, rp)
+	req.Topics = append(req.Topics, rt)
+	return req
 }
 
 // leaderOf returns the broker leading the partition and its topic's ID,
 // from the latest metadata (refreshed when unknown).
-func (s *kafkaSource) leaderOf(base context.Context, topic string, p int32) (int32, [16]byte, error) {
+func (s *Source) leaderOf(base context.Context, topic string, p int32) (int32, [16]byte, error) {
 	s.mu.Lock()
 	td, ok := s.meta[topic]
 	s.mu.Unlock()
@@ -197,7 +188,7 @@ func (s *kafkaSource) leaderOf(base context.Context, topic string, p int32) (int
 	return pd.Leader, td.ID, nil
 }
 
-func (s *kafkaSource) forgetLeaders() {
+func (s *Source) forgetLeaders() {
 	s.mu.Lock()
 	s.meta = nil
 	s.mu.Unlock()

@@ -1,0 +1,23 @@
+// Package shuffle is the engine's one shuffle: how the elements of keyed
+// operations (ReduceByKey, GroupByKey, CountByValue, Distinct, CombineByKey,
+// Cogroup and the joins, the windows, UpdateStateByKey, MapWithState,
+// restored state) move between partitions.
+//
+// The contract:
+//   - One partitioner: Partition(k, n) is a deterministic hash of the key, so
+//     a key lands in the same partition on every run and after recovery.
+//     The caller's own pair and time types hash through Hash's type
+//     parameters.
+//   - Map side: a Writer holds one Table per reduce partition and combines
+//     values of the same key as they are written (Spark's map-side
+//     combine), with an unboxed path for string keys and int values.
+//   - Reduce side: Read merges the tables of every map task for one reduce
+//     partition, in map-task order, and emits every key once with its
+//     accumulator, in the order keys were first met, so output order is
+//     deterministic.
+//   - Spread moves elements to their partitions without combining, keeping
+//     their order (state, which is keyed already).
+//   - The package speaks plain Go: keys and values split, user functions
+//     come in already guarded by the caller, and the Aggregator's hooks say
+//     how a wrong value or an unhashable key fails.
+package shuffle

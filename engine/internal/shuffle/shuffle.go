@@ -1,0 +1,354 @@
+package shuffle
+
+import (
+	"fmt"
+	"math"
+	"sync"
+)
+
+// Aggregator combines the values of one key, Spark's combineByKey: Create
+// starts an accumulator from the first value, Merge folds in another value,
+// Combine merges two accumulators (nil means Merge also combines). When
+// IntFn is set, values are ints and accumulators stay unboxed; Sum says
+// IntFn is addition, so it is inlined.
+type Aggregator struct {
+	Create  func(v any) any
+	Merge   func(acc, v any) any
+	Combine func(a, b any) any
+	IntFn   func(a, b int) int
+	Sum     bool
+	// NotInt is called with a value that is not an int when IntFn is set;
+	// it does not return (it panics with the caller's error).
+	NotInt func(v any)
+	// Unhashable is called with a key that cannot be a map key and the
+	// runtime's panic; it does not return.
+	Unhashable func(k any, r any)
+}
+
+// Table is an insertion-ordered hash table of key → accumulator, so the
+// order of shuffle output is deterministic: keys appear in the order first
+// met.
+type Table struct {
+	agg   *Aggregator
+	strs  map[string]int32
+	anys  map[any]int32
+	keys  []any    // typedKey{} where the key is the string in skeys
+	skeys []string // string keys by slot ("" for other keys)
+	accs  []any
+	ints  []int
+}
+
+// typedKey marks a slot whose key came unboxed from a typed path; Key boxes
+// it only when it is output.
+type typedKey struct{}
+
+// tables recycles tables: a released table's string index and slices are
+// emptied but keep their capacity, so the next batch's tables do not grow
+// theirs from empty again.
+var tables sync.Pool
+
+// NewTable returns an empty table combining with agg.
+func NewTable(agg *Aggregator) *Table {
+	t, _ := tables.Get().(*Table)
+	if t == nil {
+		t = &Table{}
+	}
+	t.agg = agg
+	return t
+}
+
+// Release empties t and returns it to the pool; t must not be used afterwards.
+func (t *Table) Release() {
+	clear(t.strs)
+	clear(t.keys)
+	clear(t.skeys)
+	clear(t.accs)
+	t.keys, t.skeys, t.accs, t.ints = t.keys[:0], t.skeys[:0], t.accs[:0], t.ints[:0]
+	t.anys, t.agg = nil, nil
+	tables.Put(t)
+}
+
+// Len is the number of keys in t.
+func (t *Table) Len() int { return len(t.keys) }
+
+// Key returns the key of slot i.
+func (t *Table) Key(i int) any {
+	if _, ok := t.keys[i].(typedKey); ok {
+		return t.skeys[i]
+	}
+	return t.keys[i]
+}
+
+// Acc returns the accumulator of slot i.
+func (t *Table) Acc(i int) any {
+	if t.agg.IntFn != nil {
+		return t.ints[i]
+	}
+	return t.accs[i]
+}
+
+// slotStr is slot for a string key s; a new slot records key, which is s
+// boxed or typedKey{}.
+func (t *Table) slotStr(s string, key any) (int32, bool) {
+	if t.strs == nil {
+		t.strs = make(map[string]int32)
+	}
+	if i, ok := t.strs[s]; ok {
+		return i, true
+	}
+	i := int32(len(t.keys))
+	t.strs[s] = i
+	t.keys = append(t.keys, key)
+	t.skeys = append(t.skeys, s)
+	return i, false
+}
+
+func (t *Table) slot(k any) (int32, bool) {
+	if s, ok := k.(string); ok {
+		return t.slotStr(s, k)
+	}
+	if t.anys == nil {
+		t.anys = make(map[any]int32)
+	}
+	i, ok := t.lookupAny(k)
+	if ok {
+		return i, true
+	}
+	i = int32(len(t.keys))
+	t.anys[k] = i
+	t.keys = append(t.keys, k)
+	t.skeys = append(t.skeys, "")
+	return i, false
+}
+
+func (t *Table) lookupAny(k any) (i int32, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			if t.agg.Unhashable != nil {
+				t.agg.Unhashable(k, r)
+			}
+			panic(fmt.Errorf("key of type %T cannot be hashed: %v", k, r))
+		}
+	}()
+	i, ok = t.anys[k]
+	return
+}
+
+// Add folds value v of key k into t.
+func (t *Table) Add(k, v any) {
+	agg := t.agg
+	i, found := t.slot(k)
+	if agg.IntFn != nil {
+		n, ok := v.(int)
+		if !ok {
+			agg.NotInt(v)
+		}
+		if !found {
+			t.ints = append(t.ints, n)
+			return
+		}
+		if agg.Sum {
+			t.ints[i] += n
+		} else {
+			t.ints[i] = agg.IntFn(t.ints[i], n)
+		}
+		return
+	}
+	if !found {
+		t.accs = append(t.accs, agg.Create(v))
+		return
+	}
+	t.accs[i] = agg.Merge(t.accs[i], v)
+}
+
+// AddStrInt is Add for a string key and an int value of an aggregator with
+// IntFn, without boxing either.
+func (t *Table) AddStrInt(k string, v int) {
+	agg := t.agg
+	i, found := t.slotStr(k, typedKey{})
+	switch {
+	case !found:
+		t.ints = append(t.ints, v)
+	case agg.Sum:
+		t.ints[i] += v
+	default:
+		t.ints[i] = agg.IntFn(t.ints[i], v)
+	}
+}
+
+// Merge folds another table's accumulators into t.
+func (t *Table) Merge(o *Table) {
+	agg := t.agg
+	combine := agg.Combine
+	if combine == nil {
+		combine = agg.Merge
+	}
+	for j, k := range o.keys {
+		var i int32
+		var found bool
+		if _, typed := k.(typedKey); typed {
+			i, found = t.slotStr(o.skeys[j], k)
+		} else {
+			i, found = t.slot(k)
+		}
+		if agg.IntFn != nil {
+			switch {
+			case !found:
+				t.ints = append(t.ints, o.ints[j])
+			case agg.Sum:
+				t.ints[i] += o.ints[j]
+			default:
+				t.ints[i] = agg.IntFn(t.ints[i], o.ints[j])
+			}
+			continue
+		}
+		if !found {
+			t.accs = append(t.accs, o.accs[j])
+		} else {
+			t.accs[i] = combine(t.accs[i], o.accs[j])
+		}
+	}
+}
+
+// Writer is the map side of a shuffle for one map task: a table per reduce
+// partition, combining as it goes.
+type Writer struct {
+	hash   func(any) uint64
+	tables []*Table
+}
+
+// NewWriter returns the map-side writer of a shuffle into n partitions;
+// hash is the partitioner's hash (Hash instantiated with the caller's
+// types).
+func NewWriter(agg *Aggregator, n int, hash func(any) uint64) *Writer {
+	w := &Writer{hash: hash, tables: make([]*Table, n)}
+	for q := range w.tables {
+		w.tables[q] = NewTable(agg)
+	}
+	return w
+}
+
+// Write adds value v of key k.
+func (w *Writer) Write(k, v any) {
+	n := len(w.tables)
+	q := 0
+	if n > 1 {
+		q = int(w.hash(k) % uint64(n))
+	}
+	w.tables[q].Add(k, v)
+}
+
+// WriteStrInt is Write for a string key and an int value, unboxed.
+func (w *Writer) WriteStrInt(k string, v int) {
+	w.tables[PartitionString(k, len(w.tables))].AddStrInt(k, v)
+}
+
+// Tables returns the writer's tables, one per reduce partition.
+func (w *Writer) Tables() []*Table { return w.tables }
+
+// Read is the reduce side for partition q: it merges the tables every map
+// task wrote for q, in map-task order, releasing them, into one table whose
+// keys are in the order first met. The caller reads it with Len, Key and
+// Acc, then releases it.
+func Read(agg *Aggregator, written [][]*Table, q int) *Table {
+	// The first map task's table is the base: merging into it keeps keys
+	// in the order first met, as merging into an empty one does.
+	var t *Table
+	for m := range written {
+		if t == nil {
+			t = written[m][q]
+		} else {
+			t.Merge(written[m][q])
+			written[m][q].Release()
+		}
+		written[m][q] = nil
+	}
+	if t == nil {
+		t = NewTable(agg)
+	}
+	return t
+}
+
+// PairType is the caller's key-value type: a struct of Key and Value.
+type PairType interface{ ~struct{ Key, Value any } }
+
+// Partition is the hash partitioner: the partition of key k among n.
+func Partition[P PairType, T ~int64](k any, n int) int {
+	if n == 1 {
+		return 0
+	}
+	return int(Hash[P, T](k) % uint64(n))
+}
+
+// PartitionString is Partition for a string key.
+func PartitionString(k string, n int) int {
+	if n == 1 {
+		return 0
+	}
+	return int(fnv(k) % uint64(n))
+}
+
+// Hash is a deterministic hash of a key, so partitioning (and hence output
+// order) is the same on every run and after recovery. P and T are the
+// caller's pair and time types.
+func Hash[P PairType, T ~int64](k any) uint64 {
+	switch x := k.(type) {
+	case string:
+		return fnv(x)
+	case int:
+		return Mix(uint64(x))
+	case int64:
+		return Mix(uint64(x))
+	case int32:
+		return Mix(uint64(x))
+	case uint64:
+		return Mix(x)
+	case uint:
+		return Mix(uint64(x))
+	case bool:
+		if x {
+			return Mix(1)
+		}
+		return Mix(0)
+	case float64:
+		return Mix(math.Float64bits(x))
+	case P:
+		kv := struct{ Key, Value any }(x)
+		return Hash[P, T](kv.Key)*31 + Hash[P, T](kv.Value)
+	case T:
+		return Mix(uint64(x))
+	case nil:
+		return 0
+	}
+	return fnv(fmt.Sprintf("%T:%v", k, k))
+}
+
+func fnv(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return Mix(h)
+}
+
+// Mix is the 64-bit finalizer of SplitMix64.
+func Mix(z uint64) uint64 {
+	z += 0x9e3779b97f4a7c15
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// Spread moves the elements of parts to n partitions by the partition part
+// gives each, keeping their order; no values are combined.
+func Spread[E any](parts [][]E, n int, part func(E) int) [][]E {
+	out := make([][]E, n)
+	for _, p := range parts {
+		for _, x := range p {
+			q := part(x)
+			out[q] = append(out[q], x)
+		}
+	}
+	return out
+}

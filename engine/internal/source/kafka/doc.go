@@ -1,0 +1,39 @@
+// Package kafka is the engine's Kafka client: the direct stream's source
+// side (which offsets a batch reads, reading them, committing them) and the
+// producer behind SaveToKafka. It speaks plain Go: topic-partitions,
+// offset ranges, records with string keys and values, and plain errors; the
+// engine turns them into KafkaRecord, OffsetRange and *engine.Error.
+//
+// The contract of a Source (one KafkaStream):
+//   - Next cuts the ranges of one batch, one per topic-partition, ordered
+//     by the topics' order then by partition: from where the previous batch
+//     ended to the partition's end (the last stable offset, or the high
+//     watermark with ReadUncommitted), capped by MaxRatePerPartition and by
+//     a backpressure estimate the caller passes in. A capped range keeps at
+//     least one offset. When the cluster cannot be reached, Next returns
+//     empty ranges at the current positions and the error; the next call
+//     tries again. Ranges of partitions that appeared after the start begin
+//     at the partition's start.
+//   - Before the first batch, positions come from RestorePosition (a
+//     checkpoint), else from Starting (earliest, latest, offsets, a time),
+//     else from the group's committed offsets, else from the end.
+//   - Fetch emits the records of one range in offset order, skipping what
+//     no reader sees inside it (transaction markers, aborted and
+//     compacted-away records); it retries a moving or unreachable leader
+//     for FetchRetryFor before it fails.
+//   - CommitAsync applies commits in the order they were asked for and
+//     never moves a partition's committed offset back; Close waits for them.
+//   - Position, RestorePosition, EncodeRanges and DecodeRanges are the JSON
+//     a checkpoint holds (the field names of engine.OffsetRange).
+//
+// The contract of a Producer (one SaveToKafka):
+//   - Without a transactional ID, writes are idempotent and at least once.
+//   - With one, each Write fences the producer of an earlier run, writes
+//     nothing when the groups' committed offsets already cover the batch
+//     (its transaction committed before a restart), and otherwise writes
+//     the records and the consumed offsets in one transaction.
+//
+// Every client is made by one function with the options they share, so a
+// later cluster mode (partitions as a source, repartition topics as a
+// shuffle) builds on the same setup.
+package kafka

@@ -1,0 +1,26 @@
+// Package state is the state store of the stateful streams
+// (UpdateStateByKey, MapWithState and the incremental windows): what their
+// checkpoints write, and how recovery puts the state back together.
+//
+// A stateful stream's state is a list of hash partitions of elements, each
+// element one key's state. Writing all of it at every checkpoint costs time
+// and bytes in proportion to the number of keys, while a batch usually
+// changes few of them. An Image remembers, per partition, the state as the
+// checkpoint files hold it; Diff compares the state of a new batch with it
+// and returns a Delta: the elements that changed or appeared and the keys
+// that went. The checkpoint writes the delta, chained on the last full
+// snapshot; every SnapshotEvery deltas (or when a delta would be as large as
+// the state) Diff returns a full snapshot instead, which starts a new chain.
+// Commit makes a delta the image once the checkpoint that refers to it is on
+// disk; Reset forgets the image when a write failed, so that the next
+// checkpoint is a full snapshot.
+//
+// Apply rebuilds the state from a full snapshot and the deltas chained on it,
+// in order. Keys keep the position they had when they first appeared; a
+// removed key's place closes up.
+//
+// The package speaks plain Go: elements are the engine's own values, split
+// into key and state by a function the engine gives; whether two states are
+// the same is the engine's call too (a state the user may change in place,
+// such as a pointer or a map, is never the same).
+package state
