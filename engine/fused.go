@@ -49,21 +49,30 @@ func flatMapStrs(r *RDD, f any) func(int, func(string)) {
 		}
 	}
 	return func(p int, emit func(string)) {
+		var in bool // in g: a panic is g's
+		defer func() {
+			if in {
+				failOnString("FlatMap", recover())
+			}
+		}()
 		r.eachString("FlatMap", p, func(s string) {
-			for _, w := range callStrings("FlatMap", g, s) {
+			in = true
+			ws := g(s)
+			in = false
+			for _, w := range ws {
 				emit(w)
 			}
 		})
 	}
 }
 
-func callStrings(op string, g func(string) []string, s string) []string {
-	defer func() {
-		if r := recover(); r != nil {
-			failUser(op, r, s)
-		}
-	}()
-	return g(s)
+// failOnString fails op for a panic r of its function on a string element,
+// as guard does; typed paths defer one check per partition instead of a
+// guard per element, and call it only while in the user's function.
+func failOnString(op string, r any) {
+	if r != nil {
+		failWith(op, r, "function panicked on element of type string")
+	}
 }
 
 // filterStrs is the typed path of Filter(f) when f is a func(string) bool
@@ -74,21 +83,21 @@ func filterStrs(r *RDD, f any) func(int, func(string)) {
 		return nil
 	}
 	return func(p int, emit func(string)) {
+		var in bool
+		defer func() {
+			if in {
+				failOnString("Filter", recover())
+			}
+		}()
 		r.eachString("Filter", p, func(s string) {
-			if callStrBool("Filter", g, s) {
+			in = true
+			keep := g(s)
+			in = false
+			if keep {
 				emit(s)
 			}
 		})
 	}
-}
-
-func callStrBool(op string, g func(string) bool, s string) bool {
-	defer func() {
-		if r := recover(); r != nil {
-			failUser(op, r, s)
-		}
-	}()
-	return g(s)
 }
 
 // mapStrInts is the typed path of Map(f) over an RDD with a typed string
@@ -108,8 +117,16 @@ func mapStrInts(r *RDD, f any) func(int, func(string, int), func(any)) {
 		}
 	case func(string) Pair:
 		return func(p int, emit func(string, int), other func(any)) {
+			var in bool
+			defer func() {
+				if in {
+					failOnString("Map", recover())
+				}
+			}()
 			r.eachString("Map", p, func(s string) {
-				kv := callStrPair("Map", g, s)
+				in = true
+				kv := g(s)
+				in = false
 				if k, ok := kv.Key.(string); ok {
 					if v, ok := kv.Value.(int); ok {
 						emit(k, v)
@@ -121,15 +138,6 @@ func mapStrInts(r *RDD, f any) func(int, func(string, int), func(any)) {
 		}
 	}
 	return nil
-}
-
-func callStrPair(op string, g func(string) Pair, s string) Pair {
-	defer func() {
-		if r := recover(); r != nil {
-			failUser(op, r, s)
-		}
-	}()
-	return g(s)
 }
 
 // feedPairs is the typed feed of shuffles whose split takes a Pair apart.

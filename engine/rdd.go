@@ -29,6 +29,11 @@ type RDD struct {
 	// Both are nil once materialized.
 	strs    func(p int, emit func(string))
 	strInts func(p int, emit func(string, int), other func(any))
+	// colsOut asks a shuffle with an int aggregator to materialize into
+	// cols when every key is a string; cols, when set, holds the
+	// partitions (strintcols.go) and parts and stored stay nil.
+	colsOut bool
+	cols    []*strIntCols
 
 	mu      sync.Mutex
 	parts   [][]any
@@ -58,14 +63,20 @@ func (r *RDD) NumPartitions() int { return r.n }
 func (r *RDD) ready() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.parts != nil || r.stored != nil {
+	if r.parts != nil || r.stored != nil || r.cols != nil {
 		return
 	}
 	for _, d := range r.deps {
 		d.ready()
 	}
 	if r.materialize != nil {
-		r.setParts(r.materialize())
+		parts := r.materialize()
+		if r.cols != nil {
+			r.compute, r.deps, r.materialize = nil, nil, nil
+			r.strs, r.strInts = nil, nil
+			return
+		}
+		r.setParts(parts)
 		return
 	}
 	if r.persist {
@@ -132,6 +143,13 @@ func (r *RDD) iterate(p int, emit func(any)) {
 		}
 		return
 	}
+	if r.cols != nil {
+		c := r.cols[p]
+		for i := range c.len() {
+			emit(Pair{c.key(i), c.vals[i]})
+		}
+		return
+	}
 	r.compute(p, emit)
 }
 
@@ -142,6 +160,9 @@ func (r *RDD) partition(p int) []any {
 	}
 	if r.stored != nil {
 		return r.stored.partition(p)
+	}
+	if r.cols != nil {
+		return r.cols[p].pairs()
 	}
 	var out []any
 	r.compute(p, func(x any) { out = append(out, x) })
@@ -154,10 +175,10 @@ func (r *RDD) Partitions() [][]any {
 	if r.parts != nil {
 		return r.parts
 	}
-	if r.stored != nil {
+	if r.stored != nil || r.cols != nil {
 		out := make([][]any, r.n)
 		for p := range out {
-			out[p] = r.stored.partition(p)
+			out[p] = r.partition(p)
 		}
 		return out
 	}
@@ -179,6 +200,13 @@ func (r *RDD) Collect() []any {
 // Count returns the number of elements.
 func (r *RDD) Count() int {
 	r.ready()
+	if r.cols != nil {
+		total := 0
+		for _, c := range r.cols {
+			total += c.len()
+		}
+		return total
+	}
 	counts := make([]int, r.n)
 	r.ex.run("Count", r.time, r.n, func(p int) {
 		c := 0

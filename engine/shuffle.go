@@ -38,7 +38,8 @@ func (agg *aggregator) shuffleAgg(op string) *shuffle.Aggregator {
 		},
 	}
 	if f := agg.intFn; f != nil {
-		a.IntFn = func(a, b int) int { return callIntReduce(op, f, a, b) }
+		// Called bare; the tasks fail a panic of it (recoverIntFn).
+		a.IntFn = f
 		return a
 	}
 	create, merge, combine := agg.create, agg.merge, agg.combine
@@ -48,6 +49,14 @@ func (agg *aggregator) shuffleAgg(op string) *shuffle.Aggregator {
 		a.Combine = func(x, y any) any { return callReduce(op, combine, x, y) }
 	}
 	return a
+}
+
+// failOnInt fails op for a panic r of its int reduce function, as guard
+// does for a value of type int.
+func failOnInt(op string, r any) {
+	if r != nil {
+		failWith(op, r, "function panicked on element of type int")
+	}
 }
 
 func callIntReduce(op string, f func(a, b int) int, a, b int) int {
@@ -85,6 +94,13 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 		ex.run(op, res.time, len(tasks), func(m int) {
 			task := tasks[m]
 			w := shuffle.NewWriter(sagg, n, hashKey)
+			defer func() {
+				for _, t := range w.Tables() {
+					if t.InFn() {
+						failOnInt(op, recover())
+					}
+				}
+			}()
 			split := task.split
 			generic := func(x any) {
 				k, v := split(x)
@@ -96,15 +112,53 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 			written[m] = w.Tables()
 		})
 		parts := make([][]any, n)
+		var cols []*strIntCols
+		if res.colsOut && sagg.IntFn != nil {
+			cols = make([]*strIntCols, n)
+		}
 		ex.run(op, res.time, n, func(q int) {
+			// Read merges into the first map task's table.
+			var base *shuffle.Table
+			if len(written) > 0 {
+				base = written[0][q]
+			}
+			defer func() {
+				if base != nil && base.InFn() {
+					failOnInt(op, recover())
+				}
+			}()
 			t := shuffle.Read(sagg, written, q)
+			if cols != nil {
+				if c, ok := tableCols(t); ok {
+					cols[q] = c
+					base = nil
+					t.Release()
+					return
+				}
+			}
 			part := make([]any, t.Len())
 			for i := range part {
 				part[i] = out(t.Key(i), t.Acc(i))
 			}
 			parts[q] = part
+			base = nil
 			t.Release()
 		})
+		if cols != nil {
+			typed := true
+			for _, c := range cols {
+				typed = typed && c != nil
+			}
+			if typed {
+				res.cols = cols
+				return nil
+			}
+			for q, c := range cols {
+				if c != nil {
+					parts[q] = c.pairs()
+				}
+			}
+		}
 		return parts
 	}
 	return res

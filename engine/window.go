@@ -267,8 +267,12 @@ func (d *DStream) reducedWindow(op string, rd, inv reducer, filter func(any) boo
 	if n <= 0 {
 		n = d.ssc.ex.parallelism
 	}
+	ints := rd.intFn != nil && inv.intFn != nil
 	reduced := d.derive(op, func(r *RDD, _ Time) *RDD {
-		return r.shuffle(op, n, pairSplit(op), reduceAggregator(rd), pairOut)
+		out := r.shuffle(op, n, pairSplit(op), reduceAggregator(rd), pairOut)
+		// (string, int) reductions are kept in columns for the typed window.
+		out.colsOut = ints
+		return out
 	})
 	reduced.persistForWindow()
 	w := d.ssc.newDStream(op, []*DStream{reduced}, slide, nil)
@@ -290,8 +294,15 @@ func (d *DStream) reducedWindow(op string, rd, inv reducer, filter func(any) boo
 			prev = nil
 			newRDDs = reduced.slice(curBegin, t)
 		}
-		out := mergeWindow(op, d.ssc.ex, n, t, prev, oldRDDs, newRDDs, rd, inv, filter)
-		out.ready()
+		var out *RDD
+		if ints && allCols(oldRDDs) && allCols(newRDDs) {
+			out = mergeWindowTyped(op, ws, d.ssc.ex, n, t, prev, prevT, oldRDDs, newRDDs, rd, inv, filter)
+		}
+		if out == nil {
+			ws.takeTyped(0)
+			out = mergeWindow(op, d.ssc.ex, n, t, prev, oldRDDs, newRDDs, rd, inv, filter)
+			out.ready()
+		}
 		ws.set(t, out)
 		return out
 	}
@@ -306,9 +317,10 @@ type windowState struct {
 	reduced *DStream
 	window  time.Duration
 
-	mu   sync.Mutex
-	t    Time
-	last *RDD
+	mu    sync.Mutex
+	t     Time
+	last  *RDD
+	typed *typedWindow // the typed path's tables of the latest window (window_typed.go)
 }
 
 func (ws *windowState) previous() (*RDD, Time, bool) {
@@ -332,6 +344,7 @@ func (ws *windowState) snapshot() (Time, [][]any, bool) {
 }
 
 func (ws *windowState) restore(t Time, parts [][]any) {
+	ws.takeTyped(0)
 	ws.set(t, materialized(ws.ex, ws.op, rehash(ws.op, parts, ws.n)).at(t))
 }
 

@@ -14,8 +14,10 @@
 // ReduceByKey(engine.Sum)), countbyvalue, closures (the word count written
 // with user closures) and window (ReduceByKeyAndWindow over 3 batches sliding
 // by 1, with Inverse and FilterFunc). For each it prints lines/s, wall and CPU
-// time, the processing time of the batches (median, 95th percentile, maximum),
+// time, heap allocations per corpus line (count and bytes), the processing
+// time of the batches (median, 95th percentile, maximum),
 // the largest scheduling delay, and the baseline's times and the ratios. With
 // -interval the context runs on the real clock, so the delays show whether it
-// keeps up. docs/performance.md has the figures measured.
+// keeps up. -cpuprofile and -memprofile write a profile per pipeline.
+// docs/performance.md has the figures measured.
 package main

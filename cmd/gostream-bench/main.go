@@ -81,6 +81,7 @@ type options struct {
 	noBaseline bool
 	interval   time.Duration
 	cpuProfile string
+	memProfile string
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -97,7 +98,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.cache, "cache", filepath.Join(os.TempDir(), "gostream-bench"), "directory for the built baselines and the generated corpus")
 	fs.BoolVar(&o.noBaseline, "no-baseline", false, "do not run the baselines")
 	fs.DurationVar(&o.interval, "interval", 0, "run on the real clock with this batch interval (all batches queued up front), so scheduling delays show a backlog; 0: manual clock, batches back to back")
-	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the pipelines to this file")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of each pipeline to this file (with several pipelines, the pipeline's name goes before the extension: cpu.wordcount.prof)")
+	fs.StringVar(&o.memProfile, "memprofile", "", "write the allocation profile after each pipeline to this file, named as for -cpuprofile (the profile counts from the start of the process: -pipelines NAME for one pipeline's alone)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: gostream-bench [flags] [CORPUS]\n\nPipelines:\n")
 		for _, p := range pipelines {
@@ -180,24 +182,17 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if o.interval > 0 {
 		fmt.Fprintf(stdout, "real clock, batch interval %v, every batch queued at start\n", o.interval)
 	}
-	if o.cpuProfile != "" {
-		f, err := os.Create(o.cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
-	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "pipeline\tlines/s\ttime\tCPU\tbatch p50\tp95\tmax\tsched max\tbaseline\tbase time\tbase CPU\tratio\tCPU ratio\t")
+	fmt.Fprintln(tw, "pipeline\tlines/s\ttime\tCPU\tallocs/line\tB/line\tbatch p50\tp95\tmax\tsched max\tbaseline\tbase time\tbase CPU\tratio\tCPU ratio\t")
 	for _, name := range o.names {
 		p := findPipeline(name)
 		fmt.Fprintf(stderr, "running %s...\n", p.name)
 		var res result
 		var baseWall, baseCPU time.Duration
+		stop, err := startProfiles(o, p.name)
+		if err != nil {
+			return err
+		}
 		for range o.passes {
 			if !o.noBaseline {
 				w, c, err := runBaseline(o, p.baseline(o.batch))
@@ -213,9 +208,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 			}
 			res.add(r)
 		}
+		if err := stop(); err != nil {
+			return err
+		}
 		row := []string{p.name,
 			fmt.Sprintf("%.0f", float64(lines*o.passes)/res.wall.Seconds()),
 			secs(res.wall), secs(res.cpu),
+			fmt.Sprintf("%.2f", float64(res.mallocs)/float64(lines*o.passes)),
+			fmt.Sprintf("%.0f", float64(res.bytes)/float64(lines*o.passes)),
 			ms(res.quantile(0.5)), ms(res.quantile(0.95)), ms(res.quantile(1)), ms(res.maxSched)}
 		if o.noBaseline {
 			row = append(row, "-", "-", "-", "-", "-")
@@ -227,7 +227,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
 	tw.Flush()
-	fmt.Fprintln(stdout, "batch p50/p95/max: processing time per batch; ratio: gostream's time over the baseline's, measured alternately in this run")
+	fmt.Fprintln(stdout, "allocs/line, B/line: heap allocations (count, bytes) of the whole process per corpus line; batch p50/p95/max: processing time per batch; ratio: gostream's time over the baseline's, measured alternately in this run")
 	return nil
 }
 
@@ -236,14 +236,17 @@ func ms(d time.Duration) string   { return fmt.Sprintf("%.1fms", float64(d)/floa
 
 // result is what passes of one pipeline measured.
 type result struct {
-	wall, cpu time.Duration
-	proc      []time.Duration // processing time of every batch
-	maxSched  time.Duration
+	wall, cpu      time.Duration
+	mallocs, bytes uint64          // heap allocations while running
+	proc           []time.Duration // processing time of every batch
+	maxSched       time.Duration
 }
 
 func (r *result) add(o result) {
 	r.wall += o.wall
 	r.cpu += o.cpu
+	r.mallocs += o.mallocs
+	r.bytes += o.bytes
 	r.proc = append(r.proc, o.proc...)
 	r.maxSched = max(r.maxSched, o.maxSched)
 }
@@ -306,6 +309,8 @@ func runPipeline(o *options, p *pipeline, batches [][]any) (_ result, err error)
 			q.Push(b...)
 		}
 	}
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
 	start, startCPU := time.Now(), cpuTime()
 	if err := ssc.Start(); err != nil {
 		return res, err
@@ -332,6 +337,9 @@ func runPipeline(o *options, p *pipeline, batches [][]any) (_ result, err error)
 		}
 	}
 	res.wall, res.cpu = time.Since(start), cpuTime()-startCPU
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	res.mallocs, res.bytes = after.Mallocs-before.Mallocs, after.TotalAlloc-before.TotalAlloc
 	ssc.Stop(false)
 	if err := ssc.Err(); err != nil {
 		return res, err
@@ -340,6 +348,51 @@ func runPipeline(o *options, p *pipeline, batches [][]any) (_ result, err error)
 		return res, fmt.Errorf("the pipeline produced no output")
 	}
 	return res, nil
+}
+
+// profilePath is the profile file of pipeline name: path itself when one
+// pipeline runs, else path with the name before its extension.
+func profilePath(o *options, path, name string) string {
+	if len(o.names) == 1 {
+		return path
+	}
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + "." + name + ext
+}
+
+// startProfiles starts the CPU profile of pipeline name, if asked for, and
+// returns the func that stops it and writes the allocation profile.
+func startProfiles(o *options, name string) (stop func() error, err error) {
+	var cpu *os.File
+	if o.cpuProfile != "" {
+		if cpu, err = os.Create(profilePath(o, o.cpuProfile, name)); err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(cpu); err != nil {
+			cpu.Close()
+			return nil, err
+		}
+	}
+	return func() error {
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			if err := cpu.Close(); err != nil {
+				return err
+			}
+		}
+		if o.memProfile == "" {
+			return nil
+		}
+		f, err := os.Create(profilePath(o, o.memProfile, name))
+		if err != nil {
+			return err
+		}
+		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}, nil
 }
 
 // cpuTime is the CPU time (user and system) this process has used.

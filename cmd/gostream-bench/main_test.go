@@ -54,10 +54,11 @@ func TestRunWithoutBaselines(t *testing.T) {
 	}
 	number := regexp.MustCompile(`^[0-9]+$`)
 	duration := regexp.MustCompile(`^[0-9.]+m?s$`)
+	perLine := regexp.MustCompile(`^[0-9]+\.[0-9]{2}$`)
 	for _, name := range []string{"wordcount", "closures", "window"} {
 		f := row(t, out.String(), name)
-		if len(f) != 13 || !number.MatchString(f[1]) || !duration.MatchString(f[2]) || !duration.MatchString(f[4]) || f[12] != "-" {
-			t.Errorf("row %q: want name, lines/s, times, batch delays and no baseline", f)
+		if len(f) != 15 || !number.MatchString(f[1]) || !duration.MatchString(f[2]) || !perLine.MatchString(f[4]) || !number.MatchString(f[5]) || !duration.MatchString(f[6]) || f[14] != "-" {
+			t.Errorf("row %q: want name, lines/s, times, allocations per line, batch delays and no baseline", f)
 		}
 	}
 }
@@ -82,7 +83,7 @@ func TestRunWithBaselines(t *testing.T) {
 	ratio := regexp.MustCompile(`^[0-9.]+x$`)
 	for name, base := range map[string]string{"wordcount": "wordcount", "window": "windowcount"} {
 		f := row(t, out.String(), name)
-		if f[8] != base || !ratio.MatchString(f[len(f)-1]) || !ratio.MatchString(f[len(f)-2]) {
+		if f[10] != base || !ratio.MatchString(f[len(f)-1]) || !ratio.MatchString(f[len(f)-2]) {
 			t.Errorf("row %q: want baseline %s and two ratios", f, base)
 		}
 	}
@@ -115,6 +116,22 @@ func TestRunErrors(t *testing.T) {
 	}
 }
 
+func TestRunProfiles(t *testing.T) {
+	corpus := writeCorpus(t, 1000)
+	dir := t.TempDir()
+	var out, errs bytes.Buffer
+	args := []string{"-no-baseline", "-batch", "500", "-pipelines", "wordcount,window",
+		"-cpuprofile", filepath.Join(dir, "cpu.prof"), "-memprofile", filepath.Join(dir, "mem.prof"), corpus}
+	if err := run(args, &out, &errs); err != nil {
+		t.Fatalf("run: %v\n%s", err, errs.String())
+	}
+	for _, name := range []string{"cpu.wordcount.prof", "cpu.window.prof", "mem.wordcount.prof", "mem.window.prof"} {
+		if st, err := os.Stat(filepath.Join(dir, name)); err != nil || st.Size() == 0 {
+			t.Errorf("profile %s: %v (want a non-empty file)", name, err)
+		}
+	}
+}
+
 func TestRunRealClock(t *testing.T) {
 	corpus := writeCorpus(t, 1500)
 	var out, errs bytes.Buffer
@@ -126,8 +143,8 @@ func TestRunRealClock(t *testing.T) {
 		t.Errorf("output lacks %q:\n%s", want, out.String())
 	}
 	for _, name := range []string{"wordcount", "window"} {
-		if f := row(t, out.String(), name); len(f) != 13 {
-			t.Errorf("row %q: want 13 columns", f)
+		if f := row(t, out.String(), name); len(f) != 15 {
+			t.Errorf("row %q: want 15 columns", f)
 		}
 	}
 }

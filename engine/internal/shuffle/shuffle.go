@@ -10,7 +10,8 @@ import (
 // starts an accumulator from the first value, Merge folds in another value,
 // Combine merges two accumulators (nil means Merge also combines). When
 // IntFn is set, values are ints and accumulators stay unboxed; Sum says
-// IntFn is addition, so it is inlined.
+// IntFn is addition, so it is inlined. IntFn is called bare: a task that
+// folds into a table recovers a panic of it by asking the table InFn.
 type Aggregator struct {
 	Create  func(v any) any
 	Merge   func(acc, v any) any
@@ -30,12 +31,13 @@ type Aggregator struct {
 // met.
 type Table struct {
 	agg   *Aggregator
-	strs  map[string]int32
+	strs  StrIndex // string keys
 	anys  map[any]int32
 	keys  []any    // typedKey{} where the key is the string in skeys
 	skeys []string // string keys by slot ("" for other keys)
 	accs  []any
 	ints  []int
+	inFn  bool // in a call of agg.IntFn
 }
 
 // typedKey marks a slot whose key came unboxed from a typed path; Key boxes
@@ -57,14 +59,26 @@ func NewTable(agg *Aggregator) *Table {
 	return t
 }
 
+// InFn reports whether t is calling the aggregator's IntFn: a panic
+// recovered while it is true is the function's.
+func (t *Table) InFn() bool { return t.inFn }
+
+// intFn folds v into acc with agg.IntFn, marking the call for InFn.
+func (t *Table) intFn(acc, v int) int {
+	t.inFn = true
+	acc = t.agg.IntFn(acc, v)
+	t.inFn = false
+	return acc
+}
+
 // Release empties t and returns it to the pool; t must not be used afterwards.
 func (t *Table) Release() {
-	clear(t.strs)
+	t.strs.Reset()
 	clear(t.keys)
 	clear(t.skeys)
 	clear(t.accs)
 	t.keys, t.skeys, t.accs, t.ints = t.keys[:0], t.skeys[:0], t.accs[:0], t.ints[:0]
-	t.anys, t.agg = nil, nil
+	t.anys, t.agg, t.inFn = nil, nil, false
 	tables.Put(t)
 }
 
@@ -79,6 +93,21 @@ func (t *Table) Key(i int) any {
 	return t.keys[i]
 }
 
+// StrKey returns the key of slot i when it is a string, without boxing it.
+func (t *Table) StrKey(i int) (string, bool) {
+	switch k := t.keys[i].(type) {
+	case typedKey:
+		return t.skeys[i], true
+	case string:
+		return k, true
+	}
+	return "", false
+}
+
+// IntAcc returns the int accumulator of slot i of a table whose
+// aggregator has IntFn.
+func (t *Table) IntAcc(i int) int { return t.ints[i] }
+
 // Acc returns the accumulator of slot i.
 func (t *Table) Acc(i int) any {
 	if t.agg.IntFn != nil {
@@ -90,17 +119,18 @@ func (t *Table) Acc(i int) any {
 // slotStr is slot for a string key s; a new slot records key, which is s
 // boxed or typedKey{}.
 func (t *Table) slotStr(s string, key any) (int32, bool) {
-	if t.strs == nil {
-		t.strs = make(map[string]int32)
+	k := StrHash(s)
+	return t.slotKey(&k, key)
+}
+
+// slotKey is slotStr for a key already hashed.
+func (t *Table) slotKey(k *StrKey, key any) (int32, bool) {
+	i, found := t.strs.GetOrPut(k, t.skeys, int32(len(t.keys)))
+	if !found {
+		t.keys = append(t.keys, key)
+		t.skeys = append(t.skeys, k.S)
 	}
-	if i, ok := t.strs[s]; ok {
-		return i, true
-	}
-	i := int32(len(t.keys))
-	t.strs[s] = i
-	t.keys = append(t.keys, key)
-	t.skeys = append(t.skeys, s)
-	return i, false
+	return i, found
 }
 
 func (t *Table) slot(k any) (int32, bool) {
@@ -136,8 +166,13 @@ func (t *Table) lookupAny(k any) (i int32, ok bool) {
 
 // Add folds value v of key k into t.
 func (t *Table) Add(k, v any) {
-	agg := t.agg
 	i, found := t.slot(k)
+	t.fold(i, found, v)
+}
+
+// fold folds value v into slot i, new unless found.
+func (t *Table) fold(i int32, found bool, v any) {
+	agg := t.agg
 	if agg.IntFn != nil {
 		n, ok := v.(int)
 		if !ok {
@@ -150,7 +185,7 @@ func (t *Table) Add(k, v any) {
 		if agg.Sum {
 			t.ints[i] += n
 		} else {
-			t.ints[i] = agg.IntFn(t.ints[i], n)
+			t.ints[i] = t.intFn(t.ints[i], n)
 		}
 		return
 	}
@@ -164,15 +199,21 @@ func (t *Table) Add(k, v any) {
 // AddStrInt is Add for a string key and an int value of an aggregator with
 // IntFn, without boxing either.
 func (t *Table) AddStrInt(k string, v int) {
+	sk := StrHash(k)
+	t.addKeyInt(&sk, v)
+}
+
+// addKeyInt is AddStrInt for a key already hashed.
+func (t *Table) addKeyInt(k *StrKey, v int) {
 	agg := t.agg
-	i, found := t.slotStr(k, typedKey{})
+	i, found := t.slotKey(k, typedKey{})
 	switch {
 	case !found:
 		t.ints = append(t.ints, v)
 	case agg.Sum:
 		t.ints[i] += v
 	default:
-		t.ints[i] = agg.IntFn(t.ints[i], v)
+		t.ints[i] = t.intFn(t.ints[i], v)
 	}
 }
 
@@ -188,6 +229,8 @@ func (t *Table) Merge(o *Table) {
 		var found bool
 		if _, typed := k.(typedKey); typed {
 			i, found = t.slotStr(o.skeys[j], k)
+		} else if s, ok := k.(string); ok {
+			i, found = t.slotStr(s, k)
 		} else {
 			i, found = t.slot(k)
 		}
@@ -198,7 +241,7 @@ func (t *Table) Merge(o *Table) {
 			case agg.Sum:
 				t.ints[i] += o.ints[j]
 			default:
-				t.ints[i] = agg.IntFn(t.ints[i], o.ints[j])
+				t.ints[i] = t.intFn(t.ints[i], o.ints[j])
 			}
 			continue
 		}
@@ -231,6 +274,18 @@ func NewWriter(agg *Aggregator, n int, hash func(any) uint64) *Writer {
 // Write adds value v of key k.
 func (w *Writer) Write(k, v any) {
 	n := len(w.tables)
+	if s, ok := k.(string); ok {
+		// One hash serves the partition and the table.
+		sk := StrHash(s)
+		q := 0
+		if n > 1 {
+			q = int(sk.H % uint64(n))
+		}
+		t := w.tables[q]
+		i, found := t.slotKey(&sk, k)
+		t.fold(i, found, v)
+		return
+	}
 	q := 0
 	if n > 1 {
 		q = int(w.hash(k) % uint64(n))
@@ -240,7 +295,12 @@ func (w *Writer) Write(k, v any) {
 
 // WriteStrInt is Write for a string key and an int value, unboxed.
 func (w *Writer) WriteStrInt(k string, v int) {
-	w.tables[PartitionString(k, len(w.tables))].AddStrInt(k, v)
+	sk := StrHash(k)
+	q := 0
+	if n := len(w.tables); n > 1 {
+		q = int(sk.H % uint64(n))
+	}
+	w.tables[q].addKeyInt(&sk, v)
 }
 
 // Tables returns the writer's tables, one per reduce partition.
