@@ -128,3 +128,74 @@ func TestBackpressureSocketStream(t *testing.T) {
 		t.Errorf("the batch log shows the rate on %d lines, want every batch's", len(m))
 	}
 }
+
+// floodReceiver stores records one by one as fast as its rate lets it.
+type floodReceiver struct{}
+
+func (floodReceiver) OnStart(ctx *ReceiverContext) {
+	go func() {
+		for ctx.Store("r") == nil {
+		}
+	}()
+}
+
+func (floodReceiver) OnStop() {}
+
+// TestBackpressureCustomReceiverCapped: a custom receiver's rate follows
+// the estimate under its MaxRate. On the manual clock the limiter refills
+// by batch time, so a batch holds the rate in force times the interval.
+// A pipeline that sustains 200 records a second brings the rate from the
+// initial 50 to about 200, under the cap of 1,000; one that sustains more
+// than the cap runs at the cap.
+func TestBackpressureCustomReceiverCapped(t *testing.T) {
+	run := func(cost func(records int) time.Duration) []BatchInfo {
+		ssc := NewStreamingContext("local[2]", t.Name(), Milliseconds(100), WithManualClock(), WithBatchLog(nil), WithBackpressureInitialRate(50))
+		defer ssc.Stop(false)
+		ssc.ReceiverStream(floodReceiver{}, MaxRate(1000)).ForeachRDD(func(r *RDD) { time.Sleep(cost(r.Count())) })
+		var infos []BatchInfo
+		ssc.AddStreamingListener(OnBatchCompleted(func(b BatchInfo) { infos = append(infos, b) }))
+		if err := ssc.Start(); err != nil {
+			t.Fatal(err)
+		}
+		src := ssc.inputs[0].src.(*receiverSource)
+		buffered := func() int {
+			src.mu.Lock()
+			defer src.mu.Unlock()
+			return len(src.buf)
+		}
+		for i := 0; i < 6; i++ {
+			// Every batch gets records: the receiver takes the tokens as
+			// soon as the batch before refilled the bucket.
+			deadline := time.Now().Add(10 * time.Second)
+			for buffered() == 0 {
+				if time.Now().After(deadline) {
+					t.Fatalf("batch %d: the receiver stored nothing within 10 s", i+1)
+				}
+				time.Sleep(time.Millisecond)
+			}
+			if err := ssc.Advance(Milliseconds(100)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return infos
+	}
+	slow := run(func(n int) time.Duration { return time.Duration(n) * 5 * time.Millisecond })
+	if slow[0].Rate != 50 || slow[1].Rate != 50 {
+		t.Errorf("slow pipeline: first rates %v, %v; want the initial 50 until the first estimate", slow[0].Rate, slow[1].Rate)
+	}
+	for _, b := range slow[3:] {
+		if b.Rate < 100 || b.Rate > 200 {
+			t.Errorf("slow pipeline, batch %s: rate %v, want between Spark's minimum 100 and the sustainable 200", b.BatchTime, b.Rate)
+		}
+	}
+	// 1 ms a batch (the estimator needs a processing time of a millisecond
+	// at least) and 0.1 ms a record: over 3,000 records/s. The first
+	// estimate, from batches of 5 records, may fall under the cap on a
+	// loaded machine; from the next on, batches are larger.
+	fast := run(func(n int) time.Duration { return time.Millisecond + time.Duration(n)*100*time.Microsecond })
+	for _, b := range fast[3:] {
+		if b.Rate != 1000 {
+			t.Errorf("fast pipeline, batch %s: rate %v, want MaxRate's 1000", b.BatchTime, b.Rate)
+		}
+	}
+}

@@ -14,13 +14,6 @@ import (
 // and `gostream run` start it with StartUI (their --ui flag); compiled
 // programs ask for it with the WithUI option. See docs/ui.md.
 
-var (
-	uiMu     sync.Mutex
-	uiServer *ui.Server
-	uiUnhook func()
-	uiFailed map[string]bool // addresses WithUI could not listen on, reported once
-)
-
 // UIEnv is the environment variable that turns the streaming UI on for a
 // program without the WithUI option (gostream run sets it for the program
 // it runs): "on" for the default address, an address as StartUI takes it,
@@ -42,14 +35,12 @@ func uiFromEnv(ssc *StreamingContext) {
 		if addr == "on" {
 			addr = ""
 		}
-		if _, err := StartUI(addr); err != nil {
+		s, err := startUI(addr)
+		if err != nil {
 			fmt.Fprintf(os.Stderr, "%v; running without it\n", err)
 			return
 		}
-		uiMu.Lock()
-		s := uiServer
-		uiMu.Unlock()
-		// The hook StartUI added runs from the next context on.
+		// The hook startUI added runs from the next context on.
 		attachUI(s, ssc)
 	})
 }
@@ -61,42 +52,36 @@ func uiFromEnv(ssc *StreamingContext) {
 // start says "Streaming UI: URL" on standard error. When the UI already
 // runs, StartUI returns its URL, whatever addr.
 func StartUI(addr string) (url string, err error) {
-	uiMu.Lock()
-	defer uiMu.Unlock()
-	if uiServer != nil {
-		return uiServer.URL(), nil
-	}
-	s, err := ui.Listen(addr)
+	s, err := startUI(addr)
 	if err != nil {
-		return "", fmt.Errorf("engine: streaming UI: %w", err)
+		return "", err
 	}
-	uiServer = s
-	uiUnhook = newHooks.add(func(ssc *StreamingContext) { attachUI(s, ssc) })
-	fmt.Fprintf(os.Stderr, "Streaming UI: %s\n", s.URL())
 	return s.URL(), nil
+}
+
+func startUI(addr string) (*ui.Server, error) {
+	s, started, err := ui.Start(addr, func(s *ui.Server) func() {
+		return newHooks.add(func(ssc *StreamingContext) { attachUI(s, ssc) })
+	})
+	if err != nil {
+		return nil, fmt.Errorf("engine: streaming UI: %w", err)
+	}
+	if started {
+		fmt.Fprintf(os.Stderr, "Streaming UI: %s\n", s.URL())
+	}
+	return s, nil
 }
 
 // StopUI stops the streaming UI, if it runs; contexts created later are not
 // shown by a UI started again.
-func StopUI() {
-	uiMu.Lock()
-	s, unhook := uiServer, uiUnhook
-	uiServer, uiUnhook = nil, nil
-	uiMu.Unlock()
-	if s != nil {
-		unhook()
-		s.Close()
-	}
-}
+func StopUI() { ui.Stop() }
 
 // UIURL returns the URL of the running streaming UI, or "" when none runs.
 func UIURL() string {
-	uiMu.Lock()
-	defer uiMu.Unlock()
-	if uiServer == nil {
-		return ""
+	if s := ui.Running(); s != nil {
+		return s.URL()
 	}
-	return uiServer.URL()
+	return ""
 }
 
 // WithUI serves the streaming UI on addr (as StartUI: "" for 127.0.0.1:4040
@@ -105,17 +90,8 @@ func UIURL() string {
 // the context runs without a UI and says why on standard error, once.
 func WithUI(addr string) Option {
 	return func(*config) {
-		if _, err := StartUI(addr); err != nil {
-			uiMu.Lock()
-			if uiFailed == nil {
-				uiFailed = map[string]bool{}
-			}
-			first := !uiFailed[addr]
-			uiFailed[addr] = true
-			uiMu.Unlock()
-			if first {
-				fmt.Fprintf(os.Stderr, "%v; running without it\n", err)
-			}
+		if _, err := StartUI(addr); err != nil && ui.FirstFailure(addr) {
+			fmt.Fprintf(os.Stderr, "%v; running without it\n", err)
 		}
 	}
 }

@@ -11,6 +11,10 @@
 // engine.StartUI, since they cannot import an internal package; compiled
 // programs use the engine.WithUI option.
 //
+// The process has one UI at a time (Start, Stop, Running), shared by every
+// context; Start calls the caller back when it starts one, so the engine
+// can show each context made from then on.
+//
 // Everything a page needs is served by the binary: the HTML is rendered on
 // the server (charts are hand-written SVG), one small script (static/ui.js)
 // keeps a page live by long-polling the page's own URL with ?partial=1 and
