@@ -123,6 +123,34 @@ func TestKafkaBackpressure(t *testing.T) {
 	}
 }
 
+// TestKafkaBackpressureInitialRate: without MaxRatePerPartition, the
+// initial rate holds a Kafka stream until the first estimate.
+func TestKafkaBackpressureInitialRate(t *testing.T) {
+	c := kafkaCluster(t)
+	var lines []string
+	for i := 0; i < 2000; i++ {
+		lines = append(lines, "r")
+	}
+	c.Produce(t, "in", 0, lines...)
+	kafka := engine.Kafka{Brokers: strings.Split(c.Bootstrap, ",")}
+	ssc := engine.NewStreamingContext("local[2]", "bpinit", 500*time.Millisecond, engine.WithManualClock(), engine.WithBatchLog(nil), engine.WithBackpressureInitialRate(400))
+	recs := ssc.KafkaStream(kafka, []string{"in"}, engine.StartingOffsets(engine.Earliest))
+	recs.ForeachRDD(func(rdd *engine.RDD) { rdd.Count() })
+	var infos []engine.BatchInfo
+	ssc.AddStreamingListener(engine.OnBatchCompleted(func(b engine.BatchInfo) { infos = append(infos, b) }))
+	ssc.Start()
+	defer ssc.Stop(false)
+	ssc.Advance(time.Second) // 2 batches
+	if len(infos) != 2 {
+		t.Fatalf("%d batches, want 2", len(infos))
+	}
+	for _, b := range infos {
+		if b.Records != 200 || b.Rate != 400 {
+			t.Errorf("batch %s: %d records at rate %v; want 200 at the initial 400 records/s", b.BatchTime, b.Records, b.Rate)
+		}
+	}
+}
+
 // TestKafkaBadInput: a value that is not UTF-8 arrives byte for byte, a
 // record larger than the brokers accept fails its batch with an error
 // naming its size, and a deleted topic is reported while the stream reads on.

@@ -99,6 +99,12 @@ type expr[E any] struct {
 	l func(E) []string
 	// konst is the value of a constant expression, boxed once.
 	konst any
+	// env is set when the expression is the environment itself (the
+	// parameter of a closure of one parameter without locals).
+	env bool
+	// pair is 1 or 2 when the expression is the first or second parameter
+	// of a closure of two int parameters without locals, x[0] or x[1].
+	pair int
 }
 
 // fn returns the func of e's kind.
@@ -230,7 +236,12 @@ func (c *compiler[E]) declare(obj types.Object) (slot, bool) {
 // read is the expression that reads the parameter or local sl.
 func (c *compiler[E]) read(sl slot) expr[E] {
 	if !c.frame {
-		return of[E](c.param(sl.n))
+		e := of[E](c.param(sl.n))
+		_, e.env = e.fn().(func(E) E)
+		if _, ok := any(e.fn()).(func([2]int) int); ok {
+			e.pair = sl.n + 1
+		}
+		return e
 	}
 	n := sl.n
 	var f any
@@ -456,6 +467,9 @@ func boxed[E any](e expr[E]) func(E) any {
 		v := e.konst
 		return func(E) any { return v }
 	}
+	if e.env {
+		return func(v E) any { return v }
+	}
 	switch e.k {
 	case kInt:
 		return func(v E) any { return e.i(v) }
@@ -492,6 +506,14 @@ func (c *compiler[E]) binary(op token.Token, l, r expr[E], pos token.Pos) expr[E
 	if l.k != r.k {
 		c.fail()
 		return expr[E]{}
+	}
+	if l.pair > 0 && r.pair > 0 {
+		// a + b over the two parameters, the reduce functions'.
+		if f := pairOp(op, l.pair-1, r.pair-1); f != nil {
+			if g, ok := f.(func(E) int); ok {
+				return expr[E]{k: kInt, i: g}
+			}
+		}
 	}
 	switch l.k {
 	case kInt:
@@ -589,6 +611,19 @@ func (c *compiler[E]) binary(op token.Token, l, r expr[E], pos token.Pos) expr[E
 	return expr[E]{}
 }
 
+// pairOp is x[i] op x[j] over the two int parameters x, for + - *.
+func pairOp(op token.Token, i, j int) any {
+	switch op {
+	case token.ADD:
+		return func(x [2]int) int { return x[i] + x[j] }
+	case token.SUB:
+		return func(x [2]int) int { return x[i] - x[j] }
+	case token.MUL:
+		return func(x [2]int) int { return x[i] * x[j] }
+	}
+	return nil
+}
+
 func (c *compiler[E]) call(x *ast.CallExpr, k kind) expr[E] {
 	info := c.site.info
 	if x.Ellipsis.IsValid() {
@@ -654,6 +689,10 @@ func (c *compiler[E]) call(x *ast.CallExpr, k kind) expr[E] {
 	}
 	if fn.Pkg().Path() == "github.com/gostream/gostream/engine" && fn.Name() == "KV" && len(args) == 2 {
 		key, val := boxed(args[0]), boxed(args[1])
+		if k := args[1].konst; k != nil && args[0].env {
+			// KV(w, 1), the word count's.
+			return expr[E]{k: kPair, p: func(v E) engine.Pair { return engine.KV(v, k) }}
+		}
 		return expr[E]{k: kPair, p: func(v E) engine.Pair { return engine.KV(key(v), val(v)) }}
 	}
 	f, ok := compiledFunc(fn)
@@ -1090,6 +1129,13 @@ func shaped[P, R any](site closureSite, params []types.Object, result kind, ptrs
 		c.vars[params[1]] = slot{kindOf(params[1].Type()), 1}
 		run := block[[2]P, R](c, body, result)
 		if !c.failed && !c.needFrame {
+			if len(body) == 1 {
+				if rs, ok := body[0].(*ast.ReturnStmt); ok && len(rs.Results) == 1 {
+					if f, ok := c.convert(c.expr(rs.Results[0]), result).fn().(func([2]P) R); ok && !c.failed {
+						return func(x, y P) R { return f([2]P{x, y}) }, c.caps, true
+					}
+				}
+			}
 			return func(x, y P) R { r, _ := run([2]P{x, y}); return r }, c.caps, true
 		}
 	}
@@ -1212,7 +1258,36 @@ var closureCount atomic.Int64
 // call that makes it with their pointers (name.F(&x, &y)), padded so that
 // what follows keeps its line and column.
 func (s *Session) useClosures(ctx context.Context, in *interp.Interpreter, src string, closures []compiledClosure) string {
+	src, imports := registerClosures(in, src, closures)
+	for _, imp := range imports {
+		if _, _, err := s.run(ctx, in, imp); err != nil {
+			return src // the interpreter reports the closure's name undefined
+		}
+	}
+	return src
+}
+
+// programClosures is useClosures for a program file: the imports go on the
+// line of its package clause, which ends at offset pkgEnd.
+func programClosures(in *interp.Interpreter, src string, pkgEnd int, closures []compiledClosure) string {
+	for _, c := range closures {
+		if c.start < pkgEnd {
+			return src
+		}
+	}
+	src, imports := registerClosures(in, src, closures)
+	if len(imports) == 0 {
+		return src
+	}
+	return src[:pkgEnd] + "; " + strings.Join(imports, "; ") + src[pkgEnd:]
+}
+
+// registerClosures gives the interpreter a package for each compiled
+// closure and returns src with the literals replaced, and the imports
+// that the new src needs.
+func registerClosures(in *interp.Interpreter, src string, closures []compiledClosure) (string, []string) {
 	sort.Slice(closures, func(i, j int) bool { return closures[i].start > closures[j].start })
+	var imports []string
 	for _, c := range closures {
 		if c.start < 0 || c.end > len(src) || c.start >= c.end {
 			continue
@@ -1244,9 +1319,7 @@ func (s *Session) useClosures(ctx context.Context, in *interp.Interpreter, src s
 		if err := in.Use(interp.Exports{path + "/" + name: {"F": f}}); err != nil {
 			continue
 		}
-		if _, _, err := s.run(ctx, in, "import "+name+" "+strconv.Quote(path)); err != nil {
-			continue
-		}
+		imports = append(imports, "import "+name+" "+strconv.Quote(path))
 		// The newlines come first: one after the name would end the
 		// statement.
 		lit := src[c.start:c.end]
@@ -1258,7 +1331,7 @@ func (s *Session) useClosures(ctx context.Context, in *interp.Interpreter, src s
 		}
 		src = src[:c.start] + ref + src[c.end:]
 	}
-	return src
+	return src, imports
 }
 
 // basicType is the Go type of the basic type t of a captured variable.

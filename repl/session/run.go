@@ -50,14 +50,20 @@ func (s *Session) RunFile(ctx context.Context, path string) (err error) {
 		return err
 	}
 	// Nothing of the program runs unless it passes the type check.
-	if err := checkProgram(path, src); err != nil {
+	closures, pkgEnd, err := checkProgram(path, src)
+	if err != nil {
 		var ee *EvalError
 		if errors.As(err, &ee) {
 			ee.Message = s.suggest(ee.Message, string(src))
 		}
 		return err
 	}
-	code := rewriteUnnamedParamsFile(s.rewriteRangeIntFile(string(src)))
+	code := string(src)
+	if CompileClosures && len(closures) > 0 {
+		// Closures passed to the engine run compiled, not interpreted.
+		code = programClosures(in, code, pkgEnd, closures)
+	}
+	code = rewriteUnnamedParamsFile(s.rewriteRangeIntFile(code))
 	s.trace.take()
 	s.trace.setFile(path)
 	defer s.trace.setFile("")

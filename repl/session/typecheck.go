@@ -340,20 +340,24 @@ func checkChunk(st *typeState, imports map[string]string, src string, c chunk, f
 }
 
 // checkProgram checks a whole program file (gostream run) as the Go
-// compiler does, every rule included. A program that imports a package the
-// interpreter does not have built in is left to the interpreter.
-func checkProgram(path string, src []byte) error {
+// compiler does, every rule included, and compiles the closures it passes
+// to the engine; pkgEnd is where its package clause ends. A program that
+// imports a package the interpreter does not have built in is left to the
+// interpreter.
+func checkProgram(path string, src []byte) (closures []compiledClosure, pkgEnd int, err error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, path, src, parser.SkipObjectResolution)
 	if err != nil {
-		return nil
+		return nil, 0, nil
 	}
 	im := symbols()
 	for _, spec := range f.Imports {
 		if p, _ := strconv.Unquote(spec.Path.Value); !im.has(p) {
-			return nil
+			return nil, 0, nil
 		}
 	}
+	info := &types.Info{Defs: map[*ast.Ident]types.Object{}, Types: map[ast.Expr]types.TypeAndValue{},
+		Uses: map[*ast.Ident]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
 	var errs []types.Error
 	conf := types.Config{
 		Importer: im,
@@ -365,9 +369,9 @@ func checkProgram(path string, src []byte) error {
 			}
 		},
 	}
-	conf.Check("main", fset, []*ast.File{f}, nil)
+	conf.Check("main", fset, []*ast.File{f}, info)
 	if len(errs) == 0 {
-		return nil
+		return engineClosures(f, fset, info, 0, path, 0), fset.PositionFor(f.Name.End(), false).Offset, nil
 	}
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Pos < errs[j].Pos })
 	var lines []string
@@ -379,7 +383,7 @@ func checkProgram(path string, src []byte) error {
 		lines = append(lines, fmt.Sprintf("%s: %s", fset.Position(e.Pos), e.Msg))
 	}
 	msg := strings.Join(lines, "\n")
-	return &EvalError{Name: "CompileError", Message: msg, Err: errors.New(msg)}
+	return nil, 0, &EvalError{Name: "CompileError", Message: msg, Err: errors.New(msg)}
 }
 
 // laterMethod is a method declared for a type of an earlier input.
