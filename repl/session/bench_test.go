@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -78,9 +79,10 @@ func runBatches(b *testing.B, ssc *engine.StreamingContext) {
 // run by the same interpreted input with the closure compiler off
 // (interpreted) and on (session-compiled, the default), against the same
 // pipeline built by compiled Go, in the same run. Each iteration runs one
-// batch of each, in turn, so that the ratios are not those of a machine
-// that got busier between sub-benchmarks: x-of-compiled is the compiled
-// pipeline's time over each one's.
+// batch of each, in turn, after a collection of the garbage of the one
+// before, so that the ratios are not those of a machine that got busier
+// between sub-benchmarks: x-of-compiled is the compiled pipeline's time
+// over each one's.
 //
 // go test -bench RunWordCount -run ^$ ./repl/session
 func BenchmarkRunWordCount(b *testing.B) {
@@ -122,6 +124,11 @@ func BenchmarkRunWordCount(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for j, ssc := range pipelines {
+			// Each batch starts with the garbage of the one before it
+			// collected: the interpreted batch leaves much.
+			b.StopTimer()
+			runtime.GC()
+			b.StartTimer()
 			start := time.Now()
 			if err := ssc.Advance(engine.Seconds(1)); err != nil {
 				b.Fatal(err)
