@@ -3,6 +3,7 @@ package engine
 import (
 	"cmp"
 	"fmt"
+	"github.com/gostream/gostream/engine/internal/num"
 	"slices"
 )
 
@@ -68,13 +69,13 @@ func compareNatural(a, b any) int {
 	if b == nil {
 		return 1
 	}
-	if x, ok := signedOf(a); ok {
-		if y, ok := signedOf(b); ok {
+	if x, ok := num.Signed[Time](a); ok {
+		if y, ok := num.Signed[Time](b); ok {
 			return cmp.Compare(x, y)
 		}
 	}
-	if x, ok := unsignedOf(a); ok {
-		if y, ok := unsignedOf(b); ok {
+	if x, ok := num.Unsigned(a); ok {
+		if y, ok := num.Unsigned(b); ok {
 			return cmp.Compare(x, y)
 		}
 	}
@@ -87,40 +88,6 @@ func compareNatural(a, b any) int {
 	return cmp.Compare(sa, sb)
 }
 
-func signedOf(x any) (int64, bool) {
-	switch n := x.(type) {
-	case int:
-		return int64(n), true
-	case int8:
-		return int64(n), true
-	case int16:
-		return int64(n), true
-	case int32:
-		return int64(n), true
-	case int64:
-		return n, true
-	case Time:
-		return int64(n), true
-	}
-	return 0, false
-}
-
-func unsignedOf(x any) (uint64, bool) {
-	switch n := x.(type) {
-	case uint:
-		return uint64(n), true
-	case uint8:
-		return uint64(n), true
-	case uint16:
-		return uint64(n), true
-	case uint32:
-		return uint64(n), true
-	case uint64:
-		return n, true
-	}
-	return 0, false
-}
-
 // numberOf returns x as a float64 when it is a number of any Go kind.
 func numberOf(x any) (float64, bool) {
 	switch n := x.(type) {
@@ -129,10 +96,10 @@ func numberOf(x any) (float64, bool) {
 	case float32:
 		return float64(n), true
 	}
-	if i, ok := signedOf(x); ok {
+	if i, ok := num.Signed[Time](x); ok {
 		return float64(i), true
 	}
-	if u, ok := unsignedOf(x); ok {
+	if u, ok := num.Unsigned(x); ok {
 		return float64(u), true
 	}
 	return 0, false

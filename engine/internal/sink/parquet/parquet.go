@@ -10,6 +10,8 @@ import (
 
 	pq "github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/snappy"
+
+	"github.com/gostream/gostream/engine/internal/num"
 )
 
 // PairType is the caller's pair: a struct of Key and Value.
@@ -311,11 +313,11 @@ func (ps *Schema[P, T]) cell(i int, v any) (pq.Value, error) {
 		out = pq.ValueOf(s)
 	case kindInt:
 		var n int64
-		n, ok = signedOf[T](v)
+		n, ok = num.Signed[T](v)
 		out = pq.ValueOf(n)
 	case kindUint:
 		var n uint64
-		n, ok = unsignedOf(v)
+		n, ok = num.Unsigned(v)
 		out = pq.ValueOf(n)
 	case kindDouble:
 		var f float64
@@ -346,38 +348,4 @@ func (ps *Schema[P, T]) cell(i int, v any) (pq.Value, error) {
 		return pq.Value{}, elementErrorf("column %q holds %s values; got %s (%s)", c.name, c.typ, ps.names.TypeName(v), ps.names.Format(v))
 	}
 	return out.Level(0, 1, i), nil
-}
-
-func signedOf[T TimeType](x any) (int64, bool) {
-	switch n := x.(type) {
-	case int:
-		return int64(n), true
-	case int8:
-		return int64(n), true
-	case int16:
-		return int64(n), true
-	case int32:
-		return int64(n), true
-	case int64:
-		return n, true
-	case T:
-		return int64(n), true
-	}
-	return 0, false
-}
-
-func unsignedOf(x any) (uint64, bool) {
-	switch n := x.(type) {
-	case uint:
-		return uint64(n), true
-	case uint8:
-		return uint64(n), true
-	case uint16:
-		return uint64(n), true
-	case uint32:
-		return uint64(n), true
-	case uint64:
-		return n, true
-	}
-	return 0, false
 }
