@@ -4,7 +4,6 @@ import (
 	"encoding"
 	"flag"
 	"reflect"
-	"time"
 
 	"github.com/traefik/yaegi/interp"
 )
@@ -17,70 +16,22 @@ import (
 // Programs (Options.Program) keep the real ones.
 var redefinableFlags = interp.Exports{
 	"flag/flag": {
-		"Bool": reflect.ValueOf(func(name string, value bool, usage string) *bool {
-			forgetFlag(name)
-			return flag.Bool(name, value, usage)
-		}),
-		"BoolVar": reflect.ValueOf(func(p *bool, name string, value bool, usage string) {
-			forgetFlag(name)
-			flag.BoolVar(p, name, value, usage)
-		}),
-		"Int": reflect.ValueOf(func(name string, value int, usage string) *int {
-			forgetFlag(name)
-			return flag.Int(name, value, usage)
-		}),
-		"IntVar": reflect.ValueOf(func(p *int, name string, value int, usage string) {
-			forgetFlag(name)
-			flag.IntVar(p, name, value, usage)
-		}),
-		"Int64": reflect.ValueOf(func(name string, value int64, usage string) *int64 {
-			forgetFlag(name)
-			return flag.Int64(name, value, usage)
-		}),
-		"Int64Var": reflect.ValueOf(func(p *int64, name string, value int64, usage string) {
-			forgetFlag(name)
-			flag.Int64Var(p, name, value, usage)
-		}),
-		"Uint": reflect.ValueOf(func(name string, value uint, usage string) *uint {
-			forgetFlag(name)
-			return flag.Uint(name, value, usage)
-		}),
-		"UintVar": reflect.ValueOf(func(p *uint, name string, value uint, usage string) {
-			forgetFlag(name)
-			flag.UintVar(p, name, value, usage)
-		}),
-		"Uint64": reflect.ValueOf(func(name string, value uint64, usage string) *uint64 {
-			forgetFlag(name)
-			return flag.Uint64(name, value, usage)
-		}),
-		"Uint64Var": reflect.ValueOf(func(p *uint64, name string, value uint64, usage string) {
-			forgetFlag(name)
-			flag.Uint64Var(p, name, value, usage)
-		}),
-		"String": reflect.ValueOf(func(name string, value string, usage string) *string {
-			forgetFlag(name)
-			return flag.String(name, value, usage)
-		}),
-		"StringVar": reflect.ValueOf(func(p *string, name string, value string, usage string) {
-			forgetFlag(name)
-			flag.StringVar(p, name, value, usage)
-		}),
-		"Float64": reflect.ValueOf(func(name string, value float64, usage string) *float64 {
-			forgetFlag(name)
-			return flag.Float64(name, value, usage)
-		}),
-		"Float64Var": reflect.ValueOf(func(p *float64, name string, value float64, usage string) {
-			forgetFlag(name)
-			flag.Float64Var(p, name, value, usage)
-		}),
-		"Duration": reflect.ValueOf(func(name string, value time.Duration, usage string) *time.Duration {
-			forgetFlag(name)
-			return flag.Duration(name, value, usage)
-		}),
-		"DurationVar": reflect.ValueOf(func(p *time.Duration, name string, value time.Duration, usage string) {
-			forgetFlag(name)
-			flag.DurationVar(p, name, value, usage)
-		}),
+		"Bool":        reflect.ValueOf(redefinable(flag.Bool)),
+		"BoolVar":     reflect.ValueOf(redefinableVar(flag.BoolVar)),
+		"Int":         reflect.ValueOf(redefinable(flag.Int)),
+		"IntVar":      reflect.ValueOf(redefinableVar(flag.IntVar)),
+		"Int64":       reflect.ValueOf(redefinable(flag.Int64)),
+		"Int64Var":    reflect.ValueOf(redefinableVar(flag.Int64Var)),
+		"Uint":        reflect.ValueOf(redefinable(flag.Uint)),
+		"UintVar":     reflect.ValueOf(redefinableVar(flag.UintVar)),
+		"Uint64":      reflect.ValueOf(redefinable(flag.Uint64)),
+		"Uint64Var":   reflect.ValueOf(redefinableVar(flag.Uint64Var)),
+		"String":      reflect.ValueOf(redefinable(flag.String)),
+		"StringVar":   reflect.ValueOf(redefinableVar(flag.StringVar)),
+		"Float64":     reflect.ValueOf(redefinable(flag.Float64)),
+		"Float64Var":  reflect.ValueOf(redefinableVar(flag.Float64Var)),
+		"Duration":    reflect.ValueOf(redefinable(flag.Duration)),
+		"DurationVar": reflect.ValueOf(redefinableVar(flag.DurationVar)),
 		"Func": reflect.ValueOf(func(name, usage string, fn func(string) error) {
 			forgetFlag(name)
 			flag.Func(name, usage, fn)
@@ -98,6 +49,23 @@ var redefinableFlags = interp.Exports{
 			flag.Var(value, name, usage)
 		}),
 	},
+}
+
+// redefinable is define (flag.Int, flag.String, ...) forgetting a flag of
+// the same name first.
+func redefinable[T any](define func(name string, value T, usage string) *T) func(string, T, string) *T {
+	return func(name string, value T, usage string) *T {
+		forgetFlag(name)
+		return define(name, value, usage)
+	}
+}
+
+// redefinableVar is redefinable for flag.IntVar, flag.StringVar, ...
+func redefinableVar[T any](define func(p *T, name string, value T, usage string)) func(*T, string, T, string) {
+	return func(p *T, name string, value T, usage string) {
+		forgetFlag(name)
+		define(p, name, value, usage)
+	}
 }
 
 // forgetFlag removes the flag name from flag.CommandLine, which has no way
