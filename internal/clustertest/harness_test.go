@@ -3,6 +3,7 @@ package clustertest
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"reflect"
@@ -36,13 +37,13 @@ func binaries(t testing.TB) (gostream, job string) {
 
 // member is one process of the job.
 type member struct {
-	name   string
-	cmd    *exec.Cmd
-	mu     sync.Mutex
-	lines  []line
-	stderr strings.Builder
-	done   chan struct{}
-	err    error // the exit, once done is closed
+	name  string
+	cmd   *exec.Cmd
+	mu    sync.Mutex
+	lines []line // standard output
+	errs  []line // standard error
+	done  chan struct{}
+	err   error // the exit, once done is closed
 }
 
 // line is a line of a member's standard output and when it was read.
@@ -54,8 +55,11 @@ type line struct {
 func startMember(t *testing.T, name string, argv ...string) *member {
 	t.Helper()
 	m := &member{name: name, cmd: exec.Command(argv[0], argv[1:]...), done: make(chan struct{})}
-	m.cmd.Stderr = lockedWriter{m}
 	out, err := m.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	errOut, err := m.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,39 +73,53 @@ func startMember(t *testing.T, name string, argv ...string) *member {
 			t.Logf("member %s, exit %v; stderr:\n%s", name, m.err, m.stderrText())
 		}
 	})
-	go func() {
-		s := bufio.NewScanner(out)
+	var read sync.WaitGroup
+	read.Add(2)
+	scan := func(r io.Reader, to *[]line) {
+		defer read.Done()
+		s := bufio.NewScanner(r)
+		s.Buffer(nil, 1<<20)
 		for s.Scan() {
 			m.mu.Lock()
-			m.lines = append(m.lines, line{time.Now(), s.Text()})
+			*to = append(*to, line{time.Now(), s.Text()})
 			m.mu.Unlock()
 		}
+	}
+	go scan(out, &m.lines)
+	go scan(errOut, &m.errs)
+	go func() {
+		read.Wait()
 		m.err = m.cmd.Wait()
 		close(m.done)
 	}()
 	return m
 }
 
-type lockedWriter struct{ m *member }
-
-func (w lockedWriter) Write(p []byte) (int, error) {
-	w.m.mu.Lock()
-	defer w.m.mu.Unlock()
-	return w.m.stderr.Write(p)
-}
-
 func (m *member) stderrText() string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.stderr.String()
+	var b strings.Builder
+	for _, l := range m.errs {
+		b.WriteString(l.text + "\n")
+	}
+	return b.String()
 }
 
-// find returns the first line read at or after since that starts with
-// prefix and satisfies ok (nil: any).
+// find returns the first line of standard output read at or after since
+// that starts with prefix and satisfies ok (nil: any).
 func (m *member) find(since time.Time, prefix string, ok func(string) bool) (line, bool) {
+	return m.search(&m.lines, since, prefix, ok)
+}
+
+// findErr is find on standard error.
+func (m *member) findErr(since time.Time, prefix string, ok func(string) bool) (line, bool) {
+	return m.search(&m.errs, since, prefix, ok)
+}
+
+func (m *member) search(ls *[]line, since time.Time, prefix string, ok func(string) bool) (line, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, l := range m.lines {
+	for _, l := range *ls {
 		if !l.at.Before(since) && strings.HasPrefix(l.text, prefix) && (ok == nil || ok(l.text)) {
 			return l, true
 		}
