@@ -52,7 +52,7 @@ type line struct {
 	text string
 }
 
-func startMember(t *testing.T, name string, argv ...string) *member {
+func startMember(t testing.TB, name string, argv ...string) *member {
 	t.Helper()
 	m := &member{name: name, cmd: exec.Command(argv[0], argv[1:]...), done: make(chan struct{})}
 	out, err := m.cmd.StdoutPipe()
@@ -129,7 +129,7 @@ func (m *member) search(ls *[]line, since time.Time, prefix string, ok func(stri
 
 // waitLine waits for a line starting with prefix, failing the test if the
 // member exits first or none comes within limit.
-func (m *member) waitLine(t *testing.T, limit time.Duration, prefix string) line {
+func (m *member) waitLine(t testing.TB, limit time.Duration, prefix string) line {
 	t.Helper()
 	var l line
 	kafkatest.Poll(t, limit, fmt.Sprintf("member %s to print %q", m.name, prefix), func() bool {
@@ -172,7 +172,7 @@ func (m *member) processed(since time.Time) int {
 }
 
 // stop sends SIGTERM and waits (bounded) for the exit.
-func (m *member) stop(t *testing.T, limit time.Duration) error {
+func (m *member) stop(t testing.TB, limit time.Duration) error {
 	t.Helper()
 	m.cmd.Process.Signal(syscall.SIGTERM)
 	select {
@@ -224,7 +224,7 @@ func (in *input) want() map[string]int {
 
 // output reads the counts topic with read_committed: each word's counts in
 // the order of their partition's offsets, and the last one.
-func output(t *testing.T, c *kafkatest.Cluster, topic string) (seqs map[string][]int, last map[string]int) {
+func output(t testing.TB, c *kafkatest.Cluster, topic string) (seqs map[string][]int, last map[string]int) {
 	t.Helper()
 	msgs := c.Consume(t, topic)
 	sort.SliceStable(msgs, func(i, j int) bool {
@@ -250,7 +250,7 @@ func output(t *testing.T, c *kafkatest.Cluster, topic string) (seqs map[string][
 
 // waitCounts waits (bounded) until the output's counts equal the input's
 // truth so far.
-func waitCounts(t *testing.T, c *kafkatest.Cluster, in *input, limit time.Duration, what string) {
+func waitCounts(t testing.TB, c *kafkatest.Cluster, in *input, limit time.Duration, what string) {
 	t.Helper()
 	want := in.want()
 	var last map[string]int
@@ -265,4 +265,101 @@ func waitCounts(t *testing.T, c *kafkatest.Cluster, in *input, limit time.Durati
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// owned returns the partitions of the member's last "owns partitions" line
+// and when it was printed (ok false: none yet).
+func (m *member) owned() (parts []int, at time.Time, ok bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i := len(m.errs) - 1; i >= 0; i-- {
+		l := m.errs[i]
+		j := strings.Index(l.text, " owns partitions [")
+		if !strings.HasPrefix(l.text, "cluster ") || j < 0 {
+			continue
+		}
+		for _, f := range strings.Fields(strings.Trim(l.text[j+len(" owns partitions "):], "[]")) {
+			n, err := strconv.Atoi(f)
+			if err != nil {
+				return nil, l.at, false
+			}
+			parts = append(parts, n)
+		}
+		return parts, l.at, true
+	}
+	return nil, time.Time{}, false
+}
+
+// waitOwners waits until the members' assignments, each printed at or
+// after since, are disjoint and cover the input's n partitions, and returns
+// which member owns each partition.
+func waitOwners(t testing.TB, limit time.Duration, n int, since time.Time, what string, ms ...*member) map[int]*member {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		owner := map[int]*member{}
+		var state []string
+		ready := true
+		for _, m := range ms {
+			parts, at, ok := m.owned()
+			switch {
+			case !ok:
+				state = append(state, m.name+" owns nothing yet")
+				ready = false
+			case at.Before(since):
+				state = append(state, fmt.Sprintf("%s owns %v since before", m.name, parts))
+				ready = false
+			default:
+				state = append(state, fmt.Sprintf("%s owns %v", m.name, parts))
+			}
+			for _, p := range parts {
+				if owner[p] != nil {
+					ready = false
+				}
+				owner[p] = m
+			}
+		}
+		if ready && len(owner) == n {
+			return owner
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s: %s", limit, what, strings.Join(state, "; "))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// partsOf lists the partitions owner gives m.
+func partsOf(owner map[int]*member, m *member) []int {
+	var ps []int
+	for p, o := range owner {
+		if o == m {
+			ps = append(ps, p)
+		}
+	}
+	sort.Ints(ps)
+	return ps
+}
+
+// resumedAt waits until every partition of lost has a new owner among ms
+// that has printed its assignment after since and completed a batch with
+// input after that, and returns the moment the last of them did.
+func resumedAt(t testing.TB, limit time.Duration, n int, since time.Time, lost []int, what string, ms ...*member) time.Time {
+	t.Helper()
+	owner := waitOwners(t, limit, n, since, what, ms...)
+	var resumed time.Time
+	for _, p := range lost {
+		m := owner[p]
+		_, at, _ := m.owned()
+		var l line
+		kafkatest.Poll(t, limit, "member "+m.name+" to complete a batch with input after taking partition "+strconv.Itoa(p), func() bool {
+			var ok bool
+			l, ok = m.find(at, "batch ", func(s string) bool { return records(s) > 0 })
+			return ok
+		})
+		if l.at.After(resumed) {
+			resumed = l.at
+		}
+	}
+	return resumed
 }

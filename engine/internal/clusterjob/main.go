@@ -37,6 +37,7 @@ func main() {
 	brokers := flag.String("brokers", "", "the Kafka brokers, comma-separated")
 	in := flag.String("in", "lines", "input topic")
 	out := flag.String("out", "counts", "output topic")
+	group := flag.String("group", "wordcount", "with local[N]: the consumer group of the input and of the transactional output")
 	batch := flag.Duration("batch", 500*time.Millisecond, "batch interval")
 	flag.Parse()
 	if *brokers == "" {
@@ -45,10 +46,10 @@ func main() {
 
 	ssc := engine.NewStreamingContext(*master, "wordcount", *batch, engine.WithBatchLog(os.Stderr))
 	ssc.AddStreamingListener(batchPrinter{})
+	// In a cluster the consumer group is the job's APP: Group stays empty.
 	kafka := engine.Kafka{Brokers: strings.Split(*brokers, ",")}
 	if !strings.HasPrefix(*master, "kafka://") {
-		// In a cluster the consumer group is the job's APP.
-		kafka.Group = "wordcount"
+		kafka.Group = *group
 	}
 	lines := ssc.KafkaStream(kafka, []string{*in}, engine.StartingOffsets(engine.Earliest)).
 		Map(func(r engine.KafkaRecord) string { return r.Value })
