@@ -3,6 +3,7 @@ package clustertest
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"reflect"
@@ -36,13 +37,13 @@ func binaries(t testing.TB) (gostream, job string) {
 
 // member is one process of the job.
 type member struct {
-	name   string
-	cmd    *exec.Cmd
-	mu     sync.Mutex
-	lines  []line
-	stderr strings.Builder
-	done   chan struct{}
-	err    error // the exit, once done is closed
+	name  string
+	cmd   *exec.Cmd
+	mu    sync.Mutex
+	lines []line // standard output
+	errs  []line // standard error
+	done  chan struct{}
+	err   error // the exit, once done is closed
 }
 
 // line is a line of a member's standard output and when it was read.
@@ -51,11 +52,14 @@ type line struct {
 	text string
 }
 
-func startMember(t *testing.T, name string, argv ...string) *member {
+func startMember(t testing.TB, name string, argv ...string) *member {
 	t.Helper()
 	m := &member{name: name, cmd: exec.Command(argv[0], argv[1:]...), done: make(chan struct{})}
-	m.cmd.Stderr = lockedWriter{m}
 	out, err := m.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	errOut, err := m.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,39 +73,53 @@ func startMember(t *testing.T, name string, argv ...string) *member {
 			t.Logf("member %s, exit %v; stderr:\n%s", name, m.err, m.stderrText())
 		}
 	})
-	go func() {
-		s := bufio.NewScanner(out)
+	var read sync.WaitGroup
+	read.Add(2)
+	scan := func(r io.Reader, to *[]line) {
+		defer read.Done()
+		s := bufio.NewScanner(r)
+		s.Buffer(nil, 1<<20)
 		for s.Scan() {
 			m.mu.Lock()
-			m.lines = append(m.lines, line{time.Now(), s.Text()})
+			*to = append(*to, line{time.Now(), s.Text()})
 			m.mu.Unlock()
 		}
+	}
+	go scan(out, &m.lines)
+	go scan(errOut, &m.errs)
+	go func() {
+		read.Wait()
 		m.err = m.cmd.Wait()
 		close(m.done)
 	}()
 	return m
 }
 
-type lockedWriter struct{ m *member }
-
-func (w lockedWriter) Write(p []byte) (int, error) {
-	w.m.mu.Lock()
-	defer w.m.mu.Unlock()
-	return w.m.stderr.Write(p)
-}
-
 func (m *member) stderrText() string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.stderr.String()
+	var b strings.Builder
+	for _, l := range m.errs {
+		b.WriteString(l.text + "\n")
+	}
+	return b.String()
 }
 
-// find returns the first line read at or after since that starts with
-// prefix and satisfies ok (nil: any).
+// find returns the first line of standard output read at or after since
+// that starts with prefix and satisfies ok (nil: any).
 func (m *member) find(since time.Time, prefix string, ok func(string) bool) (line, bool) {
+	return m.search(&m.lines, since, prefix, ok)
+}
+
+// findErr is find on standard error.
+func (m *member) findErr(since time.Time, prefix string, ok func(string) bool) (line, bool) {
+	return m.search(&m.errs, since, prefix, ok)
+}
+
+func (m *member) search(ls *[]line, since time.Time, prefix string, ok func(string) bool) (line, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, l := range m.lines {
+	for _, l := range *ls {
 		if !l.at.Before(since) && strings.HasPrefix(l.text, prefix) && (ok == nil || ok(l.text)) {
 			return l, true
 		}
@@ -111,7 +129,7 @@ func (m *member) find(since time.Time, prefix string, ok func(string) bool) (lin
 
 // waitLine waits for a line starting with prefix, failing the test if the
 // member exits first or none comes within limit.
-func (m *member) waitLine(t *testing.T, limit time.Duration, prefix string) line {
+func (m *member) waitLine(t testing.TB, limit time.Duration, prefix string) line {
 	t.Helper()
 	var l line
 	kafkatest.Poll(t, limit, fmt.Sprintf("member %s to print %q", m.name, prefix), func() bool {
@@ -154,7 +172,7 @@ func (m *member) processed(since time.Time) int {
 }
 
 // stop sends SIGTERM and waits (bounded) for the exit.
-func (m *member) stop(t *testing.T, limit time.Duration) error {
+func (m *member) stop(t testing.TB, limit time.Duration) error {
 	t.Helper()
 	m.cmd.Process.Signal(syscall.SIGTERM)
 	select {
@@ -206,7 +224,7 @@ func (in *input) want() map[string]int {
 
 // output reads the counts topic with read_committed: each word's counts in
 // the order of their partition's offsets, and the last one.
-func output(t *testing.T, c *kafkatest.Cluster, topic string) (seqs map[string][]int, last map[string]int) {
+func output(t testing.TB, c *kafkatest.Cluster, topic string) (seqs map[string][]int, last map[string]int) {
 	t.Helper()
 	msgs := c.Consume(t, topic)
 	sort.SliceStable(msgs, func(i, j int) bool {
@@ -232,7 +250,7 @@ func output(t *testing.T, c *kafkatest.Cluster, topic string) (seqs map[string][
 
 // waitCounts waits (bounded) until the output's counts equal the input's
 // truth so far.
-func waitCounts(t *testing.T, c *kafkatest.Cluster, in *input, limit time.Duration, what string) {
+func waitCounts(t testing.TB, c *kafkatest.Cluster, in *input, limit time.Duration, what string) {
 	t.Helper()
 	want := in.want()
 	var last map[string]int
@@ -247,4 +265,101 @@ func waitCounts(t *testing.T, c *kafkatest.Cluster, in *input, limit time.Durati
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// owned returns the partitions of the member's last "owns partitions" line
+// and when it was printed (ok false: none yet).
+func (m *member) owned() (parts []int, at time.Time, ok bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i := len(m.errs) - 1; i >= 0; i-- {
+		l := m.errs[i]
+		j := strings.Index(l.text, " owns partitions [")
+		if !strings.HasPrefix(l.text, "cluster ") || j < 0 {
+			continue
+		}
+		for _, f := range strings.Fields(strings.Trim(l.text[j+len(" owns partitions "):], "[]")) {
+			n, err := strconv.Atoi(f)
+			if err != nil {
+				return nil, l.at, false
+			}
+			parts = append(parts, n)
+		}
+		return parts, l.at, true
+	}
+	return nil, time.Time{}, false
+}
+
+// waitOwners waits until the members' assignments, each printed at or
+// after since, are disjoint and cover the input's n partitions, and returns
+// which member owns each partition.
+func waitOwners(t testing.TB, limit time.Duration, n int, since time.Time, what string, ms ...*member) map[int]*member {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		owner := map[int]*member{}
+		var state []string
+		ready := true
+		for _, m := range ms {
+			parts, at, ok := m.owned()
+			switch {
+			case !ok:
+				state = append(state, m.name+" owns nothing yet")
+				ready = false
+			case at.Before(since):
+				state = append(state, fmt.Sprintf("%s owns %v since before", m.name, parts))
+				ready = false
+			default:
+				state = append(state, fmt.Sprintf("%s owns %v", m.name, parts))
+			}
+			for _, p := range parts {
+				if owner[p] != nil {
+					ready = false
+				}
+				owner[p] = m
+			}
+		}
+		if ready && len(owner) == n {
+			return owner
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s: %s", limit, what, strings.Join(state, "; "))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// partsOf lists the partitions owner gives m.
+func partsOf(owner map[int]*member, m *member) []int {
+	var ps []int
+	for p, o := range owner {
+		if o == m {
+			ps = append(ps, p)
+		}
+	}
+	sort.Ints(ps)
+	return ps
+}
+
+// resumedAt waits until every partition of lost has a new owner among ms
+// that has printed its assignment after since and completed a batch with
+// input after that, and returns the moment the last of them did.
+func resumedAt(t testing.TB, limit time.Duration, n int, since time.Time, lost []int, what string, ms ...*member) time.Time {
+	t.Helper()
+	owner := waitOwners(t, limit, n, since, what, ms...)
+	var resumed time.Time
+	for _, p := range lost {
+		m := owner[p]
+		_, at, _ := m.owned()
+		var l line
+		kafkatest.Poll(t, limit, "member "+m.name+" to complete a batch with input after taking partition "+strconv.Itoa(p), func() bool {
+			var ok bool
+			l, ok = m.find(at, "batch ", func(s string) bool { return records(s) > 0 })
+			return ok
+		})
+		if l.at.After(resumed) {
+			resumed = l.at
+		}
+	}
+	return resumed
 }

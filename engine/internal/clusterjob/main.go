@@ -37,7 +37,7 @@ func main() {
 	brokers := flag.String("brokers", "", "the Kafka brokers, comma-separated")
 	in := flag.String("in", "lines", "input topic")
 	out := flag.String("out", "counts", "output topic")
-	group := flag.String("group", "wordcount", "the consumer group of the input and of the transactional output")
+	group := flag.String("group", "wordcount", "with local[N]: the consumer group of the input and of the transactional output")
 	batch := flag.Duration("batch", 500*time.Millisecond, "batch interval")
 	flag.Parse()
 	if *brokers == "" {
@@ -46,7 +46,11 @@ func main() {
 
 	ssc := engine.NewStreamingContext(*master, "wordcount", *batch, engine.WithBatchLog(os.Stderr))
 	ssc.AddStreamingListener(batchPrinter{})
-	kafka := engine.Kafka{Brokers: strings.Split(*brokers, ","), Group: *group}
+	// In a cluster the consumer group is the job's APP: Group stays empty.
+	kafka := engine.Kafka{Brokers: strings.Split(*brokers, ",")}
+	if !strings.HasPrefix(*master, "kafka://") {
+		kafka.Group = *group
+	}
 	lines := ssc.KafkaStream(kafka, []string{*in}, engine.StartingOffsets(engine.Earliest)).
 		Map(func(r engine.KafkaRecord) string { return r.Value })
 	words := lines.FlatMap(strings.Fields).Map(engine.WithOne)
