@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"reflect"
 	"strings"
 	"time"
@@ -131,35 +130,9 @@ type funcListener struct{ f func(BatchInfo) }
 
 func (l *funcListener) OnBatchCompleted(info BatchInfo) { l.f(info) }
 
-// notify calls f, reporting a panic of the listener l on the batch log
-// instead of failing the batch or the receiver.
-func (ssc *StreamingContext) notify(l StreamingListener, event string, f func()) {
-	defer func() {
-		if r := recover(); r != nil {
-			ssc.outMu.Lock()
-			if ssc.batchLog != nil {
-				fmt.Fprintf(ssc.batchLog, "engine: streaming listener %T panicked in %s: %v\n", l, event, r)
-			}
-			ssc.outMu.Unlock()
-		}
-	}()
-	f()
-}
-
-// notifyAll calls call for each of listeners that is an L, itself or
-// through one of its views (listenerAs: an interpreted listener), through
-// notify.
-func notifyAll[L any](ssc *StreamingContext, listeners []StreamingListener, event string, call func(L)) {
-	for _, l := range listeners {
-		if x, ok := listenerAs[L](ssc, l); ok {
-			ssc.notify(l, event, func() { call(x) })
-		}
-	}
-}
-
 // postStreamingStarted tells the listeners the context started at t.
 func (ssc *StreamingContext) postStreamingStarted(t time.Time) {
-	notifyAll(ssc, ssc.listenerList(), "OnStreamingStarted", func(l StreamingStartedListener) {
+	postEvent(ssc, ssc.listenerList(), "OnStreamingStarted", func(l StreamingStartedListener) {
 		l.OnStreamingStarted(StreamingStartedInfo{Time: t})
 	})
 }
@@ -176,14 +149,14 @@ func (ssc *StreamingContext) runOutputs(t Time, outputs []*DStream, listeners []
 			continue
 		}
 		info := OutputOperationInfo{BatchTime: t, ID: i, Name: o.op, Description: o.lineage(), StartTime: time.Now()}
-		notifyAll(ssc, listeners, "OnOutputOperationStarted", func(l OutputOperationStartedListener) { l.OnOutputOperationStarted(info) })
+		postEvent(ssc, listeners, "OnOutputOperationStarted", func(l OutputOperationStartedListener) { l.OnOutputOperationStarted(info) })
 		err := o.runJob(t)
 		info.EndTime = time.Now()
 		info.Err = err
 		if err != nil {
 			errs = append(errs, err)
 		}
-		notifyAll(ssc, listeners, "OnOutputOperationCompleted", func(l OutputOperationCompletedListener) { l.OnOutputOperationCompleted(info) })
+		postEvent(ssc, listeners, "OnOutputOperationCompleted", func(l OutputOperationCompletedListener) { l.OnOutputOperationCompleted(info) })
 		infos = append(infos, info)
 	}
 	return infos, errs
@@ -238,8 +211,8 @@ func (s *receiverSource) postReceiver(active bool) {
 	ssc := s.ssc
 	info := ReceiverInfo{StreamID: ssc.inputID(s.d), Stream: s.name, Active: active, Time: time.Now()}
 	if active {
-		notifyAll(ssc, ssc.listenerList(), "OnReceiverStarted", func(l ReceiverStartedListener) { l.OnReceiverStarted(info) })
+		postEvent(ssc, ssc.listenerList(), "OnReceiverStarted", func(l ReceiverStartedListener) { l.OnReceiverStarted(info) })
 	} else {
-		notifyAll(ssc, ssc.listenerList(), "OnReceiverStopped", func(l ReceiverStoppedListener) { l.OnReceiverStopped(info) })
+		postEvent(ssc, ssc.listenerList(), "OnReceiverStopped", func(l ReceiverStoppedListener) { l.OnReceiverStopped(info) })
 	}
 }

@@ -189,7 +189,7 @@ func TestPanickingEventListenerIsReported(t *testing.T) {
 	if !ran {
 		t.Error("the output operation did not run")
 	}
-	if want := "engine: streaming listener engine.panickyListener panicked in OnOutputOperationStarted: listener bug\n"; !strings.Contains(logb.String(), want) {
+	if want := "panic in the listener's OnOutputOperationStarted: listener bug (the listener stays registered)\n"; !strings.Contains(logb.String(), want) {
 		t.Errorf("batch log %q lacks %q", logb.String(), want)
 	}
 }

@@ -2,6 +2,7 @@ package display
 
 import (
 	"fmt"
+	"github.com/gostream/gostream/internal/chart"
 	"html"
 	"math"
 	"strings"
@@ -402,7 +403,7 @@ func panel(top int, label string, times []engine.Time, ss []series, mark float64
 	for _, s := range ss {
 		hi = math.Max(hi, maxOf(s.ys))
 	}
-	hi = niceTop(hi)
+	hi = chart.NiceTop(hi)
 	plotW := float64(chartWidth - marginLeft - marginRight)
 	plotH := float64(panelHeight - marginTop - marginBot)
 	x0, y0 := float64(marginLeft), float64(top+marginTop)
@@ -417,7 +418,7 @@ func panel(top int, label string, times []engine.Time, ss []series, mark float64
 	y := func(v float64) float64 { return y0 + plotH - plotH*math.Min(v, hi)/hi }
 	var b strings.Builder
 	cur := ss[0].ys[len(ss[0].ys)-1]
-	fmt.Fprintf(&b, `<text x="%d" y="%d" font-weight="bold">%s: %s</text>`, marginLeft, top+14, label, shortNumber(cur))
+	fmt.Fprintf(&b, `<text x="%d" y="%d" font-weight="bold">%s: %s</text>`, marginLeft, top+14, label, chart.Number(cur))
 	lx := marginLeft + 150
 	for _, s := range ss {
 		if s.label == "" {
@@ -433,7 +434,7 @@ func panel(top int, label string, times []engine.Time, ss []series, mark float64
 	}
 	for i := 0; i <= 4; i += 2 {
 		yy := y0 + plotH - plotH*float64(i)/4
-		fmt.Fprintf(&b, `<text x="%d" y="%.0f" text-anchor="end" fill="#555">%s</text>`, marginLeft-4, yy+4, shortNumber(hi*float64(i)/4))
+		fmt.Fprintf(&b, `<text x="%d" y="%.0f" text-anchor="end" fill="#555">%s</text>`, marginLeft-4, yy+4, chart.Number(hi*float64(i)/4))
 	}
 	// Time axis: the first and last batch, and one between.
 	ticks := []engine.Time{t0}
@@ -467,34 +468,6 @@ func panel(top int, label string, times []engine.Time, ss []series, mark float64
 		fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>`, s.color, strings.TrimSpace(pts.String()))
 	}
 	return b.String()
-}
-
-// niceTop rounds v up to 4 times 1, 1.5, 2, 2.5, 3, 5 or 7.5 times a power
-// of ten, so that the axis' halves are round numbers.
-func niceTop(v float64) float64 {
-	if v <= 0 || math.IsNaN(v) {
-		return 4
-	}
-	q := v / 4
-	p := math.Pow(10, math.Floor(math.Log10(q)))
-	for _, m := range []float64{1, 1.5, 2, 2.5, 3, 5, 7.5, 10} {
-		if q <= m*p*(1+1e-9) {
-			return 4 * m * p
-		}
-	}
-	return 40 * p
-}
-
-func shortNumber(v float64) string {
-	switch {
-	case v >= 1e6:
-		return fmt.Sprintf("%.1fM", v/1e6)
-	case v >= 1e4:
-		return fmt.Sprintf("%.0fk", v/1e3)
-	case v >= 100 || v == math.Trunc(v):
-		return fmt.Sprintf("%.0f", v)
-	}
-	return fmt.Sprintf("%.1f", v)
 }
 
 func maxOf(xs []float64) float64 {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/gostream/gostream/internal/chart"
 	"math"
 	"strings"
 	"time"
@@ -22,46 +23,6 @@ const (
 	padTop, padBottom = 22, 30
 )
 
-// niceMax rounds v up to a top of the y axis whose quarters are round
-// numbers: 4 times 1, 1.5, 2, 2.5, 3, 5 or 7.5 times a power of ten.
-func niceMax(v float64) float64 {
-	if v <= 0 || math.IsNaN(v) {
-		return 4
-	}
-	q := v / 4
-	p := math.Pow(10, math.Floor(math.Log10(q)))
-	for _, m := range []float64{1, 1.5, 2, 2.5, 3, 5, 7.5, 10} {
-		if q <= m*p*(1+1e-9) {
-			return 4 * m * p
-		}
-	}
-	return 40 * p
-}
-
-// axisNumber formats a y-axis tick.
-func axisNumber(v float64) string {
-	switch {
-	case v == 0:
-		return "0"
-	case math.Abs(v) >= 1e6:
-		return trimZero(fmt.Sprintf("%.1f", v/1e6)) + "M"
-	case math.Abs(v) >= 1e4:
-		return trimZero(fmt.Sprintf("%.1f", v/1e3)) + "k"
-	case math.Abs(v) >= 100:
-		return fmt.Sprintf("%.0f", v)
-	case math.Abs(v) >= 10:
-		return trimZero(fmt.Sprintf("%.1f", v))
-	}
-	return trimZero(fmt.Sprintf("%.2f", v))
-}
-
-func trimZero(s string) string {
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return s
-}
-
 // timeline draws pts as an SVG line chart over batch time, with a y axis
 // from 0 to hi labelled in unit. A positive mark draws a dashed line at that
 // value (the batch interval: keep delays under it).
@@ -75,7 +36,7 @@ func timeline(b *strings.Builder, id string, pts []point, hi float64, unit strin
 		v := hi * float64(i) / 4
 		y := float64(padTop) + plotH - plotH*float64(i)/4
 		fmt.Fprintf(b, `<line class="grid" x1="%d" x2="%.0f" y1="%.1f" y2="%.1f"/>`, padLeft, float64(padLeft)+plotW, y, y)
-		fmt.Fprintf(b, `<text class="tick" x="%d" y="%.1f" text-anchor="end">%s</text>`, padLeft-6, y+4, axisNumber(v))
+		fmt.Fprintf(b, `<text class="tick" x="%d" y="%.1f" text-anchor="end">%s</text>`, padLeft-6, y+4, chart.Number(v))
 	}
 	fmt.Fprintf(b, `<text class="unit" x="%d" y="%d">%s</text>`, padLeft, padTop-8, esc(unit))
 	if len(pts) == 0 {
@@ -156,7 +117,7 @@ func axisNumberExact(v float64) string {
 	if v == math.Trunc(v) {
 		return fmt.Sprintf("%.0f", v)
 	}
-	return trimZero(fmt.Sprintf("%.2f", v))
+	return chart.TrimZeros(fmt.Sprintf("%.2f", v))
 }
 
 // histogram draws the distribution of ys as horizontal bars, with the same
@@ -178,7 +139,7 @@ func histogram(b *strings.Builder, id string, ys []float64, hi float64, unit str
 	fmt.Fprintf(b, `<rect class="plot" x="%d" y="%d" width="%.0f" height="%.0f"/>`, padLeft, padTop, plotW, plotH)
 	for i := 0; i <= 4; i++ {
 		yy := float64(padTop) + plotH - plotH*float64(i)/4
-		fmt.Fprintf(b, `<text class="tick" x="%d" y="%.1f" text-anchor="end">%s</text>`, padLeft-6, yy+4, axisNumber(hi*float64(i)/4))
+		fmt.Fprintf(b, `<text class="tick" x="%d" y="%.1f" text-anchor="end">%s</text>`, padLeft-6, yy+4, chart.Number(hi*float64(i)/4))
 	}
 	bh := plotH / bins
 	for i, c := range counts {
@@ -189,7 +150,7 @@ func histogram(b *strings.Builder, id string, ys []float64, hi float64, unit str
 		top := float64(padTop) + plotH - bh*float64(i+1)
 		lo, up := hi*float64(i)/bins, hi*float64(i+1)/bins
 		fmt.Fprintf(b, `<rect class="bar" x="%d" y="%.1f" width="%.1f" height="%.1f"><title>%s–%s %s: %d batches</title></rect>`,
-			padLeft, top+1, math.Max(w, 1), bh-2, axisNumber(lo), axisNumber(up), esc(unit), c)
+			padLeft, top+1, math.Max(w, 1), bh-2, chart.Number(lo), chart.Number(up), esc(unit), c)
 	}
 	fmt.Fprintf(b, `<text class="tick" x="%d" y="%d" text-anchor="start">0</text>`, padLeft, tlHeight-padBottom+16)
 	fmt.Fprintf(b, `<text class="tick" x="%d" y="%d" text-anchor="end">%d batches</text>`, hgWidth-padRight, tlHeight-padBottom+16, most)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/gostream/gostream/internal/chart"
 	"html"
 	"io"
 	"math"
@@ -206,11 +207,11 @@ func (s *Server) renderStreaming(b *strings.Builder, a *App) (string, error) {
 	}
 	// Delays share one axis, in ms or s, reaching at least the batch interval.
 	intervalMS := ms(sn.BatchInterval)
-	delayHi := niceMax(math.Max(maxDelay, intervalMS) * 1.05)
+	delayHi := chart.NiceTop(math.Max(maxDelay, intervalMS) * 1.05)
 	unit, scale := "ms", 1.0
 	if delayHi >= 2000 {
 		unit, scale = "s", 1000
-		delayHi = niceMax(math.Max(maxDelay, intervalMS) * 1.05 / 1000)
+		delayHi = chart.NiceTop(math.Max(maxDelay, intervalMS) * 1.05 / 1000)
 	}
 	scaled := func(ps []point) []point {
 		out := make([]point, len(ps))
@@ -230,7 +231,7 @@ func (s *Server) renderStreaming(b *strings.Builder, a *App) (string, error) {
 	markLabel := "batch interval " + fmtDur(sn.BatchInterval)
 	fmt.Fprintf(b, `<table class="stats"><thead><tr><th></th><th>Timelines (last %d batches, %d active, %d completed)</th><th>Histograms</th></tr></thead><tbody>`,
 		n, len(sn.Active), sn.NDone)
-	rateHi := niceMax(maxRate * 1.05)
+	rateHi := chart.NiceTop(maxRate * 1.05)
 	row := func(id, name, avgText, help string, ps []point, hi float64, u string, mark float64) {
 		fmt.Fprintf(b, `<tr id="%s"><td class="metric"><div class="name" title="%s">%s</div><div class="avg">Avg: %s</div></td><td>`, id, esc(help), name, avgText)
 		timeline(b, id+"-timeline", ps, hi, u, mark, markLabel)
@@ -489,11 +490,11 @@ func fmtDur(d time.Duration) string {
 	case d < time.Second:
 		return fmt.Sprintf("%d ms", d.Milliseconds())
 	case d < time.Minute:
-		return trimZero(fmt.Sprintf("%.1f", d.Seconds())) + " s"
+		return chart.TrimZeros(fmt.Sprintf("%.1f", d.Seconds())) + " s"
 	case d < time.Hour:
-		return trimZero(fmt.Sprintf("%.1f", d.Minutes())) + " min"
+		return chart.TrimZeros(fmt.Sprintf("%.1f", d.Minutes())) + " min"
 	}
-	return trimZero(fmt.Sprintf("%.1f", d.Hours())) + " h"
+	return chart.TrimZeros(fmt.Sprintf("%.1f", d.Hours())) + " h"
 }
 
 // fmtDurVerbose spells a duration out: "1 second", "2 minutes 5 seconds".
@@ -511,7 +512,7 @@ func fmtDurVerbose(d time.Duration) string {
 	}
 	if s > 0 || len(parts) == 0 {
 		if frac := d % time.Second; frac != 0 && h == 0 && m == 0 {
-			return trimZero(fmt.Sprintf("%.3f", d.Seconds())) + " seconds"
+			return chart.TrimZeros(fmt.Sprintf("%.3f", d.Seconds())) + " seconds"
 		}
 		parts = append(parts, plural(s, "second"))
 	}
