@@ -43,7 +43,7 @@ func TestMaster(t *testing.T) {
 		{"local[3]", 3, ""},
 		{"local[*]", -1, ""},
 		{"local[0]", 0, `engine: NewStreamingContext: master "local[0]": want local[N] with N ≥ 1`},
-		{"spark://host:7077", 0, `engine: NewStreamingContext: master "spark://host:7077": want "local", "local[N]" or "local[*]"`},
+		{"spark://host:7077", 0, `engine: NewStreamingContext: master "spark://host:7077": want "local", "local[N]", "local[*]" or kafka://HOST:PORT[,HOST:PORT]/APP[?local=N]`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.master, func(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+
+	"github.com/gostream/gostream/engine/internal/shuffle"
 )
 
 // RDD is one batch's data: an immutable collection of elements split into
@@ -418,28 +420,23 @@ func (r *RDD) Repartition(n int) *RDD {
 	if n <= 0 {
 		buildErrorf("Repartition", "want a positive number of partitions, got %d", n)
 	}
-	src := r
-	out := newRDD(r.ex, "Repartition", n, []*RDD{r}, nil).at(r.time)
-	out.materialize = func() [][]any {
-		buckets := make([][][]any, src.n)
-		src.ex.run("Repartition", src.time, src.n, func(p int) {
-			b := make([][]any, n)
-			i := p
-			src.iterate(p, func(x any) {
-				b[i%n] = append(b[i%n], x)
-				i++
-			})
-			buckets[p] = b
-		})
-		parts := make([][]any, n)
-		for q := range parts {
-			for p := range buckets {
-				parts[q] = append(parts[q], buckets[p][q]...)
+	// Through the shuffle, each element keyed by its position: the i-th
+	// element of input partition p goes to partition (p+i) mod n.
+	const op = "Repartition"
+	keyed := newRDD(r.ex, op, r.n, []*RDD{r}, func(p int, emit func(any)) {
+		i := p % n
+		r.iterate(p, func(x any) {
+			emit(Pair{shuffle.Position(i), x})
+			if i++; i == n {
+				i = 0
 			}
-		}
-		return parts
+		})
+	}).at(r.time)
+	split := func(x any) (any, any) {
+		kv := x.(Pair)
+		return kv.Key, kv.Value
 	}
-	return out
+	return shuffleRDDs(r.ex, op, n, []*RDD{keyed}, []func(any) (any, any){split}, aggregator{records: true}, recordOut).at(r.time)
 }
 
 // Reduce combines all elements with f, a func(a, b T) T, and returns the

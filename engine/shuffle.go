@@ -12,8 +12,10 @@ import (
 // intFn is set, values are ints and accumulators stay unboxed; sum says
 // intFn is Sum, so it is inlined. feed, when set, reads a map task's input
 // through its typed path (fused.go), agreeing with the shuffle's split; it
-// returns false when the input has none.
+// returns false when the input has none. records says the shuffle combines
+// nothing: out gets every record's key and value, in order.
 type aggregator struct {
+	records bool
 	create  func(v any) any
 	merge   func(acc, v any) any
 	combine func(a, b any) any
@@ -31,11 +33,15 @@ func pairOut(k, acc any) any { return Pair{k, acc} }
 // element, and wrong values and unhashable keys fail as engine errors.
 func (agg *aggregator) shuffleAgg(op string) *shuffle.Aggregator {
 	a := &shuffle.Aggregator{
-		Sum:    agg.sum,
-		NotInt: func(v any) { failElem(op, v, "int") },
+		Records: agg.records,
+		Sum:     agg.sum,
+		NotInt:  func(v any) { failElem(op, v, "int") },
 		Unhashable: func(k any, r any) {
 			panic(taskFailure{&Error{Op: op, Msg: fmt.Sprintf("key of type %s cannot be hashed: %v", typeName(k), r)}})
 		},
+	}
+	if agg.records {
+		return a
 	}
 	if f := agg.intFn; f != nil {
 		// Called bare; the tasks fail a panic of it (recoverIntFn).

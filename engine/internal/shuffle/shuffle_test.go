@@ -2,8 +2,59 @@ package shuffle
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 )
+
+type pair struct{ Key, Value any }
+
+func hashOf(k any) uint64 { return Hash[pair, int64](k) }
+
+// A records shuffle keeps every record, in map-task order and in order
+// within a task, and combines nothing.
+func TestRecordsKeepOrder(t *testing.T) {
+	agg := &Aggregator{Records: true}
+	in := [][]pair{
+		{{"a", 1}, {"b", 2}, {"a", 3}, {7, 4}},
+		{{"b", 5}, {"a", 6}, {7, 7}},
+	}
+	const n = 2
+	written := make([][]*Table, len(in))
+	for m, recs := range in {
+		w := NewWriter(agg, n, hashOf)
+		for _, r := range recs {
+			w.Write(r.Key, r.Value)
+		}
+		written[m] = w.Tables()
+	}
+	got := make([][]pair, n)
+	for q := 0; q < n; q++ {
+		tb := Read(agg, written, q)
+		for i := 0; i < tb.Len(); i++ {
+			got[q] = append(got[q], pair{tb.Key(i), tb.Acc(i)})
+		}
+		tb.Release()
+	}
+	want := make([][]pair, n)
+	for _, recs := range in {
+		for _, r := range recs {
+			q := Partition[pair, int64](r.Key, n)
+			want[q] = append(want[q], r)
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("records shuffle:\n got %v\nwant %v", got, want)
+	}
+}
+
+// Position keys are their own hash: position i goes to partition i mod n.
+func TestPositionRoundRobin(t *testing.T) {
+	for i := 0; i < 10; i++ {
+		if q := Partition[pair, int64](Position(i), 3); q != i%3 {
+			t.Fatalf("Position(%d) went to partition %d, want %d", i, q, i%3)
+		}
+	}
+}
 
 // TestWriterOrder checks that writes the Writer holds (string keys, int
 // values) and writes it adds at once (any other key) end up in the tables
@@ -11,7 +62,6 @@ import (
 // every write at once gives; and that Merge keeps that order.
 func TestWriterOrder(t *testing.T) {
 	agg := &Aggregator{IntFn: func(a, b int) int { return a*10 + b }, NotInt: func(v any) { panic(v) }}
-	hash := func(k any) uint64 { return Hash[struct{ Key, Value any }, int64](k) }
 	words := zipfWords(5000, 300)
 	type kv struct {
 		k any
@@ -34,9 +84,9 @@ func TestWriterOrder(t *testing.T) {
 	for q := range want {
 		want[q] = &Table{agg: agg}
 	}
-	w := NewWriter(agg, n, hash)
+	w := NewWriter(agg, n, hashOf)
 	for i, x := range writes {
-		want[Partition[struct{ Key, Value any }, int64](x.k, n)].Add(x.k, x.v)
+		want[Partition[pair, int64](x.k, n)].Add(x.k, x.v)
 		switch s, ok := x.k.(string); {
 		case !ok || i%97 == 11:
 			w.Write(x.k, x.v)
