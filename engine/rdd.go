@@ -292,8 +292,10 @@ func (r *RDD) narrow(op string, f func(p int, emit func(any)) func(any)) *RDD {
 }
 
 // Map applies f, a func(T) U, to every element.
-func (r *RDD) Map(f any) *RDD {
-	g := unary("Map", f)
+func (r *RDD) Map(f any) *RDD { return r.mapAdapted(unary("Map", f), f) }
+
+// mapAdapted is Map with f already adapted to g; f itself picks the typed path.
+func (r *RDD) mapAdapted(g func(any) any, f any) *RDD {
 	out := r.narrow("Map", func(_ int, emit func(any)) func(any) {
 		return func(x any) { emit(callUnary("Map", g, x)) }
 	})
@@ -307,8 +309,10 @@ func callUnary(op string, g func(any) any, x any) any {
 }
 
 // Filter keeps the elements for which f, a func(T) bool, returns true.
-func (r *RDD) Filter(f any) *RDD {
-	g := predicate("Filter", f)
+func (r *RDD) Filter(f any) *RDD { return r.filterAdapted(predicate("Filter", f), f) }
+
+// filterAdapted is Filter with f already adapted to g.
+func (r *RDD) filterAdapted(g func(any) bool, f any) *RDD {
 	out := r.narrow("Filter", func(_ int, emit func(any)) func(any) {
 		return func(x any) {
 			if callPredicate("Filter", g, x) {
@@ -326,8 +330,10 @@ func callPredicate(op string, g func(any) bool, x any) bool {
 }
 
 // FlatMap applies f, a func(T) []U, to every element and flattens the results.
-func (r *RDD) FlatMap(f any) *RDD {
-	g := expander("FlatMap", f)
+func (r *RDD) FlatMap(f any) *RDD { return r.flatMapAdapted(expander("FlatMap", f), f) }
+
+// flatMapAdapted is FlatMap with f already adapted to g.
+func (r *RDD) flatMapAdapted(g func(any, func(any)), f any) *RDD {
 	out := r.narrow("FlatMap", func(_ int, emit func(any)) func(any) {
 		e := newExpansion()
 		return func(x any) {
@@ -368,7 +374,10 @@ func (e *expansion) done() { clear(e.buf) }
 
 // MapPartitions applies f, a func([]T) []U, to each whole partition.
 func (r *RDD) MapPartitions(f any) *RDD {
-	g := partitionFunc("MapPartitions", f)
+	return r.mapPartitionsAdapted(partitionFunc("MapPartitions", f))
+}
+
+func (r *RDD) mapPartitionsAdapted(g func([]any) []any) *RDD {
 	return newRDD(r.ex, "MapPartitions", r.n, []*RDD{r}, func(p int, emit func(any)) {
 		in := r.partition(p)
 		var out []any
@@ -566,6 +575,9 @@ func (r *RDD) Distinct(opts ...OpOption) *RDD {
 
 // CountByValue returns (value,count) pairs.
 func (r *RDD) CountByValue(opts ...OpOption) *RDD {
-	o := r.ex.opOptions("CountByValue", opts)
-	return r.shuffle("CountByValue", o.numTasks, func(x any) (any, any) { return x, 1 }, countAggregator, pairOut)
+	return r.countByValue(r.ex.opOptions("CountByValue", opts).numTasks)
+}
+
+func (r *RDD) countByValue(n int) *RDD {
+	return r.shuffle("CountByValue", n, func(x any) (any, any) { return x, 1 }, countAggregator, pairOut)
 }
