@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"os"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/source/file"
 )
 
 // TextFileStream returns a stream of the lines of new files in dir, as
@@ -312,22 +313,4 @@ func (s *fileSource) failing(t Time, msg string, err error) *RDD {
 }
 
 // readLines reads a text file as lines without "\n" or "\r\n".
-func readLines(path string) ([]any, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var out []any
-	for len(data) > 0 {
-		i := bytes.IndexByte(data, '\n')
-		var line []byte
-		if i < 0 {
-			line, data = data, nil
-		} else {
-			line, data = data[:i], data[i+1:]
-			line = bytes.TrimSuffix(line, []byte{'\r'})
-		}
-		out = append(out, lineString(line))
-	}
-	return out, nil
-}
+func readLines(path string) ([]any, error) { return file.ReadLines(path) }
