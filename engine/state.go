@@ -165,6 +165,11 @@ func (c *pairChunks) add(kv Pair) {
 // bucketPairs splits the pairs of r into n hash buckets per input partition,
 // keeping their order: buckets[p][q] holds partition p's pairs for q.
 func bucketPairs(op string, r *RDD, n int) [][]pairChunks {
+	if cm := r.ex.cluster; cm != nil {
+		if id := cm.shuffleID(op); id != "" {
+			return cm.bucketPairs(id, op, r, n)
+		}
+	}
 	r.ready()
 	buckets := make([][]pairChunks, r.n)
 	r.ex.run(op, r.time, r.n, func(p int) {
@@ -442,6 +447,11 @@ func (s *stateRDD) base(t Time) (prev [][]any, fresh bool) {
 		s.mu.Unlock()
 		return nil, false
 	}
+	if cm := s.ex.cluster; cm != nil {
+		// A cluster job's state is its partitions' changelogs (cluster_state.go).
+		s.mu.Unlock()
+		return cm.stateBase(s, t), false
+	}
 	if s.has {
 		defer s.mu.Unlock()
 		return s.parts, false
@@ -455,6 +465,9 @@ func (s *stateRDD) base(t Time) (prev [][]any, fresh bool) {
 }
 
 func (s *stateRDD) set(t Time, parts [][]any) {
+	if cm := s.ex.cluster; cm != nil {
+		cm.stateSet(s, t, parts)
+	}
 	s.mu.Lock()
 	s.t, s.parts, s.has, s.computed = t, parts, true, t
 	s.mu.Unlock()
