@@ -128,7 +128,7 @@ func (cm *clusterMember) clusterShuffleRDDs(ex *executor, id, op string, n int, 
 				task.in.iterate(task.p, generic)
 			}
 			for q, tb := range w.Tables() {
-				cm.writeTable(op, sh, t, m, q, tb)
+				cm.writeTable(op, sh, t, m, q, tb, sagg.Records)
 			}
 		})
 		parts := make([][]any, n)
@@ -187,7 +187,9 @@ func fromWire(kind int, v any) any {
 
 // writeTable writes map task m's table for partition q as records, the
 // last one marked.
-func (cm *clusterMember) writeTable(op string, sh *clusterShuffle, t Time, m, q int, tb *shuffle.Table) {
+// A records shuffle sends no keys: its output is the values alone, and
+// its keys may be positions (Repartition's round robin).
+func (cm *clusterMember) writeTable(op string, sh *clusterShuffle, t Time, m, q int, tb *shuffle.Table, records bool) {
 	headers := map[string]string{hdrBatch: strconv.FormatInt(int64(t), 10), hdrTask: strconv.Itoa(m)}
 	flat := make([]any, 0, 3*min(tb.Len(), entriesPerRecord))
 	flush := func(last bool) {
@@ -204,7 +206,11 @@ func (cm *clusterMember) writeTable(op string, sh *clusterShuffle, t Time, m, q 
 	}
 	for i := 0; i < tb.Len(); i++ {
 		kind, w := toWire(tb.Acc(i))
-		flat = append(flat, tb.Key(i), kind, w)
+		var k any
+		if !records {
+			k = tb.Key(i)
+		}
+		flat = append(flat, k, kind, w)
 		if len(flat) == 3*entriesPerRecord && i < tb.Len()-1 {
 			flush(false)
 		}
@@ -322,22 +328,4 @@ func parseDone(md string) (int64, bool) {
 		return cluster.ParseBatch(md[5:])
 	}
 	return 0, false
-}
-
-// bucketPairs is the bucketing of a stateful stream's new pairs in a
-// cluster job: through the repartition topic, grouped by key, values in
-// the order they came.
-func (cm *clusterMember) bucketPairs(id, op string, r *RDD, n int) [][]pairChunks {
-	g := cm.clusterShuffleRDDs(r.ex, id, op, n, []*RDD{r}, []func(any) (any, any){pairSplit(op)}, groupAggregator(), pairOut).at(r.time)
-	g.ready()
-	row := make([]pairChunks, n)
-	for q := range row {
-		g.iterate(q, func(x any) {
-			kv := x.(Pair)
-			for _, v := range kv.Value.([]any) {
-				row[q].add(Pair{kv.Key, v})
-			}
-		})
-	}
-	return [][]pairChunks{row}
 }

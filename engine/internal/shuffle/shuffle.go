@@ -24,6 +24,11 @@ type Aggregator struct {
 	// Unhashable is called with a key that cannot be a map key and the
 	// runtime's panic; it does not return.
 	Unhashable func(k any, r any)
+	// Records says the shuffle combines nothing (Spark's shuffle without
+	// an aggregator): a table keeps every record written, in order, and Len,
+	// Key and Acc are then a record's count, key and value. Create, Merge,
+	// Combine and IntFn are unused.
+	Records bool
 }
 
 // Table is an insertion-ordered hash table of key → accumulator, so the
@@ -166,6 +171,11 @@ func (t *Table) lookupAny(k any) (i int32, ok bool) {
 
 // Add folds value v of key k into t.
 func (t *Table) Add(k, v any) {
+	if t.agg.Records {
+		t.keys = append(t.keys, k)
+		t.accs = append(t.accs, v)
+		return
+	}
 	i, found := t.slot(k)
 	t.fold(i, found, v)
 }
@@ -220,6 +230,11 @@ func (t *Table) addKeyInt(k *StrKey, v int) {
 // Merge folds another table's accumulators into t.
 func (t *Table) Merge(o *Table) {
 	agg := t.agg
+	if agg.Records {
+		t.keys = append(t.keys, o.keys...)
+		t.accs = append(t.accs, o.accs...)
+		return
+	}
 	combine := agg.Combine
 	if combine == nil {
 		combine = agg.Merge
@@ -256,15 +271,16 @@ func (t *Table) Merge(o *Table) {
 // Writer is the map side of a shuffle for one map task: a table per reduce
 // partition, combining as it goes.
 type Writer struct {
-	hash   func(any) uint64
-	tables []*Table
+	hash    func(any) uint64
+	tables  []*Table
+	records bool
 }
 
 // NewWriter returns the map-side writer of a shuffle into n partitions;
 // hash is the partitioner's hash (Hash instantiated with the caller's
 // types).
 func NewWriter(agg *Aggregator, n int, hash func(any) uint64) *Writer {
-	w := &Writer{hash: hash, tables: make([]*Table, n)}
+	w := &Writer{hash: hash, tables: make([]*Table, n), records: agg.Records}
 	for q := range w.tables {
 		w.tables[q] = NewTable(agg)
 	}
@@ -274,6 +290,20 @@ func NewWriter(agg *Aggregator, n int, hash func(any) uint64) *Writer {
 // Write adds value v of key k.
 func (w *Writer) Write(k, v any) {
 	n := len(w.tables)
+	if w.records {
+		q := 0
+		if n > 1 {
+			if s, ok := k.(string); ok {
+				q = int(fnv(s) % uint64(n))
+			} else {
+				q = int(w.hash(k) % uint64(n))
+			}
+		}
+		t := w.tables[q]
+		t.keys = append(t.keys, k)
+		t.accs = append(t.accs, v)
+		return
+	}
 	if s, ok := k.(string); ok {
 		// One hash serves the partition and the table.
 		sk := StrHash(s)
@@ -377,11 +407,18 @@ func Hash[P PairType, T ~int64](k any) uint64 {
 		return Hash[P, T](kv.Key)*31 + Hash[P, T](kv.Value)
 	case T:
 		return Mix(uint64(x))
+	case Position:
+		return uint64(x)
 	case nil:
 		return 0
 	}
 	return fnv(fmt.Sprintf("%T:%v", k, k))
 }
+
+// Position is a key that is its own hash: record i keyed Position(i) goes
+// to partition i mod n, the round robin of Repartition (Spark keys its
+// repartition shuffle by position too).
+type Position int
 
 func fnv(s string) uint64 {
 	h := uint64(14695981039346656037)
