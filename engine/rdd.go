@@ -30,7 +30,7 @@ type RDD struct {
 	// they push the same elements in the same order without boxing them.
 	// Both are nil once materialized.
 	strs    func(p int, emit func(string))
-	strInts func(p int, emit func(string, int), other func(any))
+	strInts func(p int, emit func(k string, key any, v int), other func(any))
 	// colsOut asks a shuffle with an int aggregator to materialize into
 	// cols when every key is a string; cols, when set, holds the
 	// partitions (strintcols.go) and parts and stored stay nil.

@@ -21,7 +21,7 @@ type aggregator struct {
 	combine func(a, b any) any
 	intFn   func(a, b int) int
 	sum     bool
-	feed    func(in *RDD, p int, emit func(string, int), other func(any)) bool
+	feed    func(in *RDD, p int, emit func(k string, key any, v int), other func(any)) bool
 }
 
 var countAggregator = aggregator{intFn: Sum, sum: true, feed: feedElems}
@@ -105,13 +105,18 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 		ex.run(op, res.time, len(tasks), func(m int) {
 			task := tasks[m]
 			w := shuffle.NewWriter(sagg, n, hashKey)
+			tables := w.Tables()
 			defer func() {
-				for _, t := range w.Tables() {
+				for _, t := range tables {
 					if t.InFn() {
 						failOnInt(op, recover())
 					}
 				}
 			}()
+			// Writes the writer holds when the task fails are added
+			// first, so a reduce function failing on an earlier element
+			// is the error, as when each write is added at once.
+			defer w.Flush()
 			split := task.split
 			generic := func(x any) {
 				k, v := split(x)
