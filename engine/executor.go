@@ -15,6 +15,7 @@ type executor struct {
 	parallelism int
 	pool        *exec.Pool
 	codec       *blockCodec
+	cluster     *clusterMember // a member of a cluster job: shuffles go through Kafka (cluster_shuffle.go)
 }
 
 func newExecutor(n int) *executor {

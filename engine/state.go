@@ -357,6 +357,11 @@ func (s *stateRDD) base(t Time) (prev [][]any, fresh bool) {
 		s.mu.Unlock()
 		return nil, false
 	}
+	if cm := s.ex.cluster; cm != nil {
+		// A cluster job's state is its partitions' changelogs (cluster_state.go).
+		s.mu.Unlock()
+		return cm.stateBase(s, t), false
+	}
 	if s.has {
 		defer s.mu.Unlock()
 		return s.parts, false
@@ -370,6 +375,9 @@ func (s *stateRDD) base(t Time) (prev [][]any, fresh bool) {
 }
 
 func (s *stateRDD) set(t Time, parts [][]any) {
+	if cm := s.ex.cluster; cm != nil {
+		cm.stateSet(s, t, parts)
+	}
 	s.mu.Lock()
 	s.t, s.parts, s.has, s.computed = t, parts, true, t
 	s.mu.Unlock()
