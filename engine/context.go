@@ -103,6 +103,10 @@ type StreamingContext struct {
 
 	listenerViews func(StreamingListener) []any // see SetListenerViews; guarded by mu
 
+	cluster    *clusterConfig // the kafka:// master; nil on local[N] (cluster.go)
+	member     *clusterMember // this process's membership once started (cluster_member.go)
+	kafkaSinks []Kafka        // the clusters SaveToKafka writes to, for Start's checks
+
 	outMu     sync.Mutex
 	out       io.Writer
 	formatter func(any) string
@@ -191,11 +195,22 @@ func ActiveContexts() []*StreamingContext {
 }
 
 // NewStreamingContext returns a context running on master ("local",
-// "local[N]" or "local[*]") that cuts its input into batches of the given
-// interval. It panics with *Error when the master or interval is invalid.
+// "local[N]", "local[*]", or kafka://HOST:PORT[,HOST:PORT]/APP[?local=N]
+// for one member of a job shared by several processes, docs/cluster.md)
+// that cuts its input into batches of the given interval. It panics with
+// *Error when the master or interval is invalid.
 func NewStreamingContext(master, appName string, batch time.Duration, opts ...Option) *StreamingContext {
 	const op = "NewStreamingContext"
-	n, err := parseMaster(master)
+	var cluster *clusterConfig
+	n, err := 0, error(nil)
+	if strings.HasPrefix(master, "kafka://") {
+		cluster, err = parseClusterMaster(master)
+		if cluster != nil {
+			n = cluster.workers
+		}
+	} else {
+		n, err = parseMaster(master)
+	}
 	if err != nil {
 		buildErrorf(op, "%v", err)
 	}
@@ -213,6 +228,7 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 		ex: newExecutor(n), clock: clock.System{},
 		out: os.Stdout, batchLog: os.Stderr,
 		errCh: make(chan struct{}), done: make(chan struct{}), stopCh: make(chan struct{}),
+		cluster: cluster,
 	}
 	if cfg.maxRate < 0 {
 		buildErrorf(op, "WithReceiverMaxRate: want a non-negative rate, got %d", cfg.maxRate)
@@ -245,7 +261,7 @@ func parseMaster(master string) (int, error) {
 		}
 		return n, nil
 	}
-	return 0, fmt.Errorf("master %q: want \"local\", \"local[N]\" or \"local[*]\"", master)
+	return 0, fmt.Errorf("master %q: want \"local\", \"local[N]\", \"local[*]\" or %s", master, clusterURLShape)
 }
 
 // AppName returns the application name given to NewStreamingContext.
@@ -401,6 +417,14 @@ func (ssc *StreamingContext) Start() error {
 				return &Error{Op: op, Msg: fmt.Sprintf("QueueStream does not support checkpointing: its RDDs live in the program's memory and cannot be recovered after a restart; remove Checkpoint(%q) or feed the stream from a recoverable source (TextFileStream, RateStream, a receiver)", ssc.checkpoint), Err: ErrQueueCheckpoint}
 			}
 		}
+	}
+	if ssc.cluster != nil {
+		if err := ssc.checkClusterGraph(); err != nil {
+			ssc.mu.Unlock()
+			return &Error{Op: op, Msg: err.Error()}
+		}
+		ssc.mu.Unlock()
+		return &Error{Op: op, Msg: "cluster jobs are not available yet"}
 	}
 	// The first batch is the next batch boundary: the interval itself on a
 	// manual clock, which starts at 0.

@@ -33,6 +33,9 @@ func (d *DStream) SaveToKafka(kafka Kafka, topic string, opts ...KafkaOption) {
 			}
 		}
 	}
+	d.ssc.mu.Lock()
+	d.ssc.kafkaSinks = append(d.ssc.kafkaSinks, kafka)
+	d.ssc.mu.Unlock()
 	w := &kafkaWriter{ssc: d.ssc, topic: topic}
 	pc := kafkasrc.ProducerConfig{Brokers: kafka.Brokers, Topic: topic}
 	if cfg.transactional {

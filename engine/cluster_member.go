@@ -1,0 +1,4 @@
+package engine
+
+// clusterMember is this process's membership of a cluster job.
+type clusterMember struct{}
