@@ -43,7 +43,7 @@ func TestMaster(t *testing.T) {
 		{"local[3]", 3, ""},
 		{"local[*]", -1, ""},
 		{"local[0]", 0, `engine: NewStreamingContext: master "local[0]": want local[N] with N ≥ 1`},
-		{"spark://host:7077", 0, `engine: NewStreamingContext: master "spark://host:7077": want "local", "local[N]" or "local[*]"`},
+		{"spark://host:7077", 0, `engine: NewStreamingContext: master "spark://host:7077": want "local", "local[N]", "local[*]" or kafka://HOST:PORT[,HOST:PORT]/APP[?local=N]`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.master, func(t *testing.T) {
@@ -577,5 +577,47 @@ func TestBatchLogNamesFailedJobs(t *testing.T) {
 		!strings.Contains(lines[0], "Map") || !strings.Contains(lines[0], "divide by zero") ||
 		!strings.HasPrefix(lines[1], "Total delay: ") {
 		t.Fatalf("batch log:\n%s", log.String())
+	}
+}
+
+// TestDirectActionFailure: an action called outside any batch whose task
+// fails panics with the *Error a batch would report, not with an engine
+// internal; inside ForeachRDD it fails the batch, naming both.
+func TestDirectActionFailure(t *testing.T) {
+	ssc := newManual(t, "local[2]")
+	r := ssc.Parallelize([]any{1, 0, 2}, 2).Map(func(x int) int { return 10 / x })
+	failure := func(f func()) (got any) {
+		defer func() { got = recover() }()
+		f()
+		return nil
+	}
+	for name, action := range map[string]func(){
+		"Collect": func() { r.Collect() },
+		"Count":   func() { r.Count() },
+		"Reduce":  func() { r.Reduce(Sum) },
+	} {
+		got := failure(action)
+		e, ok := got.(*Error)
+		if !ok {
+			t.Fatalf("%s panicked with %T %v, want *engine.Error", name, got, got)
+		}
+		if e.Op != "Map" || !strings.Contains(e.Error(), "integer divide by zero") {
+			t.Errorf("%s: %v, want Map's integer divide by zero", name, e)
+		}
+	}
+	var inBatch error
+	q := NewQueue()
+	ssc.QueueStream(q, false).ForeachRDD(func(*RDD) { r.Collect() })
+	ssc.AddStreamingListener(OnBatchCompleted(func(b BatchInfo) {
+		if b.Err != nil {
+			inBatch = b.Err
+		}
+	}))
+	q.Push("x")
+	ssc.Start()
+	ssc.Advance(time.Second)
+	var e *Error
+	if !errors.As(inBatch, &e) || e.Op != "ForeachRDD" || !strings.Contains(e.Error(), "function panicked: engine: Map: function panicked on element of type int: runtime error: integer divide by zero") {
+		t.Errorf("a batch whose ForeachRDD calls the failing action failed with %T %v", inBatch, inBatch)
 	}
 }

@@ -79,6 +79,10 @@ func (d *DStream) getOrCompute(t Time) *RDD {
 	if d.compute == nil {
 		return nil
 	}
+	if cm := d.ssc.ex.cluster; cm != nil {
+		// The shuffles this compute makes are named after d.
+		defer cm.leave(cm.enter(d))
+	}
 	r = d.compute(t)
 	if r == nil {
 		return nil
@@ -182,26 +186,26 @@ func (d *DStream) derive(op string, f func(r *RDD, t Time) *RDD) *DStream {
 
 // Map applies f, a func(T) U, to every element.
 func (d *DStream) Map(f any) *DStream {
-	unary("Map", f)
-	return d.derive("Map", func(r *RDD, _ Time) *RDD { return r.Map(f) })
+	g := unary("Map", f)
+	return d.derive("Map", func(r *RDD, _ Time) *RDD { return r.mapAdapted(g, f) })
 }
 
 // FlatMap applies f, a func(T) []U, and flattens the results.
 func (d *DStream) FlatMap(f any) *DStream {
-	expander("FlatMap", f)
-	return d.derive("FlatMap", func(r *RDD, _ Time) *RDD { return r.FlatMap(f) })
+	g := expander("FlatMap", f)
+	return d.derive("FlatMap", func(r *RDD, _ Time) *RDD { return r.flatMapAdapted(g, f) })
 }
 
 // Filter keeps the elements for which f, a func(T) bool, returns true.
 func (d *DStream) Filter(f any) *DStream {
-	predicate("Filter", f)
-	return d.derive("Filter", func(r *RDD, _ Time) *RDD { return r.Filter(f) })
+	g := predicate("Filter", f)
+	return d.derive("Filter", func(r *RDD, _ Time) *RDD { return r.filterAdapted(g, f) })
 }
 
 // MapPartitions applies f, a func([]T) []U, to each partition.
 func (d *DStream) MapPartitions(f any) *DStream {
-	partitionFunc("MapPartitions", f)
-	return d.derive("MapPartitions", func(r *RDD, _ Time) *RDD { return r.MapPartitions(f) })
+	g := partitionFunc("MapPartitions", f)
+	return d.derive("MapPartitions", func(r *RDD, _ Time) *RDD { return r.mapPartitionsAdapted(g) })
 }
 
 // Glom turns each partition into a single []any element.
@@ -283,8 +287,8 @@ func reduceRDD(op string, r *RDD, rd reducer) *RDD {
 
 // CountByValue returns a stream of (value,count) pairs for each batch.
 func (d *DStream) CountByValue(opts ...OpOption) *DStream {
-	d.ssc.ex.opOptions("CountByValue", opts)
-	return d.derive("CountByValue", func(r *RDD, _ Time) *RDD { return r.CountByValue(opts...) })
+	n := d.ssc.ex.opOptions("CountByValue", opts).numTasks
+	return d.derive("CountByValue", func(r *RDD, _ Time) *RDD { return r.countByValue(n) })
 }
 
 // Transform applies f, a func(*RDD) *RDD or func(*RDD, Time) *RDD, to the
@@ -350,27 +354,27 @@ func (d *DStream) TransformWith(other *DStream, f any) *DStream {
 
 // ReduceByKey merges the values of each key with f, a func(a, b V) V.
 func (d *DStream) ReduceByKey(f any, opts ...OpOption) *DStream {
-	newReducer("ReduceByKey", f)
-	d.ssc.ex.opOptions("ReduceByKey", opts)
-	return d.derive("ReduceByKey", func(r *RDD, _ Time) *RDD { return r.ReduceByKey(f, opts...) })
+	rd := newReducer("ReduceByKey", f)
+	n := d.ssc.ex.opOptions("ReduceByKey", opts).numTasks
+	return d.derive("ReduceByKey", func(r *RDD, _ Time) *RDD { return r.reduceByKey(rd, n) })
 }
 
 // GroupByKey groups the values of each key: (k, []any).
 func (d *DStream) GroupByKey(opts ...OpOption) *DStream {
-	d.ssc.ex.opOptions("GroupByKey", opts)
-	return d.derive("GroupByKey", func(r *RDD, _ Time) *RDD { return r.GroupByKey(opts...) })
+	n := d.ssc.ex.opOptions("GroupByKey", opts).numTasks
+	return d.derive("GroupByKey", func(r *RDD, _ Time) *RDD { return r.groupByKey(n) })
 }
 
 // MapValues applies f, a func(V) W, to the value of every pair.
 func (d *DStream) MapValues(f any) *DStream {
-	unary("MapValues", f)
-	return d.derive("MapValues", func(r *RDD, _ Time) *RDD { return r.MapValues(f) })
+	g := unary("MapValues", f)
+	return d.derive("MapValues", func(r *RDD, _ Time) *RDD { return r.mapValues(g) })
 }
 
 // FlatMapValues applies f, a func(V) []W, to every value.
 func (d *DStream) FlatMapValues(f any) *DStream {
-	expander("FlatMapValues", f)
-	return d.derive("FlatMapValues", func(r *RDD, _ Time) *RDD { return r.FlatMapValues(f) })
+	g := expander("FlatMapValues", f)
+	return d.derive("FlatMapValues", func(r *RDD, _ Time) *RDD { return r.flatMapValues(g) })
 }
 
 func (d *DStream) binary(op string, other *DStream, f func(a, b *RDD) *RDD) *DStream {

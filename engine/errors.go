@@ -70,8 +70,16 @@ func failRDDFunc(op string, r any) {
 }
 
 func failWith(op string, r any, what string) {
-	if tf, ok := r.(taskFailure); ok {
-		panic(tf)
+	switch x := r.(type) {
+	case taskFailure:
+		panic(x)
+	case *Error:
+		// A batch's action failing inside a function given a whole RDD
+		// (executor.run sets the time); a build error (no time) is the
+		// function's own misuse and is reported as its panic.
+		if x.Time != 0 {
+			panic(taskFailure{x})
+		}
 	}
 	var err error
 	if e, ok := r.(error); ok {

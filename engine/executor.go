@@ -14,14 +14,17 @@ type executor struct {
 	parallelism int
 	slots       chan struct{}
 	codec       *blockCodec
+	cluster     *clusterMember // a member of a cluster job: shuffles go through Kafka (cluster_shuffle.go)
 }
 
 func newExecutor(n int) *executor {
 	return &executor{parallelism: n, slots: make(chan struct{}, n), codec: defaultCodec}
 }
 
-// run runs task(0..n-1) in parallel and panics with a taskFailure naming op
-// and the batch time if any task fails. Callers never nest run inside a task.
+// run runs task(0..n-1) in parallel and panics with the *Error of the first
+// task that failed, naming op and the batch time: what a user who calls an
+// action directly sees, and what a batch's job recovers. Callers never nest
+// run inside a task.
 func (ex *executor) run(op string, t Time, n int, task func(p int)) {
 	if n == 0 {
 		return
@@ -61,7 +64,7 @@ func (ex *executor) run(op string, t Time, n int, task func(p int)) {
 		if first.Time == 0 {
 			first.Time = t
 		}
-		panic(taskFailure{first})
+		panic(first)
 	}
 }
 

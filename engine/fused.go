@@ -101,9 +101,10 @@ func filterStrs(r *RDD, f any) func(int, func(string)) {
 }
 
 // mapStrInts is the typed path of Map(f) over an RDD with a typed string
-// path, when f is engine.WithOne or a func(string) Pair. Results that are not
-// (string,int) Pairs go to other, boxed.
-func mapStrInts(r *RDD, f any) func(int, func(string, int), func(any)) {
+// path, when f is engine.WithOne or a func(string) Pair. It emits each
+// (string, int) result with its key as f boxed it (nil for WithOne);
+// results that are not (string,int) Pairs go to other, boxed.
+func mapStrInts(r *RDD, f any) func(int, func(string, any, int), func(any)) {
 	if r.strs == nil {
 		return nil
 	}
@@ -112,11 +113,11 @@ func mapStrInts(r *RDD, f any) func(int, func(string, int), func(any)) {
 		if !sameFunc(g, WithOne) {
 			return nil
 		}
-		return func(p int, emit func(string, int), _ func(any)) {
-			r.eachString("Map", p, func(s string) { emit(s, 1) })
+		return func(p int, emit func(string, any, int), _ func(any)) {
+			r.eachString("Map", p, func(s string) { emit(s, nil, 1) })
 		}
 	case func(string) Pair:
-		return func(p int, emit func(string, int), other func(any)) {
+		return func(p int, emit func(string, any, int), other func(any)) {
 			var in bool
 			defer func() {
 				if in {
@@ -129,7 +130,9 @@ func mapStrInts(r *RDD, f any) func(int, func(string, int), func(any)) {
 				in = false
 				if k, ok := kv.Key.(string); ok {
 					if v, ok := kv.Value.(int); ok {
-						emit(k, v)
+						// The key as g boxed it: the shuffle keeps
+						// that box for output instead of boxing k again.
+						emit(k, kv.Key, v)
 						return
 					}
 				}
@@ -141,7 +144,7 @@ func mapStrInts(r *RDD, f any) func(int, func(string, int), func(any)) {
 }
 
 // feedPairs is the typed feed of shuffles whose split takes a Pair apart.
-func feedPairs(in *RDD, p int, emit func(string, int), other func(any)) bool {
+func feedPairs(in *RDD, p int, emit func(string, any, int), other func(any)) bool {
 	if in.strInts == nil {
 		return false
 	}
@@ -151,11 +154,11 @@ func feedPairs(in *RDD, p int, emit func(string, int), other func(any)) bool {
 
 // feedElems is the typed feed of shuffles keyed by the whole element with
 // the value 1 (CountByValue).
-func feedElems(in *RDD, p int, emit func(string, int), _ func(any)) bool {
+func feedElems(in *RDD, p int, emit func(string, any, int), _ func(any)) bool {
 	if in.strs == nil {
 		return false
 	}
-	in.strs(p, func(s string) { emit(s, 1) })
+	in.strs(p, func(s string) { emit(s, nil, 1) })
 	return true
 }
 

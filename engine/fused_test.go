@@ -180,6 +180,17 @@ func TestFusedErrors(t *testing.T) {
 				return d.FlatMap(strings.Fields).Map(WithOne).ReduceByKey(func(a, b int) int { panic("sum") })
 			},
 			"engine: ReduceByKey at 1000 ms: function panicked on element of type int: sum"},
+		{"ReducerPanicsBeforeMap", [][]any{{"a a b c d e f g h i j k l m n o p q r s t u v w x y z bad"}},
+			// The reducer fails on the second a before Map sees bad.
+			func(d *DStream) *DStream {
+				return d.FlatMap(strings.Fields).Map(func(w string) Pair {
+					if w == "bad" {
+						panic("bad")
+					}
+					return KV(w, 1)
+				}).ReduceByKey(func(a, b int) int { panic("sum") })
+			},
+			"engine: ReduceByKey at 1000 ms: function panicked on element of type int: sum"},
 		{"ValueNotInt", [][]any{{"a"}},
 			func(d *DStream) *DStream {
 				return d.FlatMap(strings.Fields).Map(func(w string) Pair { return KV(w, "x") }).ReduceByKey(Sum)

@@ -392,11 +392,12 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 	prev := ms.parts
 	ms.mu.Unlock()
 	if prev == nil && ms.spec.initial != nil {
-		prev = ms.fromPairs(rehash(op, ms.spec.initial.Partitions(), ms.n), func(x any) (any, Time) { return x, t })
+		prev = ms.fromPairs(partitionPairs(op, ms.spec.initial, ms.n).Partitions(), func(x any) (any, Time) { return x, t })
 	}
-	var buckets [][]pairChunks
+	var parted *RDD
 	if parent != nil {
-		buckets = bucketPairs(op, parent, ms.n)
+		parted = partitionPairs(op, parent, ms.n)
+		parted.ready()
 	}
 	fn := ms.spec.fn
 	timeout := ms.spec.timeout
@@ -407,45 +408,40 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 			base = prev[q]
 		}
 		sp := base.clone(op)
-		records := 0
-		for _, b := range buckets {
-			for _, chunk := range b[q] {
-				records += len(chunk)
-			}
+		var records []any
+		if parted != nil {
+			records = parted.partition(q)
 		}
-		sp.mapped = make([]any, 0, records)
+		sp.mapped = make([]any, 0, len(records))
 		var st State
-		for _, b := range buckets {
-			for _, chunk := range b[q] {
-				for _, kv := range chunk {
-					i, found := sp.index.get(kv.Key)
-					found = found && sp.live[i]
-					st = State{op: op, key: kv.Key}
-					if found {
-						st.value, st.exists = sp.states[i], true
-					}
-					res, emit := fn(t, kv.Key, kv.Value, true, &st)
-					switch {
-					case st.removed:
-						if found {
-							sp.live[i], sp.states[i] = false, nil
-							sp.dead++
-						}
-					case st.updated || (st.exists && timeout > 0):
-						if found {
-							sp.states[i], sp.times[i] = st.value, t
-						} else if ii, ok := sp.index.get(kv.Key); ok {
-							// Revive a dead slot.
-							sp.states[ii], sp.times[ii], sp.live[ii] = st.value, t, true
-							sp.dead--
-						} else {
-							sp.add(kv.Key, st.value, t)
-						}
-					}
-					if emit {
-						sp.mapped = append(sp.mapped, res)
-					}
+		for _, x := range records {
+			kv := x.(Pair)
+			i, found := sp.index.get(kv.Key)
+			found = found && sp.live[i]
+			st = State{op: op, key: kv.Key}
+			if found {
+				st.value, st.exists = sp.states[i], true
+			}
+			res, emit := fn(t, kv.Key, kv.Value, true, &st)
+			switch {
+			case st.removed:
+				if found {
+					sp.live[i], sp.states[i] = false, nil
+					sp.dead++
 				}
+			case st.updated || (st.exists && timeout > 0):
+				if found {
+					sp.states[i], sp.times[i] = st.value, t
+				} else if ii, ok := sp.index.get(kv.Key); ok {
+					// Revive a dead slot.
+					sp.states[ii], sp.times[ii], sp.live[ii] = st.value, t, true
+					sp.dead--
+				} else {
+					sp.add(kv.Key, st.value, t)
+				}
+			}
+			if emit {
+				sp.mapped = append(sp.mapped, res)
 			}
 		}
 		if timeout > 0 {

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+
+	"github.com/gostream/gostream/engine/internal/shuffle"
 )
 
 // RDD is one batch's data: an immutable collection of elements split into
@@ -28,7 +30,7 @@ type RDD struct {
 	// they push the same elements in the same order without boxing them.
 	// Both are nil once materialized.
 	strs    func(p int, emit func(string))
-	strInts func(p int, emit func(string, int), other func(any))
+	strInts func(p int, emit func(k string, key any, v int), other func(any))
 	// colsOut asks a shuffle with an int aggregator to materialize into
 	// cols when every key is a string; cols, when set, holds the
 	// partitions (strintcols.go) and parts and stored stay nil.
@@ -290,8 +292,10 @@ func (r *RDD) narrow(op string, f func(p int, emit func(any)) func(any)) *RDD {
 }
 
 // Map applies f, a func(T) U, to every element.
-func (r *RDD) Map(f any) *RDD {
-	g := unary("Map", f)
+func (r *RDD) Map(f any) *RDD { return r.mapAdapted(unary("Map", f), f) }
+
+// mapAdapted is Map with f already adapted to g; f itself picks the typed path.
+func (r *RDD) mapAdapted(g func(any) any, f any) *RDD {
 	out := r.narrow("Map", func(_ int, emit func(any)) func(any) {
 		return func(x any) { emit(callUnary("Map", g, x)) }
 	})
@@ -305,8 +309,10 @@ func callUnary(op string, g func(any) any, x any) any {
 }
 
 // Filter keeps the elements for which f, a func(T) bool, returns true.
-func (r *RDD) Filter(f any) *RDD {
-	g := predicate("Filter", f)
+func (r *RDD) Filter(f any) *RDD { return r.filterAdapted(predicate("Filter", f), f) }
+
+// filterAdapted is Filter with f already adapted to g.
+func (r *RDD) filterAdapted(g func(any) bool, f any) *RDD {
 	out := r.narrow("Filter", func(_ int, emit func(any)) func(any) {
 		return func(x any) {
 			if callPredicate("Filter", g, x) {
@@ -324,8 +330,10 @@ func callPredicate(op string, g func(any) bool, x any) bool {
 }
 
 // FlatMap applies f, a func(T) []U, to every element and flattens the results.
-func (r *RDD) FlatMap(f any) *RDD {
-	g := expander("FlatMap", f)
+func (r *RDD) FlatMap(f any) *RDD { return r.flatMapAdapted(expander("FlatMap", f), f) }
+
+// flatMapAdapted is FlatMap with f already adapted to g.
+func (r *RDD) flatMapAdapted(g func(any, func(any)), f any) *RDD {
 	out := r.narrow("FlatMap", func(_ int, emit func(any)) func(any) {
 		e := newExpansion()
 		return func(x any) {
@@ -366,7 +374,10 @@ func (e *expansion) done() { clear(e.buf) }
 
 // MapPartitions applies f, a func([]T) []U, to each whole partition.
 func (r *RDD) MapPartitions(f any) *RDD {
-	g := partitionFunc("MapPartitions", f)
+	return r.mapPartitionsAdapted(partitionFunc("MapPartitions", f))
+}
+
+func (r *RDD) mapPartitionsAdapted(g func([]any) []any) *RDD {
 	return newRDD(r.ex, "MapPartitions", r.n, []*RDD{r}, func(p int, emit func(any)) {
 		in := r.partition(p)
 		var out []any
@@ -418,28 +429,23 @@ func (r *RDD) Repartition(n int) *RDD {
 	if n <= 0 {
 		buildErrorf("Repartition", "want a positive number of partitions, got %d", n)
 	}
-	src := r
-	out := newRDD(r.ex, "Repartition", n, []*RDD{r}, nil).at(r.time)
-	out.materialize = func() [][]any {
-		buckets := make([][][]any, src.n)
-		src.ex.run("Repartition", src.time, src.n, func(p int) {
-			b := make([][]any, n)
-			i := p
-			src.iterate(p, func(x any) {
-				b[i%n] = append(b[i%n], x)
-				i++
-			})
-			buckets[p] = b
-		})
-		parts := make([][]any, n)
-		for q := range parts {
-			for p := range buckets {
-				parts[q] = append(parts[q], buckets[p][q]...)
+	// Through the shuffle, each element keyed by its position: the i-th
+	// element of input partition p goes to partition (p+i) mod n.
+	const op = "Repartition"
+	keyed := newRDD(r.ex, op, r.n, []*RDD{r}, func(p int, emit func(any)) {
+		i := p % n
+		r.iterate(p, func(x any) {
+			emit(Pair{shuffle.Position(i), x})
+			if i++; i == n {
+				i = 0
 			}
-		}
-		return parts
+		})
+	}).at(r.time)
+	split := func(x any) (any, any) {
+		kv := x.(Pair)
+		return kv.Key, kv.Value
 	}
-	return out
+	return shuffleRDDs(r.ex, op, n, []*RDD{keyed}, []func(any) (any, any){split}, aggregator{records: true}, recordOut).at(r.time)
 }
 
 // Reduce combines all elements with f, a func(a, b T) T, and returns the
@@ -569,6 +575,9 @@ func (r *RDD) Distinct(opts ...OpOption) *RDD {
 
 // CountByValue returns (value,count) pairs.
 func (r *RDD) CountByValue(opts ...OpOption) *RDD {
-	o := r.ex.opOptions("CountByValue", opts)
-	return r.shuffle("CountByValue", o.numTasks, func(x any) (any, any) { return x, 1 }, countAggregator, pairOut)
+	return r.countByValue(r.ex.opOptions("CountByValue", opts).numTasks)
+}
+
+func (r *RDD) countByValue(n int) *RDD {
+	return r.shuffle("CountByValue", n, func(x any) (any, any) { return x, 1 }, countAggregator, pairOut)
 }

@@ -103,12 +103,16 @@ func equalKeys(a, b any) (eq bool) {
 func (r *RDD) CombineByKey(create, mergeValue, mergeCombiners any, opts ...OpOption) *RDD {
 	const op = "CombineByKey"
 	o := r.ex.opOptions(op, opts)
-	agg := aggregator{
+	return r.shuffle(op, o.numTasks, pairSplit(op), combineAggregator(create, mergeValue, mergeCombiners), pairOut)
+}
+
+func combineAggregator(create, mergeValue, mergeCombiners any) aggregator {
+	const op = "CombineByKey"
+	return aggregator{
 		create:  unary(op, create),
 		merge:   binaryFunc(op, mergeValue, "a mergeValue func(C, V) C"),
 		combine: binaryFunc(op, mergeCombiners, "a mergeCombiners func(C, C) C"),
 	}
-	return r.shuffle(op, o.numTasks, pairSplit(op), agg, pairOut)
 }
 
 // AggregateByKey(zero, seqOp, combOp, opts...) aggregates the values of
@@ -185,9 +189,8 @@ func checkOther(op string, other *RDD) {
 // func(C, C) C. NumTasks(n) sets the partitions.
 func (d *DStream) CombineByKey(create, mergeValue, mergeCombiners any, opts ...OpOption) *DStream {
 	const op = "CombineByKey"
-	unary(op, create)
-	binaryFunc(op, mergeValue, "a mergeValue func(C, V) C")
-	binaryFunc(op, mergeCombiners, "a mergeCombiners func(C, C) C")
-	d.ssc.ex.opOptions(op, opts)
-	return d.derive(op, func(r *RDD, _ Time) *RDD { return r.CombineByKey(create, mergeValue, mergeCombiners, opts...) })
+	agg := combineAggregator(create, mergeValue, mergeCombiners)
+	n := d.ssc.ex.opOptions(op, opts).numTasks
+	split := pairSplit(op)
+	return d.derive(op, func(r *RDD, _ Time) *RDD { return r.shuffle(op, n, split, agg, pairOut) })
 }

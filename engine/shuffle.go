@@ -12,14 +12,16 @@ import (
 // intFn is set, values are ints and accumulators stay unboxed; sum says
 // intFn is Sum, so it is inlined. feed, when set, reads a map task's input
 // through its typed path (fused.go), agreeing with the shuffle's split; it
-// returns false when the input has none.
+// returns false when the input has none. records says the shuffle combines
+// nothing: out gets every record's key and value, in order.
 type aggregator struct {
+	records bool
 	create  func(v any) any
 	merge   func(acc, v any) any
 	combine func(a, b any) any
 	intFn   func(a, b int) int
 	sum     bool
-	feed    func(in *RDD, p int, emit func(string, int), other func(any)) bool
+	feed    func(in *RDD, p int, emit func(k string, key any, v int), other func(any)) bool
 }
 
 var countAggregator = aggregator{intFn: Sum, sum: true, feed: feedElems}
@@ -31,11 +33,15 @@ func pairOut(k, acc any) any { return Pair{k, acc} }
 // element, and wrong values and unhashable keys fail as engine errors.
 func (agg *aggregator) shuffleAgg(op string) *shuffle.Aggregator {
 	a := &shuffle.Aggregator{
-		Sum:    agg.sum,
-		NotInt: func(v any) { failElem(op, v, "int") },
+		Records: agg.records,
+		Sum:     agg.sum,
+		NotInt:  func(v any) { failElem(op, v, "int") },
 		Unhashable: func(k any, r any) {
 			panic(taskFailure{&Error{Op: op, Msg: fmt.Sprintf("key of type %s cannot be hashed: %v", typeName(k), r)}})
 		},
+	}
+	if agg.records {
+		return a
 	}
 	if f := agg.intFn; f != nil {
 		// Called bare; the tasks fail a panic of it (recoverIntFn).
@@ -76,6 +82,11 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 	if n <= 0 {
 		n = ex.parallelism
 	}
+	if cm := ex.cluster; cm != nil {
+		if id := cm.shuffleID(op); id != "" {
+			return cm.clusterShuffleRDDs(ex, id, op, n, ins, splits, agg, out)
+		}
+	}
 	sagg := agg.shuffleAgg(op)
 	res := newRDD(ex, op, n, ins, nil)
 	res.materialize = func() [][]any {
@@ -94,13 +105,18 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 		ex.run(op, res.time, len(tasks), func(m int) {
 			task := tasks[m]
 			w := shuffle.NewWriter(sagg, n, hashKey)
+			tables := w.Tables()
 			defer func() {
-				for _, t := range w.Tables() {
+				for _, t := range tables {
 					if t.InFn() {
 						failOnInt(op, recover())
 					}
 				}
 			}()
+			// Writes the writer holds when the task fails are added
+			// first, so a reduce function failing on an earlier element
+			// is the error, as when each write is added at once.
+			defer w.Flush()
 			split := task.split
 			generic := func(x any) {
 				k, v := split(x)
@@ -200,19 +216,26 @@ func groupAggregator() aggregator {
 // ReduceByKey merges the values of each key with f, a func(a, b V) V.
 func (r *RDD) ReduceByKey(f any, opts ...OpOption) *RDD {
 	o := r.ex.opOptions("ReduceByKey", opts)
-	rd := newReducer("ReduceByKey", f)
-	return r.shuffle("ReduceByKey", o.numTasks, pairSplit("ReduceByKey"), reduceAggregator(rd), pairOut)
+	return r.reduceByKey(newReducer("ReduceByKey", f), o.numTasks)
+}
+
+func (r *RDD) reduceByKey(rd reducer, n int) *RDD {
+	return r.shuffle("ReduceByKey", n, pairSplit("ReduceByKey"), reduceAggregator(rd), pairOut)
 }
 
 // GroupByKey groups the values of each key: (k, []any).
 func (r *RDD) GroupByKey(opts ...OpOption) *RDD {
-	o := r.ex.opOptions("GroupByKey", opts)
-	return r.shuffle("GroupByKey", o.numTasks, pairSplit("GroupByKey"), groupAggregator(), pairOut)
+	return r.groupByKey(r.ex.opOptions("GroupByKey", opts).numTasks)
+}
+
+func (r *RDD) groupByKey(n int) *RDD {
+	return r.shuffle("GroupByKey", n, pairSplit("GroupByKey"), groupAggregator(), pairOut)
 }
 
 // MapValues applies f, a func(V) W, to the value of every pair.
-func (r *RDD) MapValues(f any) *RDD {
-	g := unary("MapValues", f)
+func (r *RDD) MapValues(f any) *RDD { return r.mapValues(unary("MapValues", f)) }
+
+func (r *RDD) mapValues(g func(any) any) *RDD {
 	split := pairSplit("MapValues")
 	return r.narrow("MapValues", func(_ int, emit func(any)) func(any) {
 		return func(x any) {
@@ -224,8 +247,9 @@ func (r *RDD) MapValues(f any) *RDD {
 
 // FlatMapValues applies f, a func(V) []W, to every value and pairs each
 // result with the key.
-func (r *RDD) FlatMapValues(f any) *RDD {
-	g := expander("FlatMapValues", f)
+func (r *RDD) FlatMapValues(f any) *RDD { return r.flatMapValues(expander("FlatMapValues", f)) }
+
+func (r *RDD) flatMapValues(g func(any, func(any))) *RDD {
 	split := pairSplit("FlatMapValues")
 	return r.narrow("FlatMapValues", func(_ int, emit func(any)) func(any) {
 		e := newExpansion()

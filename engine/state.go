@@ -137,49 +137,40 @@ func (x *keyIndex) unhashable(k any) {
 	}
 }
 
-// pairChunks is a list of pairs kept in fixed-size chunks, so appending
-// never copies what is already there.
-type pairChunks [][]Pair
-
-const pairChunkSize = 1024
-
-func (c *pairChunks) add(kv Pair) {
-	cs := *c
-	if len(cs) == 0 || len(cs[len(cs)-1]) == pairChunkSize {
-		size := pairChunkSize
-		if len(cs) == 0 {
-			size = 16 // most buckets of small batches stay small
+// partitionPairs hash-partitions the pairs of r into n partitions through
+// the shuffle, combining nothing and keeping their order (Spark's
+// partitionBy): the elements of partition q are r's pairs for q, input
+// partition by input partition.
+func partitionPairs(op string, r *RDD, n int) *RDD {
+	agg := aggregator{records: true}
+	split := func(x any) (any, any) {
+		kv, ok := x.(Pair)
+		if !ok {
+			failElem(op, x, "engine.Pair")
 		}
-		cs = append(cs, make([]Pair, 0, size))
+		return kv.Key, x
 	}
-	last := &cs[len(cs)-1]
-	if len(*last) == cap(*last) {
-		grown := make([]Pair, len(*last), pairChunkSize)
-		copy(grown, *last)
-		*last = grown
-	}
-	*last = append(*last, kv)
-	*c = cs
+	return shuffleRDDs(r.ex, op, n, []*RDD{r}, []func(any) (any, any){split}, agg, recordOut).at(r.time)
 }
 
-// bucketPairs splits the pairs of r into n hash buckets per input partition,
-// keeping their order: buckets[p][q] holds partition p's pairs for q.
-func bucketPairs(op string, r *RDD, n int) [][]pairChunks {
-	r.ready()
-	buckets := make([][]pairChunks, r.n)
-	r.ex.run(op, r.time, r.n, func(p int) {
-		b := make([]pairChunks, n)
-		r.iterate(p, func(x any) {
-			kv, ok := x.(Pair)
-			if !ok {
-				failElem(op, x, "engine.Pair")
-			}
-			b[partitionOf(kv.Key, n)].add(kv)
-		})
-		buckets[p] = b
-	})
-	return buckets
+// valuesAggregator gathers each key's values in order, in a *[]any so
+// that folding a value in boxes nothing.
+var valuesAggregator = aggregator{
+	create: func(v any) any { return &[]any{v} },
+	merge: func(acc, v any) any {
+		vs := acc.(*[]any)
+		*vs = append(*vs, v)
+		return vs
+	},
+	combine: func(a, b any) any {
+		vs := a.(*[]any)
+		*vs = append(*vs, *b.(*[]any)...)
+		return vs
+	},
 }
+
+// recordOut is the output of a records shuffle: the element itself.
+func recordOut(_, x any) any { return x }
 
 // updateFunc is a user state-update function in the engine's form: new
 // state and whether to keep the key.
@@ -327,35 +318,30 @@ func (d *DStream) UpdateStateByKey(f any, opts ...OpOption) *DStream {
 			return nil
 		}
 		parent := d.getOrCompute(t)
-		var buckets [][]pairChunks
+		var grouped *RDD
 		if parent != nil {
-			buckets = bucketPairs(op, parent, n)
-		}
-		var prevParts [][]any
-		if prev != nil {
-			prevParts = prev
+			// Each key's new values, keys in the order first met.
+			grouped = shuffleRDDs(ex, op, n, []*RDD{parent}, []func(any) (any, any){pairSplit(op)}, valuesAggregator, pairOut).at(t)
+			grouped.ready()
 		}
 		parts := make([][]any, n)
 		ex.run(op, t, n, func(q int) {
-			idx := newKeyIndex(op)
 			type slot struct {
-				key         any
-				state       any
-				has         bool
-				start, size int32 // the key's values in vals
+				key    any
+				state  any
+				has    bool
+				values []any
 			}
-			var prevPart []any
-			if prevParts != nil {
-				prevPart = prevParts[q]
+			var prevPart, newPart []any
+			if prev != nil {
+				prevPart = prev[q]
 			}
-			records := 0
-			for _, b := range buckets {
-				for _, chunk := range b[q] {
-					records += len(chunk)
-				}
+			if grouped != nil {
+				newPart = grouped.partition(q)
 			}
-			idx.reserve(len(prevPart) + records/4)
-			slots := make([]slot, 0, len(prevPart)+records/4)
+			idx := newKeyIndex(op)
+			idx.reserve(len(prevPart) + len(newPart))
+			slots := make([]slot, 0, len(prevPart)+len(newPart))
 			for _, x := range prevPart {
 				kv, ok := x.(Pair)
 				if !ok {
@@ -364,48 +350,22 @@ func (d *DStream) UpdateStateByKey(f any, opts ...OpOption) *DStream {
 				idx.put(kv.Key, int32(len(slots)))
 				slots = append(slots, slot{key: kv.Key, state: kv.Value, has: true})
 			}
-			// Two passes put every key's values side by side in one
-			// slice: the first finds each record's slot and counts.
-			recSlot := make([]int32, records)
-			r := 0
-			for _, b := range buckets {
-				for _, chunk := range b[q] {
-					for _, kv := range chunk {
-						i, ok := idx.get(kv.Key)
-						if !ok {
-							i = int32(len(slots))
-							idx.put(kv.Key, i)
-							slots = append(slots, slot{key: kv.Key})
-						}
-						slots[i].size++
-						recSlot[r] = i
-						r++
-					}
+			for _, x := range newPart {
+				kv := x.(Pair)
+				values := *kv.Value.(*[]any)
+				if i, ok := idx.get(kv.Key); ok {
+					slots[i].values = values
+					continue
 				}
-			}
-			off := int32(0)
-			for i := range slots {
-				slots[i].start = off
-				off += slots[i].size
-				slots[i].size = 0
-			}
-			vals := make([]any, records)
-			r = 0
-			for _, b := range buckets {
-				for _, chunk := range b[q] {
-					for _, kv := range chunk {
-						sl := &slots[recSlot[r]]
-						vals[sl.start+sl.size] = kv.Value
-						sl.size++
-						r++
-					}
-				}
+				slots = append(slots, slot{key: kv.Key, values: values})
 			}
 			part := make([]any, 0, len(slots))
 			for i := range slots {
 				sl := &slots[i]
-				end := sl.start + sl.size
-				values := vals[sl.start:end:end]
+				values := sl.values[:len(sl.values):len(sl.values)]
+				if values == nil {
+					values = []any{}
+				}
 				if ns, keep := update(t, sl.key, values, sl.state, sl.has); keep {
 					part = append(part, Pair{sl.key, ns})
 				}
@@ -442,6 +402,11 @@ func (s *stateRDD) base(t Time) (prev [][]any, fresh bool) {
 		s.mu.Unlock()
 		return nil, false
 	}
+	if cm := s.ex.cluster; cm != nil {
+		// A cluster job's state is its partitions' changelogs (cluster_state.go).
+		s.mu.Unlock()
+		return cm.stateBase(s, t), false
+	}
 	if s.has {
 		defer s.mu.Unlock()
 		return s.parts, false
@@ -451,10 +416,13 @@ func (s *stateRDD) base(t Time) (prev [][]any, fresh bool) {
 	if initial == nil {
 		return nil, true
 	}
-	return rehash(s.op, initial.Partitions(), s.n), true
+	return partitionPairs(s.op, initial, s.n).Partitions(), true
 }
 
 func (s *stateRDD) set(t Time, parts [][]any) {
+	if cm := s.ex.cluster; cm != nil {
+		cm.stateSet(s, t, parts)
+	}
 	s.mu.Lock()
 	s.t, s.parts, s.has, s.computed = t, parts, true, t
 	s.mu.Unlock()

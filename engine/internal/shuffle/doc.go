@@ -15,8 +15,14 @@
 //     partition, in map-task order, and emits every key once with its
 //     accumulator, in the order keys were first met, so output order is
 //     deterministic.
-//   - Spread moves elements to their partitions without combining, keeping
-//     their order (state, which is keyed already).
+//   - An Aggregator with Records combines nothing (Spark's shuffle without
+//     an aggregator): the reduce side gets every record, in map-task order
+//     and in order within a map task (MapWithState, UpdateStateByKey's
+//     initial state, Repartition). Position keys are their own hash, for
+//     the round robin of Repartition.
+//   - Spread moves elements held in memory to their partitions without
+//     combining, keeping their order (state restored from a checkpoint,
+//     which is keyed already).
 //   - The package speaks plain Go: keys and values split, user functions
 //     come in already guarded by the caller, and the Aggregator's hooks say
 //     how a wrong value or an unhashable key fails.

@@ -24,6 +24,11 @@ type Aggregator struct {
 	// Unhashable is called with a key that cannot be a map key and the
 	// runtime's panic; it does not return.
 	Unhashable func(k any, r any)
+	// Records says the shuffle combines nothing (Spark's shuffle without
+	// an aggregator): a table keeps every record written, in order, and Len,
+	// Key and Acc are then a record's count, key and value. Create, Merge,
+	// Combine and IntFn are unused.
+	Records bool
 }
 
 // Table is an insertion-ordered hash table of key → accumulator, so the
@@ -166,6 +171,11 @@ func (t *Table) lookupAny(k any) (i int32, ok bool) {
 
 // Add folds value v of key k into t.
 func (t *Table) Add(k, v any) {
+	if t.agg.Records {
+		t.keys = append(t.keys, k)
+		t.accs = append(t.accs, v)
+		return
+	}
 	i, found := t.slot(k)
 	t.fold(i, found, v)
 }
@@ -200,13 +210,17 @@ func (t *Table) fold(i int32, found bool, v any) {
 // IntFn, without boxing either.
 func (t *Table) AddStrInt(k string, v int) {
 	sk := StrHash(k)
-	t.addKeyInt(&sk, v)
+	t.addKeyInt(&sk, nil, v)
 }
 
-// addKeyInt is AddStrInt for a key already hashed.
-func (t *Table) addKeyInt(k *StrKey, v int) {
+// addKeyInt is AddStrInt for a key already hashed; key is the key boxed,
+// or nil when it is not (it is boxed when output).
+func (t *Table) addKeyInt(k *StrKey, key any, v int) {
 	agg := t.agg
-	i, found := t.slotKey(k, typedKey{})
+	if key == nil {
+		key = typedKey{}
+	}
+	i, found := t.slotKey(k, key)
 	switch {
 	case !found:
 		t.ints = append(t.ints, v)
@@ -217,54 +231,96 @@ func (t *Table) addKeyInt(k *StrKey, v int) {
 	}
 }
 
-// Merge folds another table's accumulators into t.
+// Merge folds another table's accumulators into t. String keys are hashed
+// a few dozen at a time, their entries in t asked for before they are
+// looked up, as the Writer does.
 func (t *Table) Merge(o *Table) {
-	agg := t.agg
-	combine := agg.Combine
-	if combine == nil {
-		combine = agg.Merge
+	if t.agg.Records {
+		t.keys = append(t.keys, o.keys...)
+		t.accs = append(t.accs, o.accs...)
+		return
 	}
-	for j, k := range o.keys {
-		var i int32
-		var found bool
-		if _, typed := k.(typedKey); typed {
-			i, found = t.slotStr(o.skeys[j], k)
-		} else if s, ok := k.(string); ok {
-			i, found = t.slotStr(s, k)
-		} else {
-			i, found = t.slot(k)
-		}
-		if agg.IntFn != nil {
-			switch {
-			case !found:
-				t.ints = append(t.ints, o.ints[j])
-			case agg.Sum:
-				t.ints[i] += o.ints[j]
-			default:
-				t.ints[i] = t.intFn(t.ints[i], o.ints[j])
+	var ks [writeAhead]StrKey
+	for j0 := 0; j0 < len(o.keys); j0 += writeAhead {
+		j1 := min(j0+writeAhead, len(o.keys))
+		for j := j0; j < j1; j++ {
+			if s, ok := o.StrKey(j); ok {
+				ks[j-j0] = StrHash(s)
+				t.strs.prefetch(&ks[j-j0])
 			}
-			continue
 		}
-		if !found {
-			t.accs = append(t.accs, o.accs[j])
-		} else {
-			t.accs[i] = combine(t.accs[i], o.accs[j])
+		for j := j0; j < j1; j++ {
+			k := o.keys[j]
+			var i int32
+			var found bool
+			switch k.(type) {
+			case typedKey, string:
+				i, found = t.slotKey(&ks[j-j0], k)
+			default:
+				i, found = t.slot(k)
+			}
+			t.combine(i, found, o, j)
 		}
 	}
 }
 
+// combine folds slot j of o into slot i of t, new unless found.
+func (t *Table) combine(i int32, found bool, o *Table, j int) {
+	agg := t.agg
+	if agg.IntFn != nil {
+		switch {
+		case !found:
+			t.ints = append(t.ints, o.ints[j])
+		case agg.Sum:
+			t.ints[i] += o.ints[j]
+		default:
+			t.ints[i] = t.intFn(t.ints[i], o.ints[j])
+		}
+		return
+	}
+	switch {
+	case !found:
+		t.accs = append(t.accs, o.accs[j])
+	case agg.Combine != nil:
+		t.accs[i] = agg.Combine(t.accs[i], o.accs[j])
+	default:
+		t.accs[i] = agg.Merge(t.accs[i], o.accs[j])
+	}
+}
+
 // Writer is the map side of a shuffle for one map task: a table per reduce
-// partition, combining as it goes.
+// partition, combining as it goes. String keys with int values
+// (WriteStrInt) are hashed as they come and added a few dozen at a time,
+// after the table entries their lookups start at have been asked for, so
+// the cache misses of those lookups overlap instead of each costing its
+// own wait; nothing else about the tables changes (keys are added in the
+// order written).
 type Writer struct {
-	hash   func(any) uint64
-	tables []*Table
+	hash    func(any) uint64
+	tables  []*Table
+	records bool
+	n       int // pending writes
+	buf     [writeAhead]pending
+}
+
+// writeAhead is how many string-int writes a Writer holds before adding
+// them: enough for their misses to overlap, few enough to stay in L1.
+const writeAhead = 32
+
+// pending is a write held by the Writer: a key hashed, its table, the key
+// boxed (or nil) and the value.
+type pending struct {
+	k   StrKey
+	q   int
+	key any
+	v   int
 }
 
 // NewWriter returns the map-side writer of a shuffle into n partitions;
 // hash is the partitioner's hash (Hash instantiated with the caller's
 // types).
 func NewWriter(agg *Aggregator, n int, hash func(any) uint64) *Writer {
-	w := &Writer{hash: hash, tables: make([]*Table, n)}
+	w := &Writer{hash: hash, tables: make([]*Table, n), records: agg.Records}
 	for q := range w.tables {
 		w.tables[q] = NewTable(agg)
 	}
@@ -273,7 +329,22 @@ func NewWriter(agg *Aggregator, n int, hash func(any) uint64) *Writer {
 
 // Write adds value v of key k.
 func (w *Writer) Write(k, v any) {
+	w.Flush()
 	n := len(w.tables)
+	if w.records {
+		q := 0
+		if n > 1 {
+			if s, ok := k.(string); ok {
+				q = int(fnv(s) % uint64(n))
+			} else {
+				q = int(w.hash(k) % uint64(n))
+			}
+		}
+		t := w.tables[q]
+		t.keys = append(t.keys, k)
+		t.accs = append(t.accs, v)
+		return
+	}
 	if s, ok := k.(string); ok {
 		// One hash serves the partition and the table.
 		sk := StrHash(s)
@@ -293,18 +364,44 @@ func (w *Writer) Write(k, v any) {
 	w.tables[q].Add(k, v)
 }
 
-// WriteStrInt is Write for a string key and an int value, unboxed.
-func (w *Writer) WriteStrInt(k string, v int) {
-	sk := StrHash(k)
-	q := 0
+// WriteStrInt is Write for a string key and an int value, unboxed; key is
+// k boxed when the caller has it so (the table keeps it for output instead
+// of boxing k again), or nil. The write may be held until the next Write,
+// WriteStrInt, Flush or Tables.
+func (w *Writer) WriteStrInt(k string, key any, v int) {
+	p := &w.buf[w.n]
+	p.k = StrHash(k)
+	p.q = 0
 	if n := len(w.tables); n > 1 {
-		q = int(sk.H % uint64(n))
+		p.q = int(p.k.H % uint64(n))
 	}
-	w.tables[q].addKeyInt(&sk, v)
+	p.key, p.v = key, v
+	w.tables[p.q].strs.prefetch(&p.k)
+	if w.n++; w.n == writeAhead {
+		w.Flush()
+	}
 }
 
-// Tables returns the writer's tables, one per reduce partition.
-func (w *Writer) Tables() []*Table { return w.tables }
+// Flush adds the writes held. A panic of the aggregator's IntFn in it
+// leaves none held, so a Flush deferred on the way out of a failing task
+// adds what came before the failure, as adding each write at once would
+// have, and never adds a write twice.
+func (w *Writer) Flush() {
+	n := w.n
+	w.n = 0
+	for i := range n {
+		p := &w.buf[i]
+		w.tables[p.q].addKeyInt(&p.k, p.key, p.v)
+		p.key = nil
+	}
+}
+
+// Tables returns the writer's tables, one per reduce partition, with every
+// write added.
+func (w *Writer) Tables() []*Table {
+	w.Flush()
+	return w.tables
+}
 
 // Read is the reduce side for partition q: it merges the tables every map
 // task wrote for q, in map-task order, releasing them, into one table whose
@@ -377,11 +474,18 @@ func Hash[P PairType, T ~int64](k any) uint64 {
 		return Hash[P, T](kv.Key)*31 + Hash[P, T](kv.Value)
 	case T:
 		return Mix(uint64(x))
+	case Position:
+		return uint64(x)
 	case nil:
 		return 0
 	}
 	return fnv(fmt.Sprintf("%T:%v", k, k))
 }
+
+// Position is a key that is its own hash: record i keyed Position(i) goes
+// to partition i mod n, the round robin of Repartition (Spark keys its
+// repartition shuffle by position too).
+type Position int
 
 func fnv(s string) uint64 {
 	h := uint64(14695981039346656037)

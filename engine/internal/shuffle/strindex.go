@@ -95,6 +95,15 @@ func (x *StrIndex) Reserve(n int, keys []string) {
 	}
 }
 
+// prefetch starts bringing the entry where a lookup of k begins into the
+// caches, so that several lookups' misses overlap instead of each waiting
+// for its own.
+func (x *StrIndex) prefetch(k *StrKey) {
+	if len(x.ents) > 0 {
+		prefetch(&x.ents[k.H>>x.shift])
+	}
+}
+
 // Get returns the slot of k; keys returns the key of a slot (for keys
 // longer than 16 bytes).
 func (x *StrIndex) Get(k *StrKey, keys []string) (int32, bool) {

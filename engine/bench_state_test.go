@@ -1,0 +1,101 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// The state benchmarks run a stateful word count over RateStream with the
+// manual clock, one batch per iteration: a large state touched lightly
+// (100,000 keys, 1,000 lines a batch) and a small state touched heavily
+// (the vocabulary's keys, 20,000 lines a batch).
+
+func benchStateInitial(ssc *StreamingContext, keys int) *RDD {
+	initial := make([]any, keys)
+	for i := range initial {
+		initial[i] = KV(fmt.Sprintf("key-%06d", i), i)
+	}
+	return ssc.Parallelize(initial)
+}
+
+func runStateBench(b *testing.B, ssc *StreamingContext, out *DStream) {
+	b.Helper()
+	out.ForeachRDD(func(r *RDD) { r.Count() })
+	if err := ssc.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer ssc.Stop(false)
+	if err := ssc.Advance(Seconds(1)); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := ssc.Advance(Seconds(1)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func sumUpdate(vs []int, s *int) *int {
+	n := 0
+	if s != nil {
+		n = *s
+	}
+	for _, v := range vs {
+		n += v
+	}
+	return &n
+}
+
+func countMapping(k string, v *int, s *State) int {
+	n := 0
+	if s.Exists() {
+		n = s.Get().(int)
+	}
+	if v != nil {
+		n += *v
+	}
+	s.Update(n)
+	return n
+}
+
+func BenchmarkUpdateStateByKey(b *testing.B) {
+	for _, c := range []struct {
+		name        string
+		keys, lines int
+	}{{"large-state", 100_000, 1000}, {"many-records", 0, 20_000}} {
+		b.Run(c.name, func(b *testing.B) {
+			ssc := NewStreamingContext("local[2]", "state-bench", Seconds(1), WithManualClock(), WithBatchLog(nil))
+			var opts []OpOption
+			if c.keys > 0 {
+				opts = append(opts, InitialState(benchStateInitial(ssc, c.keys)))
+			}
+			out := ssc.RateStream(c.lines).FlatMap(strings.Fields).Map(WithOne).UpdateStateByKey(sumUpdate, opts...)
+			runStateBench(b, ssc, out)
+		})
+	}
+}
+
+func BenchmarkMapWithState(b *testing.B) {
+	for _, c := range []struct {
+		name        string
+		keys, lines int
+	}{{"large-state", 100_000, 1000}, {"many-records", 0, 20_000}} {
+		b.Run(c.name, func(b *testing.B) {
+			ssc := NewStreamingContext("local[2]", "state-bench", Seconds(1), WithManualClock(), WithBatchLog(nil))
+			spec := StateSpecFunc(countMapping)
+			if c.keys > 0 {
+				spec = spec.InitialState(benchStateInitial(ssc, c.keys))
+			}
+			out := ssc.RateStream(c.lines).FlatMap(strings.Fields).Map(WithOne).MapWithState(spec)
+			runStateBench(b, ssc, out.DStream)
+		})
+	}
+}
+
+func BenchmarkRepartition(b *testing.B) {
+	ssc := NewStreamingContext("local[2]", "state-bench", Seconds(1), WithManualClock(), WithBatchLog(nil))
+	out := ssc.RateStream(20_000).FlatMap(strings.Fields).Repartition(3)
+	runStateBench(b, ssc, out)
+}
