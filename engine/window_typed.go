@@ -36,9 +36,8 @@ type winSlot struct {
 // slot returns the slot of key s for this window: a key that is not in the
 // latest window and not yet met this window gets a new slot at the end, as
 // mergeWindow appends keys first met in the leaving or entering batches.
-func (wt *winTable) slot(s string) *winSlot {
-	k := shuffle.StrHash(s)
-	i, found := wt.idx.GetOrPut(&k, wt.keys, int32(len(wt.slots)))
+func (wt *winTable) slot(k *shuffle.StrKey) *winSlot {
+	i, found := wt.idx.GetOrPut(k, wt.keys, int32(len(wt.slots)))
 	if found {
 		sl := &wt.slots[i]
 		if sl.inWindow || sl.touched {
@@ -47,13 +46,33 @@ func (wt *winTable) slot(s string) *winSlot {
 		// Dead: it left the window; it comes back at the end.
 		sl.filled = false
 		i = int32(len(wt.slots))
-		wt.idx.Set(&k, wt.keys, i)
+		wt.idx.Set(k, wt.keys, i)
 	}
 	// Copied, so that the key does not pin the whole batch it was cut from.
-	s = strings.Clone(s)
+	s := strings.Clone(k.S)
 	wt.keys = append(wt.keys, s)
 	wt.slots = append(wt.slots, winSlot{key: s, touched: true, filled: true})
 	return &wt.slots[i]
+}
+
+// each calls fold with the slot (marked touched) and value of every key of
+// c, in order. Keys are hashed a few dozen at a time and their entries
+// asked for before they are looked up, so the lookups' cache misses
+// overlap.
+func (wt *winTable) each(c *strIntCols, fold func(sl *winSlot, v int)) {
+	var ks [shuffle.WriteAhead]shuffle.StrKey
+	for i0 := 0; i0 < c.len(); i0 += len(ks) {
+		i1 := min(i0+len(ks), c.len())
+		for i := i0; i < i1; i++ {
+			ks[i-i0] = shuffle.StrHash(c.key(i))
+			wt.idx.Prefetch(&ks[i-i0])
+		}
+		for i := i0; i < i1; i++ {
+			sl := wt.slot(&ks[i-i0])
+			sl.touched = true
+			fold(sl, c.vals[i])
+		}
+	}
 }
 
 // compact drops dead slots when they outnumber the live ones, keeping the
@@ -177,29 +196,34 @@ func mergeWindowTyped(op string, ws *windowState, ex *executor, n int, t Time, p
 		parts := make([][]any, n)
 		ex.run(op, t, n, func(q int) {
 			wt := tables[q]
-			for _, r := range oldRDDs {
-				c := r.cols[q]
-				for i := range c.len() {
-					sl := wt.slot(c.key(i))
-					sl.touched = true
-					if sl.hasOld {
-						sl.old = callIntReduce(op, f, sl.old, c.vals[i])
-					} else {
-						sl.old, sl.hasOld = c.vals[i], true
-					}
+			if len(wt.slots) == 0 {
+				// The first window: room for its keys at once, not
+				// grown by doubling.
+				size := 0
+				for _, r := range newRDDs {
+					size += r.cols[q].len()
 				}
+				wt.idx.Reserve(size, wt.keys)
+				wt.keys = make([]string, 0, size)
+				wt.slots = make([]winSlot, 0, size)
+			}
+			for _, r := range oldRDDs {
+				wt.each(r.cols[q], func(sl *winSlot, v int) {
+					if sl.hasOld {
+						sl.old = callIntReduce(op, f, sl.old, v)
+					} else {
+						sl.old, sl.hasOld = v, true
+					}
+				})
 			}
 			for _, r := range newRDDs {
-				c := r.cols[q]
-				for i := range c.len() {
-					sl := wt.slot(c.key(i))
-					sl.touched = true
+				wt.each(r.cols[q], func(sl *winSlot, v int) {
 					if sl.hasNew {
-						sl.new = callIntReduce(op, f, sl.new, c.vals[i])
+						sl.new = callIntReduce(op, f, sl.new, v)
 					} else {
-						sl.new, sl.hasNew = c.vals[i], true
+						sl.new, sl.hasNew = v, true
 					}
-				}
+				})
 			}
 			part := make([]any, 0, wt.live+len(wt.slots)/8)
 			live := 0

@@ -240,13 +240,13 @@ func (t *Table) Merge(o *Table) {
 		t.accs = append(t.accs, o.accs...)
 		return
 	}
-	var ks [writeAhead]StrKey
-	for j0 := 0; j0 < len(o.keys); j0 += writeAhead {
-		j1 := min(j0+writeAhead, len(o.keys))
+	var ks [WriteAhead]StrKey
+	for j0 := 0; j0 < len(o.keys); j0 += WriteAhead {
+		j1 := min(j0+WriteAhead, len(o.keys))
 		for j := j0; j < j1; j++ {
 			if s, ok := o.StrKey(j); ok {
 				ks[j-j0] = StrHash(s)
-				t.strs.prefetch(&ks[j-j0])
+				t.strs.Prefetch(&ks[j-j0])
 			}
 		}
 		for j := j0; j < j1; j++ {
@@ -300,12 +300,12 @@ type Writer struct {
 	tables  []*Table
 	records bool
 	n       int // pending writes
-	buf     [writeAhead]pending
+	buf     [WriteAhead]pending
 }
 
-// writeAhead is how many string-int writes a Writer holds before adding
+// WriteAhead is how many string-int writes a Writer holds before adding
 // them: enough for their misses to overlap, few enough to stay in L1.
-const writeAhead = 32
+const WriteAhead = 32
 
 // pending is a write held by the Writer: a key hashed, its table, the key
 // boxed (or nil) and the value.
@@ -376,8 +376,8 @@ func (w *Writer) WriteStrInt(k string, key any, v int) {
 		p.q = int(p.k.H % uint64(n))
 	}
 	p.key, p.v = key, v
-	w.tables[p.q].strs.prefetch(&p.k)
-	if w.n++; w.n == writeAhead {
+	w.tables[p.q].strs.Prefetch(&p.k)
+	if w.n++; w.n == WriteAhead {
 		w.Flush()
 	}
 }

@@ -95,10 +95,10 @@ func (x *StrIndex) Reserve(n int, keys []string) {
 	}
 }
 
-// prefetch starts bringing the entry where a lookup of k begins into the
+// Prefetch starts bringing the entry where a lookup of k begins into the
 // caches, so that several lookups' misses overlap instead of each waiting
 // for its own.
-func (x *StrIndex) prefetch(k *StrKey) {
+func (x *StrIndex) Prefetch(k *StrKey) {
 	if len(x.ents) > 0 {
 		prefetch(&x.ents[k.H>>x.shift])
 	}
