@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The state benchmarks run a stateful word count over RateStream with the
@@ -81,12 +82,16 @@ func BenchmarkMapWithState(b *testing.B) {
 	for _, c := range []struct {
 		name        string
 		keys, lines int
-	}{{"large-state", 100_000, 1000}, {"many-records", 0, 20_000}} {
+		timeout     bool
+	}{{"large-state", 100_000, 1000, false}, {"many-records", 0, 20_000, false}, {"large-state-timeout", 100_000, 1000, true}} {
 		b.Run(c.name, func(b *testing.B) {
 			ssc := NewStreamingContext("local[2]", "state-bench", Seconds(1), WithManualClock(), WithBatchLog(nil))
 			spec := StateSpecFunc(countMapping)
 			if c.keys > 0 {
 				spec = spec.InitialState(benchStateInitial(ssc, c.keys))
+			}
+			if c.timeout {
+				spec = spec.Timeout(time.Hour) // every key checked, none times out
 			}
 			out := ssc.RateStream(c.lines).FlatMap(strings.Fields).Map(WithOne).MapWithState(spec)
 			runStateBench(b, ssc, out.DStream)

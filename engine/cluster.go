@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+
+	"github.com/gostream/gostream/engine/internal/cluster"
 	"net/url"
 	"runtime"
 	"slices"
@@ -146,7 +148,11 @@ func (ssc *StreamingContext) checkClusterGraph() error {
 
 // clusterUnsupported says why stream d cannot run in a cluster job, or "".
 func clusterUnsupported(d *DStream) string {
-	switch d.state.(type) {
+	switch st := d.state.(type) {
+	case *stateRDD:
+		if st.initial != nil {
+			return "InitialState is not taken by a cluster job: its state is what the changelog holds"
+		}
 	case *windowState:
 		return "an incremental window keeps per-batch state that does not move between members yet; use UpdateStateByKey"
 	case *mapState:
@@ -156,4 +162,30 @@ func clusterUnsupported(d *DStream) string {
 		return "a window reads the batches this member ran, which a rebalance changes; use UpdateStateByKey"
 	}
 	return ""
+}
+
+// clusterInput looks up the partition count of a cluster job's input
+// topics when the stream is made: it is the job's default number of
+// partitions of shuffles and state, so the streams made after it agree on
+// every member.
+func (ssc *StreamingContext) clusterInput(op string, topics []string) {
+	c := ssc.cluster
+	counts, err := cluster.PartitionCounts(c.brokers, topics)
+	if err != nil {
+		buildErrorf(op, "a cluster job's tasks are its input topics' partitions, so the topics must exist when the stream is made: %v (at %s)", err, c.clusterName())
+	}
+	all := slices.Clone(topics)
+	ssc.mu.Lock()
+	defer ssc.mu.Unlock()
+	if ssc.clusterParts > 0 {
+		all = append([]string{ssc.clusterTopic}, all...)
+		counts[ssc.clusterTopic] = ssc.clusterParts
+	}
+	if err := coPartitioned(all, counts); err != nil {
+		buildErrorf(op, "%v", err)
+	}
+	if ssc.clusterParts == 0 {
+		ssc.clusterParts, ssc.clusterTopic = counts[topics[0]], topics[0]
+		ssc.ex.parallelism = ssc.clusterParts
+	}
 }

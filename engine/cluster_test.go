@@ -43,38 +43,43 @@ func TestClusterMasterURL(t *testing.T) {
 	}
 }
 
-// Start refuses, before it contacts any broker, what a cluster job cannot
+// Start refuses, before it joins the group, what a cluster job cannot
 // split among its members.
 func TestClusterRefusals(t *testing.T) {
-	const master = "kafka://127.0.0.1:1/job"
-	kafka := Kafka{Brokers: []string{"127.0.0.1:1"}}
+	brokers := clusterKafka(t, 2)
+	master := "kafka://" + brokers + "/job"
+	kafka := Kafka{Brokers: []string{brokers}}
 	tests := []struct {
 		name  string
 		build func(ssc *StreamingContext)
 		want  string
 	}{
 		{"socket", func(ssc *StreamingContext) {
-			ssc.KafkaStream(kafka, []string{"in"}).Print()
+			ssc.KafkaStream(kafka, []string{"lines"}).Print()
 			ssc.SocketTextStream("127.0.0.1", 9).Print()
-		}, "SocketTextStream(127.0.0.1:9) cannot be split among the members of kafka://127.0.0.1:1/job: a cluster job reads only KafkaStream inputs"},
+		}, "SocketTextStream(127.0.0.1:9) cannot be split among the members of " + master + ": a cluster job reads only KafkaStream inputs"},
 		{"queue", func(ssc *StreamingContext) {
 			ssc.QueueStream(NewQueue(), true).Print()
-		}, "QueueStream cannot be split among the members of kafka://127.0.0.1:1/job: a cluster job reads only KafkaStream inputs"},
+		}, "QueueStream cannot be split among the members of " + master + ": a cluster job reads only KafkaStream inputs"},
 		{"other brokers", func(ssc *StreamingContext) {
-			ssc.KafkaStream(Kafka{Brokers: []string{"127.0.0.1:2"}}, []string{"in"}).Print()
-		}, "KafkaStream reads from the brokers 127.0.0.1:2 but the job runs on kafka://127.0.0.1:1/job: a cluster job uses one Kafka cluster"},
+			ssc.KafkaStream(Kafka{Brokers: []string{"127.0.0.1:2"}}, []string{"lines"}).Print()
+		}, "KafkaStream reads from the brokers 127.0.0.1:2 but the job runs on " + master + ": a cluster job uses one Kafka cluster"},
 		{"group", func(ssc *StreamingContext) {
-			ssc.KafkaStream(Kafka{Brokers: kafka.Brokers, Group: "g"}, []string{"in"}).Print()
+			ssc.KafkaStream(Kafka{Brokers: kafka.Brokers, Group: "g"}, []string{"lines"}).Print()
 		}, `KafkaStream has the consumer group "g" but a cluster job's group is its APP "job": leave Kafka.Group empty`},
 		{"sink brokers", func(ssc *StreamingContext) {
-			ssc.KafkaStream(kafka, []string{"in"}).Map(func(r KafkaRecord) string { return r.Value }).SaveToKafka(Kafka{Brokers: []string{"127.0.0.1:3"}}, "out")
-		}, "SaveToKafka writes to the brokers 127.0.0.1:3 but the job runs on kafka://127.0.0.1:1/job: a cluster job uses one Kafka cluster"},
+			ssc.KafkaStream(kafka, []string{"lines"}).Map(func(r KafkaRecord) string { return r.Value }).SaveToKafka(Kafka{Brokers: []string{"127.0.0.1:3"}}, "out")
+		}, "SaveToKafka writes to the brokers 127.0.0.1:3 but the job runs on " + master + ": a cluster job uses one Kafka cluster"},
 		{"checkpoint", func(ssc *StreamingContext) {
-			ssc.KafkaStream(kafka, []string{"in"}).Print()
+			ssc.KafkaStream(kafka, []string{"lines"}).Print()
 			ssc.Checkpoint("/tmp/ck")
 		}, `a cluster job keeps its positions and state in Kafka, not in a checkpoint directory: remove Checkpoint("/tmp/ck")`},
+		{"initial state", func(ssc *StreamingContext) {
+			ssc.KafkaStream(kafka, []string{"lines"}).Map(func(r KafkaRecord) Pair { return KV(r.Value, 1) }).
+				UpdateStateByKey(func(vs []int, s *int) *int { return s }, InitialState(ssc.Parallelize(nil))).Print()
+		}, "UpdateStateByKey cannot run in a cluster job yet: InitialState is not taken by a cluster job: its state is what the changelog holds"},
 		{"window", func(ssc *StreamingContext) {
-			ssc.KafkaStream(kafka, []string{"in"}).Window(2*time.Second, time.Second).Print()
+			ssc.KafkaStream(kafka, []string{"lines"}).Window(2*time.Second, time.Second).Print()
 		}, "Window cannot run in a cluster job yet: a window reads the batches this member ran, which a rebalance changes; use UpdateStateByKey"},
 	}
 	for _, tc := range tests {
@@ -90,5 +95,28 @@ func TestClusterRefusals(t *testing.T) {
 				t.Errorf("state after a refused Start: %v", ssc.State())
 			}
 		})
+	}
+}
+
+// The input topics must exist when a cluster job's KafkaStream is made, and
+// have the same number of partitions, which becomes the job's default
+// number of partitions.
+func TestClusterInputTopics(t *testing.T) {
+	brokers := clusterKafka(t, 4)
+	produceLines(t, brokers, 4, nil)
+	kafka := Kafka{Brokers: []string{brokers}}
+	ssc := NewStreamingContext("kafka://"+brokers+"/job", "job", time.Second, WithBatchLog(nil))
+	ssc.KafkaStream(kafka, []string{"lines"})
+	if got := ssc.DefaultParallelism(); got != 4 {
+		t.Errorf("DefaultParallelism after a KafkaStream of 4 partitions: %d", got)
+	}
+	err := mustPanicError(t, func() { ssc.KafkaStream(kafka, []string{"nosuch"}) })
+	if !strings.HasPrefix(err.Msg, `a cluster job's tasks are its input topics' partitions, so the topics must exist when the stream is made: topic "nosuch": UNKNOWN_TOPIC_OR_PARTITION`) {
+		t.Errorf("missing topic: %v", err)
+	}
+	createTopic(t, brokers, "three", 3)
+	err = mustPanicError(t, func() { ssc.KafkaStream(kafka, []string{"three"}) })
+	if want := "the input topics must have the same number of partitions, so that partition p of each goes to the same member: lines has 4, three has 3"; err.Msg != want {
+		t.Errorf("got %q, want %q", err.Msg, want)
 	}
 }

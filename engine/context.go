@@ -103,9 +103,11 @@ type StreamingContext struct {
 
 	listenerViews func(StreamingListener) []any // see SetListenerViews; guarded by mu
 
-	cluster    *clusterConfig // the kafka:// master; nil on local[N] (cluster.go)
-	member     *clusterMember // this process's membership once started (cluster_member.go)
-	kafkaSinks []Kafka        // the clusters SaveToKafka writes to, for Start's checks
+	cluster      *clusterConfig // the kafka:// master; nil on local[N] (cluster.go)
+	member       *clusterMember // this process's membership once started (cluster_member.go)
+	kafkaSinks   []Kafka        // the clusters SaveToKafka writes to, for Start's checks
+	clusterParts int            // the input topics' partition count, once a KafkaStream is made
+	clusterTopic string         // the first input topic
 
 	outMu     sync.Mutex
 	out       io.Writer
@@ -423,8 +425,7 @@ func (ssc *StreamingContext) Start() error {
 			ssc.mu.Unlock()
 			return &Error{Op: op, Msg: err.Error()}
 		}
-		ssc.mu.Unlock()
-		return &Error{Op: op, Msg: "cluster jobs are not available yet"}
+
 	}
 	// The first batch is the next batch boundary: the interval itself on a
 	// manual clock, which starts at 0.
@@ -438,11 +439,22 @@ func (ssc *StreamingContext) Start() error {
 		ssc.zero = Time(rec.meta.Zero)
 		first = Time(rec.meta.ResumeTime())
 	}
+	if ssc.cluster != nil {
+		cm, f, err := ssc.joinCluster(first)
+		if err != nil {
+			ssc.mu.Unlock()
+			return &Error{Op: op, Msg: err.Error(), Err: err}
+		}
+		first, ssc.zero, ssc.member = f, f.Sub(ssc.batch), cm
+	}
 	if ssc.hand != nil {
 		ssc.hand.Set(int64(first.Sub(ssc.batch)))
 	}
 	ssc.next = first
 	ssc.prepareGraph()
+	if ssc.member != nil {
+		ssc.ex.cluster = ssc.member
+	}
 	ssc.state = Active
 	ssc.started = true
 	inputs := append([]*input(nil), ssc.inputs...)
@@ -466,6 +478,9 @@ func (ssc *StreamingContext) Start() error {
 			close(ssc.done)
 			ckpt := ssc.ckpt
 			ssc.mu.Unlock()
+			if ssc.member != nil {
+				ssc.member.close()
+			}
 			if ckpt != nil {
 				ckpt.close()
 			}

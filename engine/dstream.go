@@ -79,6 +79,10 @@ func (d *DStream) getOrCompute(t Time) *RDD {
 	if d.compute == nil {
 		return nil
 	}
+	if cm := d.ssc.ex.cluster; cm != nil {
+		// The shuffles this compute makes are named after d.
+		defer cm.leave(cm.enter(d))
+	}
 	r = d.compute(t)
 	if r == nil {
 		return nil

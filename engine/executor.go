@@ -14,6 +14,7 @@ type executor struct {
 	parallelism int
 	slots       chan struct{}
 	codec       *blockCodec
+	cluster     *clusterMember // a member of a cluster job: shuffles go through Kafka (cluster_shuffle.go)
 }
 
 func newExecutor(n int) *executor {

@@ -80,6 +80,11 @@ func (ssc *StreamingContext) generateLoop() {
 		}
 		ssc.next = t.Add(ssc.batch)
 		ssc.mu.Unlock()
+		if ssc.member != nil {
+			// A member's batch is one transaction: its input is cut when it runs.
+			ssc.enqueue(&batch{time: t, submitted: time.Now(), deferred: true})
+			continue
+		}
 		ssc.enqueue(ssc.generate(t))
 	}
 }
@@ -190,6 +195,9 @@ func (ssc *StreamingContext) finishStop(graceful bool, inputs []*input) {
 	}
 	ssc.runMu.Lock() // wait for a batch still running
 	ssc.runMu.Unlock()
+	if ssc.member != nil {
+		ssc.member.close() // leave the group: the partitions move at once
+	}
 	for _, in := range inputs {
 		if s, ok := in.src.(interface{ stopped() }); ok {
 			s.stopped() // after the last batch: its commits are done
@@ -310,11 +318,15 @@ type batch struct {
 	records   int
 	inputs    []StreamInputInfo
 	rate      float64 // the inputs' rate limits in force, records/s; 0: none
+	deferred  bool    // a cluster member's batch, generated when it runs
 }
 
 // generate allocates the input of batch t; it runs at t on the real clock.
 func (ssc *StreamingContext) generate(t Time) *batch {
 	b := &batch{time: t, submitted: time.Now()}
+	if ssc.member != nil {
+		ssc.member.begin(t)
+	}
 	ssc.mu.Lock()
 	inputs := append([]*input(nil), ssc.inputs...)
 	ckpt := ssc.ckpt
@@ -350,6 +362,11 @@ func (ssc *StreamingContext) generate(t Time) *batch {
 func (ssc *StreamingContext) runBatch(b *batch) error {
 	ssc.runMu.Lock()
 	defer ssc.runMu.Unlock()
+	if b.deferred {
+		submitted := b.submitted
+		b = ssc.generate(b.time)
+		b.submitted = submitted
+	}
 	ssc.jobG.Store(goroutineID())
 	defer ssc.jobG.Store(0)
 	info := BatchInfo{BatchTime: b.time, SubmissionTime: b.submitted, Records: b.records, Inputs: b.inputs, Rate: b.rate, ProcessingStart: time.Now()}
@@ -360,6 +377,9 @@ func (ssc *StreamingContext) runBatch(b *batch) error {
 	ckpt := ssc.ckpt
 	ssc.mu.Unlock()
 	ops, errs := ssc.runOutputs(b.time, outputs, listeners)
+	if ssc.member != nil {
+		errs = ssc.member.end(b.time, errs)
+	}
 	info.OutputOperations = ops
 	info.ProcessingEnd = time.Now()
 	info.SchedulingDelay = info.ProcessingStart.Sub(b.submitted)

@@ -174,6 +174,9 @@ func (ssc *StreamingContext) KafkaStream(kafka Kafka, topics []string, opts ...K
 			buildErrorf(op, "want topic names, got an empty one")
 		}
 	}
+	if ssc.cluster != nil {
+		ssc.clusterInput(op, topics)
+	}
 	var cfg kafkaConfig
 	for _, o := range opts {
 		if o != nil {
@@ -183,7 +186,7 @@ func (ssc *StreamingContext) KafkaStream(kafka Kafka, topics []string, opts ...K
 			}
 		}
 	}
-	src := &kafkaSource{ssc: ssc, kafka: kafka, topics: append([]string(nil), topics...),
+	src := &kafkaSource{ssc: ssc, kafka: kafka, topics: append([]string(nil), topics...), cfg: cfg,
 		src: kafka.source(topics, cfg, ssc.batch), batches: map[Time]*kafkaBatch{}}
 	d := ssc.addInput(op, src)
 	kd := &KafkaDStream{DStream: d, src: src}
@@ -252,6 +255,7 @@ type kafkaSource struct {
 	stream *KafkaDStream
 	kafka  Kafka
 	topics []string
+	cfg    kafkaConfig
 	src    *kafkasrc.Source
 
 	mu       sync.Mutex
@@ -352,6 +356,9 @@ func (s *kafkaSource) clearReport() {
 // reached the batch has the previous partitions with empty ranges, the
 // error is reported, and the next batch tries again.
 func (s *kafkaSource) allocate(t Time) (*RDD, int) {
+	if cm := s.ssc.ex.cluster; cm != nil {
+		return cm.allocate(s, t)
+	}
 	s.mu.Lock()
 	est := s.estRate
 	s.mu.Unlock()

@@ -57,6 +57,13 @@ type kafkaWriter struct {
 }
 
 func (w *kafkaWriter) write(r *RDD, t Time) error {
+	if cm := w.ssc.member; cm != nil {
+		// In a cluster job the records are in the member's transaction.
+		for _, m := range w.messages(r) {
+			cm.produce(w.topic, m.Key, m.Value)
+		}
+		return nil
+	}
 	w.once.Do(func() {
 		go func() {
 			<-w.ssc.done

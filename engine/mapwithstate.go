@@ -3,9 +3,10 @@ package engine
 import (
 	"fmt"
 	"reflect"
-	"slices"
 	"sync"
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/state"
 )
 
 // MapWithState, after Spark 1.6's mapWithState: a function called for every
@@ -295,78 +296,29 @@ func (d *DStream) MapWithState(spec *StateSpec) *MapWithStateDStream {
 	snaps := inner.derive(op+".StateSnapshots", func(r *RDD, t Time) *RDD {
 		return newRDD(r.ex, op, r.n, []*RDD{r}, func(p int, emit func(any)) {
 			r.iterate(p, func(x any) {
-				sp := x.(*statePart)
-				for i, k := range sp.keys {
-					if sp.live[i] {
-						emit(Pair{k, sp.states[i]})
-					}
-				}
+				x.(*statePart).m.Each(func(_ int32, k any, e state.Entry) {
+					emit(Pair{k, e.State})
+				})
 			})
 		}).at(t)
 	})
 	return &MapWithStateDStream{DStream: mapped, snapshots: snaps}
 }
 
-// statePart is one partition of a MapWithState's state after a batch, and
-// the batch's mapped results for its keys. Removed keys leave a dead slot
-// until the partition is compacted.
+// statePart is one partition of a MapWithState's state after a batch (a
+// version of the partition's state map, a delta over the batch before),
+// and the batch's mapped results for its keys.
 type statePart struct {
-	keys   []any
-	states []any
-	times  []Time // when each key's state was last updated
-	live   []bool
-	dead   int
-	index  *keyIndex
+	m      *state.Map
 	mapped []any
 }
 
-func (sp *statePart) clone(op string) *statePart {
+// next returns the partition's state for the batch after sp.
+func (sp *statePart) next(op string) *statePart {
 	if sp == nil {
-		return &statePart{index: newKeyIndex(op)}
+		return &statePart{m: state.NewMap(unhashableKey(op))}
 	}
-	if sp.dead > 16 && sp.dead > len(sp.keys)/2 {
-		out := &statePart{index: newKeyIndex(op)}
-		for i, k := range sp.keys {
-			if sp.live[i] {
-				out.add(k, sp.states[i], sp.times[i])
-			}
-		}
-		return out
-	}
-	idx := &keyIndex{op: op}
-	if sp.index.strs != nil {
-		idx.strs = cloneMap(sp.index.strs)
-	}
-	if sp.index.ints != nil {
-		idx.ints = cloneMap(sp.index.ints)
-	}
-	if sp.index.anys != nil {
-		idx.anys = cloneMap(sp.index.anys)
-	}
-	return &statePart{
-		keys: slices.Clone(sp.keys), states: slices.Clone(sp.states),
-		times: slices.Clone(sp.times), live: slices.Clone(sp.live),
-		dead: sp.dead, index: idx,
-	}
-}
-
-func cloneMap[K comparable](m map[K]int32) map[K]int32 {
-	out := make(map[K]int32, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
-
-// add appends a new key; the caller knows it is not in the index.
-func (sp *statePart) add(k, s any, t Time) int32 {
-	i := int32(len(sp.keys))
-	sp.index.put(k, i)
-	sp.keys = append(sp.keys, k)
-	sp.states = append(sp.states, s)
-	sp.times = append(sp.times, t)
-	sp.live = append(sp.live, true)
-	return i
+	return &statePart{m: sp.m.Next()}
 }
 
 // mapState holds the latest state of a MapWithState.
@@ -407,37 +359,35 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 		if prev != nil {
 			base = prev[q]
 		}
-		sp := base.clone(op)
+		sp := base.next(op)
+		m := sp.m
 		var records []any
 		if parted != nil {
 			records = parted.partition(q)
 		}
 		sp.mapped = make([]any, 0, len(records))
+		now := int64(t)
 		var st State
 		for _, x := range records {
 			kv := x.(Pair)
-			i, found := sp.index.get(kv.Key)
-			found = found && sp.live[i]
+			i, e, has := m.Get(kv.Key)
+			found := has && e.Live
 			st = State{op: op, key: kv.Key}
 			if found {
-				st.value, st.exists = sp.states[i], true
+				st.value, st.exists = e.State, true
 			}
 			res, emit := fn(t, kv.Key, kv.Value, true, &st)
 			switch {
 			case st.removed:
 				if found {
-					sp.live[i], sp.states[i] = false, nil
-					sp.dead++
+					m.Set(i, state.Entry{})
 				}
 			case st.updated || (st.exists && timeout > 0):
-				if found {
-					sp.states[i], sp.times[i] = st.value, t
-				} else if ii, ok := sp.index.get(kv.Key); ok {
-					// Revive a dead slot.
-					sp.states[ii], sp.times[ii], sp.live[ii] = st.value, t, true
-					sp.dead--
+				if has {
+					// Update, or revive a dead slot.
+					m.Set(i, state.Entry{State: st.value, Updated: now, Live: true})
 				} else {
-					sp.add(kv.Key, st.value, t)
+					m.Add(kv.Key, st.value, now)
 				}
 			}
 			if emit {
@@ -445,19 +395,18 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 			}
 		}
 		if timeout > 0 {
-			threshold := t.Sub(timeout)
-			for i, k := range sp.keys {
-				if !sp.live[i] || sp.times[i] >= threshold {
-					continue
+			threshold := int64(t.Sub(timeout))
+			m.Each(func(i int32, k any, e state.Entry) {
+				if e.Updated >= threshold {
+					return
 				}
-				st = State{op: op, key: k, value: sp.states[i], exists: true, timingOut: true}
+				st = State{op: op, key: k, value: e.State, exists: true, timingOut: true}
 				res, emit := fn(t, k, nil, false, &st)
 				if emit {
 					sp.mapped = append(sp.mapped, res)
 				}
-				sp.live[i], sp.states[i] = false, nil
-				sp.dead++
-			}
+				m.Set(i, state.Entry{})
+			})
 		}
 		parts[q] = sp
 	})
@@ -476,17 +425,17 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 func (ms *mapState) fromPairs(parts [][]any, entry func(x any) (any, Time)) []*statePart {
 	out := make([]*statePart, len(parts))
 	for q, part := range parts {
-		sp := &statePart{index: newKeyIndex(ms.op)}
+		m := state.NewMap(unhashableKey(ms.op))
 		for _, x := range part {
 			e, t := entry(x)
 			kv := e.(Pair)
-			if i, ok := sp.index.get(kv.Key); ok {
-				sp.states[i], sp.times[i] = kv.Value, t
+			if i, _, ok := m.Get(kv.Key); ok {
+				m.Set(i, state.Entry{State: kv.Value, Updated: int64(t), Live: true})
 				continue
 			}
-			sp.add(kv.Key, kv.Value, t)
+			m.Add(kv.Key, kv.Value, int64(t))
 		}
-		out[q] = sp
+		out[q] = &statePart{m: m}
 	}
 	return out
 }
@@ -499,12 +448,10 @@ func (ms *mapState) snapshot() (Time, [][]any, bool) {
 	}
 	out := make([][]any, len(ms.parts))
 	for q, sp := range ms.parts {
-		part := []any{}
-		for i, k := range sp.keys {
-			if sp.live[i] {
-				part = append(part, Pair{k, Pair{sp.states[i], sp.times[i]}})
-			}
-		}
+		part := make([]any, 0, sp.m.Len())
+		sp.m.Each(func(_ int32, k any, e state.Entry) {
+			part = append(part, Pair{k, Pair{e.State, Time(e.Updated)}})
+		})
 		out[q] = part
 	}
 	return ms.t, out, true

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/rate"
 )
 
 // Receiver is a custom source of records, after Spark's Receiver. The
@@ -194,7 +196,7 @@ type receiverSource struct {
 	quit      chan struct{}
 	restarts  sync.WaitGroup
 
-	limiter *rateLimiter
+	limiter *rate.Limiter
 }
 
 // ReceiverContext is a running receiver's connection to the engine.
@@ -306,7 +308,7 @@ func (s *receiverSource) allocate(t Time) (*RDD, int) {
 		s.report("logging the allocation of batch "+t.String(), sinkErr)
 	}
 	if s.limiter != nil {
-		s.limiter.advance(t)
+		s.limiter.Advance(int64(t))
 	}
 	return s.ssc.Parallelize(recs, s.ssc.receiverPartitions()), len(recs)
 }
@@ -411,8 +413,8 @@ func (c *ReceiverContext) closed() bool {
 // It blocks while the rate limit or the buffer bound is reached, and returns
 // ErrReceiverStopped once the receiver is stopped or restarting.
 func (c *ReceiverContext) Store(x any) error {
-	if err := c.src.limiter.take(1, c.done); err != nil {
-		return err
+	if err := c.src.limiter.Take(1, c.done); err != nil {
+		return stoppedErr(err)
 	}
 	return c.src.put(c, nil, x)
 }
@@ -423,8 +425,8 @@ func (c *ReceiverContext) StoreAll(xs []any) error {
 	if len(xs) == 0 {
 		return nil
 	}
-	if err := c.src.limiter.take(len(xs), c.done); err != nil {
-		return err
+	if err := c.src.limiter.Take(len(xs), c.done); err != nil {
+		return stoppedErr(err)
 	}
 	return c.src.put(c, append([]any(nil), xs...), nil)
 }

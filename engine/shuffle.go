@@ -82,6 +82,11 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 	if n <= 0 {
 		n = ex.parallelism
 	}
+	if cm := ex.cluster; cm != nil {
+		if id := cm.shuffleID(op); id != "" {
+			return cm.clusterShuffleRDDs(ex, id, op, n, ins, splits, agg, out)
+		}
+	}
 	sagg := agg.shuffleAgg(op)
 	res := newRDD(ex, op, n, ins, nil)
 	res.materialize = func() [][]any {

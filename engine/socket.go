@@ -140,9 +140,9 @@ func (r *socketReceiver) readLines(ctx *ReceiverContext, c io.Reader) (int, erro
 	flush := func() error {
 		defer func() { pending = pending[:0] }()
 		for i := 0; i < len(pending); {
-			k, err := ctx.src.limiter.takeSome(len(pending)-i, ctx.done)
+			k, err := ctx.src.limiter.TakeSome(len(pending)-i, ctx.done)
 			if err != nil {
-				return err
+				return stoppedErr(err)
 			}
 			if err := ctx.src.put(ctx, append([]any(nil), pending[i:i+k]...), nil); err != nil {
 				return err
@@ -157,7 +157,7 @@ func (r *socketReceiver) readLines(ctx *ReceiverContext, c io.Reader) (int, erro
 		// A chunk holds at most a second's worth of a rate-limited receiver,
 		// so the limit still spreads the lines over batches as it would one
 		// by one.
-		if len(pending) >= ctx.src.limiter.chunk(storeChunk) {
+		if len(pending) >= ctx.src.limiter.Chunk(storeChunk) {
 			return flush()
 		}
 		return nil

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"reflect"
 	"sync"
+
+	"github.com/gostream/gostream/engine/internal/state"
 )
 
 // State of stateful streams, and how checkpoints reach it.
@@ -78,62 +80,15 @@ func (d *DStream) restoreWindowBatches(times []Time, parts [][][]any) {
 	}
 }
 
-// keyIndex maps keys to slots, with a fast path for strings and ints.
-type keyIndex struct {
-	op   string
-	strs map[string]int32
-	ints map[int]int32
-	anys map[any]int32
+// newKeyIndex returns a key index whose unhashable keys fail op.
+func newKeyIndex(op string) *state.Index {
+	return &state.Index{Unhashable: unhashableKey(op)}
 }
 
-func newKeyIndex(op string) *keyIndex { return &keyIndex{op: op} }
-
-// reserve sizes the string index for n keys, the common case.
-func (x *keyIndex) reserve(n int) {
-	if x.strs == nil && n > 0 {
-		x.strs = make(map[string]int32, n)
-	}
-}
-
-func (x *keyIndex) get(k any) (int32, bool) {
-	switch v := k.(type) {
-	case string:
-		i, ok := x.strs[v]
-		return i, ok
-	case int:
-		i, ok := x.ints[v]
-		return i, ok
-	}
-	defer x.unhashable(k)
-	i, ok := x.anys[k]
-	return i, ok
-}
-
-func (x *keyIndex) put(k any, i int32) {
-	switch v := k.(type) {
-	case string:
-		if x.strs == nil {
-			x.strs = make(map[string]int32)
-		}
-		x.strs[v] = i
-		return
-	case int:
-		if x.ints == nil {
-			x.ints = make(map[int]int32)
-		}
-		x.ints[v] = i
-		return
-	}
-	if x.anys == nil {
-		x.anys = make(map[any]int32)
-	}
-	defer x.unhashable(k)
-	x.anys[k] = i
-}
-
-func (x *keyIndex) unhashable(k any) {
-	if r := recover(); r != nil {
-		panic(taskFailure{&Error{Op: x.op, Msg: fmt.Sprintf("key of type %s cannot be hashed: %v", typeName(k), r)}})
+// unhashableKey fails op for a key that cannot be hashed.
+func unhashableKey(op string) func(k, r any) {
+	return func(k, r any) {
+		panic(taskFailure{&Error{Op: op, Msg: fmt.Sprintf("key of type %s cannot be hashed: %v", typeName(k), r)}})
 	}
 }
 
@@ -340,20 +295,20 @@ func (d *DStream) UpdateStateByKey(f any, opts ...OpOption) *DStream {
 				newPart = grouped.partition(q)
 			}
 			idx := newKeyIndex(op)
-			idx.reserve(len(prevPart) + len(newPart))
+			idx.Reserve(len(prevPart) + len(newPart))
 			slots := make([]slot, 0, len(prevPart)+len(newPart))
 			for _, x := range prevPart {
 				kv, ok := x.(Pair)
 				if !ok {
 					failElem(op, x, "engine.Pair")
 				}
-				idx.put(kv.Key, int32(len(slots)))
+				idx.Put(kv.Key, int32(len(slots)))
 				slots = append(slots, slot{key: kv.Key, state: kv.Value, has: true})
 			}
 			for _, x := range newPart {
 				kv := x.(Pair)
 				values := *kv.Value.(*[]any)
-				if i, ok := idx.get(kv.Key); ok {
+				if i, ok := idx.Get(kv.Key); ok {
 					slots[i].values = values
 					continue
 				}
@@ -402,6 +357,11 @@ func (s *stateRDD) base(t Time) (prev [][]any, fresh bool) {
 		s.mu.Unlock()
 		return nil, false
 	}
+	if cm := s.ex.cluster; cm != nil {
+		// A cluster job's state is its partitions' changelogs (cluster_state.go).
+		s.mu.Unlock()
+		return cm.stateBase(s, t), false
+	}
 	if s.has {
 		defer s.mu.Unlock()
 		return s.parts, false
@@ -415,6 +375,9 @@ func (s *stateRDD) base(t Time) (prev [][]any, fresh bool) {
 }
 
 func (s *stateRDD) set(t Time, parts [][]any) {
+	if cm := s.ex.cluster; cm != nil {
+		cm.stateSet(s, t, parts)
+	}
 	s.mu.Lock()
 	s.t, s.parts, s.has, s.computed = t, parts, true, t
 	s.mu.Unlock()

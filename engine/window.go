@@ -445,7 +445,7 @@ func mergeWindow(op string, ex *executor, n int, t Time, prev *RDD, oldRDDs, new
 			}
 			slots := make([]windowSlot, 0, size)
 			idx := newKeyIndex(op)
-			idx.reserve(size)
+			idx.Reserve(size)
 			// entering is set while reading the batches that enter the
 			// window: a string key first met there is copied, so that a key
 			// staying in the window does not pin the whole decoded block it
@@ -456,14 +456,14 @@ func mergeWindow(op string, ex *executor, n int, t Time, prev *RDD, oldRDDs, new
 				if !ok {
 					failElem(op, x, "engine.Pair")
 				}
-				i, found := idx.get(kv.Key)
+				i, found := idx.Get(kv.Key)
 				if !found {
 					i = int32(len(slots))
 					key := kv.Key
 					if s, ok := key.(string); ok && entering {
 						key = strings.Clone(s)
 					}
-					idx.put(key, i)
+					idx.Put(key, i)
 					slots = append(slots, windowSlot{key: key})
 				}
 				return &slots[i], kv.Value

@@ -95,12 +95,25 @@ func startMember(t testing.TB, name string, argv ...string) *member {
 	return m
 }
 
+// stderrText is the member's standard error for a failure's message: the
+// batch log's "Total delay" lines only for the last ten batches.
 func (m *member) stderrText() string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	delays := 0
+	for _, l := range m.errs {
+		if strings.HasPrefix(l.text, "Total delay") {
+			delays++
+		}
+	}
 	var b strings.Builder
 	for _, l := range m.errs {
-		b.WriteString(l.text + "\n")
+		if strings.HasPrefix(l.text, "Total delay") {
+			if delays--; delays >= 10 {
+				continue
+			}
+		}
+		b.WriteString(l.at.Format("15:04:05.000 ") + l.text + "\n")
 	}
 	return b.String()
 }
@@ -317,6 +330,13 @@ func waitOwners(t testing.TB, limit time.Duration, n int, since time.Time, what 
 					ready = false
 				}
 				owner[p] = m
+			}
+		}
+		// Every member has a share once the group has settled (a member
+		// that joins may see an assignment of everything to another first).
+		for _, m := range ms {
+			if parts, _, _ := m.owned(); len(parts) == 0 && len(ms) <= n {
+				ready = false
 			}
 		}
 		if ready && len(owner) == n {

@@ -1,5 +1,3 @@
-// Package rate estimates how many records a second a stream can take, as
-// Spark Streaming's backpressure does.
 package rate
 
 import (

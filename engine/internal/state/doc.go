@@ -19,6 +19,14 @@
 // in order. Keys keep the position they had when they first appeared; a
 // removed key's place closes up.
 //
+// Map is one partition of a keyed state held in memory, versioned after
+// Spark's StateMap: each batch's version is a delta over the one before
+// (only the keys the batch set), compacted into a new base after
+// ChainLimit deltas or when removed keys fill over half of it, so a batch
+// costs what it touches, not a copy of every key. Keys iterate in the order
+// they first appeared; older versions stay readable. Index is the key index
+// Map and the engine's per-batch passes use.
+//
 // The package speaks plain Go: elements are the engine's own values, split
 // into key and state by a function the engine gives; whether two states are
 // the same is the engine's call too (a state the user may change in place,

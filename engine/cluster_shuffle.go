@@ -1,0 +1,331 @@
+package engine
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/gostream/gostream/engine/internal/cluster"
+	"github.com/gostream/gostream/engine/internal/shuffle"
+)
+
+// The shuffle of a cluster job goes through a repartition topic, as Kafka
+// Streams' does. The map side of batch t, on the member owning map task m,
+// writes each reduce partition's combined table as records of partition q
+// of APP-<shuffle id>-repartition, headers gostream-batch (t) and
+// gostream-task (m); the last record of (t, m, q) carries the header
+// gostream-marker. All of it is in the member's transaction of the batch.
+//
+// The reduce side of partition q, on the member owning q, reads the
+// partition read_committed from its position. A map task's marker of batch
+// b means every record of (b, m) has been read before it: the records of a
+// producer keep their order in a partition. Batch b is complete when every
+// map task has a marker of b or later (a map task whose partitions moved
+// skips the batches it did not run: their records are read again by the
+// new owner from the input's committed offsets, in its batch). The reduce
+// side of a batch merges the records of every complete batch not yet
+// reduced, normally the batch before: this batch's own map output is not
+// committed yet. What it reduced and the position before the first record
+// it still holds are committed as the partition's offset in the group,
+// with metadata "done=B"; records at or before done are skipped when read
+// again after a move.
+
+const (
+	hdrBatch  = "gostream-batch"
+	hdrTask   = "gostream-task"
+	hdrMarker = "gostream-marker"
+	// entriesPerRecord bounds a record of map output: keys with their
+	// accumulators, three codec elements each.
+	entriesPerRecord = 1024
+)
+
+// clusterShuffle is one shuffle's reduce sides on this member.
+type clusterShuffle struct {
+	id, topic string
+	n         int
+	reducers  []*reduceSide // by partition; nil until read
+}
+
+// reduceSide is the reduce side of one partition.
+type reduceSide struct {
+	pos       int64   // the next offset to read
+	commitPos int64   // the offset to commit: before the first record still held
+	done      int64   // batches up to done are reduced
+	wm        []int64 // per map task, the latest batch whose marker was read
+	held      []heldRecord
+	dirty     bool // moved since the last commit
+}
+
+type heldRecord struct {
+	off   int64
+	batch int64
+	data  []byte
+}
+
+// shuffle returns the shuffle id's state, creating its topic.
+func (cm *clusterMember) shuffle(id string, n int) (*clusterShuffle, error) {
+	cm.mu.Lock()
+	sh, ok := cm.shuffles[id]
+	cm.mu.Unlock()
+	if ok {
+		return sh, nil
+	}
+	topic := cm.topic(id, "repartition")
+	if err := cm.ensureTopic(topic, n, false); err != nil {
+		return nil, err
+	}
+	sh = &clusterShuffle{id: id, topic: topic, n: n, reducers: make([]*reduceSide, n)}
+	cm.mu.Lock()
+	if old, ok := cm.shuffles[id]; ok {
+		sh = old
+	} else {
+		cm.shuffles[id] = sh
+	}
+	cm.mu.Unlock()
+	return sh, nil
+}
+
+// clusterShuffleRDDs is shuffleRDDs of a cluster job: see the comment at
+// the top of this file.
+func (cm *clusterMember) clusterShuffleRDDs(ex *executor, id, op string, n int, ins []*RDD, splits []func(any) (any, any), agg aggregator, out func(k, acc any) any) *RDD {
+	sagg := agg.shuffleAgg(op)
+	res := newRDD(ex, op, n, ins, nil)
+	res.materialize = func() [][]any {
+		t := res.time
+		sh, err := cm.shuffle(id, n)
+		if err != nil {
+			panic(taskFailure{&Error{Op: op, Time: t, Msg: fmt.Sprintf("the shuffle between the members: %v", err), Err: err}})
+		}
+		type mapTask struct {
+			in    *RDD
+			p     int
+			split func(any) (any, any)
+		}
+		var tasks []mapTask
+		for i, in := range ins {
+			for p := 0; p < in.n; p++ {
+				tasks = append(tasks, mapTask{in, p, splits[i]})
+			}
+		}
+		ex.run(op, t, len(tasks), func(m int) {
+			task := tasks[m]
+			if !cm.owns(task.p) {
+				return
+			}
+			w := shuffle.NewWriter(sagg, n, hashKey)
+			defer func() {
+				for _, t := range w.Tables() {
+					if t.InFn() {
+						failOnInt(op, recover())
+					}
+				}
+			}()
+			split := task.split
+			generic := func(x any) {
+				k, v := split(x)
+				w.Write(k, v)
+			}
+			if agg.feed == nil || !agg.feed(task.in, task.p, w.WriteStrInt, generic) {
+				task.in.iterate(task.p, generic)
+			}
+			for q, tb := range w.Tables() {
+				cm.writeTable(op, sh, t, m, q, tb, sagg.Records)
+			}
+		})
+		parts := make([][]any, n)
+		ex.run(op, t, n, func(q int) {
+			if !cm.owns(q) {
+				return
+			}
+			tb := cm.reduce(op, sh, t, q, len(tasks), sagg)
+			defer func() {
+				if tb.InFn() {
+					failOnInt(op, recover())
+				}
+			}()
+			part := make([]any, tb.Len())
+			for i := range part {
+				part[i] = out(tb.Key(i), tb.Acc(i))
+			}
+			parts[q] = part
+		})
+		return parts
+	}
+	cm.mu.Lock()
+	cm.made = append(cm.made, res)
+	cm.mu.Unlock()
+	return res
+}
+
+// The kinds of accumulator on the wire.
+const (
+	wirePlain   = iota
+	wireCogroup // *cogroupAcc as Pair{left, right}
+	wireValues  // *[]any as []any
+)
+
+func toWire(acc any) (int, any) {
+	switch a := acc.(type) {
+	case *cogroupAcc:
+		return wireCogroup, Pair{nonNil(a.left), nonNil(a.right)}
+	case *[]any:
+		return wireValues, nonNil(*a)
+	}
+	return wirePlain, acc
+}
+
+func fromWire(kind int, v any) any {
+	switch kind {
+	case wireCogroup:
+		p := v.(Pair)
+		return &cogroupAcc{left: p.Key.([]any), right: p.Value.([]any)}
+	case wireValues:
+		vs := v.([]any)
+		return &vs
+	}
+	return v
+}
+
+// writeTable writes map task m's table for partition q as records, the
+// last one marked.
+// A records shuffle sends no keys: its output is the values alone, and
+// its keys may be positions (Repartition's round robin).
+func (cm *clusterMember) writeTable(op string, sh *clusterShuffle, t Time, m, q int, tb *shuffle.Table, records bool) {
+	headers := map[string]string{hdrBatch: strconv.FormatInt(int64(t), 10), hdrTask: strconv.Itoa(m)}
+	flat := make([]any, 0, 3*min(tb.Len(), entriesPerRecord))
+	flush := func(last bool) {
+		data, err := elems.Marshal(flat)
+		if err != nil {
+			panic(taskFailure{&Error{Op: op, Time: t, Msg: fmt.Sprintf("a key or value cannot be sent between the members: %v", err), Err: err}})
+		}
+		h := headers
+		if last {
+			h = map[string]string{hdrBatch: headers[hdrBatch], hdrTask: headers[hdrTask], hdrMarker: "1"}
+		}
+		cm.km.Produce(sh.topic, int32(q), nil, data, h)
+		flat = flat[:0]
+	}
+	for i := 0; i < tb.Len(); i++ {
+		kind, w := toWire(tb.Acc(i))
+		var k any
+		if !records {
+			k = tb.Key(i)
+		}
+		flat = append(flat, k, kind, w)
+		if len(flat) == 3*entriesPerRecord && i < tb.Len()-1 {
+			flush(false)
+		}
+	}
+	flush(true)
+}
+
+// reduce reads partition q of the shuffle and merges the records of the
+// batches now complete into a table.
+func (cm *clusterMember) reduce(op string, sh *clusterShuffle, t Time, q, tasks int, sagg *shuffle.Aggregator) *shuffle.Table {
+	fail := func(err error) {
+		panic(taskFailure{&Error{Op: op, Time: t, Msg: fmt.Sprintf("reading partition %d of %s: %v", q, sh.topic, err), Err: err}})
+	}
+	cm.mu.Lock()
+	r := sh.reducers[q]
+	cm.mu.Unlock()
+	starts, ends, err := cm.topicEnds(sh.topic)
+	if err != nil {
+		fail(err)
+	}
+	if r == nil {
+		o, ok, err := cm.committedOffset(sh.topic, int32(q))
+		if err != nil {
+			fail(err)
+		}
+		r = &reduceSide{pos: starts[int32(q)], done: -1}
+		if ok {
+			r.pos = max(o.At, r.pos)
+			if d, found := parseDone(o.Metadata); found {
+				r.done = d
+			}
+		}
+		r.commitPos = r.pos
+		r.wm = make([]int64, tasks)
+		for i := range r.wm {
+			r.wm[i] = r.done
+		}
+	}
+	if len(r.wm) != tasks {
+		fail(fmt.Errorf("the shuffle has %d map tasks on this member and %d in what it read: do all members run the same program?", tasks, len(r.wm)))
+	}
+	end := ends[int32(q)]
+	var bad error
+	if end > r.pos {
+		err := cm.km.Fetch(sh.topic, int32(q), r.pos, end, func(rec cluster.Record) {
+			b, ok1 := cluster.ParseBatch(rec.Headers[hdrBatch])
+			m, err := strconv.Atoi(rec.Headers[hdrTask])
+			if !ok1 || err != nil || m < 0 || m >= tasks {
+				bad = fmt.Errorf("a record at offset %d has no batch or map task a member of this job writes", rec.Offset)
+				return
+			}
+			if b <= r.done {
+				return
+			}
+			r.held = append(r.held, heldRecord{rec.Offset, b, []byte(rec.Value)})
+			if rec.Headers[hdrMarker] != "" && b > r.wm[m] {
+				r.wm[m] = b
+			}
+		})
+		if err != nil {
+			fail(err)
+		}
+		if bad != nil {
+			fail(bad)
+		}
+		r.pos = end
+	}
+	ready := r.wm[0]
+	for _, w := range r.wm {
+		ready = min(ready, w)
+	}
+	merge := *sagg
+	merge.Create = func(v any) any { return v }
+	if sagg.Combine != nil {
+		merge.Merge = sagg.Combine
+	}
+	tb := shuffle.NewTable(&merge)
+	keep := r.held[:0]
+	for _, h := range r.held {
+		if h.batch > ready {
+			keep = append(keep, h)
+			continue
+		}
+		flat, err := elems.Unmarshal(h.data)
+		if err != nil || len(flat)%3 != 0 {
+			fail(fmt.Errorf("a record at offset %d does not hold map output: %v", h.off, err))
+		}
+		for i := 0; i < len(flat); i += 3 {
+			kind, _ := flat[i+1].(int)
+			tb.Add(flat[i], fromWire(kind, flat[i+2]))
+		}
+	}
+	clear(r.held[len(keep):])
+	r.held = keep
+	if ready > r.done {
+		r.done = ready
+		r.dirty = true
+	}
+	newPos := r.pos
+	if len(r.held) > 0 {
+		newPos = r.held[0].off
+	}
+	if newPos != r.commitPos {
+		r.commitPos = newPos
+		r.dirty = true
+	}
+	cm.mu.Lock()
+	sh.reducers[q] = r
+	cm.mu.Unlock()
+	return tb
+}
+
+func parseDone(md string) (int64, bool) {
+	if len(md) > 5 && md[:5] == "done=" {
+		return cluster.ParseBatch(md[5:])
+	}
+	return 0, false
+}

@@ -1,0 +1,106 @@
+package state
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+)
+
+func live(m *Map) []string {
+	var out []string
+	m.Each(func(_ int32, k any, e Entry) { out = append(out, fmt.Sprintf("%v=%v@%d", k, e.State, e.Updated)) })
+	return out
+}
+
+// Versions are deltas: a new version sees the old one's keys, writes only
+// its own, and leaves the old version as it was; keys iterate in the order
+// they first appeared, a revived key in its old place.
+func TestMapVersions(t *testing.T) {
+	v1 := NewMap(nil)
+	v1.Add("a", 1, 1)
+	v1.Add("b", 2, 1)
+	v1.Add(7, 3, 1)
+	v2 := v1.Next()
+	s, e, ok := v2.Get("b")
+	if !ok || e.State != 2 || !e.Live {
+		t.Fatalf("Get(b) in the next version = %d %v %v", s, e, ok)
+	}
+	v2.Set(s, Entry{State: 20, Updated: 2, Live: true})
+	sa, _, _ := v2.Get("a")
+	v2.Set(sa, Entry{}) // removed
+	v2.Add("c", 4, 2)
+	v3 := v2.Next()
+	sa, e, ok = v3.Get("a")
+	if !ok || e.Live {
+		t.Fatalf("a removed: Get = %v %v", e, ok)
+	}
+	v3.Set(sa, Entry{State: 10, Updated: 3, Live: true}) // revived in its place
+	if got, want := live(v1), []string{"a=1@1", "b=2@1", "7=3@1"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("v1 = %v, want %v", got, want)
+	}
+	if got, want := live(v2), []string{"b=20@2", "7=3@1", "c=4@2"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("v2 = %v, want %v", got, want)
+	}
+	if got, want := live(v3), []string{"a=10@3", "b=20@2", "7=3@1", "c=4@2"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("v3 = %v, want %v", got, want)
+	}
+	if v2.Len() != 3 || v3.Len() != 4 {
+		t.Fatalf("Len: v2 %d, v3 %d", v2.Len(), v3.Len())
+	}
+}
+
+// Past ChainLimit deltas Next compacts into a base, keeping every slot
+// (dead ones too) and the order; with over half the slots dead it drops
+// the dead ones, so a key that returns goes last.
+func TestMapCompaction(t *testing.T) {
+	m := NewMap(nil)
+	for i := 0; i < 40; i++ {
+		m.Add(i, i, 0)
+	}
+	for v := 1; v <= ChainLimit+1; v++ {
+		m = m.Next()
+		s, _, _ := m.Get(v)
+		m.Set(s, Entry{}) // remove key v
+	}
+	if len(m.layers) > ChainLimit+1 {
+		t.Fatalf("%d layers after %d versions: no compaction", len(m.layers), ChainLimit+1)
+	}
+	s, e, ok := m.Get(1)
+	if !ok || e.Live {
+		t.Fatalf("removed key 1 lost its slot at compaction: %v %v", e, ok)
+	}
+	if m.Len() != 40-(ChainLimit+1) {
+		t.Fatalf("Len = %d", m.Len())
+	}
+	m.Set(s, Entry{State: "back", Live: true})
+	if got := live(m); got[0] != "0=0@0" || got[1] != "1=back@0" {
+		t.Fatalf("revived key not in its place: %v", got[:3])
+	}
+	// Remove the rest but 0 and 1: over half dead, the next version drops them.
+	m.Each(func(s int32, k any, _ Entry) {
+		if k.(int) >= 5 {
+			m.Set(s, Entry{})
+		}
+	})
+	m = m.Next()
+	if m.slots != 2 || m.dead != 0 {
+		t.Fatalf("after dropping dead slots: %d slots, %d dead", m.slots, m.dead)
+	}
+	m.Add(30, "new", 9)
+	got := live(m)
+	if len(got) != 3 || got[2] != "30=new@9" {
+		t.Fatalf("a key back after its slot was dropped goes last: %v", got)
+	}
+}
+
+func TestMapUnhashable(t *testing.T) {
+	var seen any
+	m := NewMap(func(k, r any) { seen = k; panic("unhashable") })
+	func() {
+		defer func() { recover() }()
+		m.Add([]int{1}, 1, 0)
+	}()
+	if _, ok := seen.([]int); !ok {
+		t.Fatalf("Unhashable got %v", seen)
+	}
+}
