@@ -84,6 +84,10 @@ func saveRDDFiles(op string, r *RDD, t Time, path, ext string, write func(*bufio
 	fail := func(err error) {
 		panic(taskFailure{&Error{Op: op, Time: t, Msg: err.Error(), Err: errors.Unwrap(err)}})
 	}
+	if cm := r.ex.cluster; cm != nil {
+		saveClusterFiles(cm, op, r, t, path, ext, write, func(msg string, err error) { fail(fmt.Errorf("%s: %w", msg, err)) })
+		return
+	}
 	d, err := dir.Begin(path)
 	if err != nil {
 		fail(err)
@@ -107,6 +111,14 @@ func saveRDDFiles(op string, r *RDD, t Time, path, ext string, write func(*bufio
 }
 
 func escapeGlob(s string) string { return dir.EscapeGlob(s) }
+
+func writeFileSynced(name string, write func(*bufio.Writer) error) error {
+	return dir.WriteFileSynced(name, write)
+}
+
+func syncPath(path string) error { return dir.SyncPath(path) }
+
+func randomSuffix() string { return dir.RandomSuffix() }
 
 // ReadObjectFiles reads back the elements that SaveAsObjectFiles wrote to
 // one directory (prefix-TIME_IN_MS[.suffix]), partition by partition, with

@@ -29,7 +29,7 @@ func Begin(dir string) (*Dir, error) {
 		return nil, fmt.Errorf("creating %q: %w", parent, err)
 	}
 	cleanLeftovers(parent, base)
-	tmp := filepath.Join(parent, "."+base+".tmp-"+randomSuffix())
+	tmp := filepath.Join(parent, "."+base+".tmp-"+RandomSuffix())
 	if err := os.Mkdir(tmp, 0o755); err != nil {
 		return nil, fmt.Errorf("creating %q: %w", tmp, err)
 	}
@@ -49,12 +49,12 @@ func (d *Dir) Commit() error {
 	if err := d.WritePart(SuccessFile, func(*bufio.Writer) error { return nil }); err != nil {
 		return err
 	}
-	if err := syncPath(d.tmp); err != nil {
+	if err := SyncPath(d.tmp); err != nil {
 		return fmt.Errorf("syncing %q: %w", d.tmp, err)
 	}
 	old := ""
 	if _, err := os.Lstat(d.dir); err == nil {
-		old = filepath.Join(d.parent, "."+d.base+".old-"+randomSuffix())
+		old = filepath.Join(d.parent, "."+d.base+".old-"+RandomSuffix())
 		if err := os.Rename(d.dir, old); err != nil {
 			return fmt.Errorf("moving the previous %q aside: %w", d.dir, err)
 		}
@@ -63,7 +63,7 @@ func (d *Dir) Commit() error {
 		return fmt.Errorf("renaming %q to %q: %w", d.tmp, d.dir, err)
 	}
 	d.tmp = ""
-	if err := syncPath(d.parent); err != nil {
+	if err := SyncPath(d.parent); err != nil {
 		return fmt.Errorf("syncing %q: %w", d.parent, err)
 	}
 	if old != "" {
@@ -95,7 +95,7 @@ func EscapeGlob(s string) string {
 	return r.Replace(s)
 }
 
-func randomSuffix() string {
+func RandomSuffix() string {
 	var b [6]byte
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
@@ -122,7 +122,8 @@ func WriteFileSynced(name string, write func(*bufio.Writer) error) error {
 	return err
 }
 
-func syncPath(path string) error {
+// SyncPath syncs a file or directory.
+func SyncPath(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
