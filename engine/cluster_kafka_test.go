@@ -325,3 +325,89 @@ func createTopic(t *testing.T, brokers, topic string, parts int) {
 		t.Fatal(err)
 	}
 }
+
+// A member's RDDs hold its own partitions only, and a Repartition between
+// members delivers every record once: the members together see each line
+// of the input once, before and after the shuffle.
+func TestClusterOwnPartitions(t *testing.T) {
+	const parts = 2
+	brokers := clusterKafka(t, parts)
+	var lines []string
+	for i := 0; i < 40; i++ {
+		lines = append(lines, fmt.Sprintf("line%d", i))
+	}
+	type seen struct {
+		mu            sync.Mutex
+		input, shuffl map[string]int
+		foreign       []string
+	}
+	start := func(s *seen) *wcMember {
+		log := &logLines{t: t}
+		ssc := NewStreamingContext("kafka://"+brokers+"/own?session=2s", "own", time.Second, WithManualClock(), WithBatchLog(log))
+		in := ssc.KafkaStream(Kafka{Brokers: []string{brokers}}, []string{"lines"}, StartingOffsets(Earliest))
+		in.ForeachRDD(func(r *RDD) {
+			for p, part := range r.Partitions() {
+				for _, x := range part {
+					rec := x.(KafkaRecord)
+					s.mu.Lock()
+					s.input[rec.Value]++
+					if int(rec.Partition) != p {
+						s.foreign = append(s.foreign, rec.Value)
+					}
+					s.mu.Unlock()
+				}
+			}
+		})
+		in.Map(func(r KafkaRecord) string { return r.Value }).Repartition(3).ForeachRDD(func(r *RDD) {
+			for _, x := range r.Collect() {
+				s.mu.Lock()
+				s.shuffl[x.(string)]++
+				s.mu.Unlock()
+			}
+		})
+		if err := ssc.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ssc.Stop(false) })
+		return &wcMember{ssc, log}
+	}
+	sa := &seen{input: map[string]int{}, shuffl: map[string]int{}}
+	sb := &seen{input: map[string]int{}, shuffl: map[string]int{}}
+	a := start(sa)
+	a.untilOwns(t, "[0 1]")
+	b := start(sb)
+	untilSplit(t, a, b)
+	produceLines(t, brokers, parts, lines)
+	deadline := time.Now().Add(20 * time.Second)
+	total := func(f func(*seen) map[string]int) map[string]int {
+		out := map[string]int{}
+		for _, s := range []*seen{sa, sb} {
+			s.mu.Lock()
+			for k, v := range f(s) {
+				out[k] += v
+			}
+			s.mu.Unlock()
+		}
+		return out
+	}
+	want := map[string]int{}
+	for _, l := range lines {
+		want[l] = 1
+	}
+	for !maps.Equal(total(func(s *seen) map[string]int { return s.shuffl }), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("after the shuffle the members saw %v", total(func(s *seen) map[string]int { return s.shuffl }))
+		}
+		a.advance(t)
+		b.advance(t)
+	}
+	if got := total(func(s *seen) map[string]int { return s.input }); !maps.Equal(got, want) {
+		t.Errorf("the members' input RDDs held %v", got)
+	}
+	if len(sa.input) == 0 || len(sb.input) == 0 {
+		t.Errorf("a member read nothing: %v, %v", sa.input, sb.input)
+	}
+	if len(sa.foreign)+len(sb.foreign) > 0 {
+		t.Errorf("records in the RDD partition of another input partition: %v %v", sa.foreign, sb.foreign)
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/cluster"
-	kafkasrc "github.com/gostream/gostream/engine/internal/source/kafka"
 )
 
 // clusterMember is this process's membership of a cluster job: the
@@ -225,7 +224,10 @@ func (cm *clusterMember) begin(t Time) {
 		}
 		cm.logf("owns partitions %s", shown)
 	}
-	if cm.lastBatch == nil && len(asg.Partitions) > 0 {
+	cm.mu.Lock()
+	load := cm.lastBatch == nil && len(asg.Partitions) > 0
+	cm.mu.Unlock()
+	if load {
 		if err := cm.loadCommitted(); err != nil {
 			cm.fail(err)
 		}
@@ -492,9 +494,7 @@ func (cm *clusterMember) produce(topic string, key, value []byte) {
 // leaves the group, so its partitions move at once.
 func (cm *clusterMember) close() { cm.km.Close(true) }
 
-// kafkaTopicOf is a helper for tests: the topic a shuffle or changelog uses.
+// topic names a topic of the job: APP-<id>-repartition or -changelog.
 func (cm *clusterMember) topic(id, kind string) string {
 	return cm.cfg.app + "-" + id + "-" + kind
 }
-
-var _ = kafkasrc.Range{}
