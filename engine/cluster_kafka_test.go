@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -332,6 +334,7 @@ func createTopic(t *testing.T, brokers, topic string, parts int) {
 func TestClusterOwnPartitions(t *testing.T) {
 	const parts = 2
 	brokers := clusterKafka(t, parts)
+	dir := t.TempDir()
 	var lines []string
 	for i := 0; i < 40; i++ {
 		lines = append(lines, fmt.Sprintf("line%d", i))
@@ -358,7 +361,9 @@ func TestClusterOwnPartitions(t *testing.T) {
 				}
 			}
 		})
-		in.Map(func(r KafkaRecord) string { return r.Value }).Repartition(3).ForeachRDD(func(r *RDD) {
+		values := in.Map(func(r KafkaRecord) string { return r.Value })
+		values.SaveAsTextFiles(filepath.Join(dir, "out"), "")
+		values.Repartition(3).ForeachRDD(func(r *RDD) {
 			for _, x := range r.Collect() {
 				s.mu.Lock()
 				s.shuffl[x.(string)]++
@@ -403,6 +408,22 @@ func TestClusterOwnPartitions(t *testing.T) {
 	}
 	if got := total(func(s *seen) map[string]int { return s.input }); !maps.Equal(got, want) {
 		t.Errorf("the members' input RDDs held %v", got)
+	}
+	// The members wrote their part files into the same batch directories:
+	// every line is in one of them, once.
+	files, _ := filepath.Glob(filepath.Join(dir, "out-*", "part-*"))
+	inFiles := map[string]int{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Fields(string(data)) {
+			inFiles[l]++
+		}
+	}
+	if !maps.Equal(inFiles, want) {
+		t.Errorf("the part files hold %v", inFiles)
 	}
 	if len(sa.input) == 0 || len(sb.input) == 0 {
 		t.Errorf("a member read nothing: %v, %v", sa.input, sb.input)

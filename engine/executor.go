@@ -5,20 +5,21 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
+
+	"github.com/gostream/gostream/engine/internal/exec"
 )
 
 // executor runs tasks for one StreamingContext on at most parallelism
-// goroutines at a time: the local[N] workers.
+// goroutines at a time: the local[N] workers (engine/internal/exec).
 type executor struct {
 	parallelism int
-	slots       chan struct{}
+	pool        *exec.Pool
 	codec       *blockCodec
 	cluster     *clusterMember // a member of a cluster job: shuffles go through Kafka (cluster_shuffle.go)
 }
 
 func newExecutor(n int) *executor {
-	return &executor{parallelism: n, slots: make(chan struct{}, n), codec: defaultCodec}
+	return &executor{parallelism: n, pool: exec.NewPool(n), codec: defaultCodec}
 }
 
 // run runs task(0..n-1) in parallel and panics with the *Error of the first
@@ -26,41 +27,9 @@ func newExecutor(n int) *executor {
 // action directly sees, and what a batch's job recovers. Callers never nest
 // run inside a task.
 func (ex *executor) run(op string, t Time, n int, task func(p int)) {
-	if n == 0 {
-		return
-	}
-	var (
-		mu    sync.Mutex
-		first *Error
-	)
-	do := func(p int) {
-		defer func() {
-			if r := recover(); r != nil {
-				err := asTaskError(op, r)
-				mu.Lock()
-				if first == nil {
-					first = err
-				}
-				mu.Unlock()
-			}
-		}()
-		task(p)
-	}
-	if n == 1 {
-		do(0)
-	} else {
-		var wg sync.WaitGroup
-		for p := 0; p < n; p++ {
-			ex.slots <- struct{}{}
-			wg.Add(1)
-			go func() {
-				defer func() { <-ex.slots; wg.Done() }()
-				do(p)
-			}()
-		}
-		wg.Wait()
-	}
-	if first != nil {
+	failed := ex.pool.Run(n, task, func(r any) any { return asTaskError(op, r) })
+	if failed != nil {
+		first := failed.(*Error)
 		if first.Time == 0 {
 			first.Time = t
 		}

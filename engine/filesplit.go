@@ -1,14 +1,10 @@
 package engine
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"math"
-	"os"
-	"path/filepath"
+
+	"github.com/gostream/gostream/engine/internal/source/file"
 )
 
 // A large file is not read whole into its batch: as Hadoop's input splits
@@ -24,46 +20,22 @@ import (
 // is generated.
 var fileSplitSize int64 = 32 << 20
 
-// fileSplit is the lines of path that start in [start, end).
-type fileSplit struct {
-	path       string
-	start, end int64
-}
-
 // splitFiles returns the partitions of a batch's text files: a whole file
 // read now, or a split of a large file read by its task (splits is nil
 // when there is none). The records are the lines, counted now for a large
 // file without keeping them.
-func (s *fileSource) splitFiles(t Time, files []string) (parts [][]any, splits []*fileSplit, records int, err error) {
-	type job struct {
-		whole string
-		split *fileSplit
+func (s *fileSource) splitFiles(t Time, files []string) (parts [][]any, splits []*file.Split, records int, err error) {
+	plan, large, err := file.Plan(s.dir, files, fileSplitSize)
+	if err != nil {
+		return nil, nil, 0, err
 	}
-	var jobs []job
-	var large []string
-	for _, f := range files {
-		path := filepath.Join(s.dir, f)
-		fi, err := os.Stat(path)
-		if err != nil {
-			return nil, nil, 0, fmt.Errorf("reading %q: %w", path, err)
-		}
-		size := fi.Size()
-		if size <= fileSplitSize {
-			jobs = append(jobs, job{whole: path})
-			continue
-		}
-		large = append(large, path)
-		for off := int64(0); off < size; off += fileSplitSize {
-			jobs = append(jobs, job{split: &fileSplit{path: path, start: off, end: min(off+fileSplitSize, size)}})
-		}
-	}
-	parts = make([][]any, len(jobs))
-	splits = make([]*fileSplit, len(jobs))
-	errs := make([]error, len(jobs))
+	parts = make([][]any, len(plan))
+	splits = make([]*file.Split, len(plan))
+	errs := make([]error, len(plan))
 	var wholes []int
-	for i, j := range jobs {
-		if j.split != nil {
-			splits[i] = j.split
+	for i, j := range plan {
+		if j.Split != nil {
+			splits[i] = j.Split
 		} else {
 			wholes = append(wholes, i)
 		}
@@ -73,9 +45,9 @@ func (s *fileSource) splitFiles(t Time, files []string) (parts [][]any, splits [
 	}
 	s.ssc.ex.run(s.op, t, len(wholes), func(k int) {
 		i := wholes[k]
-		parts[i], errs[i] = readLines(jobs[i].whole)
+		parts[i], errs[i] = file.ReadLines(plan[i].Whole)
 		if errs[i] != nil {
-			errs[i] = fmt.Errorf("reading %q: %w", jobs[i].whole, errs[i])
+			errs[i] = fmt.Errorf("reading %q: %w", plan[i].Whole, errs[i])
 		}
 	})
 	if err := errors.Join(errs...); err != nil {
@@ -85,7 +57,7 @@ func (s *fileSource) splitFiles(t Time, files []string) (parts [][]any, splits [
 		records += len(parts[i])
 	}
 	for _, path := range large {
-		n, err := countLines(path)
+		n, err := file.CountLines(path)
 		if err != nil {
 			return nil, nil, 0, fmt.Errorf("reading %q: %w", path, err)
 		}
@@ -96,14 +68,14 @@ func (s *fileSource) splitFiles(t Time, files []string) (parts [][]any, splits [
 
 // splitRDD returns the RDD of a batch's text files: partition i is parts[i]
 // when splits[i] is nil, else the lines of splits[i], read as the task runs.
-func (s *fileSource) splitRDD(t Time, parts [][]any, splits []*fileSplit) *RDD {
+func (s *fileSource) splitRDD(t Time, parts [][]any, splits []*file.Split) *RDD {
 	if splits == nil {
 		return materialized(s.ssc.ex, s.op, parts)
 	}
 	each := func(p int, emit func(string)) {
 		sp := splits[p]
-		if err := sp.each(emit); err != nil {
-			e := &Error{Op: s.op, Time: t, Msg: fmt.Sprintf("reading %q (bytes %d-%d): %v", sp.path, sp.start, sp.end, err), Err: err}
+		if err := sp.Each(emit); err != nil {
+			e := &Error{Op: s.op, Time: t, Msg: fmt.Sprintf("reading %q (bytes %d-%d): %v", sp.Path, sp.Start, sp.End, err), Err: err}
 			panic(taskFailure{e})
 		}
 	}
@@ -126,94 +98,4 @@ func (s *fileSource) splitRDD(t Time, parts [][]any, splits []*fileSplit) *RDD {
 		each(p, emit)
 	}
 	return r
-}
-
-// each calls emit with every line that starts in the split, as readLines
-// cuts them: without "\n" or "\r\n", invalid UTF-8 replaced. A line that
-// starts in the split and runs past its end is read to its end; a line
-// that started before the split belongs to the split before.
-func (sp *fileSplit) each(emit func(string)) error {
-	f, err := os.Open(sp.path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	pos := sp.start
-	if pos > 0 {
-		pos-- // the byte before the split tells whether a line starts at its first byte
-	}
-	br := bufio.NewReaderSize(io.NewSectionReader(f, pos, math.MaxInt64-pos), 64<<10)
-	if sp.start > 0 {
-		for {
-			chunk, err := br.ReadSlice('\n')
-			pos += int64(len(chunk))
-			if err == nil {
-				break
-			}
-			if err == io.EOF {
-				return nil
-			}
-			if err != bufio.ErrBufferFull {
-				return err
-			}
-		}
-	}
-	var line []byte
-	for pos < sp.end { // a line starts at pos
-		line = line[:0]
-		for {
-			chunk, err := br.ReadSlice('\n')
-			pos += int64(len(chunk))
-			switch {
-			case err == nil:
-				body := chunk[:len(chunk)-1]
-				if len(line) > 0 {
-					line = append(line, body...)
-					body = line
-				}
-				emit(lineString(bytes.TrimSuffix(body, []byte{'\r'})))
-			case err == bufio.ErrBufferFull:
-				line = append(line, chunk...)
-				continue
-			case err == io.EOF:
-				if line = append(line, chunk...); len(line) > 0 {
-					emit(lineString(line))
-				}
-				return nil
-			default:
-				return err
-			}
-			break
-		}
-	}
-	return nil
-}
-
-// countLines counts the lines readLines would return for path, reading it
-// in blocks.
-func countLines(path string) (int, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	buf := make([]byte, 256<<10)
-	n, last := 0, byte('\n')
-	for {
-		k, err := f.Read(buf)
-		if k > 0 {
-			n += bytes.Count(buf[:k], []byte{'\n'})
-			last = buf[k-1]
-		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return 0, err
-		}
-	}
-	if last != '\n' {
-		n++
-	}
-	return n, nil
 }

@@ -1,15 +1,14 @@
 package engine
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/source/file"
 )
 
 // TextFileStream returns a stream of the lines of new files in dir, as
@@ -47,7 +46,7 @@ func (ssc *StreamingContext) ObjectFileStream(dir string, opts ...FileOption) *D
 
 func (ssc *StreamingContext) fileStream(op, dir string, objects bool, opts ...FileOption) *DStream {
 	src := &fileSource{ssc: ssc, op: op, dir: dir, objects: objects,
-		processed: map[string]int64{}, batches: map[Time][]string{}, listing: map[string]fileStat{}}
+		tr: file.NewTracker()}
 	src.fileOptions = fileOptionsOf(op, opts)
 	return ssc.addInput(fmt.Sprintf("%s(%s)", op, dir), src)
 }
@@ -56,11 +55,6 @@ func (ssc *StreamingContext) fileStream(op, dir string, objects bool, opts ...Fi
 // read; older files are not considered at all.
 const minRememberDuration = time.Minute
 
-type fileStat struct {
-	size  int64
-	mtime int64 // ms
-}
-
 // fileSource is Spark's FileInputDStream.
 type fileSource struct {
 	ssc         *StreamingContext
@@ -68,14 +62,10 @@ type fileSource struct {
 	objects     bool
 	fileOptions // FileFilter, NewFilesOnly, the record reader (sources_more.go)
 
-	mu        sync.Mutex
-	initial   int64               // files modified at or before this (ms) are old
-	processed map[string]int64    // name → mtime of every file taken, within the window
-	batches   map[Time][]string   // the files each recent batch took, in order
-	listing   map[string]fileStat // the previous listing
-	listedAt  int64               // the time of the previous listing (ms)
-	restored  bool
-	skips     map[string]string // name → why the stream skips it, as reported (see filelinks.go)
+	mu       sync.Mutex
+	tr       *file.Tracker // the files taken, per batch, and the last listing
+	restored bool
+	skips    map[string]string // name → why the stream skips it, as reported (see filelinks.go)
 }
 
 // fileStreamState is what a checkpoint keeps of a file stream: the files
@@ -92,12 +82,12 @@ type fileStreamState struct {
 func (s *fileSource) checkpointState() fileStreamState {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := fileStreamState{Initial: s.initial, Processed: make(map[string]int64, len(s.processed)), Batches: make(map[Time][]string, len(s.batches))}
-	for k, v := range s.processed {
+	st := fileStreamState{Initial: s.tr.Initial, Processed: make(map[string]int64, len(s.tr.Processed)), Batches: make(map[Time][]string, len(s.tr.Batches))}
+	for k, v := range s.tr.Processed {
 		st.Processed[k] = v
 	}
-	for k, v := range s.batches {
-		st.Batches[k] = append([]string(nil), v...)
+	for k, v := range s.tr.Batches {
+		st.Batches[Time(k)] = append([]string(nil), v...)
 	}
 	return st
 }
@@ -106,12 +96,12 @@ func (s *fileSource) checkpointState() fileStreamState {
 func (s *fileSource) restoreState(st fileStreamState) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.initial = st.Initial
+	s.tr.Initial = st.Initial
 	for k, v := range st.Processed {
-		s.processed[k] = v
+		s.tr.Processed[k] = v
 	}
 	for k, v := range st.Batches {
-		s.batches[k] = append([]string(nil), v...)
+		s.tr.Batches[int64(k)] = append([]string(nil), v...)
 	}
 	s.restored = true
 }
@@ -134,19 +124,19 @@ func (s *fileSource) start(ssc *StreamingContext) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.restored {
-		s.initial = now
+		s.tr.Initial = now
 		if s.oldFiles {
-			s.initial = math.MinInt64 / 2 // the remember window alone decides, as in Spark
+			s.tr.Initial = math.MinInt64 / 2 // the remember window alone decides, as in Spark
 		} else if wall {
 			// A file written just after Start can still carry a modification
 			// time at or a little before the boundary: the kernel's file clock
 			// ticks coarsely and times are truncated to milliseconds.
-			s.initial -= fileClockSlack.Milliseconds()
+			s.tr.Initial -= fileClockSlack.Milliseconds()
 		}
 	}
-	s.listedAt = now
+	s.tr.ListedAt = now
 	entries, _ := s.list()
-	s.listing = entries
+	s.tr.Listing = entries
 	return nil
 }
 
@@ -165,15 +155,15 @@ func (s *fileSource) remember() int64 {
 }
 
 // list returns the candidate entries of the directory.
-func (s *fileSource) list() (map[string]fileStat, error) {
+func (s *fileSource) list() (map[string]file.Stat, error) {
 	entries, err := os.ReadDir(s.dir)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]fileStat, len(entries))
+	out := make(map[string]file.Stat, len(entries))
 	for _, e := range entries {
 		name := e.Name()
-		if ignoredName(name) || !s.accept(name) {
+		if file.Ignored(name) || !s.accept(name) {
 			continue
 		}
 		fi, ok := s.resolveEntry(e)
@@ -185,73 +175,23 @@ func (s *fileSource) list() (map[string]fileStat, error) {
 				continue // not complete
 			}
 		}
-		out[name] = fileStat{size: fi.Size(), mtime: fi.ModTime().UnixMilli()}
+		out[name] = file.Stat{Size: fi.Size(), MTime: fi.ModTime().UnixMilli()}
 	}
 	return out, nil
-}
-
-func ignoredName(name string) bool {
-	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") ||
-		strings.HasSuffix(name, ".tmp") || strings.HasSuffix(name, "._COPYING_")
 }
 
 // selectFiles picks the files batch t takes.
 func (s *fileSource) selectFiles(t Time) ([]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if files, ok := s.batches[t]; ok {
+	if files, ok := s.tr.Batches[int64(t)]; ok {
 		return files, nil // a batch re-run after recovery reads the same files
 	}
-	now := int64(t)
-	threshold := max(s.initial, now-s.remember())
 	cur, err := s.list()
 	if err != nil {
 		return nil, err
 	}
-	type cand struct {
-		name  string
-		mtime int64
-	}
-	var picked []cand
-	for name, st := range cur {
-		if st.mtime <= threshold || st.mtime > now {
-			continue
-		}
-		if _, done := s.processed[name]; done {
-			continue
-		}
-		prev, seen := s.listing[name]
-		stable := seen && prev == st
-		movedIn := !seen && st.mtime <= s.listedAt
-		if !stable && !movedIn {
-			continue // may still be being written: look again next batch
-		}
-		picked = append(picked, cand{name, st.mtime})
-	}
-	sort.Slice(picked, func(i, j int) bool {
-		if picked[i].mtime != picked[j].mtime {
-			return picked[i].mtime < picked[j].mtime
-		}
-		return picked[i].name < picked[j].name
-	})
-	files := make([]string, len(picked))
-	for i, c := range picked {
-		files[i] = c.name
-		s.processed[c.name] = c.mtime
-	}
-	s.listing, s.listedAt = cur, now
-	for name, mt := range s.processed {
-		if mt <= threshold {
-			delete(s.processed, name)
-		}
-	}
-	s.batches[t] = files
-	for bt := range s.batches {
-		if int64(bt) <= now-s.remember() {
-			delete(s.batches, bt)
-		}
-	}
-	return files, nil
+	return s.tr.Select(int64(t), s.remember(), cur), nil
 }
 
 // resumed makes the listing taken when the stream started stand for the
@@ -261,7 +201,7 @@ func (s *fileSource) selectFiles(t Time) ([]string, error) {
 func (s *fileSource) resumed(t Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.listedAt = max(s.listedAt, int64(t))
+	s.tr.ListedAt = max(s.tr.ListedAt, int64(t))
 }
 
 func (s *fileSource) pending() bool { return false }
@@ -312,22 +252,4 @@ func (s *fileSource) failing(t Time, msg string, err error) *RDD {
 }
 
 // readLines reads a text file as lines without "\n" or "\r\n".
-func readLines(path string) ([]any, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var out []any
-	for len(data) > 0 {
-		i := bytes.IndexByte(data, '\n')
-		var line []byte
-		if i < 0 {
-			line, data = data, nil
-		} else {
-			line, data = data[:i], data[i+1:]
-			line = bytes.TrimSuffix(line, []byte{'\r'})
-		}
-		out = append(out, lineString(line))
-	}
-	return out, nil
-}
+func readLines(path string) ([]any, error) { return file.ReadLines(path) }

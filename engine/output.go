@@ -83,6 +83,10 @@ func saveRDDFiles(op string, r *RDD, t Time, dir, ext string, write func(*bufio.
 	fail := func(msg string, err error) {
 		panic(taskFailure{&Error{Op: op, Time: t, Msg: msg + ": " + err.Error(), Err: err}})
 	}
+	if cm := r.ex.cluster; cm != nil {
+		saveClusterFiles(cm, op, r, t, dir, ext, write, fail)
+		return
+	}
 	parent, base := filepath.Split(filepath.Clean(dir))
 	if parent == "" {
 		parent = "."

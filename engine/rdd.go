@@ -1,11 +1,11 @@
 package engine
 
 import (
-	"fmt"
 	"sort"
 	"sync"
 	"sync/atomic"
 
+	"github.com/gostream/gostream/engine/internal/order"
 	"github.com/gostream/gostream/engine/internal/shuffle"
 )
 
@@ -522,47 +522,8 @@ func (r *RDD) SortBy(f any, ascending bool) *RDD {
 	return out
 }
 
-// compareKeys orders ints, floats, strings and Pairs of them; values of other
-// types compare by their printed form.
-func compareKeys(a, b any) int {
-	switch x := a.(type) {
-	case int:
-		if y, ok := b.(int); ok {
-			return cmp3(x < y, x > y)
-		}
-	case int64:
-		if y, ok := b.(int64); ok {
-			return cmp3(x < y, x > y)
-		}
-	case float64:
-		if y, ok := b.(float64); ok {
-			return cmp3(x < y, x > y)
-		}
-	case string:
-		if y, ok := b.(string); ok {
-			return cmp3(x < y, x > y)
-		}
-	case Pair:
-		if y, ok := b.(Pair); ok {
-			if c := compareKeys(x.Key, y.Key); c != 0 {
-				return c
-			}
-			return compareKeys(x.Value, y.Value)
-		}
-	}
-	sa, sb := fmt.Sprint(a), fmt.Sprint(b)
-	return cmp3(sa < sb, sa > sb)
-}
-
-func cmp3(less, greater bool) int {
-	switch {
-	case less:
-		return -1
-	case greater:
-		return 1
-	}
-	return 0
-}
+// compareKeys is SortBy's order of keys (order.Keys).
+func compareKeys(a, b any) int { return order.Keys[Pair](a, b) }
 
 // Distinct returns the distinct elements, hash-partitioned.
 func (r *RDD) Distinct(opts ...OpOption) *RDD {

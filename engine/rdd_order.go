@@ -1,10 +1,9 @@
 package engine
 
 import (
-	"cmp"
-	"fmt"
-	"github.com/gostream/gostream/engine/internal/num"
 	"slices"
+
+	"github.com/gostream/gostream/engine/internal/order"
 )
 
 // Ordering overrides the natural order of Top, TakeOrdered, Max, Min and
@@ -39,71 +38,10 @@ func comparator(op string, o opOptions) func(a, b any) int {
 // uints and floats compare with each other), strings, false before true,
 // Times, Pairs by key then value, nil first; values of other types compare
 // by their printed form.
-func compareNatural(a, b any) int {
-	switch x := a.(type) {
-	case int:
-		if y, ok := b.(int); ok {
-			return cmp.Compare(x, y)
-		}
-	case string:
-		if y, ok := b.(string); ok {
-			return cmp.Compare(x, y)
-		}
-	case Pair:
-		if y, ok := b.(Pair); ok {
-			if c := compareNatural(x.Key, y.Key); c != 0 {
-				return c
-			}
-			return compareNatural(x.Value, y.Value)
-		}
-	case bool:
-		if y, ok := b.(bool); ok {
-			return cmp3(!x && y, x && !y)
-		}
-	case nil:
-		if b == nil {
-			return 0
-		}
-		return -1
-	}
-	if b == nil {
-		return 1
-	}
-	if x, ok := num.Signed[Time](a); ok {
-		if y, ok := num.Signed[Time](b); ok {
-			return cmp.Compare(x, y)
-		}
-	}
-	if x, ok := num.Unsigned(a); ok {
-		if y, ok := num.Unsigned(b); ok {
-			return cmp.Compare(x, y)
-		}
-	}
-	if x, ok := numberOf(a); ok {
-		if y, ok := numberOf(b); ok {
-			return cmp.Compare(x, y)
-		}
-	}
-	sa, sb := fmt.Sprint(a), fmt.Sprint(b)
-	return cmp.Compare(sa, sb)
-}
+func compareNatural(a, b any) int { return order.Natural[Pair, Time](a, b) }
 
 // numberOf returns x as a float64 when it is a number of any Go kind.
-func numberOf(x any) (float64, bool) {
-	switch n := x.(type) {
-	case float64:
-		return n, true
-	case float32:
-		return float64(n), true
-	}
-	if i, ok := num.Signed[Time](x); ok {
-		return float64(i), true
-	}
-	if u, ok := num.Unsigned(x); ok {
-		return float64(u), true
-	}
-	return 0, false
-}
+func numberOf(x any) (float64, bool) { return order.Number[Time](x) }
 
 // TakeOrdered(n, opts...) returns the n smallest elements in ascending
 // order: natural order (numbers, strings, Pairs by key then value), or
@@ -139,9 +77,9 @@ func (r *RDD) smallest(op string, n int, c func(a, b any) int) []any {
 	r.ready()
 	heaps := make([][]any, r.n)
 	r.ex.run(op, r.time, r.n, func(p int) {
-		h := boundedHeap{n: n, cmp: c}
-		r.iterate(p, h.add)
-		heaps[p] = h.xs
+		h := order.Heap{N: n, Cmp: c}
+		r.iterate(p, h.Add)
+		heaps[p] = h.Xs
 	})
 	for _, h := range heaps {
 		out = append(out, h...)
@@ -152,46 +90,6 @@ func (r *RDD) smallest(op string, n int, c func(a, b any) int) []any {
 		out = out[:n]
 	}
 	return out
-}
-
-// boundedHeap keeps the n smallest elements it is given, as a max-heap.
-type boundedHeap struct {
-	n   int
-	cmp func(a, b any) int
-	xs  []any
-}
-
-func (h *boundedHeap) add(x any) {
-	if len(h.xs) < h.n {
-		h.xs = append(h.xs, x)
-		for i := len(h.xs) - 1; i > 0; {
-			parent := (i - 1) / 2
-			if h.cmp(h.xs[i], h.xs[parent]) <= 0 {
-				break
-			}
-			h.xs[i], h.xs[parent] = h.xs[parent], h.xs[i]
-			i = parent
-		}
-		return
-	}
-	if h.cmp(x, h.xs[0]) >= 0 {
-		return
-	}
-	h.xs[0] = x
-	for i := 0; ; {
-		big := i
-		if l := 2*i + 1; l < len(h.xs) && h.cmp(h.xs[l], h.xs[big]) > 0 {
-			big = l
-		}
-		if rt := 2*i + 2; rt < len(h.xs) && h.cmp(h.xs[rt], h.xs[big]) > 0 {
-			big = rt
-		}
-		if big == i {
-			return
-		}
-		h.xs[i], h.xs[big] = h.xs[big], h.xs[i]
-		i = big
-	}
 }
 
 // Max(opts...) returns the largest element by natural order or
@@ -240,76 +138,20 @@ func (r *RDD) SortByKey(ascending bool, opts ...OpOption) *RDD {
 	src := r
 	out := newRDD(r.ex, op, max(n, 1), []*RDD{r}, nil).at(r.time)
 	out.materialize = func() [][]any {
-		runs := make([][]keyed, src.n)
+		runs := make([][]order.Keyed, src.n)
 		src.ex.run(op, src.time, src.n, func(p int) {
-			var run []keyed
+			var run []order.Keyed
 			src.iterate(p, func(x any) {
 				kv, ok := x.(Pair)
 				if !ok {
 					failElem(op, x, "engine.Pair")
 				}
-				run = append(run, keyed{kv.Key, x})
+				run = append(run, order.Keyed{K: kv.Key, X: x})
 			})
-			slices.SortStableFunc(run, func(a, b keyed) int { return c(a.k, b.k) })
+			slices.SortStableFunc(run, func(a, b order.Keyed) int { return c(a.K, b.K) })
 			runs[p] = run
 		})
-		return rangeParts(mergeRuns(runs, c), out.n, c)
+		return order.RangeParts(order.MergeRuns(runs, c), out.n, c)
 	}
 	return out
-}
-
-// keyed is an element with its sort key.
-type keyed struct{ k, x any }
-
-// mergeRuns merges sorted runs into one sorted sequence; on equal keys the
-// earlier run comes first, so the merge is stable.
-func mergeRuns(runs [][]keyed, c func(a, b any) int) []keyed {
-	for len(runs) > 1 {
-		var next [][]keyed
-		for i := 0; i < len(runs); i += 2 {
-			if i+1 == len(runs) {
-				next = append(next, runs[i])
-				continue
-			}
-			a, b := runs[i], runs[i+1]
-			m := make([]keyed, 0, len(a)+len(b))
-			for len(a) > 0 && len(b) > 0 {
-				if c(b[0].k, a[0].k) < 0 {
-					m, b = append(m, b[0]), b[1:]
-				} else {
-					m, a = append(m, a[0]), a[1:]
-				}
-			}
-			next = append(next, append(append(m, a...), b...))
-		}
-		runs = next
-	}
-	if len(runs) == 0 {
-		return nil
-	}
-	return runs[0]
-}
-
-// rangeParts cuts a sorted sequence into n contiguous partitions of about
-// equal size, moving each cut past a run of equal keys.
-func rangeParts(all []keyed, n int, c func(a, b any) int) [][]any {
-	parts := make([][]any, n)
-	start := 0
-	for p := range n {
-		end := (p + 1) * len(all) / n
-		if p == n-1 {
-			end = len(all)
-		}
-		end = max(end, start)
-		for end > start && end < len(all) && c(all[end-1].k, all[end].k) == 0 {
-			end++
-		}
-		part := make([]any, end-start)
-		for i := range part {
-			part[i] = all[start+i].x
-		}
-		parts[p] = part
-		start = end
-	}
-	return parts
 }

@@ -68,7 +68,7 @@ func (f fileRecovery) batchRecord(Time) ([]byte, error) { return nil, nil }
 
 func (f fileRecovery) rebuild(t Time, _ []byte) (*RDD, int, error) {
 	f.s.mu.Lock()
-	_, ok := f.s.batches[t]
+	_, ok := f.s.tr.Batches[int64(t)]
 	f.s.mu.Unlock()
 	if !ok {
 		return nil, 0, fmt.Errorf("the files of batch %s are older than the stream remembers", t)

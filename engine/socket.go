@@ -10,7 +10,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
+
+	"github.com/gostream/gostream/engine/internal/source/file"
 )
 
 // SocketTextStream returns a stream of the lines of text read from a TCP
@@ -250,9 +251,4 @@ func scanLinesIdle(rd io.Reader, maxLine int, emit func(string) error, tooLong f
 	}
 }
 
-func lineString(b []byte) string {
-	if utf8.Valid(b) {
-		return string(b)
-	}
-	return string([]rune(string(b)))
-}
+func lineString(b []byte) string { return file.LineString(b) }

@@ -10,7 +10,10 @@
 //     parameters.
 //   - Map side: a Writer holds one Table per reduce partition and combines
 //     values of the same key as they are written (Spark's map-side
-//     combine), with an unboxed path for string keys and int values.
+//     combine), with an unboxed path for string keys and int values. Those
+//     writes may be held (up to WriteAhead of them, their table entries
+//     prefetched) until the next write of another kind, Flush or Tables;
+//     keys reach the tables in the order written either way.
 //   - Reduce side: Read merges the tables of every map task for one reduce
 //     partition, in map-task order, and emits every key once with its
 //     accumulator, in the order keys were first met, so output order is
