@@ -265,9 +265,9 @@ func output(t testing.TB, c *kafkatest.Cluster, topic string) (seqs map[string][
 }
 
 // watch follows an output topic as it is written, with a read_committed
-// consumer: kcat cannot, since it stops only at the end of every partition
-// and a job that writes every batch never leaves it there. The final counts
-// are read with kcat once the members have stopped.
+// consumer: `kcat -e` in read_committed mode does not exit while a job
+// commits a transaction to the topic every batch, so the tests read the
+// final counts with kcat once the members have stopped.
 type watch struct {
 	mu   sync.Mutex
 	last map[string]int // each word's highest count so far
