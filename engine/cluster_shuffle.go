@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/gostream/gostream/engine/internal/cluster"
@@ -24,7 +25,11 @@ import (
 // new owner from the input's committed offsets, in its batch). The reduce
 // side of a batch merges the records of every complete batch not yet
 // reduced, normally the batch before: this batch's own map output is not
-// committed yet. What it reduced and the position before the first record
+// committed yet. After a member's partitions moved, several batches
+// complete at once; a cogroup (Cogroup, the joins) groups each of them
+// apart, so that a Join pairs a batch's left side with the same batch's
+// right side only, and its result holds the batches' groups one after the
+// other in batch order. What it reduced and the position before the first record
 // it still holds are committed as the partition's offset in the group,
 // with metadata "done=B"; records at or before done are skipped when read
 // again after a move.
@@ -136,15 +141,19 @@ func (cm *clusterMember) clusterShuffleRDDs(ex *executor, id, op string, n int, 
 			if !cm.owns(q) {
 				return
 			}
-			tb := cm.reduce(op, sh, t, q, len(tasks), sagg)
-			defer func() {
-				if tb.InFn() {
-					failOnInt(op, recover())
-				}
-			}()
-			part := make([]any, tb.Len())
-			for i := range part {
-				part[i] = out(tb.Key(i), tb.Acc(i))
+			tables := cm.reduce(op, sh, t, q, len(tasks), sagg, agg.apart)
+			var part []any
+			for _, tb := range tables {
+				func() {
+					defer func() {
+						if tb.InFn() {
+							failOnInt(op, recover())
+						}
+					}()
+					for i := range tb.Len() {
+						part = append(part, out(tb.Key(i), tb.Acc(i)))
+					}
+				}()
 			}
 			parts[q] = part
 		})
@@ -219,8 +228,9 @@ func (cm *clusterMember) writeTable(op string, sh *clusterShuffle, t Time, m, q 
 }
 
 // reduce reads partition q of the shuffle and merges the records of the
-// batches now complete into a table.
-func (cm *clusterMember) reduce(op string, sh *clusterShuffle, t Time, q, tasks int, sagg *shuffle.Aggregator) *shuffle.Table {
+// batches now complete into a table, or with apart into a table per batch,
+// in batch order.
+func (cm *clusterMember) reduce(op string, sh *clusterShuffle, t Time, q, tasks int, sagg *shuffle.Aggregator, apart bool) []*shuffle.Table {
 	fail := func(err error) {
 		panic(taskFailure{&Error{Op: op, Time: t, Msg: fmt.Sprintf("reading partition %d of %s: %v", q, sh.topic, err), Err: err}})
 	}
@@ -287,12 +297,23 @@ func (cm *clusterMember) reduce(op string, sh *clusterShuffle, t Time, q, tasks 
 	if sagg.Combine != nil {
 		merge.Merge = sagg.Combine
 	}
-	tb := shuffle.NewTable(&merge)
+	byBatch := map[int64]*shuffle.Table{}
+	var batches []int64
 	keep := r.held[:0]
 	for _, h := range r.held {
 		if h.batch > ready {
 			keep = append(keep, h)
 			continue
+		}
+		b := h.batch
+		if !apart {
+			b = ready
+		}
+		tb := byBatch[b]
+		if tb == nil {
+			tb = shuffle.NewTable(&merge)
+			byBatch[b] = tb
+			batches = append(batches, b)
 		}
 		flat, err := elems.Unmarshal(h.data)
 		if err != nil || len(flat)%3 != 0 {
@@ -320,7 +341,12 @@ func (cm *clusterMember) reduce(op string, sh *clusterShuffle, t Time, q, tasks 
 	cm.mu.Lock()
 	sh.reducers[q] = r
 	cm.mu.Unlock()
-	return tb
+	slices.Sort(batches)
+	tables := make([]*shuffle.Table, len(batches))
+	for i, b := range batches {
+		tables[i] = byBatch[b]
+	}
+	return tables
 }
 
 func parseDone(md string) (int64, bool) {

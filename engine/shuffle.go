@@ -16,6 +16,7 @@ import (
 // nothing: out gets every record's key and value, in order.
 type aggregator struct {
 	records bool
+	apart   bool // in a cluster, each batch a reduce side catches up on is grouped apart (cogroup)
 	create  func(v any) any
 	merge   func(acc, v any) any
 	combine func(a, b any) any
@@ -304,6 +305,7 @@ func cogroup(op string, left, right *RDD, n int, emit func(k any, a *cogroupAcc,
 		return a
 	}
 	agg := aggregator{
+		apart:  true,
 		create: func(v any) any { return add(&cogroupAcc{}, v) },
 		merge:  func(acc, v any) any { return add(acc.(*cogroupAcc), v) },
 		combine: func(a, b any) any {

@@ -22,7 +22,7 @@ import (
 // partitions before the input is produced; a run's time is from the start
 // of producing to the moment every word's count in the output topic, read
 // with read_committed, has reached the truth. That includes the one batch
-// interval each shuffle in a cluster adds (three here), which the input's
+// interval each shuffle in a cluster adds (one here, UpdateStateByKey's), which the input's
 // size makes a small part.
 // It also reports the processing time of a cluster batch with no input (the
 // markers, the transaction and the group's bookkeeping alone) as a ratio of

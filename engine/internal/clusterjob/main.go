@@ -5,9 +5,11 @@
 //
 // Every process started with the same master URL is a member of the one job
 // APP: it reads its share of the input topic's partitions, keeps the running
-// count of each word with UpdateStateByKey, and writes the words of each
-// batch with their new counts to the output topic with SaveToKafka
-// (Transactional). With -master local[2] the same program runs alone.
+// count of each word with UpdateStateByKey, and writes every word's count
+// of each batch to the output topic with SaveToKafka (Transactional); with
+// -output changed only the words of the batch, with their new counts (a
+// ReduceByKey joined with the counts). With -master local[2] the same
+// program runs alone.
 //
 // It prints "started" once the context is running and, for every completed
 // batch, a line
@@ -38,6 +40,7 @@ func main() {
 	in := flag.String("in", "lines", "input topic")
 	out := flag.String("out", "counts", "output topic")
 	group := flag.String("group", "wordcount", "with local[N]: the consumer group of the input and of the transactional output")
+	output := flag.String("output", "counts", "what goes to the output topic: counts (every word's count, every batch) or changed (only the batch's words, through a Join)")
 	batch := flag.Duration("batch", 500*time.Millisecond, "batch interval")
 	flag.Parse()
 	if *brokers == "" {
@@ -64,11 +67,17 @@ func main() {
 		}
 		return &n
 	})
-	// Only the words of this batch, with their new totals.
-	changed := words.ReduceByKey(engine.Sum).Join(counts).Map(func(p engine.Pair) engine.Pair {
-		return engine.KV(p.Key, p.Value.(engine.Pair).Value)
-	})
-	changed.SaveToKafka(kafka, *out, engine.Transactional())
+	switch *output {
+	case "counts":
+		counts.SaveToKafka(kafka, *out, engine.Transactional())
+	case "changed":
+		// Only the words of this batch, with their new totals.
+		words.ReduceByKey(engine.Sum).Join(counts).Map(func(p engine.Pair) engine.Pair {
+			return engine.KV(p.Key, p.Value.(engine.Pair).Value)
+		}).SaveToKafka(kafka, *out, engine.Transactional())
+	default:
+		fail(fmt.Errorf("-output %q: want counts or changed", *output))
+	}
 
 	if err := ssc.Start(); err != nil {
 		fail(err)
