@@ -16,16 +16,18 @@ import (
 // job on `gostream kafka` with three brokers and a six-partition input that
 // kcat keeps producing to. One member is killed with SIGKILL while it
 // processes input and a replacement started later; another is stopped with
-// SIGTERM and must leave the group at once and exit with status 0. The
-// counts read back with read_committed must equal the truth, and each
-// word's counts must never go down (state lost) nor above the truth (input
-// counted twice).
+// SIGTERM and must leave the group at once and exit with status 0. The job
+// writes the new counts of a batch's words, through a Join of the batch's
+// words with the running counts (three shuffles a batch). The counts read
+// back with read_committed must equal the truth, and each word's counts
+// must rise (a repeat is a batch output twice, a drop is state lost) and
+// never pass the truth (input counted twice).
 func TestClusterWordCount(t *testing.T) {
 	gostream, job := binaries(t)
 	c := kafkatest.StartCluster(t, gostream, "kafka", "-port", "0", "-brokers", "3", "-partitions", "6", "-topics", "lines,counts")
 	const session = 6 * time.Second
 	master := "kafka://" + c.Bootstrap + "/wc?session=" + session.String()
-	argv := []string{job, "-master", master, "-brokers", c.Bootstrap, "-batch", "300ms"}
+	argv := []string{job, "-master", master, "-brokers", c.Bootstrap, "-batch", "300ms", "-output", "changed"}
 	in := newInput()
 	w := watchOutput(t, c, "counts")
 	const phase = 60 * time.Second

@@ -441,9 +441,11 @@ func resumedAt(t testing.TB, limit time.Duration, n int, since time.Time, lost [
 	return resumed
 }
 
-// checkRising checks each word's counts in the output's order: they never
-// go down (a count lost, state not restored) and never pass the truth
-// (input counted twice). It returns the number of count records.
+// checkRising checks each word's counts in the output's order, written
+// only for the words of a batch (clusterjob -output changed): they rise
+// (a count repeated is a batch's records output twice, a count lower one
+// lost or state not restored) and never pass the truth (input counted
+// twice). It returns the number of count records.
 func checkRising(t testing.TB, seqs map[string][]int, truth map[string]int) int {
 	t.Helper()
 	records := 0
@@ -456,6 +458,10 @@ func checkRising(t testing.TB, seqs map[string][]int, truth map[string]int) int 
 			}
 			if i > 0 && n < s[i-1] {
 				t.Errorf("word %s: count went back from %d to %d (counts %v)", w, s[i-1], n, s)
+				break
+			}
+			if i > 0 && n == s[i-1] {
+				t.Errorf("word %s: count %d written again though only words of a batch are written: a batch's records were output twice (counts %v)", w, n, s)
 				break
 			}
 		}

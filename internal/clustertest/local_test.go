@@ -17,7 +17,7 @@ func TestLocalWordCount(t *testing.T) {
 	c := kafkatest.StartCluster(t, gostream, "kafka", "-port", "0", "-partitions", "6", "-topics", "lines,counts")
 	in := newInput()
 	w := watchOutput(t, c, "counts")
-	m := startMember(t, "local", job, "-master", "local[2]", "-brokers", c.Bootstrap, "-batch", "200ms")
+	m := startMember(t, "local", job, "-master", "local[2]", "-brokers", c.Bootstrap, "-batch", "200ms", "-output", "changed")
 	m.waitLine(t, time.Minute, "started")
 	for round := 0; round < 3; round++ {
 		c.Produce(t, "lines", -1, in.round(50)...)
