@@ -104,17 +104,18 @@ func benchRun(b *testing.B, c *kafkatest.Cluster, gostream, job string, run, mem
 	if members > 0 {
 		waitOwners(b, time.Minute, 6, time.Time{}, "the members to share the partitions", ms...)
 	}
-	watch := watchCounts(b, c, out, truth)
-	defer watch.close()
+	w := watchOutput(b, c, out)
 	start := time.Now()
 	produce(b, c, in, input)
-	select {
-	case done := <-watch.done:
-		took = done.Sub(start)
-	case <-time.After(5 * time.Minute):
-		b.Fatalf("%d members: the counts did not reach the truth in 5 minutes", members)
+	for !w.reached(truth) {
+		if time.Since(start) > 5*time.Minute {
+			b.Fatalf("%d members: the counts did not reach the truth in 5 minutes", members)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
-	done := start.Add(took)
+	done := time.Now()
+	took = done.Sub(start)
+	w.close()
 	// Batches after the input's last are idle: wait for a few.
 	for _, m := range ms {
 		kafkatest.Poll(b, time.Minute, "idle batches", func() bool { return len(m.batches(done, false)) >= 3 })
@@ -134,44 +135,6 @@ func benchRun(b *testing.B, c *kafkatest.Cluster, gostream, job string, run, mem
 	}
 	return took, idle, busy
 }
-
-// counts reads a word count's output topic with read_committed as it is
-// written, and says when every word's count has reached the truth.
-type counts struct {
-	cl   *kgo.Client
-	done chan time.Time
-}
-
-func watchCounts(b *testing.B, c *kafkatest.Cluster, topic string, truth map[string]int) *counts {
-	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(c.Bootstrap, ",")...), kgo.ConsumeTopics(topic),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchIsolationLevel(kgo.ReadCommitted()))
-	if err != nil {
-		b.Fatal(err)
-	}
-	w := &counts{cl: cl, done: make(chan time.Time, 1)}
-	go func() {
-		short := len(truth)
-		got := map[string]int{}
-		for short > 0 {
-			fs := cl.PollFetches(context.Background())
-			if fs.IsClientClosed() {
-				return
-			}
-			fs.EachRecord(func(r *kgo.Record) {
-				k := string(r.Key)
-				n, _ := strconv.Atoi(string(r.Value))
-				if want, ok := truth[k]; ok && got[k] < want && n >= want {
-					short--
-				}
-				got[k] = max(got[k], n)
-			})
-		}
-		w.done <- time.Now()
-	}()
-	return w
-}
-
-func (w *counts) close() { w.cl.Close() }
 
 // produce writes lines to topic round-robin over its partitions.
 func produce(b *testing.B, c *kafkatest.Cluster, topic string, lines []string) {

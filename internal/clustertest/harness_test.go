@@ -269,8 +269,9 @@ func output(t testing.TB, c *kafkatest.Cluster, topic string) (seqs map[string][
 // commits a transaction to the topic every batch, so the tests read the
 // final counts with kcat once the members have stopped.
 type watch struct {
-	mu   sync.Mutex
-	last map[string]int // each word's highest count so far
+	mu    sync.Mutex
+	last  map[string]int // each word's highest count so far
+	close func()         // stops the consumer (also done when the test ends)
 }
 
 func watchOutput(t testing.TB, c *kafkatest.Cluster, topic string) *watch {
@@ -280,9 +281,10 @@ func watchOutput(t testing.TB, c *kafkatest.Cluster, topic string) *watch {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &watch{last: map[string]int{}}
 	done := make(chan struct{})
-	t.Cleanup(func() { cl.Close(); <-done })
+	var once sync.Once
+	w := &watch{last: map[string]int{}, close: func() { once.Do(func() { cl.Close(); <-done }) }}
+	t.Cleanup(w.close)
 	go func() {
 		defer close(done)
 		for {
@@ -300,6 +302,18 @@ func watchOutput(t testing.TB, c *kafkatest.Cluster, topic string) *watch {
 		}
 	}()
 	return w
+}
+
+// reached says whether every word's count has reached truth's.
+func (w *watch) reached(truth map[string]int) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for k, n := range truth {
+		if w.last[k] < n {
+			return false
+		}
+	}
+	return true
 }
 
 // waitCounts waits (bounded) until the output's counts equal the input's
