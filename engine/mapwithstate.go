@@ -380,12 +380,12 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 			switch {
 			case st.removed:
 				if found {
-					m.Set(i, state.Entry{})
+					m.Update(i, e, state.Entry{})
 				}
 			case st.updated || (st.exists && timeout > 0):
 				if has {
 					// Update, or revive a dead slot.
-					m.Set(i, state.Entry{State: st.value, Updated: now, Live: true})
+					m.Update(i, e, state.Entry{State: st.value, Updated: now, Live: true})
 				} else {
 					m.Add(kv.Key, st.value, now)
 				}
@@ -405,7 +405,7 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 				if emit {
 					sp.mapped = append(sp.mapped, res)
 				}
-				m.Set(i, state.Entry{})
+				m.Update(i, e, state.Entry{})
 			})
 		}
 		parts[q] = sp

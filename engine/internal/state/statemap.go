@@ -82,8 +82,11 @@ func (m *Map) entry(s int32) Entry {
 }
 
 // Set sets the entry of an existing slot in this version.
-func (m *Map) Set(slot int32, e Entry) {
-	old := m.entry(slot)
+func (m *Map) Set(slot int32, e Entry) { m.Update(slot, m.entry(slot), e) }
+
+// Update is Set for a caller that holds the slot's entry in this version,
+// old, as Get returned it: it saves looking it up again.
+func (m *Map) Update(slot int32, old, e Entry) {
 	switch {
 	case old.Live && !e.Live:
 		m.dead++
@@ -132,7 +135,12 @@ func (m *Map) Next() *Map {
 		return m.compact(dropDead)
 	}
 	n := &Map{slots: m.slots, dead: m.dead, unhashable: m.unhashable}
-	n.layers = append(m.layers[:len(m.layers):len(m.layers)], n.newLayer(m.slots, false))
+	l := n.newLayer(m.slots, false)
+	if top := m.layers[len(m.layers)-1]; !top.base && len(top.changed) > 0 {
+		// A batch tends to touch about as many keys as the one before.
+		l.changed = make(map[int32]Entry, len(top.changed))
+	}
+	n.layers = append(m.layers[:len(m.layers):len(m.layers)], l)
 	return n
 }
 
