@@ -2,19 +2,19 @@ package engine
 
 import (
 	"bufio"
-	"crypto/rand"
-	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
+
+	"github.com/gostream/gostream/engine/internal/sink/dir"
 )
 
 // successFile marks a complete output directory, as Hadoop's committer does.
-const successFile = "_SUCCESS"
+const successFile = dir.SuccessFile
 
 // OutputPath returns the directory SaveAsTextFiles and SaveAsObjectFiles
 // write for batch t: "prefix-TIME_IN_MS", or "prefix-TIME_IN_MS.suffix".
@@ -78,113 +78,47 @@ func saveRDD(op string, r *RDD, t Time, dir string, write func(*bufio.Writer, []
 	saveRDDFiles(op, r, t, dir, "", write)
 }
 
-// saveRDDFiles is saveRDD with ext ending the part files' names.
-func saveRDDFiles(op string, r *RDD, t Time, dir, ext string, write func(*bufio.Writer, []any) error) {
-	fail := func(msg string, err error) {
-		panic(taskFailure{&Error{Op: op, Time: t, Msg: msg + ": " + err.Error(), Err: err}})
+// saveRDDFiles is saveRDD with ext ending the part files' names; the
+// directory is written atomically (engine/internal/sink/dir).
+func saveRDDFiles(op string, r *RDD, t Time, path, ext string, write func(*bufio.Writer, []any) error) {
+	fail := func(err error) {
+		panic(taskFailure{&Error{Op: op, Time: t, Msg: err.Error(), Err: errors.Unwrap(err)}})
 	}
 	if cm := r.ex.cluster; cm != nil {
-		saveClusterFiles(cm, op, r, t, dir, ext, write, fail)
+		saveClusterFiles(cm, op, r, t, path, ext, write, func(msg string, err error) { fail(fmt.Errorf("%s: %w", msg, err)) })
 		return
 	}
-	parent, base := filepath.Split(filepath.Clean(dir))
-	if parent == "" {
-		parent = "."
-	}
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		fail(fmt.Sprintf("creating %q", parent), err)
-	}
-	cleanLeftovers(parent, base)
-	tmp := filepath.Join(parent, "."+base+".tmp-"+randomSuffix())
-	if err := os.Mkdir(tmp, 0o755); err != nil {
-		fail(fmt.Sprintf("creating %q", tmp), err)
+	d, err := dir.Begin(path)
+	if err != nil {
+		fail(err)
 	}
 	done := false
 	defer func() {
 		if !done {
-			os.RemoveAll(tmp)
+			d.Abort()
 		}
 	}()
 	r.ready()
 	r.ex.run(op, t, r.n, func(p int) {
-		name := filepath.Join(tmp, fmt.Sprintf("part-%05d%s", p, ext))
-		if err := writeFileSynced(name, func(w *bufio.Writer) error { return write(w, r.partition(p)) }); err != nil {
-			fail(fmt.Sprintf("writing %s of %q", fmt.Sprintf("part-%05d%s", p, ext), dir), err)
+		if err := d.WritePart(fmt.Sprintf("part-%05d%s", p, ext), func(w *bufio.Writer) error { return write(w, r.partition(p)) }); err != nil {
+			fail(err)
 		}
 	})
-	if err := writeFileSynced(filepath.Join(tmp, successFile), func(*bufio.Writer) error { return nil }); err != nil {
-		fail(fmt.Sprintf("writing %s of %q", successFile, dir), err)
-	}
-	if err := syncPath(tmp); err != nil {
-		fail(fmt.Sprintf("syncing %q", tmp), err)
-	}
-	old := ""
-	if _, err := os.Lstat(dir); err == nil {
-		old = filepath.Join(parent, "."+base+".old-"+randomSuffix())
-		if err := os.Rename(dir, old); err != nil {
-			fail(fmt.Sprintf("moving the previous %q aside", dir), err)
-		}
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		fail(fmt.Sprintf("renaming %q to %q", tmp, dir), err)
+	if err := d.Commit(); err != nil {
+		fail(err)
 	}
 	done = true
-	if err := syncPath(parent); err != nil {
-		fail(fmt.Sprintf("syncing %q", parent), err)
-	}
-	if old != "" {
-		os.RemoveAll(old)
-	}
 }
 
-// cleanLeftovers removes temporary directories of base left by a crash.
-func cleanLeftovers(parent, base string) {
-	for _, pat := range []string{".tmp-", ".old-"} {
-		matches, _ := filepath.Glob(filepath.Join(parent, "."+escapeGlob(base)+pat+"*"))
-		for _, m := range matches {
-			os.RemoveAll(m)
-		}
-	}
-}
-
-func escapeGlob(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`)
-	return r.Replace(s)
-}
-
-func randomSuffix() string {
-	var b [6]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
+func escapeGlob(s string) string { return dir.EscapeGlob(s) }
 
 func writeFileSynced(name string, write func(*bufio.Writer) error) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(f, 64<<10)
-	err = write(w)
-	if err == nil {
-		err = w.Flush()
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return dir.WriteFileSynced(name, write)
 }
 
-func syncPath(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return f.Sync()
-}
+func syncPath(path string) error { return dir.SyncPath(path) }
+
+func randomSuffix() string { return dir.RandomSuffix() }
 
 // ReadObjectFiles reads back the elements that SaveAsObjectFiles wrote to
 // one directory (prefix-TIME_IN_MS[.suffix]), partition by partition, with

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/source/file"
+	"github.com/gostream/gostream/engine/internal/source/socket"
 )
 
 // SocketTextStream returns a stream of the lines of text read from a TCP
@@ -153,7 +153,7 @@ func (r *socketReceiver) readLines(ctx *ReceiverContext, c io.Reader) (int, erro
 		}
 		return nil
 	}
-	err := scanLinesIdle(c, r.maxLine, func(line string) error {
+	err := socket.ScanLines(c, r.maxLine, func(line string) error {
 		pending = append(pending, line)
 		// A chunk holds at most a second's worth of a rate-limited receiver,
 		// so the limit still spreads the lines over batches as it would one
@@ -186,69 +186,9 @@ func (e *LineTooLongError) Error() string {
 	return fmt.Sprintf("engine: line from %s longer than %d bytes", e.Addr, e.Max)
 }
 
-// scanLines calls emit with every line of rd, without its "\n" or "\r\n".
-// A line longer than maxLine bytes is not kept: tooLong is called and the
-// rest of the line is skipped, so memory stays bounded by maxLine plus the
-// read buffer. A last line without "\n" is emitted at EOF. scanLines returns
-// nil at EOF, or the error of rd or emit.
+// scanLines is socket.ScanLines without idle.
 func scanLines(rd io.Reader, maxLine int, emit func(string) error, tooLong func(length int)) error {
-	return scanLinesIdle(rd, maxLine, emit, tooLong, nil)
-}
-
-// scanLinesIdle is scanLines that also calls idle, when it is not nil,
-// each time it has used up what rd delivered and is about to wait for more.
-func scanLinesIdle(rd io.Reader, maxLine int, emit func(string) error, tooLong func(length int), idle func() error) error {
-	br := bufio.NewReaderSize(rd, 64<<10)
-	var line []byte
-	skipping := false
-	length := 0
-	for {
-		chunk, err := br.ReadSlice('\n')
-		complete := err == nil
-		if len(chunk) > 0 {
-			length += len(chunk)
-			if !skipping {
-				body := chunk
-				if complete {
-					body = chunk[:len(chunk)-1]
-				}
-				if len(line)+len(body) > maxLine+1 { // +1: a '\r' may follow
-					skipping = true
-					line = line[:0]
-				} else {
-					line = append(line, body...)
-				}
-			}
-		}
-		if complete || (err == io.EOF && (len(line) > 0 || skipping)) {
-			if !skipping {
-				if l := len(line); complete && l > 0 && line[l-1] == '\r' {
-					line = line[:l-1]
-				}
-				if len(line) > maxLine {
-					skipping = true
-				}
-			}
-			if skipping {
-				tooLong(length)
-			} else if e := emit(lineString(line)); e != nil {
-				return e
-			}
-			line, skipping, length = line[:0], false, 0
-		}
-		if idle != nil && br.Buffered() == 0 {
-			if e := idle(); e != nil {
-				return e
-			}
-		}
-		switch {
-		case err == nil || err == bufio.ErrBufferFull:
-		case err == io.EOF:
-			return nil
-		default:
-			return err
-		}
-	}
+	return socket.ScanLines(rd, maxLine, emit, tooLong, nil)
 }
 
 func lineString(b []byte) string { return file.LineString(b) }

@@ -1,0 +1,11 @@
+// Package socket is the reading side of SocketTextStream: the lines of a
+// connection, in bounded memory.
+//
+// The contract: ScanLines calls emit with every line, without its "\n" or
+// "\r\n" and with invalid UTF-8 replaced (file.LineString, so a socket and
+// a file cut the same text into the same lines); a line longer than the
+// maximum is skipped, reported by its length, and never held whole; idle,
+// when given, runs each time the reader has used up what the connection
+// delivered, so the caller can hand over what it has before waiting. Errors
+// are the reader's or the caller's own, returned as they are.
+package socket
