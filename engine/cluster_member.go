@@ -137,10 +137,14 @@ func (cm *clusterMember) logf(format string, args ...any) {
 	ssc := cm.ssc
 	line := fmt.Sprintf("cluster %s: member %s ", cm.cfg.app, cm.name) + fmt.Sprintf(format, args...) + "\n"
 	ssc.outMu.Lock()
-	if ssc.batchLog != nil {
-		fmt.Fprint(ssc.batchLog, line)
+	defer ssc.outMu.Unlock()
+	w := ssc.batchLog
+	if w == nil {
+		w = ssc.out // the shell and the kernel: the cell that started the member
 	}
-	ssc.outMu.Unlock()
+	if w != nil {
+		fmt.Fprint(w, line)
+	}
 }
 
 // enter marks d's compute as running; leave restores the previous one.

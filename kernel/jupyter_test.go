@@ -376,34 +376,46 @@ func TestNotebooks(t *testing.T) {
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no notebooks in ../notebooks (%v)", err)
 	}
-	outDir := t.TempDir()
 	for _, path := range paths {
 		name := filepath.Base(path)
+		if name == clusterNotebook {
+			continue // TestClusterNotebook runs it, beside the job it joins
+		}
 		t.Run(strings.TrimSuffix(name, ".ipynb"), func(t *testing.T) {
 			check, ok := checks[name]
 			if !ok {
 				t.Fatalf("no output checks for %s: add them to TestNotebooks", name)
 			}
-			out, err := run(t, env, "", 5*time.Minute, "/usr/bin/jupyter", "nbconvert", "--to", "notebook", "--execute",
-				"--ExecutePreprocessor.timeout=120", "--output-dir", outDir, path)
-			if err != nil {
-				t.Fatalf("jupyter nbconvert --execute %s: %v\n%s", name, err, out)
-			}
-			raw, err := os.ReadFile(filepath.Join(outDir, name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var nb notebook
-			if err := json.Unmarshal(raw, &nb); err != nil {
-				t.Fatal(err)
-			}
-			cells := nb.code()
-			for i, c := range cells {
-				if c.errors > 0 || c.stderr != "" {
-					t.Errorf("cell %d shows an error or stderr %q:\n%s", i, c.stderr, c.source)
-				}
-			}
-			check(t, cells)
+			check(t, executeNotebook(t, env, path))
 		})
 	}
+}
+
+// executeNotebook runs the notebook at path with nbconvert and returns its
+// code cells' outputs, failing the test for a cell that shows an error or
+// standard error.
+func executeNotebook(t *testing.T, env []string, path string) []cellOutput {
+	t.Helper()
+	name := filepath.Base(path)
+	outDir := t.TempDir()
+	out, err := run(t, env, "", 5*time.Minute, "/usr/bin/jupyter", "nbconvert", "--to", "notebook", "--execute",
+		"--ExecutePreprocessor.timeout=120", "--output-dir", outDir, path)
+	if err != nil {
+		t.Fatalf("jupyter nbconvert --execute %s: %v\n%s", name, err, out)
+	}
+	raw, err := os.ReadFile(filepath.Join(outDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb notebook
+	if err := json.Unmarshal(raw, &nb); err != nil {
+		t.Fatal(err)
+	}
+	cells := nb.code()
+	for i, c := range cells {
+		if c.errors > 0 || c.stderr != "" {
+			t.Errorf("cell %d shows an error or stderr %q:\n%s", i, c.stderr, c.source)
+		}
+	}
+	return cells
 }

@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -155,4 +157,57 @@ func Poll(t testing.TB, limit time.Duration, what string, f func() bool) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// Follower reads a topic with kcat in read_committed mode as it is written,
+// from its start, until the test ends: what Consume cannot do while a job
+// keeps a transaction open (kcat's end of a partition waits for it).
+type Follower struct {
+	mu   sync.Mutex
+	msgs []Message
+	err  error
+}
+
+// Follow starts a Follower of topic.
+func (c *Cluster) Follow(t testing.TB, topic string) *Follower {
+	t.Helper()
+	cmd := exec.Command("kcat", "-b", c.Bootstrap, "-C", "-t", topic, "-o", "beginning", "-q", "-J", "-X", "isolation.level=read_committed")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("kcat -C -t %s: %v", topic, err)
+	}
+	f := &Follower{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sc := bufio.NewScanner(out)
+		sc.Buffer(make([]byte, 64<<10), 16<<20)
+		for sc.Scan() {
+			var m Message
+			err := json.Unmarshal(sc.Bytes(), &m)
+			f.mu.Lock()
+			if err != nil && f.err == nil {
+				f.err = fmt.Errorf("kcat printed %q: %v", sc.Text(), err)
+			}
+			f.msgs = append(f.msgs, m)
+			f.mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-done
+		cmd.Wait()
+	})
+	return f
+}
+
+// Messages returns the records read so far, in the order kcat printed
+// them, and the first line it could not read.
+func (f *Follower) Messages() ([]Message, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.msgs), f.err
 }
