@@ -100,40 +100,12 @@ func (cm *clusterMember) clusterShuffleRDDs(ex *executor, id, op string, n int, 
 		if err != nil {
 			panic(taskFailure{&Error{Op: op, Time: t, Msg: fmt.Sprintf("the shuffle between the members: %v", err), Err: err}})
 		}
-		type mapTask struct {
-			in    *RDD
-			p     int
-			split func(any) (any, any)
-		}
-		var tasks []mapTask
-		for i, in := range ins {
-			for p := 0; p < in.n; p++ {
-				tasks = append(tasks, mapTask{in, p, splits[i]})
-			}
-		}
+		tasks := mapTasks(ins, splits)
 		ex.run(op, t, len(tasks), func(m int) {
-			task := tasks[m]
-			if !cm.owns(task.p) {
-				return
-			}
-			w := shuffle.NewWriter(sagg, n, hashKey)
-			defer func() {
-				for _, t := range w.Tables() {
-					if t.InFn() {
-						failOnInt(op, recover())
-					}
+			if task := tasks[m]; cm.owns(task.p) {
+				for q, tb := range task.write(op, agg, sagg, n) {
+					cm.writeTable(op, sh, t, m, q, tb, sagg.Records)
 				}
-			}()
-			split := task.split
-			generic := func(x any) {
-				k, v := split(x)
-				w.Write(k, v)
-			}
-			if agg.feed == nil || !agg.feed(task.in, task.p, w.WriteStrInt, generic) {
-				task.in.iterate(task.p, generic)
-			}
-			for q, tb := range w.Tables() {
-				cm.writeTable(op, sh, t, m, q, tb, sagg.Records)
 			}
 		})
 		parts := make([][]any, n)

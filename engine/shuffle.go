@@ -91,42 +91,10 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 	sagg := agg.shuffleAgg(op)
 	res := newRDD(ex, op, n, ins, nil)
 	res.materialize = func() [][]any {
-		type mapTask struct {
-			in    *RDD
-			p     int
-			split func(any) (any, any)
-		}
-		var tasks []mapTask
-		for i, in := range ins {
-			for p := 0; p < in.n; p++ {
-				tasks = append(tasks, mapTask{in, p, splits[i]})
-			}
-		}
+		tasks := mapTasks(ins, splits)
 		written := make([][]*shuffle.Table, len(tasks))
 		ex.run(op, res.time, len(tasks), func(m int) {
-			task := tasks[m]
-			w := shuffle.NewWriter(sagg, n, hashKey)
-			tables := w.Tables()
-			defer func() {
-				for _, t := range tables {
-					if t.InFn() {
-						failOnInt(op, recover())
-					}
-				}
-			}()
-			// Writes the writer holds when the task fails are added
-			// first, so a reduce function failing on an earlier element
-			// is the error, as when each write is added at once.
-			defer w.Flush()
-			split := task.split
-			generic := func(x any) {
-				k, v := split(x)
-				w.Write(k, v)
-			}
-			if agg.feed == nil || !agg.feed(task.in, task.p, w.WriteStrInt, generic) {
-				task.in.iterate(task.p, generic)
-			}
-			written[m] = w.Tables()
+			written[m] = tasks[m].write(op, agg, sagg, n)
 		})
 		parts := make([][]any, n)
 		var cols []*strIntCols
@@ -179,6 +147,52 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 		return parts
 	}
 	return res
+}
+
+// mapTask is one map task of a shuffle: partition p of the input in, its
+// elements split into key and value by split.
+type mapTask struct {
+	in    *RDD
+	p     int
+	split func(any) (any, any)
+}
+
+// mapTasks is a shuffle's map tasks: every partition of each input, in order.
+func mapTasks(ins []*RDD, splits []func(any) (any, any)) []mapTask {
+	var tasks []mapTask
+	for i, in := range ins {
+		for p := 0; p < in.n; p++ {
+			tasks = append(tasks, mapTask{in, p, splits[i]})
+		}
+	}
+	return tasks
+}
+
+// write runs the map task: its elements through a shuffle.Writer, which
+// combines them per key into one table per reduce partition of n.
+func (task mapTask) write(op string, agg aggregator, sagg *shuffle.Aggregator, n int) []*shuffle.Table {
+	w := shuffle.NewWriter(sagg, n, hashKey)
+	tables := w.Tables()
+	defer func() {
+		for _, t := range tables {
+			if t.InFn() {
+				failOnInt(op, recover())
+			}
+		}
+	}()
+	// Writes the writer holds when the task fails are added first, so a
+	// reduce function failing on an earlier element is the error, as when
+	// each write is added at once.
+	defer w.Flush()
+	split := task.split
+	generic := func(x any) {
+		k, v := split(x)
+		w.Write(k, v)
+	}
+	if agg.feed == nil || !agg.feed(task.in, task.p, w.WriteStrInt, generic) {
+		task.in.iterate(task.p, generic)
+	}
+	return w.Tables()
 }
 
 // partitionOf is the hash partitioner: the partition of key k among n.

@@ -1,15 +1,14 @@
 package kernel
 
 import (
-	"bytes"
 	"fmt"
 	"maps"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -59,10 +58,16 @@ func TestClusterNotebook(t *testing.T) {
 		})
 	}
 
-	var stdout, stderr syncBuffer
+	logPath := filepath.Join(t.TempDir(), "member.log")
+	log, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer log.Close()
+	stderr := func() string { b, _ := os.ReadFile(logPath); return string(b) }
 	member := exec.Command(job, "-master", "kafka://"+kc.Bootstrap+"/wordcount", "-brokers", kc.Bootstrap,
 		"-in", "cluster-lines", "-out", "cluster-counts", "-batch", "500ms")
-	member.Stdout, member.Stderr = &stdout, &stderr
+	member.Stdout, member.Stderr = log, log
 	if err := member.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -119,61 +124,43 @@ func TestClusterNotebook(t *testing.T) {
 	select {
 	case <-exited:
 		if exit != nil {
-			t.Errorf("the job's process after SIGTERM: %v; stderr:\n%s", exit, stderr.String())
+			t.Errorf("the job's process after SIGTERM: %v; stderr:\n%s", exit, stderr())
 		}
 	case <-time.After(time.Minute):
-		t.Errorf("the job's process did not exit within a minute of SIGTERM; stderr:\n%s", stderr.String())
-	}
-	msgs, err := counts.Messages()
-	if err != nil {
-		t.Fatal(err)
+		t.Errorf("the job's process did not exit within a minute of SIGTERM; stderr:\n%s", stderr())
 	}
 	seen := map[string]int{}
-	for _, m := range msgs {
-		if m.Key == nil || m.Value == nil {
-			continue
+	eachCount(t, counts, func(w string, n int) {
+		if n < seen[w] {
+			t.Errorf("the count of %s went back from %d to %d: state lost in a move", w, seen[w], n)
 		}
-		n, _ := strconv.Atoi(*m.Value)
-		if n < seen[*m.Key] {
-			t.Errorf("the count of %s went back from %d to %d: state lost in a move", *m.Key, seen[*m.Key], n)
-		}
-		seen[*m.Key] = n
-	}
+		seen[w] = n
+	})
 }
 
 // lastCounts is each word's highest count the follower has read.
 func lastCounts(t *testing.T, f *kafkatest.Follower) map[string]int {
+	got := map[string]int{}
+	eachCount(t, f, func(w string, n int) { got[w] = max(got[w], n) })
+	return got
+}
+
+// eachCount calls fn with each (word, count) record the follower has read,
+// in order.
+func eachCount(t *testing.T, f *kafkatest.Follower, fn func(word string, n int)) {
 	t.Helper()
 	msgs, err := f.Messages()
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]int{}
 	for _, m := range msgs {
 		if m.Key == nil || m.Value == nil {
 			continue
 		}
-		if n, err := strconv.Atoi(*m.Value); err == nil {
-			got[*m.Key] = max(got[*m.Key], n)
+		n, err := strconv.Atoi(*m.Value)
+		if err != nil {
+			t.Fatalf("output record %s=%q: not a count", *m.Key, *m.Value)
 		}
+		fn(*m.Key, n)
 	}
-	return got
-}
-
-// syncBuffer is a bytes.Buffer a process writes to while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
