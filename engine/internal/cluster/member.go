@@ -97,8 +97,7 @@ func (p partitioner) ForTopic(t string) kgo.TopicPartitioner {
 func Join(cfg Config) (*Member, error) {
 	m := &Member{cfg: cfg}
 	m.asg.Generation = -1
-	base := []kgo.Opt{kgo.SeedBrokers(cfg.Brokers...), kgo.ClientID("gostream")}
-	group, err := kgo.NewClient(append(base,
+	group, err := kafkasrc.NewClient(cfg.Brokers,
 		kgo.ConsumerGroup(cfg.App),
 		kgo.ConsumeTopics(cfg.Topics...),
 		kgo.Balancers(kgo.RangeBalancer()),
@@ -109,19 +108,19 @@ func Join(cfg Config) (*Member, error) {
 		kgo.OnPartitionsAssigned(m.assigned),
 		kgo.OnPartitionsRevoked(m.revoked),
 		kgo.OnPartitionsLost(m.revoked),
-	)...)
+	)
 	if err != nil {
 		return nil, err
 	}
 	group.PauseFetchTopics(cfg.Topics...) // the member reads its ranges itself
-	txn, err := kgo.NewClient(append(base,
+	txn, err := kafkasrc.NewClient(cfg.Brokers,
 		kgo.TransactionalID(cfg.App+"-"+cfg.Name),
 		kgo.TransactionTimeout(cfg.TxnTimeout),
 		kgo.RecordPartitioner(partitioner{m, kgo.StickyKeyPartitioner(nil), kgo.ManualPartitioner()}),
 		kgo.ProducerBatchMaxBytes(16<<20),
 		kgo.RecordDeliveryTimeout(60*time.Second),
 		kgo.AllowAutoTopicCreation(),
-	)...)
+	)
 	if err != nil {
 		group.Close()
 		return nil, err
@@ -550,7 +549,7 @@ func ParseBatch(s string) (int64, bool) {
 // PartitionCounts returns the partition count of each topic, with a client
 // of its own (before a Member exists).
 func PartitionCounts(brokers []string, topics []string) (map[string]int, error) {
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ClientID("gostream"))
+	cl, err := kafkasrc.NewClient(brokers)
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,7 @@
 //     (its transaction committed before a restart), and otherwise writes
 //     the records and the consumed offsets in one transaction.
 //
-// Every client is made by one function with the options they share, so a
-// later cluster mode (partitions as a source, repartition topics as a
-// shuffle) builds on the same setup.
+// Every client is made by one function, NewClient, with the options they
+// share; a cluster member's group and transactional clients
+// (engine/internal/cluster) are made by it too.
 package kafka

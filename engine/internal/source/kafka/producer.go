@@ -54,7 +54,7 @@ func (p *Producer) client() (*kgo.Client, error) {
 	if p.cfg.TransactionalID != "" {
 		opts = append(opts, kgo.TransactionalID(p.cfg.TransactionalID), kgo.TransactionTimeout(60*time.Second))
 	}
-	cl, err := newClient(p.cfg.Brokers, opts...)
+	cl, err := NewClient(p.cfg.Brokers, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -100,7 +100,7 @@ func (s *Source) client() (*kgo.Client, *kadm.Client, context.Context, error) {
 		return nil, nil, nil, errors.New("the stream is stopped")
 	}
 	if s.cl == nil {
-		cl, err := newClient(s.cfg.Brokers, kgo.RetryTimeout(5*time.Second), kgo.RequestRetries(2))
+		cl, err := NewClient(s.cfg.Brokers, kgo.RetryTimeout(5*time.Second), kgo.RequestRetries(2))
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("brokers %s: %w", brokerList(s.cfg.Brokers), err)
 		}

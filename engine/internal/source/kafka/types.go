@@ -76,9 +76,10 @@ func DecodeRanges(b []byte) ([]Range, error) {
 	return ranges, nil
 }
 
-// newClient makes a client of the brokers with the options every client of
-// the engine shares, then extra.
-func newClient(brokers []string, extra ...kgo.Opt) (*kgo.Client, error) {
+// NewClient makes a client of the brokers with the options every client of
+// the engine shares (the source's, the sink's and a cluster member's), then
+// extra.
+func NewClient(brokers []string, extra ...kgo.Opt) (*kgo.Client, error) {
 	opts := append([]kgo.Opt{kgo.SeedBrokers(brokers...), kgo.ClientID("gostream")}, extra...)
 	return kgo.NewClient(opts...)
 }
