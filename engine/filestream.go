@@ -1,12 +1,10 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
-	"math"
-	"os"
+	"io"
 	"path/filepath"
-	"sync"
-	"time"
 
 	"github.com/gostream/gostream/engine/internal/source/file"
 )
@@ -45,33 +43,26 @@ func (ssc *StreamingContext) ObjectFileStream(dir string, opts ...FileOption) *D
 }
 
 func (ssc *StreamingContext) fileStream(op, dir string, objects bool, opts ...FileOption) *DStream {
-	src := &fileSource{ssc: ssc, op: op, dir: dir, objects: objects,
-		tr: file.NewTracker()}
+	src := &fileSource{ssc: ssc, op: op, dir: dir, objects: objects}
 	src.fileOptions = fileOptionsOf(op, opts)
+	src.st = file.NewStream(file.Config{Dir: dir, Objects: objects, Accept: src.accept,
+		OldFiles: src.oldFiles, Skipped: src.skipped})
 	return ssc.addInput(fmt.Sprintf("%s(%s)", op, dir), src)
 }
 
-// minRememberDuration is how long a file stream remembers the files it has
-// read; older files are not considered at all.
-const minRememberDuration = time.Minute
-
-// fileSource is Spark's FileInputDStream.
+// fileSource is Spark's FileInputDStream: the engine's side (batches,
+// RDDs, errors) of a file.Stream, which lists the directory and decides
+// which files each batch takes.
 type fileSource struct {
 	ssc         *StreamingContext
 	op, dir     string
 	objects     bool
 	fileOptions // FileFilter, NewFilesOnly, the record reader (sources_more.go)
-
-	mu       sync.Mutex
-	tr       *file.Tracker // the files taken, per batch, and the last listing
-	restored bool
-	skips    map[string]string // name → why the stream skips it, as reported (see filelinks.go)
+	st          *file.Stream
 }
 
-// fileStreamState is what a checkpoint keeps of a file stream: the files
-// already taken (name → modification time in ms) and the files of each
-// recent batch, so that recovery re-reads the same files for batches that
-// did not complete and never takes a file twice.
+// fileStreamState is what a checkpoint keeps of a file stream (file.State,
+// its batches keyed by Time).
 type fileStreamState struct {
 	Initial   int64
 	Processed map[string]int64
@@ -80,141 +71,53 @@ type fileStreamState struct {
 
 // checkpointState returns a copy of the stream's processed files.
 func (s *fileSource) checkpointState() fileStreamState {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := fileStreamState{Initial: s.tr.Initial, Processed: make(map[string]int64, len(s.tr.Processed)), Batches: make(map[Time][]string, len(s.tr.Batches))}
-	for k, v := range s.tr.Processed {
-		st.Processed[k] = v
+	st := s.st.State()
+	out := fileStreamState{Initial: st.Initial, Processed: st.Processed, Batches: make(map[Time][]string, len(st.Batches))}
+	for k, v := range st.Batches {
+		out.Batches[Time(k)] = v
 	}
-	for k, v := range s.tr.Batches {
-		st.Batches[Time(k)] = append([]string(nil), v...)
-	}
-	return st
+	return out
 }
 
 // restoreState installs a checkpointed state before the context starts.
 func (s *fileSource) restoreState(st fileStreamState) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.tr.Initial = st.Initial
-	for k, v := range st.Processed {
-		s.tr.Processed[k] = v
-	}
+	in := file.State{Initial: st.Initial, Processed: st.Processed, Batches: make(map[int64][]string, len(st.Batches))}
 	for k, v := range st.Batches {
-		s.tr.Batches[int64(k)] = append([]string(nil), v...)
+		in.Batches[int64(k)] = v
 	}
-	s.restored = true
+	s.st.Restore(in)
 }
 
 func (s *fileSource) start(ssc *StreamingContext) error {
-	fi, err := os.Stat(s.dir)
-	if err != nil {
-		return fmt.Errorf("%s: directory %q: %w", s.op, s.dir, err)
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("%s: %q is not a directory", s.op, s.dir)
-	}
 	// The stream starts at the context's zero time, the last batch boundary
 	// before Start: file systems stamp files with a coarse clock that may lag
 	// behind the exact time of Start.
 	ssc.mu.Lock()
-	now := int64(ssc.zero)
+	zero := int64(ssc.zero)
 	wall := ssc.clock.Wall()
 	ssc.mu.Unlock()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.restored {
-		s.tr.Initial = now
-		if s.oldFiles {
-			s.tr.Initial = math.MinInt64 / 2 // the remember window alone decides, as in Spark
-		} else if wall {
-			// A file written just after Start can still carry a modification
-			// time at or a little before the boundary: the kernel's file clock
-			// ticks coarsely and times are truncated to milliseconds.
-			s.tr.Initial -= fileClockSlack.Milliseconds()
-		}
+	if err := s.st.Start(zero, wall); err != nil {
+		return fmt.Errorf("%s: %w", s.op, err)
 	}
-	s.tr.ListedAt = now
-	entries, _ := s.list()
-	s.tr.Listing = entries
 	return nil
 }
 
-// fileClockSlack is how far before the start boundary a file's
-// modification time may lie, on the real clock, and still count as new.
-const fileClockSlack = 10 * time.Millisecond
-
 func (s *fileSource) stop(bool) {}
 
-// remember is how far back the stream looks: minRememberDuration rounded
-// up to whole batches.
-func (s *fileSource) remember() int64 {
-	b := durMS(s.ssc.batch)
-	n := (durMS(minRememberDuration) + b - 1) / b
-	return n * b
-}
-
-// list returns the candidate entries of the directory.
-func (s *fileSource) list() (map[string]file.Stat, error) {
-	entries, err := os.ReadDir(s.dir)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]file.Stat, len(entries))
-	for _, e := range entries {
-		name := e.Name()
-		if file.Ignored(name) || !s.accept(name) {
-			continue
-		}
-		fi, ok := s.resolveEntry(e)
-		if !ok {
-			continue
-		}
-		if s.objects {
-			if _, err := os.Stat(filepath.Join(s.dir, name, successFile)); err != nil {
-				continue // not complete
-			}
-		}
-		out[name] = file.Stat{Size: fi.Size(), MTime: fi.ModTime().UnixMilli()}
-	}
-	return out, nil
-}
-
-// selectFiles picks the files batch t takes.
-func (s *fileSource) selectFiles(t Time) ([]string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if files, ok := s.tr.Batches[int64(t)]; ok {
-		return files, nil // a batch re-run after recovery reads the same files
-	}
-	cur, err := s.list()
-	if err != nil {
-		return nil, err
-	}
-	return s.tr.Select(int64(t), s.remember(), cur), nil
-}
-
-// resumed makes the listing taken when the stream started stand for the
-// listing of the last batch before a restart, t: a file stamped at or
-// before t that appears later was moved in, and the next batch takes it,
-// as the batch after t would have without the restart.
-func (s *fileSource) resumed(t Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.tr.ListedAt = max(s.tr.ListedAt, int64(t))
-}
+// resumed: see file.Stream.Resumed.
+func (s *fileSource) resumed(t Time) { s.st.Resumed(int64(t)) }
 
 func (s *fileSource) pending() bool { return false }
 
 func (s *fileSource) allocate(t Time) (*RDD, int) {
-	files, err := s.selectFiles(t)
+	files, err := s.st.Select(int64(t), durMS(s.ssc.batch))
 	if err != nil {
 		return s.failing(t, fmt.Sprintf("listing directory %q: %v", s.dir, err), err), 0
 	}
-	parts := make([][]any, len(files))
-	errs := make([]error, len(files))
-	if s.objects {
-		parts = nil
+	run := func(n int, task func(int)) { s.ssc.ex.run(s.op, t, n, task) }
+	var parts [][]any
+	switch {
+	case s.objects:
 		for _, f := range files {
 			ps, err := readObjectParts(filepath.Join(s.dir, f))
 			if err != nil {
@@ -222,20 +125,15 @@ func (s *fileSource) allocate(t Time) (*RDD, int) {
 			}
 			parts = append(parts, ps...)
 		}
-	} else if s.read == nil {
-		parts, splits, n, err := s.splitFiles(t, files)
+	case s.read == nil:
+		parts, splits, n, err := file.ReadText(s.dir, files, fileSplitSize, run)
 		if err != nil {
 			return s.failing(t, err.Error(), err), 0
 		}
 		return s.splitRDD(t, parts, splits), n
-	} else {
-		s.ssc.ex.run(s.op, t, len(files), func(p int) {
-			parts[p], errs[p] = s.readFile(filepath.Join(s.dir, files[p]))
-		})
-		for i, err := range errs {
-			if err != nil {
-				return s.failing(t, fmt.Sprintf("reading %q: %v", filepath.Join(s.dir, files[i]), err), err), 0
-			}
+	default:
+		if parts, err = file.ReadWith(s.dir, files, s.read, run); err != nil {
+			return s.failing(t, err.Error(), errors.Unwrap(err)), 0
 		}
 	}
 	n := 0
@@ -251,5 +149,22 @@ func (s *fileSource) failing(t Time, msg string, err error) *RDD {
 	return newRDD(s.ssc.ex, s.op, 1, nil, func(int, func(any)) { panic(taskFailure{e}) })
 }
 
-// readLines reads a text file as lines without "\n" or "\r\n".
-func readLines(path string) ([]any, error) { return file.ReadLines(path) }
+// skipped tells the user, on the context's batch log (or its output, when
+// the batch log is off), why the stream does not read an entry of its
+// directory (file.Config.Skipped): a user who drops a link or a directory
+// into it is told why nothing happens.
+func (s *fileSource) skipped(name, reason string) {
+	ssc := s.ssc
+	if ssc == nil {
+		return
+	}
+	ssc.outMu.Lock()
+	defer ssc.outMu.Unlock()
+	var w io.Writer = ssc.batchLog
+	if w == nil {
+		w = ssc.out
+	}
+	if w != nil {
+		fmt.Fprintf(w, "%s: skipping %s: %s\n", s.op, filepath.Join(s.dir, name), reason)
+	}
+}

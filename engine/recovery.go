@@ -67,10 +67,7 @@ type fileRecovery struct{ s *fileSource }
 func (f fileRecovery) batchRecord(Time) ([]byte, error) { return nil, nil }
 
 func (f fileRecovery) rebuild(t Time, _ []byte) (*RDD, int, error) {
-	f.s.mu.Lock()
-	_, ok := f.s.tr.Batches[int64(t)]
-	f.s.mu.Unlock()
-	if !ok {
+	if !f.s.st.Has(int64(t)) {
 		return nil, 0, fmt.Errorf("the files of batch %s are older than the stream remembers", t)
 	}
 	r, n := f.s.allocate(t)

@@ -49,13 +49,6 @@ func fileOptionsOf(op string, opts []FileOption) fileOptions {
 
 func (o *fileOptions) accept(name string) bool { return o.filter == nil || o.filter(name) }
 
-func (o *fileOptions) readFile(path string) ([]any, error) {
-	if o.read != nil {
-		return o.read(path)
-	}
-	return readLines(path)
-}
-
 // BinaryRecordsStream(dir, recordLength, opts...) returns a stream of the
 // new files in dir (by TextFileStream's rules) cut into records of
 // recordLength bytes, each a []byte; one partition per file. A file whose
