@@ -135,7 +135,7 @@ func (ssc *StreamingContext) checkClusterGraph() error {
 	}
 	for _, d := range ssc.streams {
 		if why := clusterUnsupported(d); why != "" {
-			return fmt.Errorf("%s cannot run in a cluster job yet: %s", d.op, why)
+			return fmt.Errorf("%s cannot run in a cluster job: %s", d.op, why)
 		}
 	}
 	for _, s := range ssc.kafkaSinks {
@@ -148,18 +148,15 @@ func (ssc *StreamingContext) checkClusterGraph() error {
 
 // clusterUnsupported says why stream d cannot run in a cluster job, or "".
 func clusterUnsupported(d *DStream) string {
-	switch st := d.state.(type) {
-	case *stateRDD:
-		if st.initial != nil {
-			return "InitialState is not taken by a cluster job: its state is what the changelog holds"
-		}
-	case *windowState:
-		return "an incremental window keeps per-batch state that does not move between members yet; use UpdateStateByKey"
-	case *mapState:
-		return "MapWithState's state does not move between members yet; use UpdateStateByKey"
+	if d.windowExtra == 0 || d.state != nil {
+		return ""
 	}
-	if d.windowExtra > 0 {
-		return "a window reads the batches this member ran, which a rebalance changes; use UpdateStateByKey"
+	switch d.parents[0].op {
+	case "Count", "Reduce", "CountByWindow", "ReduceByWindow":
+		// Their one partition is each member's own result, which follows
+		// no task.
+		return "its window would hold each member's own " + d.parents[0].op + " of its partitions, which a rebalance moves; " +
+			"use ReduceByWindow with Inverse, which reduces over all the members (for a count, of 1 per element)"
 	}
 	return ""
 }

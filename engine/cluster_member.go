@@ -26,14 +26,15 @@ import (
 // transaction is aborted, it forgets all of it and loads it again from
 // Kafka as the batches need it (committed offsets, changelogs).
 type clusterMember struct {
-	ssc    *StreamingContext
-	cfg    *clusterConfig
-	name   string
-	km     *cluster.Member
-	parts  int // P: the partition count of every input topic
-	topics []string
-	index  map[*DStream]int       // the streams' indices in the graph
-	stateD map[*stateRDD]*DStream // stateful streams by their state
+	ssc     *StreamingContext
+	cfg     *clusterConfig
+	name    string
+	km      *cluster.Member
+	parts   int // P: the partition count of every input topic
+	topics  []string
+	index   map[*DStream]int           // the streams' indices in the graph
+	stateD  map[stateHolder]*DStream   // stateful streams by their state
+	winKeep map[*DStream]time.Duration // the streams windows read, with the longest window over each
 
 	mu        sync.Mutex
 	cur       *DStream // the stream whose compute is running
@@ -51,7 +52,9 @@ type clusterMember struct {
 	starts    map[string]map[int32]int64
 	shuffles  map[string]*clusterShuffle
 	made      []*RDD // cluster shuffles made this batch, all materialized before the commit
-	states    map[*stateRDD]*clusterState
+	states    map[stateHolder]*clusterState
+	windows   map[*DStream]*clusterWindow
+	active    string // the tasks the last batch ran
 	topicsOK  map[string]bool
 	failed    error // a failure inside the batch that aborts it
 }
@@ -73,12 +76,13 @@ func (ssc *StreamingContext) joinCluster(first Time) (*clusterMember, Time, erro
 		return '_'
 	}, host)
 	cm := &clusterMember{ssc: ssc, cfg: c, name: fmt.Sprintf("%s-%d-%d", host, os.Getpid(), clusterSeq.Add(1)),
-		index: map[*DStream]int{}, stateD: map[*stateRDD]*DStream{}, seq: map[*DStream]int{},
-		shuffles: map[string]*clusterShuffle{}, states: map[*stateRDD]*clusterState{}, topicsOK: map[string]bool{}, reload: true}
+		index: map[*DStream]int{}, stateD: map[stateHolder]*DStream{}, seq: map[*DStream]int{},
+		shuffles: map[string]*clusterShuffle{}, states: map[stateHolder]*clusterState{}, windows: map[*DStream]*clusterWindow{},
+		winKeep: windowParents(ssc.streams), topicsOK: map[string]bool{}, reload: true}
 	for i, d := range ssc.streams {
 		cm.index[d] = i
-		if st, ok := d.state.(*stateRDD); ok {
-			cm.stateD[st] = d
+		if d.state != nil {
+			cm.stateD[d.state] = d
 		}
 	}
 	for _, in := range ssc.inputs {
@@ -174,14 +178,18 @@ func (cm *clusterMember) shuffleID(op string) string {
 	}
 	k := cm.seq[d]
 	cm.seq[d] = k + 1
-	id := fmt.Sprintf("%s-%d", d.op, cm.index[d])
-	if i := strings.IndexByte(d.op, '('); i >= 0 {
-		id = fmt.Sprintf("%s-%d", d.op[:i], cm.index[d])
-	}
+	id := cm.streamID(d)
 	if k > 0 {
 		id += "." + strconv.Itoa(k)
 	}
 	return id
+}
+
+// streamID names stream d in the job's topics: its operation (without
+// what follows a parenthesis) and its index in the graph.
+func (cm *clusterMember) streamID(d *DStream) string {
+	op, _, _ := strings.Cut(d.op, "(")
+	return fmt.Sprintf("%s-%d", op, cm.index[d])
 }
 
 // owns reports whether partition i of an RDD (or of a shuffle or state)
@@ -207,12 +215,14 @@ func (cm *clusterMember) begin(t Time) {
 	asg := cm.km.Assignment()
 	cm.mu.Lock()
 	changed := asg.Epoch != cm.epoch
-	if changed || cm.reload {
+	fresh := changed || cm.reload
+	if fresh {
 		cm.positions = map[TopicPartition]int64{}
 		cm.lastBatch = nil
 		cm.committed = nil
 		cm.shuffles = map[string]*clusterShuffle{}
-		cm.states = map[*stateRDD]*clusterState{}
+		cm.states = map[stateHolder]*clusterState{}
+		cm.windows = map[*DStream]*clusterWindow{}
 		cm.reload = false
 	}
 	cm.asg, cm.epoch, cm.t = asg, asg.Epoch, t
@@ -234,6 +244,26 @@ func (cm *clusterMember) begin(t Time) {
 	if load {
 		if err := cm.loadCommitted(); err != nil {
 			cm.fail(err)
+		}
+	}
+	cm.mu.Lock()
+	var active strings.Builder
+	for p := range cm.parts {
+		if cm.ownsLocked(int32(p)) {
+			fmt.Fprintf(&active, "%d,", p)
+		}
+	}
+	moved := active.String() != cm.active
+	cm.active = active.String()
+	cm.mu.Unlock()
+	if fresh || moved {
+		// An incremental window's last window holds the partitions the
+		// member ran then: the next one reduces its whole window.
+		for _, d := range cm.ssc.streams {
+			if ws, ok := d.state.(*windowState); ok {
+				ws.takeTyped(0)
+				ws.set(0, nil)
+			}
 		}
 	}
 	if err := cm.km.Begin(); err != nil {
@@ -403,6 +433,12 @@ func (cm *clusterMember) allocate(s *kafkaSource, t Time) (*RDD, int) {
 // while it ran (its failure is then that of a member that no longer owns
 // what it read), as its records are processed again by their new owners.
 func (cm *clusterMember) end(t Time, errs []error) []error {
+	cm.mu.Lock()
+	ok := cm.failed == nil && cm.inTxn && len(errs) == 0
+	cm.mu.Unlock()
+	if ok {
+		cm.feedWindows(t)
+	}
 	cm.mu.Lock()
 	made := cm.made
 	cm.mu.Unlock()

@@ -343,7 +343,12 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 	}
 	prev := ms.parts
 	ms.mu.Unlock()
-	if prev == nil && ms.spec.initial != nil {
+	cm := ms.ex.cluster
+	var touched [][]int32 // in a cluster job: the slots each partition's batch wrote
+	if cm != nil {
+		// A cluster job's state is its partitions' changelogs (cluster_state.go).
+		prev, touched = cm.mapBase(ms, t), make([][]int32, ms.n)
+	} else if prev == nil && ms.spec.initial != nil {
 		prev = ms.fromPairs(partitionPairs(op, ms.spec.initial, ms.n).Partitions(), func(x any) (any, Time) { return x, t })
 	}
 	var parted *RDD
@@ -367,6 +372,10 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 		}
 		sp.mapped = make([]any, 0, len(records))
 		now := int64(t)
+		mark := func(int32) {}
+		if touched != nil {
+			mark = func(s int32) { touched[q] = append(touched[q], s) }
+		}
 		var st State
 		for _, x := range records {
 			kv := x.(Pair)
@@ -381,13 +390,15 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 			case st.removed:
 				if found {
 					m.Update(i, e, state.Entry{})
+					mark(i)
 				}
 			case st.updated || (st.exists && timeout > 0):
 				if has {
 					// Update, or revive a dead slot.
 					m.Update(i, e, state.Entry{State: st.value, Updated: now, Live: true})
+					mark(i)
 				} else {
-					m.Add(kv.Key, st.value, now)
+					mark(m.Add(kv.Key, st.value, now))
 				}
 			}
 			if emit {
@@ -406,10 +417,14 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 					sp.mapped = append(sp.mapped, res)
 				}
 				m.Update(i, e, state.Entry{})
+				mark(i)
 			})
 		}
 		parts[q] = sp
 	})
+	if cm != nil {
+		cm.mapSet(ms, t, parts, touched)
+	}
 	ms.mu.Lock()
 	ms.t, ms.parts, ms.computed = t, parts, t
 	ms.mu.Unlock()

@@ -48,6 +48,9 @@ func (d *DStream) persistForWindow() {
 // slice returns d's RDDs at its valid times in [from, to], oldest first;
 // times at or before the zero time (before the first batch) are skipped.
 func (d *DStream) slice(from, to Time) []*RDD {
+	if cm := d.ssc.ex.cluster; cm != nil && cm.winKeep[d] > 0 {
+		return cm.windowSlice(d, from, to)
+	}
 	var out []*RDD
 	step := Time(durMS(d.slide))
 	for t := from; t <= to; t += step {
@@ -78,6 +81,11 @@ func (d *DStream) windowed(op string, window, slide time.Duration) *DStream {
 		rdds := d.slice(t.Sub(window).Add(d.slide), t)
 		if len(rdds) == 0 {
 			return materialized(d.ssc.ex, op, nil)
+		}
+		if d.ssc.ex.cluster != nil {
+			if r := zipRDDs(d.ssc.ex, rdds); r != nil {
+				return r.at(t)
+			}
 		}
 		return unionRDDs(d.ssc.ex, rdds).at(t)
 	}

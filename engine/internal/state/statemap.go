@@ -189,3 +189,13 @@ func (m *Map) Each(f func(slot int32, k any, e Entry)) {
 		}
 	})
 }
+
+// Slot returns the key and entry of slot s in this version.
+func (m *Map) Slot(s int32) (k any, e Entry) {
+	for _, l := range m.layers {
+		if s >= l.first && s < l.first+int32(len(l.keys)) {
+			return l.keys[s-l.first], m.entry(s)
+		}
+	}
+	return nil, Entry{}
+}

@@ -44,6 +44,16 @@ func TestMapVersions(t *testing.T) {
 	if got, want := live(v3), []string{"a=10@3", "b=20@2", "7=3@1", "c=4@2"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("v3 = %v, want %v", got, want)
 	}
+	// Slot reads a slot of any layer as the version sees it.
+	if k, e := v3.Slot(sa); k != "a" || e.State != 10 || !e.Live {
+		t.Fatalf("v3.Slot(%d) = %v %v, want a=10", sa, k, e)
+	}
+	if k, e := v2.Slot(sa); k != "a" || e.Live {
+		t.Fatalf("v2.Slot(%d) = %v %v, want a removed", sa, k, e)
+	}
+	if k, e := v3.Slot(3); k != "c" || e.State != 4 {
+		t.Fatalf("v3.Slot(3) = %v %v, want c=4", k, e)
+	}
 	if v2.Len() != 3 || v3.Len() != 4 {
 		t.Fatalf("Len: v2 %d, v3 %d", v2.Len(), v3.Len())
 	}
