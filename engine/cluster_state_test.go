@@ -10,7 +10,8 @@ import (
 
 // startStateJob starts a member of job "st", which keeps a running count
 // of every word four ways, each written to its own topic as (word, count):
-// MapWithState (with an initial count of "common"), an incremental
+// MapWithState and UpdateStateByKey (each with an initial count of
+// "common"), an incremental
 // ReduceByKeyAndWindow and a Window of the input followed by ReduceByKey,
 // both windows longer than the test. A short incremental window's latest
 // result on this member is kept in *short.
@@ -33,6 +34,16 @@ func startStateJob(t *testing.T, brokers string, short *shortWindow) *wcMember {
 		return KV(w, n)
 	}).InitialState(ssc.Parallelize([]any{KV("common", 1000)}))
 	words.MapWithState(spec).SaveToKafka(kafka, "mapped")
+	words.UpdateStateByKey(func(vs []int, s *int) *int {
+		n := 0
+		if s != nil {
+			n = *s
+		}
+		for _, v := range vs {
+			n += v
+		}
+		return &n
+	}, InitialState(ssc.Parallelize([]any{KV("common", 1000)}))).SaveToKafka(kafka, "updated")
 
 	long := 1000 * time.Second
 	words.ReduceByKeyAndWindow(Sum, long, time.Second, Inverse(Diff)).SaveToKafka(kafka, "incremental")
@@ -88,7 +99,8 @@ func untilTopics(t *testing.T, brokers string, want map[string]map[string]int, l
 	}
 }
 
-// The state of MapWithState (with its initial state), of an incremental
+// The state of MapWithState and UpdateStateByKey (with their initial
+// states), of an incremental
 // window and of a window's batches moves with its partitions: two members
 // share the job, one stops, and the other, restoring the partitions it
 // gains from their changelogs, goes on from the right counts; a window
@@ -102,7 +114,7 @@ func TestClusterStateMoves(t *testing.T) {
 		truth := wordCounts(lines)
 		mapped := maps.Clone(truth)
 		mapped["common"] += 1000
-		return map[string]map[string]int{"mapped": mapped, "incremental": truth, "windowed": truth}
+		return map[string]map[string]int{"mapped": mapped, "updated": mapped, "incremental": truth, "windowed": truth}
 	}
 
 	var sa, sb shortWindow
