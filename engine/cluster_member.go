@@ -30,7 +30,8 @@ type clusterMember struct {
 	cfg     *clusterConfig
 	name    string
 	km      *cluster.Member
-	parts   int // P: the partition count of every input topic
+	parts   int  // P: the partition count of every input topic
+	zero    Time // the job's zero time
 	topics  []string
 	index   map[*DStream]int           // the streams' indices in the graph
 	stateD  map[stateHolder]*DStream   // stateful streams by their state
@@ -114,7 +115,7 @@ func (ssc *StreamingContext) joinCluster(first Time) (*clusterMember, Time, erro
 		km.Close(true)
 		return nil, 0, fmt.Errorf("this member's batch interval %v differs from the job's %v (recorded in topic %s by its first member)", ssc.batch, time.Duration(iv)*time.Millisecond, cluster.MetaTopic(c.app))
 	}
-	cm.km = km
+	cm.km, cm.zero = km, Time(zero)
 	now := ssc.clock.Now()
 	k := int64(1)
 	if now > zero {

@@ -167,13 +167,13 @@ func (cm *clusterMember) restoreWindow(cw *clusterWindow, p int) error {
 		pieces = append(pieces, pc)
 	}
 	slices.SortStableFunc(pieces, func(a, b piece) int { return a.i - b.i })
-	batches := 0
+	times := map[Time]bool{}
 	for _, pc := range pieces {
+		times[pc.t] = true
 		b := cw.batches[pc.t]
 		if b == nil {
 			b = &windowBatch{parts: make([][]any, pc.n), records: make([]int, pc.n)}
 			cw.batches[pc.t] = b
-			batches++
 		}
 		if pc.n != len(b.parts) {
 			return fmt.Errorf("batch %s is recorded with %d and with %d partitions", pc.t, pc.n, len(b.parts))
@@ -189,8 +189,8 @@ func (cm *clusterMember) restoreWindow(cw *clusterWindow, p int) error {
 		}
 	}
 	cw.loaded[p] = true
-	if batches > 0 {
-		cm.logf("restored partition %d of the window store of %s (%d batches)", p, cw.d.op, batches)
+	if len(times) > 0 {
+		cm.logf("restored partition %d of the window store of %s (%d batches)", p, cw.d.op, len(times))
 	}
 	return nil
 }

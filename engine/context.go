@@ -445,7 +445,10 @@ func (ssc *StreamingContext) Start() error {
 			ssc.mu.Unlock()
 			return &Error{Op: op, Msg: err.Error(), Err: err}
 		}
-		first, ssc.zero, ssc.member = f, f.Sub(ssc.batch), cm
+		// The job's zero time: every member agrees on which batches a
+		// window emits, and a window reads batches from before this
+		// member joined.
+		first, ssc.zero, ssc.member = f, cm.zero, cm
 	}
 	if ssc.hand != nil {
 		ssc.hand.Set(int64(first.Sub(ssc.batch)))

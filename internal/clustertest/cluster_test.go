@@ -21,13 +21,15 @@ import (
 // words with the running counts (three shuffles a batch). The counts read
 // back with read_committed must equal the truth, and each word's counts
 // must rise (a repeat is a batch output twice, a drop is state lost) and
-// never pass the truth (input counted twice).
+// never pass the truth (input counted twice). The same job also counts
+// with MapWithState and an incremental window, whose final counts must
+// equal the truth as well.
 func TestClusterWordCount(t *testing.T) {
 	gostream, job := binaries(t)
-	c := kafkatest.StartCluster(t, gostream, "kafka", "-port", "0", "-brokers", "3", "-partitions", "6", "-topics", "lines,counts")
+	c := kafkatest.StartCluster(t, gostream, "kafka", "-port", "0", "-brokers", "3", "-partitions", "6", "-topics", "lines,counts,mapped,windowed")
 	const session = 6 * time.Second
 	master := "kafka://" + c.Bootstrap + "/wc?session=" + session.String()
-	argv := []string{job, "-master", master, "-brokers", c.Bootstrap, "-batch", "300ms", "-output", "changed"}
+	argv := []string{job, "-master", master, "-brokers", c.Bootstrap, "-batch", "300ms", "-output", "changed", "-more"}
 	in := newInput()
 	w := watchOutput(t, c, "counts")
 	const phase = 60 * time.Second
@@ -113,6 +115,17 @@ func TestClusterWordCount(t *testing.T) {
 		t.Errorf("final counts %v, want %v", last, want)
 	}
 	t.Logf("%d lines in, %d count records out", in.lines, records)
+	// The counts kept by MapWithState (a record per word) and by the
+	// incremental window (every word, every batch) reach the truth too:
+	// their state moved with the partitions.
+	seqs, last = output(t, c, "mapped")
+	checkRising(t, seqs, in.want())
+	if want := in.want(); !reflect.DeepEqual(last, want) {
+		t.Errorf("final counts of MapWithState %v, want %v", last, want)
+	}
+	if _, last = output(t, c, "windowed"); !reflect.DeepEqual(last, in.want()) {
+		t.Errorf("final counts of the window %v, want %v", last, in.want())
+	}
 	checkTopics(t, c, "wc")
 }
 

@@ -8,8 +8,10 @@
 // count of each word with UpdateStateByKey, and writes every word's count
 // of each batch to the output topic with SaveToKafka (Transactional); with
 // -output changed only the words of the batch, with their new counts (a
-// ReduceByKey joined with the counts). With -master local[2] the same
-// program runs alone.
+// ReduceByKey joined with the counts). With -more it also keeps the
+// running counts with MapWithState, written record by record to topic
+// mapped, and in an incremental window of an hour, written every batch to
+// topic windowed. With -master local[2] the same program runs alone.
 //
 // It prints "started" once the context is running and, for every completed
 // batch, a line
@@ -42,6 +44,7 @@ func main() {
 	group := flag.String("group", "wordcount", "with local[N]: the consumer group of the input and of the transactional output")
 	output := flag.String("output", "counts", "what goes to the output topic: counts (every word's count, every batch) or changed (only the batch's words, through a Join)")
 	batch := flag.Duration("batch", 500*time.Millisecond, "batch interval")
+	more := flag.Bool("more", false, "also count with MapWithState (to topic mapped) and an incremental window of an hour (to topic windowed)")
 	flag.Parse()
 	if *brokers == "" {
 		fail(fmt.Errorf("-brokers is required"))
@@ -77,6 +80,20 @@ func main() {
 		}).SaveToKafka(kafka, *out, engine.Transactional())
 	default:
 		fail(fmt.Errorf("-output %q: want counts or changed", *output))
+	}
+
+	if *more {
+		running := engine.StateSpecFunc(func(w string, one *int, s *engine.State) engine.Pair {
+			n := *one
+			if s.Exists() {
+				n += s.Get().(int)
+			}
+			s.Update(n)
+			return engine.KV(w, n)
+		})
+		words.MapWithState(running).SaveToKafka(kafka, "mapped", engine.Transactional())
+		words.ReduceByKeyAndWindow(engine.Sum, time.Hour, *batch, engine.Inverse(engine.Diff)).
+			SaveToKafka(kafka, "windowed", engine.Transactional())
 	}
 
 	if err := ssc.Start(); err != nil {
