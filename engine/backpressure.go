@@ -32,15 +32,9 @@ func newPIDRateEstimator(batch time.Duration) *rate.PID {
 }
 
 func (l *kafkaRateListener) OnBatchCompleted(info BatchInfo) {
-	s := l.s
-	s.mu.Lock()
-	n := s.counts[info.BatchTime]
-	s.mu.Unlock()
+	n := l.s.batches.Counted(int64(info.BatchTime))
 	r, ok := l.est.Compute(info.ProcessingEnd.UnixMilli(), n, info.ProcessingDelay.Milliseconds(), info.SchedulingDelay.Milliseconds())
-	if !ok {
-		return
+	if ok {
+		l.s.batches.SetEstimate(r)
 	}
-	s.mu.Lock()
-	s.estRate = r
-	s.mu.Unlock()
 }

@@ -187,7 +187,7 @@ func (ssc *StreamingContext) KafkaStream(kafka Kafka, topics []string, opts ...K
 		}
 	}
 	src := &kafkaSource{ssc: ssc, kafka: kafka, topics: append([]string(nil), topics...), cfg: cfg,
-		src: kafka.source(topics, cfg, ssc.batch), batches: map[Time]*kafkaBatch{}}
+		src: kafka.source(topics, cfg, ssc.batch)}
 	d := ssc.addInput(op, src)
 	kd := &KafkaDStream{DStream: d, src: src}
 	src.stream = kd
@@ -242,12 +242,6 @@ func (k *KafkaDStream) CommitAsync(ranges []OffsetRange, callback ...func(error)
 	})
 }
 
-// kafkaBatch is what the stream handed to one batch.
-type kafkaBatch struct {
-	ranges []OffsetRange
-	rdd    *RDD
-}
-
 // kafkaSource is the input source behind a KafkaStream: the engine's side
 // (batches, RDDs, errors, backpressure) of a kafkasrc.Source.
 type kafkaSource struct {
@@ -258,12 +252,8 @@ type kafkaSource struct {
 	cfg    kafkaConfig
 	src    *kafkasrc.Source
 
-	mu       sync.Mutex
-	batches  map[Time]*kafkaBatch
-	order    []Time
-	estRate  float64 // the backpressure estimate, records/s; 0: none yet
-	counts   map[Time]int64
-	errShown string // the last error reported, so a failing cluster is reported once per change
+	batches  kafkasrc.Batches  // the recent batches' ranges and RDDs, counts and the backpressure estimate
+	problems kafkasrc.Problems // the last problem reported, so a failing cluster is reported once per change
 }
 
 // source makes the internal source of a KafkaStream.
@@ -307,9 +297,7 @@ func (s *kafkaSource) start(ssc *StreamingContext) error {
 		return err
 	}
 	if ssc.backpressure {
-		s.mu.Lock()
-		s.estRate = float64(ssc.bpInitial) // until the first estimate
-		s.mu.Unlock()
+		s.batches.SetEstimate(float64(ssc.bpInitial)) // until the first estimate
 		ssc.AddStreamingListener(&kafkaRateListener{s: s, est: newPIDRateEstimator(ssc.batch)})
 	}
 	return nil
@@ -328,11 +316,7 @@ func (s *kafkaSource) stopped() { s.src.Close() }
 // report tells the user about a problem reaching Kafka, as receivers report
 // theirs, once until it changes.
 func (s *kafkaSource) report(msg string, err error) {
-	s.mu.Lock()
-	shown := s.errShown
-	s.errShown = msg + err.Error()
-	s.mu.Unlock()
-	if shown == msg+err.Error() {
+	if !s.problems.Changed(msg + err.Error()) {
 		return
 	}
 	ssc := s.ssc
@@ -345,12 +329,6 @@ func (s *kafkaSource) report(msg string, err error) {
 	postEvent(ssc, ssc.listenerList(), "OnReceiverError", func(l ReceiverErrorListener) { l.OnReceiverError(info) })
 }
 
-func (s *kafkaSource) clearReport() {
-	s.mu.Lock()
-	s.errShown = ""
-	s.mu.Unlock()
-}
-
 // allocate cuts batch t: one range per partition, from the previous end to
 // the partition's end (limited by the rate). When the cluster cannot be
 // reached the batch has the previous partitions with empty ranges, the
@@ -359,32 +337,15 @@ func (s *kafkaSource) allocate(t Time) (*RDD, int) {
 	if cm := s.ssc.ex.cluster; cm != nil {
 		return cm.allocate(s, t)
 	}
-	s.mu.Lock()
-	est := s.estRate
-	s.mu.Unlock()
-	next, err := s.src.Next(est)
+	next, err := s.src.Next(s.batches.Estimate())
 	ranges := offsetRanges(next)
 	if err != nil {
 		s.report(fmt.Sprintf("topics %s at the brokers %s: the batch of %s reads nothing new and the next batch tries again", strings.Join(s.topics, ","), s.kafka, t), err)
 	} else {
-		s.clearReport()
+		s.problems.Clear()
 	}
-	return s.rangesRDD(t, ranges), int(s.count(t, ranges))
-}
-
-// count remembers how many offsets batch t reads, for backpressure.
-func (s *kafkaSource) count(t Time, ranges []OffsetRange) int64 {
-	n := int64(0)
-	for _, r := range ranges {
-		n += r.Count()
-	}
-	s.mu.Lock()
-	if s.counts == nil {
-		s.counts = map[Time]int64{}
-	}
-	s.counts[t] = n
-	s.mu.Unlock()
-	return n
+	rdd := s.rangesRDD(t, ranges)
+	return rdd, int(s.batches.Count(int64(t), next))
 }
 
 // rangesRDD makes the RDD of batch t and remembers its ranges.
@@ -397,38 +358,13 @@ func (s *kafkaSource) rangesRDD(t Time, ranges []OffsetRange) *RDD {
 		}
 	})
 	kafkaRDDs.Store(rdd, rs)
-	s.mu.Lock()
-	if old, ok := s.batches[t]; ok {
-		kafkaRDDs.Delete(old.rdd)
-	} else {
-		s.order = append(s.order, t)
-	}
-	s.batches[t] = &kafkaBatch{ranges: rs, rdd: rdd}
 	// Keep the ranges of the recent batches: the checkpoint, the transactional
 	// sink and OffsetRangesOf read them while the batch runs.
 	keep := max(64, int(s.ssc.rememberDur/s.ssc.batch)+2)
-	for len(s.order) > keep {
-		old := s.order[0]
-		s.order = s.order[1:]
-		if b, ok := s.batches[old]; ok {
-			kafkaRDDs.Delete(b.rdd)
-			delete(s.batches, old)
-		}
-		delete(s.counts, old)
+	for _, old := range s.batches.Put(int64(t), kafkaRanges(rs), rdd, keep) {
+		kafkaRDDs.Delete(old)
 	}
-	s.mu.Unlock()
 	return rdd
-}
-
-// rangesAt returns the ranges of batch t, if the stream remembers it.
-func (s *kafkaSource) rangesAt(t Time) ([]OffsetRange, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, ok := s.batches[t]
-	if !ok {
-		return nil, false
-	}
-	return b.ranges, true
 }
 
 // rateInForce is the records/s limit the last batch was cut with (0: none).
@@ -442,11 +378,11 @@ func (s *kafkaSource) pending() bool { return false }
 // the next batch starts each partition.
 
 func (s *kafkaSource) batchRecord(t Time) ([]byte, error) {
-	ranges, ok := s.rangesAt(t)
+	ranges, ok := s.batches.Ranges(int64(t))
 	if !ok {
 		return nil, fmt.Errorf("no offset ranges for batch %s", t)
 	}
-	return kafkasrc.EncodeRanges(kafkaRanges(ranges))
+	return kafkasrc.EncodeRanges(ranges)
 }
 
 func (s *kafkaSource) rebuild(t Time, rec []byte) (*RDD, int, error) {
@@ -454,9 +390,8 @@ func (s *kafkaSource) rebuild(t Time, rec []byte) (*RDD, int, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("the offset ranges of batch %s: %v", t, err)
 	}
-	ranges := offsetRanges(rs)
-	n := s.count(t, ranges)
-	return s.rangesRDD(t, ranges), int(n), nil
+	n := s.batches.Count(int64(t), rs)
+	return s.rangesRDD(t, offsetRanges(rs)), int(n), nil
 }
 
 func (s *kafkaSource) position() ([]byte, error) { return s.src.Position() }

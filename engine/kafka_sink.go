@@ -82,18 +82,10 @@ func (w *kafkaWriter) messages(r *RDD) []kafkasrc.Message {
 	w.ssc.outMu.Lock()
 	leaf := w.ssc.formatter
 	w.ssc.outMu.Unlock()
-	var out []kafkasrc.Message
-	for _, x := range r.Collect() {
-		var m kafkasrc.Message
-		if p, ok := x.(Pair); ok {
-			m.Key = []byte(FormatWith(p.Key, leaf))
-			m.Value = []byte(FormatWith(p.Value, leaf))
-		} else {
-			m.Value = []byte(FormatWith(x, leaf))
-		}
-		out = append(out, m)
-	}
-	return out
+	return kafkasrc.Messages(r.Collect(), func(x any) (key, value any, ok bool) {
+		p, ok := x.(Pair)
+		return p.Key, p.Value, ok
+	}, func(x any) string { return FormatWith(x, leaf) })
 }
 
 // consumed returns, per group, the ranges the context's Kafka streams read
@@ -111,11 +103,11 @@ func (w *kafkaWriter) consumed(t Time) (map[string][]kafkasrc.Range, error) {
 		if s.kafka.Group == "" {
 			return nil, errors.New("Transactional() commits the offsets the Kafka streams consumed, but a KafkaStream has no Kafka.Group")
 		}
-		ranges, ok := s.rangesAt(t)
+		ranges, ok := s.batches.Ranges(int64(t))
 		if !ok {
 			return nil, fmt.Errorf("the offset ranges of batch %s are no longer known", t)
 		}
-		out[s.kafka.Group] = append(out[s.kafka.Group], kafkaRanges(ranges)...)
+		out[s.kafka.Group] = append(out[s.kafka.Group], ranges...)
 	}
 	return out, nil
 }

@@ -26,12 +26,22 @@
 //   - Position, RestorePosition, EncodeRanges and DecodeRanges are the JSON
 //     a checkpoint holds (the field names of engine.OffsetRange).
 //
+// The contract of Batches (a stream's recent batches; times are ms): Put
+// records a batch's ranges with a handle of the caller's (its RDD) and
+// forgets the oldest beyond the number kept, handing back every handle it
+// no longer records, so the caller can drop what it keyed by them; Ranges
+// and Counted answer for the batches recorded; SetEstimate and Estimate
+// carry the backpressure estimate to Next. Problems reports a problem once
+// until it changes.
+//
 // The contract of a Producer (one SaveToKafka):
 //   - Without a transactional ID, writes are idempotent and at least once.
 //   - With one, each Write fences the producer of an earlier run, writes
 //     nothing when the groups' committed offsets already cover the batch
 //     (its transaction committed before a restart), and otherwise writes
 //     the records and the consumed offsets in one transaction.
+//   - Messages makes the records of a batch's elements: a pair's key and
+//     value, or an element's value alone, as the caller formats them.
 //
 // Every client is made by one function, NewClient, with the options they
 // share; a cluster member's group and transactional clients

@@ -125,6 +125,24 @@ func (p *Producer) Write(messages func() []Message, consumed func() (map[string]
 	return nil
 }
 
+// Messages makes the records of a batch's elements: an element split
+// takes apart (a pair) becomes a record of its key and value, any other a
+// record of its value and no key, each formatted by format. No element, no
+// record (nil).
+func Messages(xs []any, split func(x any) (key, value any, ok bool), format func(any) string) []Message {
+	var out []Message
+	for _, x := range xs {
+		var m Message
+		if k, v, ok := split(x); ok {
+			m.Key, m.Value = []byte(format(k)), []byte(format(v))
+		} else {
+			m.Value = []byte(format(x))
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
 func (p *Producer) records(msgs []Message) []*kgo.Record {
 	out := make([]*kgo.Record, len(msgs))
 	for i, m := range msgs {
