@@ -27,7 +27,7 @@ import (
 // Kafka as the batches need it (committed offsets, changelogs).
 type clusterMember struct {
 	ssc     *StreamingContext
-	cfg     *clusterConfig
+	cfg     *cluster.Master
 	name    string
 	km      *cluster.Member
 	parts   int  // P: the partition count of every input topic
@@ -93,17 +93,17 @@ func (ssc *StreamingContext) joinCluster(first Time) (*clusterMember, Time, erro
 			}
 		}
 	}
-	counts, err := cluster.PartitionCounts(c.brokers, cm.topics)
+	counts, err := cluster.PartitionCounts(c.Brokers, cm.topics)
 	if err != nil {
-		return nil, 0, fmt.Errorf("the input topics at %s: %v", c.clusterName(), err)
+		return nil, 0, fmt.Errorf("the input topics at %s: %v", c.Name(), err)
 	}
 	if err := coPartitioned(cm.topics, counts); err != nil {
 		return nil, 0, err
 	}
 	cm.parts = counts[cm.topics[0]]
-	km, err := cluster.Join(cluster.Config{Brokers: c.brokers, App: c.app, Name: cm.name, Topics: cm.topics, Session: c.session, TxnTimeout: c.txn})
+	km, err := cluster.Join(cluster.Config{Brokers: c.Brokers, App: c.App, Name: cm.name, Topics: cm.topics, Session: c.Session, TxnTimeout: c.Txn})
 	if err != nil {
-		return nil, 0, fmt.Errorf("joining the group %q at %s: %v", c.app, c.clusterName(), err)
+		return nil, 0, fmt.Errorf("joining the group %q at %s: %v", c.App, c.Name(), err)
 	}
 	b := durMS(ssc.batch)
 	zero, iv, err := km.ZeroTime(int64(first)-b, b)
@@ -113,7 +113,7 @@ func (ssc *StreamingContext) joinCluster(first Time) (*clusterMember, Time, erro
 	}
 	if iv != b {
 		km.Close(true)
-		return nil, 0, fmt.Errorf("this member's batch interval %v differs from the job's %v (recorded in topic %s by its first member)", ssc.batch, time.Duration(iv)*time.Millisecond, cluster.MetaTopic(c.app))
+		return nil, 0, fmt.Errorf("this member's batch interval %v differs from the job's %v (recorded in topic %s by its first member)", ssc.batch, time.Duration(iv)*time.Millisecond, cluster.MetaTopic(c.App))
 	}
 	cm.km, cm.zero = km, Time(zero)
 	now := ssc.clock.Now()
@@ -140,7 +140,7 @@ func coPartitioned(topics []string, counts map[string]int) error {
 
 func (cm *clusterMember) logf(format string, args ...any) {
 	ssc := cm.ssc
-	line := fmt.Sprintf("cluster %s: member %s ", cm.cfg.app, cm.name) + fmt.Sprintf(format, args...) + "\n"
+	line := fmt.Sprintf("cluster %s: member %s ", cm.cfg.App, cm.name) + fmt.Sprintf(format, args...) + "\n"
 	ssc.outMu.Lock()
 	defer ssc.outMu.Unlock()
 	w := ssc.batchLog
@@ -468,8 +468,10 @@ func (cm *clusterMember) end(t Time, errs []error) []error {
 	var purge []cluster.Offset
 	for _, sh := range cm.shuffles {
 		for q, r := range sh.reducers {
-			if r != nil && r.dirty {
-				o := cluster.Offset{Topic: sh.topic, Partition: int32(q), At: r.commitPos, Metadata: fmt.Sprintf("done=%d", r.done)}
+			if r == nil {
+				continue
+			}
+			if o, moved := r.Commit(sh.topic, int32(q)); moved {
 				offsets = append(offsets, o)
 				purge = append(purge, o)
 			}
@@ -493,7 +495,7 @@ func (cm *clusterMember) end(t Time, errs []error) []error {
 	} else {
 		// Every transaction writes a record, so that it has something to
 		// commit besides the offsets: this member's progress.
-		cm.km.Produce(cluster.MetaTopic(cm.cfg.app), 0, []byte("member-"+cm.name), fmt.Appendf(nil, "batch=%d", int64(t)), nil)
+		cm.km.Produce(cluster.MetaTopic(cm.cfg.App), 0, []byte("member-"+cm.name), fmt.Appendf(nil, "batch=%d", int64(t)), nil)
 		err = cm.km.Commit(asg, offsets)
 	}
 	cm.mu.Lock()
@@ -503,7 +505,7 @@ func (cm *clusterMember) end(t Time, errs []error) []error {
 		for _, sh := range cm.shuffles {
 			for _, r := range sh.reducers {
 				if r != nil {
-					r.dirty = false
+					r.Committed()
 				}
 			}
 		}
@@ -537,5 +539,5 @@ func (cm *clusterMember) close() { cm.km.Close(true) }
 
 // topic names a topic of the job: APP-<id>-repartition or -changelog.
 func (cm *clusterMember) topic(id, kind string) string {
-	return cm.cfg.app + "-" + id + "-" + kind
+	return cm.cfg.App + "-" + id + "-" + kind
 }

@@ -2,8 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"slices"
-	"strconv"
 
 	"github.com/gostream/gostream/engine/internal/cluster"
 	"github.com/gostream/gostream/engine/internal/shuffle"
@@ -34,36 +32,15 @@ import (
 // with metadata "done=B"; records at or before done are skipped when read
 // again after a move.
 
-const (
-	hdrBatch  = "gostream-batch"
-	hdrTask   = "gostream-task"
-	hdrMarker = "gostream-marker"
-	// entriesPerRecord bounds a record of map output: keys with their
-	// accumulators, three codec elements each.
-	entriesPerRecord = 1024
-)
+// entriesPerRecord bounds a record of map output: keys with their
+// accumulators, three codec elements each.
+const entriesPerRecord = 1024
 
 // clusterShuffle is one shuffle's reduce sides on this member.
 type clusterShuffle struct {
 	id, topic string
 	n         int
-	reducers  []*reduceSide // by partition; nil until read
-}
-
-// reduceSide is the reduce side of one partition.
-type reduceSide struct {
-	pos       int64   // the next offset to read
-	commitPos int64   // the offset to commit: before the first record still held
-	done      int64   // batches up to done are reduced
-	wm        []int64 // per map task, the latest batch whose marker was read
-	held      []heldRecord
-	dirty     bool // moved since the last commit
-}
-
-type heldRecord struct {
-	off   int64
-	batch int64
-	data  []byte
+	reducers  []*cluster.Reducer // by partition; nil until read
 }
 
 // shuffle returns the shuffle id's state, creating its topic.
@@ -78,7 +55,7 @@ func (cm *clusterMember) shuffle(id string, n int) (*clusterShuffle, error) {
 	if err := cm.ensureTopic(topic, n, false); err != nil {
 		return nil, err
 	}
-	sh = &clusterShuffle{id: id, topic: topic, n: n, reducers: make([]*reduceSide, n)}
+	sh = &clusterShuffle{id: id, topic: topic, n: n, reducers: make([]*cluster.Reducer, n)}
 	cm.mu.Lock()
 	if old, ok := cm.shuffles[id]; ok {
 		sh = old
@@ -171,18 +148,13 @@ func fromWire(kind int, v any) any {
 // A records shuffle sends no keys: its output is the values alone, and
 // its keys may be positions (Repartition's round robin).
 func (cm *clusterMember) writeTable(op string, sh *clusterShuffle, t Time, m, q int, tb *shuffle.Table, records bool) {
-	headers := map[string]string{hdrBatch: strconv.FormatInt(int64(t), 10), hdrTask: strconv.Itoa(m)}
 	flat := make([]any, 0, 3*min(tb.Len(), entriesPerRecord))
 	flush := func(last bool) {
 		data, err := elems.Marshal(flat)
 		if err != nil {
 			panic(taskFailure{&Error{Op: op, Time: t, Msg: fmt.Sprintf("a key or value cannot be sent between the members: %v", err), Err: err}})
 		}
-		h := headers
-		if last {
-			h = map[string]string{hdrBatch: headers[hdrBatch], hdrTask: headers[hdrTask], hdrMarker: "1"}
-		}
-		cm.km.Produce(sh.topic, int32(q), nil, data, h)
+		cm.km.Produce(sh.topic, int32(q), nil, data, cluster.MapHeaders(int64(t), m, last))
 		flat = flat[:0]
 	}
 	for i := 0; i < tb.Len(); i++ {
@@ -218,112 +190,42 @@ func (cm *clusterMember) reduce(op string, sh *clusterShuffle, t Time, q, tasks 
 		if err != nil {
 			fail(err)
 		}
-		r = &reduceSide{pos: starts[int32(q)], done: -1}
-		if ok {
-			r.pos = max(o.At, r.pos)
-			if d, found := parseDone(o.Metadata); found {
-				r.done = d
-			}
-		}
-		r.commitPos = r.pos
-		r.wm = make([]int64, tasks)
-		for i := range r.wm {
-			r.wm[i] = r.done
-		}
+		r = cluster.NewReducer(starts[int32(q)], o, ok, tasks)
 	}
-	if len(r.wm) != tasks {
-		fail(fmt.Errorf("the shuffle has %d map tasks on this member and %d in what it read: do all members run the same program?", tasks, len(r.wm)))
+	if r.Tasks() != tasks {
+		fail(fmt.Errorf("the shuffle has %d map tasks on this member and %d in what it read: do all members run the same program?", tasks, r.Tasks()))
 	}
-	end := ends[int32(q)]
-	var bad error
-	if end > r.pos {
-		err := cm.km.Fetch(sh.topic, int32(q), r.pos, end, func(rec cluster.Record) {
-			b, ok1 := cluster.ParseBatch(rec.Headers[hdrBatch])
-			m, err := strconv.Atoi(rec.Headers[hdrTask])
-			if !ok1 || err != nil || m < 0 || m >= tasks {
-				bad = fmt.Errorf("a record at offset %d has no batch or map task a member of this job writes", rec.Offset)
-				return
-			}
-			if b <= r.done {
-				return
-			}
-			r.held = append(r.held, heldRecord{rec.Offset, b, []byte(rec.Value)})
-			if rec.Headers[hdrMarker] != "" && b > r.wm[m] {
-				r.wm[m] = b
-			}
-		})
-		if err != nil {
+	if end := ends[int32(q)]; end > r.Pos() {
+		var recs []cluster.Record
+		if err := cm.km.Fetch(sh.topic, int32(q), r.Pos(), end, func(rec cluster.Record) { recs = append(recs, rec) }); err != nil {
 			fail(err)
 		}
-		if bad != nil {
-			fail(bad)
+		if err := r.Read(recs, end); err != nil {
+			fail(err)
 		}
-		r.pos = end
-	}
-	ready := r.wm[0]
-	for _, w := range r.wm {
-		ready = min(ready, w)
 	}
 	merge := *sagg
 	merge.Create = func(v any) any { return v }
 	if sagg.Combine != nil {
 		merge.Merge = sagg.Combine
 	}
-	byBatch := map[int64]*shuffle.Table{}
-	var batches []int64
-	keep := r.held[:0]
-	for _, h := range r.held {
-		if h.batch > ready {
-			keep = append(keep, h)
-			continue
+	var tables []*shuffle.Table
+	for _, batch := range r.Take(apart) {
+		tb := shuffle.NewTable(&merge)
+		for _, h := range batch {
+			flat, err := elems.Unmarshal(h.Data)
+			if err != nil || len(flat)%3 != 0 {
+				fail(fmt.Errorf("a record at offset %d does not hold map output: %v", h.Offset, err))
+			}
+			for i := 0; i < len(flat); i += 3 {
+				kind, _ := flat[i+1].(int)
+				tb.Add(flat[i], fromWire(kind, flat[i+2]))
+			}
 		}
-		b := h.batch
-		if !apart {
-			b = ready
-		}
-		tb := byBatch[b]
-		if tb == nil {
-			tb = shuffle.NewTable(&merge)
-			byBatch[b] = tb
-			batches = append(batches, b)
-		}
-		flat, err := elems.Unmarshal(h.data)
-		if err != nil || len(flat)%3 != 0 {
-			fail(fmt.Errorf("a record at offset %d does not hold map output: %v", h.off, err))
-		}
-		for i := 0; i < len(flat); i += 3 {
-			kind, _ := flat[i+1].(int)
-			tb.Add(flat[i], fromWire(kind, flat[i+2]))
-		}
-	}
-	clear(r.held[len(keep):])
-	r.held = keep
-	if ready > r.done {
-		r.done = ready
-		r.dirty = true
-	}
-	newPos := r.pos
-	if len(r.held) > 0 {
-		newPos = r.held[0].off
-	}
-	if newPos != r.commitPos {
-		r.commitPos = newPos
-		r.dirty = true
+		tables = append(tables, tb)
 	}
 	cm.mu.Lock()
 	sh.reducers[q] = r
 	cm.mu.Unlock()
-	slices.Sort(batches)
-	tables := make([]*shuffle.Table, len(batches))
-	for i, b := range batches {
-		tables[i] = byBatch[b]
-	}
 	return tables
-}
-
-func parseDone(md string) (int64, bool) {
-	if len(md) > 5 && md[:5] == "done=" {
-		return cluster.ParseBatch(md[5:])
-	}
-	return 0, false
 }

@@ -11,13 +11,13 @@ import (
 func TestClusterMasterURL(t *testing.T) {
 	ssc := NewStreamingContext("kafka://127.0.0.1:9092,127.0.0.1:9093/wc?local=3&session=7s&txn=12s", "wc", time.Second)
 	c := ssc.cluster
-	if c == nil || c.app != "wc" || strings.Join(c.brokers, ",") != "127.0.0.1:9092,127.0.0.1:9093" || c.workers != 3 || c.session != 7*time.Second || c.txn != 12*time.Second {
+	if c == nil || c.App != "wc" || strings.Join(c.Brokers, ",") != "127.0.0.1:9092,127.0.0.1:9093" || c.Workers != 3 || c.Session != 7*time.Second || c.Txn != 12*time.Second {
 		t.Fatalf("parsed %+v", c)
 	}
 	if ssc.DefaultParallelism() != 3 || ssc.Master() != "kafka://127.0.0.1:9092,127.0.0.1:9093/wc?local=3&session=7s&txn=12s" {
 		t.Errorf("DefaultParallelism %d, Master %q", ssc.DefaultParallelism(), ssc.Master())
 	}
-	if d := NewStreamingContext("kafka://h:1/job", "x", time.Second).cluster; d.workers != 2 || d.session != 6*time.Second || d.txn != 10*time.Second {
+	if d := NewStreamingContext("kafka://h:1/job", "x", time.Second).cluster; d.Workers != 2 || d.Session != 6*time.Second || d.Txn != 10*time.Second {
 		t.Errorf("defaults: %+v", d)
 	}
 	bad := map[string]string{

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/clock"
+	"github.com/gostream/gostream/engine/internal/cluster"
 )
 
 // ContextState is the life-cycle state of a StreamingContext.
@@ -103,11 +104,11 @@ type StreamingContext struct {
 
 	listenerViews func(StreamingListener) []any // see SetListenerViews; guarded by mu
 
-	cluster      *clusterConfig // the kafka:// master; nil on local[N] (cluster.go)
-	member       *clusterMember // this process's membership once started (cluster_member.go)
-	kafkaSinks   []Kafka        // the clusters SaveToKafka writes to, for Start's checks
-	clusterParts int            // the input topics' partition count, once a KafkaStream is made
-	clusterTopic string         // the first input topic
+	cluster      *cluster.Master // the kafka:// master; nil on local[N] (cluster.go)
+	member       *clusterMember  // this process's membership once started (cluster_member.go)
+	kafkaSinks   []Kafka         // the clusters SaveToKafka writes to, for Start's checks
+	clusterParts int             // the input topics' partition count, once a KafkaStream is made
+	clusterTopic string          // the first input topic
 
 	outMu     sync.Mutex
 	out       io.Writer
@@ -203,12 +204,12 @@ func ActiveContexts() []*StreamingContext {
 // *Error when the master or interval is invalid.
 func NewStreamingContext(master, appName string, batch time.Duration, opts ...Option) *StreamingContext {
 	const op = "NewStreamingContext"
-	var cluster *clusterConfig
+	var job *cluster.Master
 	n, err := 0, error(nil)
 	if strings.HasPrefix(master, "kafka://") {
-		cluster, err = parseClusterMaster(master)
-		if cluster != nil {
-			n = cluster.workers
+		job, err = cluster.ParseMaster(master)
+		if job != nil {
+			n = job.Workers
 		}
 	} else {
 		n, err = parseMaster(master)
@@ -230,7 +231,7 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 		ex: newExecutor(n), clock: clock.System{},
 		out: os.Stdout, batchLog: os.Stderr,
 		errCh: make(chan struct{}), done: make(chan struct{}), stopCh: make(chan struct{}),
-		cluster: cluster,
+		cluster: job,
 	}
 	if cfg.maxRate < 0 {
 		buildErrorf(op, "WithReceiverMaxRate: want a non-negative rate, got %d", cfg.maxRate)
@@ -263,7 +264,7 @@ func parseMaster(master string) (int, error) {
 		}
 		return n, nil
 	}
-	return 0, fmt.Errorf("master %q: want \"local\", \"local[N]\", \"local[*]\" or %s", master, clusterURLShape)
+	return 0, fmt.Errorf("master %q: want \"local\", \"local[N]\", \"local[*]\" or %s", master, cluster.MasterShape)
 }
 
 // AppName returns the application name given to NewStreamingContext.
