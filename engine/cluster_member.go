@@ -54,7 +54,7 @@ type clusterMember struct {
 	shuffles  map[string]*clusterShuffle
 	made      []*RDD // cluster shuffles made this batch, all materialized before the commit
 	states    map[stateHolder]*clusterState
-	windows   map[*DStream]*clusterWindow
+	windows   map[*DStream]*cluster.WindowStore
 	active    string // the tasks the last batch ran
 	topicsOK  map[string]bool
 	failed    error // a failure inside the batch that aborts it
@@ -78,7 +78,7 @@ func (ssc *StreamingContext) joinCluster(first Time) (*clusterMember, Time, erro
 	}, host)
 	cm := &clusterMember{ssc: ssc, cfg: c, name: fmt.Sprintf("%s-%d-%d", host, os.Getpid(), clusterSeq.Add(1)),
 		index: map[*DStream]int{}, stateD: map[stateHolder]*DStream{}, seq: map[*DStream]int{},
-		shuffles: map[string]*clusterShuffle{}, states: map[stateHolder]*clusterState{}, windows: map[*DStream]*clusterWindow{},
+		shuffles: map[string]*clusterShuffle{}, states: map[stateHolder]*clusterState{}, windows: map[*DStream]*cluster.WindowStore{},
 		winKeep: windowParents(ssc.streams), topicsOK: map[string]bool{}, reload: true}
 	for i, d := range ssc.streams {
 		cm.index[d] = i
@@ -223,7 +223,7 @@ func (cm *clusterMember) begin(t Time) {
 		cm.committed = nil
 		cm.shuffles = map[string]*clusterShuffle{}
 		cm.states = map[stateHolder]*clusterState{}
-		cm.windows = map[*DStream]*clusterWindow{}
+		cm.windows = map[*DStream]*cluster.WindowStore{}
 		cm.reload = false
 	}
 	cm.asg, cm.epoch, cm.t = asg, asg.Epoch, t

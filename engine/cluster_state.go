@@ -21,10 +21,6 @@ import (
 // committed offsets were read stable first, so no transaction of an
 // earlier owner that could still commit is open on it.
 
-// initialKey is the key of the record that says a partition took its
-// InitialState; encoded keys never equal it.
-const initialKey = "gostream:initial"
-
 // clusterState is one stateful stream's changelog on this member: which
 // partitions it holds, and what it holds of each.
 type clusterState struct {
@@ -65,30 +61,14 @@ func (cs *clusterState) forget(q int) {
 	cs.loaded[q], cs.image[q], cs.parts[q], cs.maps[q], cs.all[q] = false, nil, nil, nil, false
 }
 
-// readChangelog reads partition q of topic to its last stable offset: the
-// encoded state of every key it holds, the keys in the order first
-// written, and how many records it read (0: nothing was ever committed to
-// the partition).
+// readChangelog reads partition q of a changelog topic to its last stable
+// offset (cluster.Member's ReadChangelog).
 func (cm *clusterMember) readChangelog(topic string, q int) (image map[string]string, order []string, n int, err error) {
 	starts, ends, err := cm.topicEnds(topic)
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	image = map[string]string{}
-	err = cm.km.Fetch(topic, int32(q), starts[int32(q)], ends[int32(q)], func(r cluster.Record) {
-		n++
-		if r.Key == initialKey {
-			return
-		}
-		if _, ok := image[r.Key]; !ok {
-			order = append(order, r.Key)
-		}
-		image[r.Key] = r.Value
-		if r.Value == "" {
-			delete(image, r.Key)
-		}
-	})
-	return image, order, n, err
+	return cm.km.ReadChangelog(topic, int32(q), starts[int32(q)], ends[int32(q)])
 }
 
 // decodeEntry decodes a changelog record's key and state.
@@ -124,7 +104,7 @@ func (cm *clusterMember) takeInitial(cs *clusterState, op string, initial *RDD, 
 		}
 		cs.initial = rehash(op, parts, len(cs.loaded))
 	}
-	cm.km.Produce(cs.topic, int32(q), []byte(initialKey), []byte("taken"), nil)
+	cm.km.Produce(cs.topic, int32(q), []byte(cluster.InitialKey), []byte("taken"), nil)
 	cm.logf("partition %d of %s takes its initial state (%d keys)", q, cs.name, len(cs.initial[q]))
 	if cs.initial[q] == nil {
 		return []any{}

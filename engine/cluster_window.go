@@ -4,37 +4,21 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/cluster"
 )
 
 // The windows of a cluster job read their parent's batches from a window
-// store that moves with the partitions, as Kafka Streams' window stores
-// do. Every batch, the member writes its partitions of each window
-// parent's RDD to the compacted changelog APP-<Op>-<i>-changelog, in the
-// batch's transaction: partition q of the RDD goes to partition q mod P of
-// the topic, in records of up to entriesPerRecord elements keyed (batch,
-// q, partitions, record). A batch is tombstoned once it has left the
-// longest window over the stream. A member that gains task p reads
-// partition p of the changelog to its last stable offset before a window
-// reads it; a window then reads the batches of its owned partitions from
-// the store. An incremental window starts again from its whole window
-// (reduced from the store) whenever the member's partitions change or a
-// batch was aborted: its previous window held other partitions.
-
-// clusterWindow is one window parent's store on this member.
-type clusterWindow struct {
-	d       *DStream
-	topic   string
-	keep    time.Duration // the longest window over the stream
-	loaded  []bool        // per task
-	batches map[Time]*windowBatch
-}
-
-// windowBatch is one batch of a window parent: its partitions (nil where
-// another member owns them) and the records each was written in.
-type windowBatch struct {
-	parts   [][]any
-	records []int
-}
+// store that moves with the partitions (cluster.WindowStore): every batch,
+// the member writes its partitions of each window parent's RDD to the
+// parent's compacted changelog APP-<Op>-<i>-changelog in the batch's
+// transaction, and removes the batches that left the longest window over
+// it. A member that gains task p reads partition p of the changelog to its
+// last stable offset before a window reads it; a window then reads the
+// batches of its owned partitions from the store. An incremental window
+// starts again from its whole window (reduced from the store) whenever the
+// member's partitions change or a batch was aborted: its previous window
+// held other partitions.
 
 // windowParents finds the streams that windows read: each with the
 // longest window over it.
@@ -50,31 +34,29 @@ func windowParents(streams []*DStream) map[*DStream]time.Duration {
 }
 
 // window returns d's window store, creating its changelog.
-func (cm *clusterMember) window(d *DStream) (*clusterWindow, error) {
+func (cm *clusterMember) window(d *DStream) (*cluster.WindowStore, error) {
 	cm.mu.Lock()
-	cw, ok := cm.windows[d]
+	ws, ok := cm.windows[d]
 	cm.mu.Unlock()
 	if ok {
-		return cw, nil
+		return ws, nil
 	}
 	topic := cm.topic(cm.streamID(d), "changelog")
 	if err := cm.ensureTopic(topic, cm.parts, true); err != nil {
 		return nil, fmt.Errorf("the window store of %s: %w", d.op, err)
 	}
-	cw = &clusterWindow{d: d, topic: topic, keep: cm.winKeep[d], loaded: make([]bool, cm.parts), batches: map[Time]*windowBatch{}}
+	ws = cluster.NewWindowStore(topic, cm.parts, durMS(cm.winKeep[d]))
 	cm.mu.Lock()
-	cm.windows[d] = cw
+	cm.windows[d] = ws
 	cm.mu.Unlock()
-	return cw, nil
+	return ws, nil
 }
 
 // windowSlice is d.slice in a cluster job: the batch running now as d
 // computes it, the earlier ones from the store.
 func (cm *clusterMember) windowSlice(d *DStream, from, to Time) []*RDD {
-	cw := cm.loadWindow(d)
-	cm.mu.Lock()
-	now := cm.t
-	cm.mu.Unlock()
+	ws := cm.loadWindow(d)
+	now := cm.batchTime()
 	var out []*RDD
 	step := Time(durMS(d.slide))
 	for t := from; t <= to; t += step {
@@ -83,13 +65,13 @@ func (cm *clusterMember) windowSlice(d *DStream, from, to Time) []*RDD {
 		}
 		if t == now {
 			if r := d.getOrCompute(t); r != nil {
-				cm.feedWindow(cw, t, r)
+				cm.feedWindow(d, ws, t, r)
 				out = append(out, r)
 			}
 			continue
 		}
-		if b := cw.batches[t]; b != nil {
-			out = append(out, materialized(d.ssc.ex, d.op, b.parts).at(t))
+		if parts, ok := ws.Batch(int64(t)); ok {
+			out = append(out, materialized(d.ssc.ex, d.op, parts).at(t))
 		}
 	}
 	return out
@@ -98,28 +80,42 @@ func (cm *clusterMember) windowSlice(d *DStream, from, to Time) []*RDD {
 // loadWindow returns d's store holding the partitions this member owns
 // in the running batch: it forgets those it no longer owns and restores
 // those it gained.
-func (cm *clusterMember) loadWindow(d *DStream) *clusterWindow {
-	cw, err := cm.window(d)
-	if err != nil {
-		panic(taskFailure{&Error{Op: d.op, Time: cm.batchTime(), Msg: err.Error(), Err: err}})
+func (cm *clusterMember) loadWindow(d *DStream) *cluster.WindowStore {
+	t := cm.batchTime()
+	fail := func(err error) {
+		panic(taskFailure{&Error{Op: d.op, Time: t, Msg: err.Error(), Err: err}})
 	}
-	for p := range cw.loaded {
+	ws, err := cm.window(d)
+	if err != nil {
+		fail(err)
+	}
+	for p := range cm.parts {
 		switch owned := cm.owns(p); {
-		case !owned && cw.loaded[p]:
-			for _, b := range cw.batches {
-				for q := p; q < len(b.parts); q += cm.parts {
-					b.parts[q], b.records[q] = nil, 0
-				}
+		case !owned && ws.Loaded(p):
+			ws.Forget(p)
+		case owned && !ws.Loaded(p):
+			starts, ends, err := cm.topicEnds(ws.Topic)
+			if err != nil {
+				fail(err)
 			}
-			cw.loaded[p] = false
-		case owned && !cw.loaded[p]:
-			if err := cm.restoreWindow(cw, p); err != nil {
-				err = fmt.Errorf("restoring partition %d of the window store %s: %w", p, cw.topic, err)
-				panic(taskFailure{&Error{Op: d.op, Time: cm.batchTime(), Msg: err.Error(), Err: err}})
+			image, order, _, err := cm.km.ReadChangelog(ws.Topic, int32(p), starts[int32(p)], ends[int32(p)])
+			var stale []string
+			batches := 0
+			if err == nil {
+				stale, batches, err = ws.Restore(p, image, order, int64(t), elems.Unmarshal)
+			}
+			if err != nil {
+				fail(fmt.Errorf("restoring partition %d of the window store %s: %w", p, ws.Topic, err))
+			}
+			for _, k := range stale {
+				cm.km.Produce(ws.Topic, int32(p), []byte(k), nil, nil)
+			}
+			if batches > 0 {
+				cm.logf("restored partition %d of the window store of %s (%d batches)", p, d.op, batches)
 			}
 		}
 	}
-	return cw
+	return ws
 }
 
 func (cm *clusterMember) batchTime() Time {
@@ -128,123 +124,22 @@ func (cm *clusterMember) batchTime() Time {
 	return cm.t
 }
 
-// restoreWindow reads partition p of a window store's changelog.
-func (cm *clusterMember) restoreWindow(cw *clusterWindow, p int) error {
-	image, order, _, err := cm.readChangelog(cw.topic, p)
-	if err != nil {
-		return err
-	}
-	type piece struct {
-		t       Time
-		q, n, i int
-		elems   []any
-	}
-	var pieces []piece
-	oldest := cm.batchTime().Sub(cw.keep)
-	for _, ek := range order {
-		ev, ok := image[ek]
-		if !ok {
-			continue
-		}
-		key, err1 := elems.Unmarshal([]byte(ek))
-		xs, err2 := elems.Unmarshal([]byte(ev))
-		var pc piece
-		ok = err1 == nil && err2 == nil && len(key) == 4
-		if ok {
-			pc.elems = xs
-			pc.t, ok = key[0].(Time)
-			pc.q, pc.n, pc.i = asInt(key[1]), asInt(key[2]), asInt(key[3])
-			ok = ok && pc.q >= 0 && pc.q < pc.n && pc.i >= 0
-		}
-		if !ok {
-			return fmt.Errorf("a record of key %q is not a batch's partition", ek)
-		}
-		if pc.t <= oldest {
-			// Left every window: an earlier owner did not remove it.
-			cm.km.Produce(cw.topic, int32(p), []byte(ek), nil, nil)
-			continue
-		}
-		pieces = append(pieces, pc)
-	}
-	slices.SortStableFunc(pieces, func(a, b piece) int { return a.i - b.i })
-	times := map[Time]bool{}
-	for _, pc := range pieces {
-		times[pc.t] = true
-		b := cw.batches[pc.t]
-		if b == nil {
-			b = &windowBatch{parts: make([][]any, pc.n), records: make([]int, pc.n)}
-			cw.batches[pc.t] = b
-		}
-		if pc.n != len(b.parts) {
-			return fmt.Errorf("batch %s is recorded with %d and with %d partitions", pc.t, pc.n, len(b.parts))
-		}
-		b.parts[pc.q] = append(b.parts[pc.q], pc.elems...)
-		b.records[pc.q]++
-	}
-	for _, b := range cw.batches {
-		for q := p; q < len(b.parts); q += cm.parts {
-			if b.parts[q] == nil {
-				b.parts[q] = []any{}
-			}
-		}
-	}
-	cw.loaded[p] = true
-	if len(times) > 0 {
-		cm.logf("restored partition %d of the window store of %s (%d batches)", p, cw.d.op, len(times))
-	}
-	return nil
-}
-
-func asInt(x any) int {
-	switch v := x.(type) {
-	case int:
-		return v
-	case int64:
-		return int(v)
-	case uint64:
-		return int(v)
-	}
-	return -1
-}
-
-// feedWindow keeps batch t of the store's stream, r: its owned partitions
-// go to the changelog, and the batches that left the longest window are
-// removed.
-func (cm *clusterMember) feedWindow(cw *clusterWindow, t Time, r *RDD) {
-	if cw.batches[t] != nil {
+// feedWindow keeps batch t of d, r, in d's store: its owned partitions go
+// to the changelog.
+func (cm *clusterMember) feedWindow(d *DStream, ws *cluster.WindowStore, t Time, r *RDD) {
+	if _, ok := ws.Batch(int64(t)); ok {
 		return
 	}
 	r.ready()
-	b := &windowBatch{parts: make([][]any, r.n), records: make([]int, r.n)}
-	for q := range b.parts {
-		if !cm.owns(q) {
-			continue
-		}
-		part := r.partition(q)
-		b.parts[q] = part
-		for i := 0; i == 0 || i*entriesPerRecord < len(part); i++ {
-			key, err1 := elems.Marshal([]any{t, q, r.n, i})
-			value, err2 := elems.Marshal(part[i*entriesPerRecord : min(len(part), (i+1)*entriesPerRecord)])
-			if err := errorsJoin(err1, err2); err != nil {
-				panic(taskFailure{&Error{Op: cw.d.op, Time: t, Msg: fmt.Sprintf("an element cannot be written to the window store %s: %v", cw.topic, err), Err: err}})
-			}
-			cm.km.Produce(cw.topic, int32(q%cm.parts), key, value, nil)
-			b.records[q]++
+	parts := make([][]any, r.n)
+	for q := range parts {
+		if cm.owns(q) {
+			parts[q] = r.partition(q)
 		}
 	}
-	cw.batches[t] = b
-	oldest := t.Sub(cw.keep)
-	for bt, old := range cw.batches {
-		if bt > oldest {
-			continue
-		}
-		for q, n := range old.records {
-			for i := range n {
-				key, _ := elems.Marshal([]any{bt, q, len(old.parts), i})
-				cm.km.Produce(cw.topic, int32(q%cm.parts), key, nil, nil)
-			}
-		}
-		delete(cw.batches, bt)
+	produce := func(p int32, key, value []byte) { cm.km.Produce(ws.Topic, p, key, value, nil) }
+	if err := ws.Put(int64(t), parts, cm.owns, elems.Marshal, produce); err != nil {
+		panic(taskFailure{&Error{Op: d.op, Time: t, Msg: fmt.Sprintf("an element cannot be written to the window store %s: %v", ws.Topic, err), Err: err}})
 	}
 }
 
@@ -267,9 +162,9 @@ func (cm *clusterMember) feedWindows(t Time) {
 					cm.fail(asTaskError(d.op, p))
 				}
 			}()
-			cw := cm.loadWindow(d)
+			ws := cm.loadWindow(d)
 			if r := d.getOrCompute(t); r != nil {
-				cm.feedWindow(cw, t, r)
+				cm.feedWindow(d, ws, t, r)
 			}
 		}()
 	}

@@ -25,4 +25,20 @@
 //     interval: the first record of topic APP-meta wins.
 //   - Close(leave) leaves the group at once (a graceful stop) or just
 //     closes (the partitions move after the session timeout).
+//
+// Beside the Member, the plain parts of a job's layout:
+//   - ParseMaster reads the master URL (brokers, APP, local=N, session,
+//     txn), its errors naming the URL and what is wrong.
+//   - Reducer is the reduce side of one repartition partition: it holds the
+//     records read (MapHeaders: batch, map task, marker) until every map
+//     task's marker of their batch or a later one is in, hands over the
+//     complete batches (Take), and says what to commit: the offset of the
+//     first record still held, with done=B, the batches reduced.
+//   - ReadChangelog reads a changelog partition into the value of each key
+//     (a tombstone removes it); InitialKey marks a partition that took its
+//     initial state.
+//   - WindowStore is the window store of a stream windows read: its
+//     batches of the longest window, per partition, in memory for the owned
+//     tasks and in a changelog of one partition per task, restored by a
+//     member that gains a task and tombstoned as batches leave the window.
 package cluster
