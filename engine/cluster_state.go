@@ -112,28 +112,41 @@ func (cm *clusterMember) takeInitial(cs *clusterState, op string, initial *RDD, 
 	return cs.initial[q]
 }
 
-// stateBase returns the state batch t starts from: the owned partitions'
-// state, restored from the changelog where this member does not hold it
-// yet; the other partitions are empty.
-func (cm *clusterMember) stateBase(st *stateRDD, t Time) [][]any {
-	parts := make([][]any, st.n)
-	cs, err := cm.changelog(st, st.n)
+// loadState returns h's changelog holding the partitions this member owns
+// in the running batch: it forgets the others and restores, with restore,
+// those it does not hold yet. nil when there is no changelog (the batch
+// then fails).
+func (cm *clusterMember) loadState(h stateHolder, op string, n int, restore func(cs *clusterState, q int) error) *clusterState {
+	cs, err := cm.changelog(h, n)
 	if err != nil {
-		cm.fail(fmt.Errorf("the state of %s: %w", st.op, err))
-		return parts
+		cm.fail(fmt.Errorf("the state of %s: %w", op, err))
+		return nil
 	}
-	for q := range parts {
+	for q := range n {
 		if !cm.owns(q) {
 			cs.forget(q)
 			continue
 		}
 		if !cs.loaded[q] {
-			if err := cm.restorePairs(cs, st, q); err != nil {
+			if err := restore(cs, q); err != nil {
 				cm.fail(fmt.Errorf("restoring partition %d of %s from %s: %w", q, cs.name, cs.topic, err))
-				continue
 			}
 		}
-		parts[q] = cs.parts[q]
+	}
+	return cs
+}
+
+// stateBase returns the state batch t starts from: the owned partitions'
+// state, restored from the changelog where this member does not hold it
+// yet; the other partitions are empty.
+func (cm *clusterMember) stateBase(st *stateRDD, t Time) [][]any {
+	parts := make([][]any, st.n)
+	if cs := cm.loadState(st, st.op, st.n, func(cs *clusterState, q int) error { return cm.restorePairs(cs, st, q) }); cs != nil {
+		for q := range parts {
+			if cs.loaded[q] {
+				parts[q] = cs.parts[q]
+			}
+		}
 	}
 	return parts
 }
@@ -217,23 +230,12 @@ func (cm *clusterMember) encodeEntry(op string, t Time, k, v any) (ek, ev []byte
 // does not hold them yet; nil (empty) for the others.
 func (cm *clusterMember) mapBase(ms *mapState, t Time) []*statePart {
 	parts := make([]*statePart, ms.n)
-	cs, err := cm.changelog(ms, ms.n)
-	if err != nil {
-		cm.fail(fmt.Errorf("the state of %s: %w", ms.op, err))
-		return parts
-	}
-	for q := range parts {
-		if !cm.owns(q) {
-			cs.forget(q)
-			continue
-		}
-		if !cs.loaded[q] {
-			if err := cm.restoreMap(cs, ms, q, t); err != nil {
-				cm.fail(fmt.Errorf("restoring partition %d of %s from %s: %w", q, cs.name, cs.topic, err))
-				continue
+	if cs := cm.loadState(ms, ms.op, ms.n, func(cs *clusterState, q int) error { return cm.restoreMap(cs, ms, q, t) }); cs != nil {
+		for q := range parts {
+			if cs.loaded[q] {
+				parts[q] = cs.maps[q]
 			}
 		}
-		parts[q] = cs.maps[q]
 	}
 	return parts
 }
