@@ -4,10 +4,6 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
-	"sort"
 	"strconv"
 
 	"github.com/gostream/gostream/engine/internal/sink/dir"
@@ -40,13 +36,7 @@ func (d *DStream) SaveAsTextFiles(prefix, suffix string) {
 		leaf := d.ssc.formatter
 		d.ssc.outMu.Unlock()
 		saveRDD(op, r, t, OutputPath(prefix, suffix, t), func(w *bufio.Writer, part []any) error {
-			for _, x := range part {
-				w.WriteString(FormatWith(x, leaf))
-				if err := w.WriteByte('\n'); err != nil {
-					return err
-				}
-			}
-			return nil
+			return dir.WriteLines(w, part, func(x any) string { return FormatWith(x, leaf) })
 		})
 	})
 }
@@ -88,26 +78,13 @@ func saveRDDFiles(op string, r *RDD, t Time, path, ext string, write func(*bufio
 		saveClusterFiles(cm, op, r, t, path, ext, write, func(msg string, err error) { fail(fmt.Errorf("%s: %w", msg, err)) })
 		return
 	}
-	d, err := dir.Begin(path)
-	if err != nil {
+	run := func(n int, task func(int)) {
+		r.ready()
+		r.ex.run(op, t, n, task)
+	}
+	if err := dir.Write(path, r.n, ext, run, func(p int, w *bufio.Writer) error { return write(w, r.partition(p)) }); err != nil {
 		fail(err)
 	}
-	done := false
-	defer func() {
-		if !done {
-			d.Abort()
-		}
-	}()
-	r.ready()
-	r.ex.run(op, t, r.n, func(p int) {
-		if err := d.WritePart(fmt.Sprintf("part-%05d%s", p, ext), func(w *bufio.Writer) error { return write(w, r.partition(p)) }); err != nil {
-			fail(err)
-		}
-	})
-	if err := d.Commit(); err != nil {
-		fail(err)
-	}
-	done = true
 }
 
 func escapeGlob(s string) string { return dir.EscapeGlob(s) }
@@ -135,32 +112,11 @@ func ReadObjectFiles(path string) ([]any, error) {
 	return out, nil
 }
 
-func readObjectParts(dir string) ([][]any, error) {
-	const op = "ReadObjectFiles"
-	if _, err := os.Stat(filepath.Join(dir, successFile)); err != nil {
-		return nil, &Error{Op: op, Msg: fmt.Sprintf("%q is not a complete output directory (no %s): %v", dir, successFile, err), Err: err}
-	}
-	names, err := filepath.Glob(filepath.Join(escapeGlob(dir), "part-*"))
+// readObjectParts reads the part files of an object files directory.
+func readObjectParts(path string) ([][]any, error) {
+	parts, err := dir.ReadParts(path, decodeAllElems)
 	if err != nil {
-		return nil, &Error{Op: op, Msg: err.Error(), Err: err}
-	}
-	sort.Strings(names)
-	parts := make([][]any, 0, len(names))
-	for _, name := range names {
-		xs, err := readObjectFile(name)
-		if err != nil {
-			return nil, &Error{Op: op, Msg: fmt.Sprintf("reading %q: %v", name, err), Err: err}
-		}
-		parts = append(parts, xs)
+		return nil, &Error{Op: "ReadObjectFiles", Msg: err.Error(), Err: errors.Unwrap(err)}
 	}
 	return parts, nil
-}
-
-func readObjectFile(name string) ([]any, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return decodeAllElems(io.Reader(f))
 }

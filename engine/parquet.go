@@ -43,22 +43,10 @@ func (r *RDD) SaveAsParquetFile(path string) {
 
 func saveParquet(op string, r *RDD, t Time, dir string) {
 	parts := r.Partitions()
-	var first any
-	found := false
-	for _, p := range parts {
-		if len(p) > 0 {
-			first, found = p[0], true
-			break
-		}
-	}
-	if !found {
+	ps, err := parquetsink.SchemaOf[Pair, Time](parts, parquetNames)
+	failParquet(op, err)
+	if ps == nil {
 		parts = nil // an empty batch: no schema, no part files
-	}
-	var ps *parquetsink.Schema[Pair, Time]
-	if found {
-		var err error
-		ps, err = parquetsink.NewSchema[Pair, Time](first, parts, parquetNames)
-		failParquet(op, err)
 	}
 	saveRDDFiles(op, materialized(r.ex, op, parts), t, dir, ".parquet", func(w *bufio.Writer, part []any) error {
 		err := ps.Write(w, part)

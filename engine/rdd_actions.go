@@ -3,6 +3,8 @@ package engine
 import (
 	"bufio"
 	"math"
+
+	"github.com/gostream/gostream/engine/internal/sink/dir"
 )
 
 // Aggregate(zero, seqOp, combOp) aggregates the elements into a value of
@@ -79,15 +81,7 @@ func (r *RDD) ForeachPartition(f any) {
 func (r *RDD) SaveAsTextFile(path string) {
 	const op = "SaveAsTextFile"
 	checkPrefix(op, path)
-	saveRDD(op, r, r.time, path, func(w *bufio.Writer, part []any) error {
-		for _, x := range part {
-			w.WriteString(Format(x))
-			if err := w.WriteByte('\n'); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	saveRDD(op, r, r.time, path, func(w *bufio.Writer, part []any) error { return dir.WriteLines(w, part, Format) })
 }
 
 // stats are Spark's StatCounter: count, mean and the sum of squared

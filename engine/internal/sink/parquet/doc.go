@@ -5,7 +5,8 @@
 //
 // The contract:
 //   - NewSchema derives one schema for the whole batch from its first
-//     element: the caller's pair type (P) gives the columns key and value; a
+//     element (SchemaOf finds it, and gives no schema for a batch without
+//     elements): the caller's pair type (P) gives the columns key and value; a
 //     struct, or a pointer to one, its exported fields, named by a
 //     `parquet:"name"` tag or the field's name ("-" skips a field); any
 //     other element one column, value. Columns are ordered by name and are

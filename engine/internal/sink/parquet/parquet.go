@@ -81,6 +81,17 @@ type Schema[P PairType, T TimeType] struct {
 	schema     *pq.Schema
 }
 
+// SchemaOf is NewSchema from the first element of parts; nil, and no
+// error, when parts hold no element (a batch that writes no part file).
+func SchemaOf[P PairType, T TimeType](parts [][]any, names Names) (*Schema[P, T], error) {
+	for _, p := range parts {
+		if len(p) > 0 {
+			return NewSchema[P, T](p[0], parts, names)
+		}
+	}
+	return nil, nil
+}
+
 // NewSchema derives the schema from first, the batch's first element, and
 // the types of each column's first non-nil value in parts.
 func NewSchema[P PairType, T TimeType](first any, parts [][]any, names Names) (*Schema[P, T], error) {

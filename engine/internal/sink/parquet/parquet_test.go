@@ -89,3 +89,15 @@ func TestElementsThatDoNotFit(t *testing.T) {
 		}
 	}
 }
+
+// SchemaOf takes the schema from the first element of the first
+// partition that has one; a batch without elements has none.
+func TestSchemaOf(t *testing.T) {
+	s, err := SchemaOf[pair, ms]([][]any{{}, {pair{"k", 1}}, {"other"}}, names)
+	if err != nil || s == nil || s.shape != shapePair {
+		t.Fatalf("got %v, %v; want the pair's schema", s, err)
+	}
+	if s, err := SchemaOf[pair, ms]([][]any{{}, nil}, names); s != nil || err != nil {
+		t.Errorf("no elements: %v, %v", s, err)
+	}
+}
