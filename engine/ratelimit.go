@@ -1,10 +1,6 @@
 package engine
 
-import (
-	"errors"
-
-	"github.com/gostream/gostream/engine/internal/rate"
-)
+import "github.com/gostream/gostream/engine/internal/rate"
 
 // Receivers' rate limits: MaxRate and SetReceiverMaxRate fix a receiver's
 // rate; WithBackpressure sets it after every batch from how fast the last
@@ -27,24 +23,25 @@ func WithBackpressureInitialRate(n int) Option {
 
 // startBackpressure gives a started receiver its initial rate and an
 // estimator fed by the batches that complete.
-func (s *receiverSource) startBackpressure(ssc *StreamingContext) {
+func (s *receiverSource) startBackpressure(ssc *StreamingContext, l *rate.Limiter) {
 	if !ssc.backpressure {
 		return
 	}
 	if ssc.bpInitial > 0 {
-		s.limiter.SetRate(float64(ssc.bpInitial))
+		l.SetRate(float64(ssc.bpInitial))
 	}
-	ssc.AddStreamingListener(&receiverRateListener{s: s, est: newPIDRateEstimator(ssc.batch)})
+	ssc.AddStreamingListener(&receiverRateListener{s: s, lim: l, est: newPIDRateEstimator(ssc.batch)})
 }
 
 // rateInForce is the rate the receiver was limited to when its last batch
 // was cut, records/s (0: no limit).
-func (s *receiverSource) rateInForce() float64 { return s.limiter.Current() }
+func (s *receiverSource) rateInForce() float64 { return s.src.Limiter().Current() }
 
 // receiverRateListener feeds a receiver's completed batches to its
 // estimator and sets the receiver's rate from the estimate.
 type receiverRateListener struct {
 	s   *receiverSource
+	lim *rate.Limiter
 	est *rate.PID
 }
 
@@ -61,7 +58,7 @@ func (l *receiverRateListener) OnBatchCompleted(info BatchInfo) {
 	}
 	r, ok := l.est.Compute(info.ProcessingEnd.UnixMilli(), int64(n), info.ProcessingDelay.Milliseconds(), info.SchedulingDelay.Milliseconds())
 	if ok {
-		l.s.limiter.SetRate(r)
+		l.lim.SetRate(r)
 	}
 }
 
@@ -69,12 +66,4 @@ func (l *receiverRateListener) OnBatchCompleted(info BatchInfo) {
 // on the context's clock.
 func newRateLimiter(limit int, ssc *StreamingContext) *rate.Limiter {
 	return rate.NewLimiter(limit, ssc.hand != nil, ssc.clock, int64(ssc.Now()))
-}
-
-// stoppedErr is the receiver's error for a limiter's.
-func stoppedErr(err error) error {
-	if errors.Is(err, rate.ErrStopped) {
-		return ErrReceiverStopped
-	}
-	return err
 }

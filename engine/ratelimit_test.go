@@ -159,9 +159,7 @@ func TestBackpressureCustomReceiverCapped(t *testing.T) {
 		}
 		src := ssc.inputs[0].src.(*receiverSource)
 		buffered := func() int {
-			src.mu.Lock()
-			defer src.mu.Unlock()
-			return len(src.buf)
+			return src.src.Buffered()
 		}
 		for i := 0; i < 6; i++ {
 			// Every batch gets records: the receiver takes the tokens as

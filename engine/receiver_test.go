@@ -98,10 +98,7 @@ func sortedStrings(xs []any) []string {
 
 // buffered returns how many records the receiver behind d holds.
 func buffered(d *DStream) int {
-	s := receiverOf(d)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.buf)
+	return receiverOf(d).src.Buffered()
 }
 
 func receiverOf(d *DStream) *receiverSource {
@@ -384,17 +381,17 @@ type fakeSink struct {
 	calls []string
 }
 
-func (s *fakeSink) store(stream string, seq uint64, records []any) error {
+func (s *fakeSink) Store(seq uint64, records []any) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = append(s.calls, fmt.Sprintf("store %d %v", seq, records))
 	return nil
 }
 
-func (s *fakeSink) allocated(stream string, t Time, from, to uint64) error {
+func (s *fakeSink) Allocated(t int64, from, to uint64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.calls = append(s.calls, fmt.Sprintf("allocated %s [%d,%d)", t, from, to))
+	s.calls = append(s.calls, fmt.Sprintf("allocated %s [%d,%d)", Time(t), from, to))
 	return nil
 }
 
@@ -424,7 +421,7 @@ func TestReceiverBlockSink(t *testing.T) {
 	}
 	// Recovery hands back unallocated records and the records of a batch to re-run.
 	src := receiverOf(d)
-	src.restore(10, []any{"x"}, map[Time][]any{4000: {"re-run"}})
+	src.src.Restore(10, []any{"x"}, map[int64][]any{4000: {"re-run"}})
 	ssc.Advance(Seconds(1)) // batch 4000 is the restored one
 	ssc.Advance(Seconds(1)) // batch 5000 takes the unallocated tail
 	if e := got.elems(3); !reflect.DeepEqual(e, []any{"re-run"}) {
@@ -433,7 +430,7 @@ func TestReceiverBlockSink(t *testing.T) {
 	if e := got.elems(4); !reflect.DeepEqual(e, []any{"x"}) {
 		t.Errorf("unallocated tail: got %v", e)
 	}
-	if n := src.nextSequence(); n != 11 {
+	if n := src.src.NextSequence(); n != 11 {
 		t.Errorf("next sequence %d, want 11", n)
 	}
 }

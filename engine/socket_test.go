@@ -301,9 +301,7 @@ func BenchmarkSocketTextStream(b *testing.B) {
 	}()
 	src := receiverOf(lines)
 	for got < b.N {
-		src.mu.Lock()
-		n := len(src.buf)
-		src.mu.Unlock()
+		n := src.src.Buffered()
 		if n >= 100_000 || got+n == b.N {
 			ssc.Advance(Seconds(1))
 		} else {

@@ -2,8 +2,8 @@ package engine
 
 import (
 	"errors"
-	"fmt"
 
+	"github.com/gostream/gostream/engine/internal/source/receiver"
 	"github.com/gostream/gostream/engine/internal/wal"
 )
 
@@ -21,10 +21,11 @@ import (
 // walSegmentSize is the size after which the log starts a new segment.
 var walSegmentSize int64 = 4 << 20
 
-// writeAheadLog is the log of one receiver input. It is the receiver's
-// blockSink, and rebuilds batches and the unallocated tail on recovery.
+// writeAheadLog is the log of one receiver input
+// (engine/internal/source/receiver's Log). It is the receiver's sink, and
+// rebuilds batches and the unallocated tail on recovery.
 type writeAheadLog struct {
-	log *wal.Log
+	log *receiver.Log
 	src *receiverSource
 	ssc *StreamingContext
 }
@@ -32,7 +33,7 @@ type writeAheadLog struct {
 // openWAL opens the log in dir for src; fresh empties it first (a context
 // that does not recover starts numbering at 0 again).
 func openWAL(dir string, ssc *StreamingContext, src *receiverSource, fresh bool) (*writeAheadLog, error) {
-	l, err := wal.Open(dir, fresh, wal.Options{SegmentSize: walSegmentSize, Encode: encodeCkptElems, Decode: decodeCkptElems})
+	l, err := receiver.OpenLog(dir, fresh, wal.Options{SegmentSize: walSegmentSize, Encode: encodeCkptElems, Decode: decodeCkptElems})
 	if err != nil {
 		return nil, err
 	}
@@ -41,62 +42,38 @@ func openWAL(dir string, ssc *StreamingContext, src *receiverSource, fresh bool)
 
 func segName(first uint64) string { return wal.SegName(first) }
 
-// store appends records numbered from seq and syncs them: the blockSink
-// hook, called before Store returns.
-func (w *writeAheadLog) store(_ string, seq uint64, records []any) error {
-	err := w.log.Append(seq, records)
-	if errors.Is(err, wal.ErrClosed) {
-		return ErrReceiverStopped
-	}
-	return err
+// Store and Allocated make the log the receiver's sink.
+func (w *writeAheadLog) Store(seq uint64, records []any) error { return w.log.Store(seq, records) }
+func (w *writeAheadLog) Allocated(t int64, from, to uint64) error {
+	return w.log.Allocated(t, from, to)
 }
 
-// allocated remembers which records batch t took: the blockSink hook.
-func (w *writeAheadLog) allocated(_ string, t Time, from, to uint64) error {
-	w.log.Allocated(int64(t), from, to)
-	return nil
+// store appends records numbered from seq and syncs them.
+func (w *writeAheadLog) store(_ string, seq uint64, records []any) error {
+	return storeErr("", w.log.Store(seq, records))
 }
 
 func encodeRange(from, to uint64) []byte { return wal.EncodeRange(from, to) }
 
 // batchRecord is the range of record numbers batch t took.
-func (w *writeAheadLog) batchRecord(t Time) ([]byte, error) {
-	return wal.EncodeRange(w.log.Batch(int64(t))), nil
-}
+func (w *writeAheadLog) batchRecord(t Time) ([]byte, error) { return w.log.BatchRecord(int64(t)), nil }
 
 // rebuild reads batch t's records back from the log.
 func (w *writeAheadLog) rebuild(t Time, rec []byte) (*RDD, int, error) {
-	from, to, err := wal.DecodeRange(rec)
+	xs, err := w.log.Rebuild(rec)
 	if err != nil {
 		return nil, 0, err
-	}
-	xs, _, err := w.log.Read(from, to)
-	if err != nil {
-		return nil, 0, err
-	}
-	if uint64(len(xs)) != to-from {
-		return nil, 0, fmt.Errorf("the log in %s holds %d of the %d records [%d, %d) of the batch", w.log.Dir(), len(xs), to-from, from, to)
 	}
 	return w.ssc.Parallelize(xs), len(xs), nil
 }
 
 // position is the end of the records given to batches.
-func (w *writeAheadLog) position() ([]byte, error) { return wal.EncodePosition(w.log.End()), nil }
+func (w *writeAheadLog) position() ([]byte, error) { return w.log.Position(), nil }
 
 // restorePosition hands the records stored after pos, which no batch took
 // before the crash, back to the receiver for its next batch.
 func (w *writeAheadLog) restorePosition(pos []byte) error {
-	end, err := wal.DecodePosition(pos)
-	if err != nil {
-		return err
-	}
-	xs, _, err := w.log.Read(end, ^uint64(0))
-	if err != nil {
-		return err
-	}
-	w.log.SetEnd(end)
-	w.src.restore(end, xs, nil)
-	return nil
+	return w.log.RestorePosition(pos, w.src.src)
 }
 
 // read returns the logged records numbered [from, to), in order.
@@ -139,16 +116,11 @@ func (e *corruptLogError) Unwrap() []error { return []error{e.err, ErrCorruptLog
 // release deletes the segments holding only records that no kept batch and
 // no position needs.
 func (w *writeAheadLog) release(batches []ckptBatch, position []byte) {
-	need := ^uint64(0)
-	if end, err := wal.DecodePosition(position); err == nil {
-		need = end
+	ranges := make([][]byte, len(batches))
+	for i, b := range batches {
+		ranges[i] = b.Data
 	}
-	for _, b := range batches {
-		if from, to, err := wal.DecodeRange(b.Data); err == nil && to > from {
-			need = min(need, from)
-		}
-	}
-	w.log.Release(need)
+	w.log.Release(ranges, position)
 }
 
 func (w *writeAheadLog) close() { w.log.Close() }
