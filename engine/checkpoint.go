@@ -20,12 +20,24 @@ const (
 	ckptKeep       = checkpoint.Keep
 	ckptMetaPrefix = checkpoint.MetaPrefix
 	ckptStatePre   = checkpoint.StatePre
+	ckptLockName   = checkpoint.LockName
 )
 
 // ErrBadCheckpoint marks errors about checkpoint files that are corrupt,
 // truncated, of an unknown version or from a different graph; test with
 // errors.Is.
-var ErrBadCheckpoint = errors.New("engine: bad checkpoint")
+var ErrBadCheckpoint = checkpoint.ErrBad
+
+// ErrCheckpointInUse is returned by Start when another running context (in
+// this process or another) checkpoints into the same directory: two writers
+// would overwrite each other's metadata and delete each other's files.
+var ErrCheckpointInUse = checkpoint.ErrInUse
+
+// ErrLostCheckpoint marks a checkpoint directory whose checkpoint-* metadata
+// files are gone while state files or write-ahead log records remain: a
+// fresh start would discard the logged records silently. Errors wrapping it
+// also match ErrBadCheckpoint.
+var ErrLostCheckpoint = checkpoint.ErrLost
 
 type (
 	ckptMeta     = checkpoint.Meta
@@ -55,18 +67,6 @@ func encodeParts(op string, parts [][]any) ([][]byte, error) {
 func metaFiles(dir string) ([]string, []uint64, error) { return checkpoint.MetaFiles(dir) }
 
 func stateName(stream int, t Time) string { return checkpoint.StateName(stream, int64(t), false) }
-
-// readLatestCheckpoint returns the newest metadata checkpoint in dir and its
-// path; nil when dir holds none (or does not exist). A directory without
-// metadata that still holds state or log files is an error
-// (orphanedCheckpoint).
-func readLatestCheckpoint(dir string) (*ckptMeta, string, error) {
-	m, path, err := checkpoint.ReadLatest(dir)
-	if err == nil && m == nil {
-		err = orphanedCheckpoint(dir)
-	}
-	return m, path, err
-}
 
 // ckptError is the *Error for a bad checkpoint file.
 func ckptError(op, path string, err error) *Error {

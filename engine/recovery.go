@@ -116,7 +116,7 @@ func GetOrCreate(dir string, create func() *StreamingContext) *StreamingContext 
 	if create == nil {
 		buildErrorf(op, "want a func() *engine.StreamingContext, got nil")
 	}
-	meta, path, err := readLatestCheckpoint(dir)
+	meta, path, err := checkpoint.Load(dir)
 	if err != nil {
 		if path == "" {
 			path = dir
@@ -325,7 +325,7 @@ type checkpointer struct {
 	wals     []*writeAheadLog    // per input; nil for inputs without a log
 	recs     []recoverableSource // per input; nil for sources that cannot rebuild batches
 	poss     []positionedSource  // per input; nil for sources without a position
-	lock     *os.File            // the directory's lock (see ckptlock.go)
+	lock     *checkpoint.Lock    // the directory's lock
 
 	files       *checkpoint.Dir
 	images      map[*DStream]*state.Image // what the state files hold (statecheckpoint.go)
@@ -342,13 +342,13 @@ func newCheckpointer(ssc *StreamingContext, dir string, prev *ckptMeta) (*checkp
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	lock, err := lockCheckpointDir(dir)
+	lock, err := checkpoint.LockDir(dir)
 	if err != nil {
 		return nil, err
 	}
 	files, err := checkpoint.OpenDir(dir, prev)
 	if err != nil {
-		unlockCheckpointDir(lock)
+		lock.Unlock()
 		return nil, err
 	}
 	c := &checkpointer{ssc: ssc, dir: dir, files: files, index: map[*DStream]int{}, batch: ssc.batch, lock: lock, images: map[*DStream]*state.Image{}}
@@ -546,7 +546,7 @@ func (c *checkpointer) close() {
 			w.close()
 		}
 	}
-	unlockCheckpointDir(c.lock)
+	c.lock.Unlock()
 	c.lock = nil
 }
 
