@@ -8,20 +8,9 @@ import (
 	"github.com/gostream/gostream/engine/internal/checkpoint"
 )
 
-// Checkpoint files: their formats and the directory's bookkeeping live in
-// engine/internal/checkpoint (docs/storage-format.md); the checkpointer in
-// recovery.go fills them from the running graph.
-
-const (
-	ckptKindMeta   = checkpoint.KindMeta
-	ckptKindState  = checkpoint.KindState
-	ckptHeaderLen  = checkpoint.HeaderLen
-	ckptTrailerLen = checkpoint.TrailerLen
-	ckptKeep       = checkpoint.Keep
-	ckptMetaPrefix = checkpoint.MetaPrefix
-	ckptStatePre   = checkpoint.StatePre
-	ckptLockName   = checkpoint.LockName
-)
+// Checkpoint files: their formats, the directory's bookkeeping and the
+// checkpointer's live in engine/internal/checkpoint (docs/storage-format.md);
+// recovery.go hands the checkpointer the running graph.
 
 // ErrBadCheckpoint marks errors about checkpoint files that are corrupt,
 // truncated, of an unknown version or from a different graph; test with
@@ -39,34 +28,8 @@ var ErrCheckpointInUse = checkpoint.ErrInUse
 // also match ErrBadCheckpoint.
 var ErrLostCheckpoint = checkpoint.ErrLost
 
-type (
-	ckptMeta     = checkpoint.Meta
-	ckptInput    = checkpoint.Input
-	ckptBatch    = checkpoint.Batch
-	ckptStateRef = checkpoint.StateRef
-	ckptState    = checkpoint.State
-)
-
-func frameCheckpoint(kind byte, payload []byte) []byte { return checkpoint.Frame(kind, payload) }
-
-func decodeMeta(data []byte) (*ckptMeta, error) { return checkpoint.DecodeMeta(data) }
-
-func encodeMeta(m *ckptMeta) ([]byte, error) { return checkpoint.EncodeMeta(m) }
-
-// decodeState decodes a state file into its partitions.
-func decodeState(data []byte) (*ckptState, [][]any, [][][]any, error) {
-	return checkpoint.DecodeState(data, decodeCkptElems)
-}
-
-func decodeParts(enc [][]byte) ([][]any, error) { return checkpoint.DecodeParts(enc, decodeCkptElems) }
-
-func encodeParts(op string, parts [][]any) ([][]byte, error) {
-	return checkpoint.EncodeParts(op, parts, encodeCkptElems)
-}
-
-func metaFiles(dir string) ([]string, []uint64, error) { return checkpoint.MetaFiles(dir) }
-
-func stateName(stream int, t Time) string { return checkpoint.StateName(stream, int64(t), false) }
+// ckptBatch is what an input handed to one batch, as the metadata records it.
+type ckptBatch = checkpoint.Batch
 
 // ckptError is the *Error for a bad checkpoint file.
 func ckptError(op, path string, err error) *Error {

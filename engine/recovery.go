@@ -4,14 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/checkpoint"
-	"github.com/gostream/gostream/engine/internal/state"
 )
 
 // Recovery from a checkpoint, and the checkpointer that writes them.
@@ -90,12 +86,12 @@ func (f fileRecovery) restorePosition(pos []byte) error {
 // recovery is what GetOrCreate read from the checkpoint, applied at Start.
 type recovery struct {
 	path   string
-	meta   *ckptMeta
+	meta   *checkpoint.Meta
 	states []recoveredState
 }
 
 type recoveredState struct {
-	ref      ckptStateRef
+	ref      checkpoint.StateRef
 	parts    [][]any
 	winTimes []Time
 	winParts [][][]any
@@ -134,7 +130,10 @@ func GetOrCreate(dir string, create func() *StreamingContext) *StreamingContext 
 	if meta == nil {
 		return ssc
 	}
-	if err := ssc.matchCheckpoint(meta); err != nil {
+	ssc.mu.Lock()
+	nIn := len(ssc.inputs)
+	ssc.mu.Unlock()
+	if err := meta.Match(ssc.batch, ssc.master, ssc.graphFingerprint(), nIn); err != nil {
 		panic(ckptError(op, path, err))
 	}
 	rec := &recovery{path: path, meta: meta}
@@ -190,7 +189,7 @@ func (ssc *StreamingContext) startCheckpoints(rec *recovery) ([]*batch, error) {
 	if dir == "" {
 		return nil, nil
 	}
-	var prev *ckptMeta
+	var prev *checkpoint.Meta
 	if rec != nil {
 		prev = rec.meta
 	}
@@ -207,8 +206,7 @@ func (ssc *StreamingContext) startCheckpoints(rec *recovery) ([]*batch, error) {
 		if err != nil {
 			return nil, &Error{Op: op, Msg: fmt.Sprintf("write-ahead log of %s: %v", in.d.op, err), Err: err}
 		}
-		c.wals[i] = w
-		c.recs[i], c.poss[i] = w, w
+		c.setLog(i, w)
 		rs.setSink(w)
 	}
 	var pending []*batch
@@ -230,7 +228,8 @@ func (ssc *StreamingContext) startCheckpoints(rec *recovery) ([]*batch, error) {
 	return pending, nil
 }
 
-// graphFingerprint describes every stream of the graph, in construction order.
+// graphFingerprint describes every stream of the graph, in construction
+// order (checkpoint.Fingerprint).
 func (ssc *StreamingContext) graphFingerprint() []string {
 	ssc.mu.Lock()
 	streams := append([]*DStream(nil), ssc.streams...)
@@ -247,62 +246,14 @@ func (ssc *StreamingContext) graphFingerprint() []string {
 	for i, d := range streams {
 		idx[d] = i
 	}
-	out := make([]string, len(streams))
+	fs := make([]checkpoint.Stream, len(streams))
 	for i, d := range streams {
-		var b strings.Builder
-		b.WriteString(d.op)
-		switch {
-		case isInput[d]:
-			b.WriteString(" input")
-		case isOutput[d]:
-			b.WriteString(" output")
-		}
-		if len(d.parents) > 0 {
-			ps := make([]string, len(d.parents))
-			for j, p := range d.parents {
-				ps[j] = fmt.Sprint(idx[p])
-			}
-			fmt.Fprintf(&b, " of stream %s", strings.Join(ps, ","))
-		}
-		fmt.Fprintf(&b, ", slide %v", d.slide)
-		if d.windowExtra > 0 {
-			fmt.Fprintf(&b, ", window %v", d.windowExtra)
-		}
-		if d.state != nil {
-			b.WriteString(", stateful")
-		}
-		out[i] = b.String()
-	}
-	return out
-}
-
-// matchCheckpoint reports how the context's graph differs from the
-// checkpointed one, if it does.
-func (ssc *StreamingContext) matchCheckpoint(m *ckptMeta) error {
-	if b := durMS(ssc.batch); b != m.BatchMS {
-		return fmt.Errorf("incompatible: the checkpoint has a batch interval of %v, the rebuilt context %v", time.Duration(m.BatchMS)*time.Millisecond, ssc.batch)
-	}
-	if ssc.master != m.Master {
-		return fmt.Errorf("incompatible: the checkpoint ran on master %q, the rebuilt context on %q (state is partitioned for the first)", m.Master, ssc.master)
-	}
-	g := ssc.graphFingerprint()
-	for i := 0; i < len(g) || i < len(m.Graph); i++ {
-		switch {
-		case i >= len(m.Graph):
-			return fmt.Errorf("incompatible: the rebuilt graph has more streams than the checkpoint's %d; stream %d is %s", len(m.Graph), i, g[i])
-		case i >= len(g):
-			return fmt.Errorf("incompatible: the rebuilt graph has %d streams, the checkpoint's has %d; stream %d is missing: %s", len(g), len(m.Graph), i, m.Graph[i])
-		case g[i] != m.Graph[i]:
-			return fmt.Errorf("incompatible: stream %d differs: the checkpoint has %s, the rebuilt graph has %s", i, m.Graph[i], g[i])
+		fs[i] = checkpoint.Stream{Op: d.op, Input: isInput[d], Output: isOutput[d], Slide: d.slide, Window: d.windowExtra, Stateful: d.state != nil}
+		for _, p := range d.parents {
+			fs[i].Parents = append(fs[i].Parents, idx[p])
 		}
 	}
-	ssc.mu.Lock()
-	nIn := len(ssc.inputs)
-	ssc.mu.Unlock()
-	if len(m.Inputs) != nIn {
-		return fmt.Errorf("incompatible: the checkpoint has %d inputs, the rebuilt graph %d", len(m.Inputs), nIn)
-	}
-	return nil
+	return checkpoint.Fingerprint(fs)
 }
 
 // defaultCheckpointInterval is Spark's: the smallest multiple of the slide
@@ -312,46 +263,25 @@ func defaultCheckpointInterval(slide time.Duration) time.Duration {
 	return n * slide
 }
 
-// checkpointer writes a running context's checkpoints.
+// checkpointer writes a running context's checkpoints with
+// checkpoint.Checkpointer, handing it the graph's state and the inputs'
+// records and positions.
 type checkpointer struct {
-	ssc      *StreamingContext
-	dir      string
-	streams  []*DStream
-	index    map[*DStream]int
-	inputs   []*input
-	stateful []*DStream
-	interval time.Duration // of the state checkpoints: the smallest stateful stream's
-	batch    time.Duration
-	wals     []*writeAheadLog    // per input; nil for inputs without a log
-	recs     []recoverableSource // per input; nil for sources that cannot rebuild batches
-	poss     []positionedSource  // per input; nil for sources without a position
-	lock     *checkpoint.Lock    // the directory's lock
-
-	files       *checkpoint.Dir
-	images      map[*DStream]*state.Image // what the state files hold (statecheckpoint.go)
-	statefulIdx []int                     // graph indexes of the stateful streams
-	remember    []int64                   // per input: how far back its stream looks, ms
-
-	mu   sync.Mutex
-	meta ckptMeta
+	ssc     *StreamingContext
+	dir     string
+	ck      *checkpoint.Checkpointer
+	streams []*DStream
+	index   map[*DStream]int
+	inputs  []*input
+	wals    []*writeAheadLog    // per input; nil for inputs without a log
+	recs    []recoverableSource // per input; nil for sources that cannot rebuild batches
+	poss    []positionedSource  // per input; nil for sources without a position
 }
 
-// newCheckpointer prepares dir and returns the checkpointer of a started
-// context; prev is the recovered metadata, if any.
-func newCheckpointer(ssc *StreamingContext, dir string, prev *ckptMeta) (*checkpointer, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	lock, err := checkpoint.LockDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	files, err := checkpoint.OpenDir(dir, prev)
-	if err != nil {
-		lock.Unlock()
-		return nil, err
-	}
-	c := &checkpointer{ssc: ssc, dir: dir, files: files, index: map[*DStream]int{}, batch: ssc.batch, lock: lock, images: map[*DStream]*state.Image{}}
+// newCheckpointer locks and prepares dir and returns the checkpointer of a
+// started context; prev is the recovered metadata, if any.
+func newCheckpointer(ssc *StreamingContext, dir string, prev *checkpoint.Meta) (*checkpointer, error) {
+	c := &checkpointer{ssc: ssc, dir: dir, index: map[*DStream]int{}}
 	ssc.mu.Lock()
 	c.streams = append([]*DStream(nil), ssc.streams...)
 	c.inputs = append([]*input(nil), ssc.inputs...)
@@ -366,6 +296,11 @@ func newCheckpointer(ssc *StreamingContext, dir string, prev *ckptMeta) (*checkp
 			c.recs[i], c.poss[i] = fileRecovery{fs}, fileRecovery{fs}
 		}
 	}
+	cfg := checkpoint.Config{
+		Dir: dir, Prev: prev, Encode: encodeCkptElems, Split: splitPair, Same: sameState,
+		Meta: checkpoint.Meta{App: ssc.appName, Master: ssc.master, BatchMS: durMS(ssc.batch), Graph: ssc.graphFingerprint(), Zero: int64(ssc.zero)},
+		Fail: func(t int64, err error) { c.fail(Time(t), err) },
+	}
 	// A stateless stream derived from a stateful one gives it its checkpoint
 	// interval: MapWithState(spec).Checkpoint(i) sets the interval of the
 	// state behind it.
@@ -377,11 +312,11 @@ func newCheckpointer(ssc *StreamingContext, dir string, prev *ckptMeta) (*checkp
 			}
 		}
 	}
+	var interval time.Duration // of the state checkpoints: the smallest stateful stream's
 	for i, d := range c.streams {
 		c.index[d] = i
 		if d.state != nil {
-			c.stateful = append(c.stateful, d)
-			c.statefulIdx = append(c.statefulIdx, i)
+			cfg.Stateful = append(cfg.Stateful, i)
 			iv := d.checkpointDur
 			if iv <= 0 {
 				iv = derived[d]
@@ -389,29 +324,35 @@ func newCheckpointer(ssc *StreamingContext, dir string, prev *ckptMeta) (*checkp
 			if iv <= 0 {
 				iv = defaultCheckpointInterval(d.slide)
 			}
-			if c.interval == 0 || iv < c.interval {
-				c.interval = iv
+			if interval == 0 || iv < interval {
+				interval = iv
 			}
 		}
 	}
-	c.meta = ckptMeta{
-		App: ssc.appName, Master: ssc.master, BatchMS: durMS(ssc.batch),
-		Graph: ssc.graphFingerprint(), Zero: int64(ssc.zero), Completed: int64(ssc.zero),
-	}
+	cfg.Interval = durMS(interval)
 	for _, in := range c.inputs {
-		c.meta.Inputs = append(c.meta.Inputs, ckptInput{Stream: c.index[in.d], Op: in.d.op})
-		c.remember = append(c.remember, durMS(in.d.remember))
+		cfg.Meta.Inputs = append(cfg.Meta.Inputs, checkpoint.Input{Stream: c.index[in.d], Op: in.d.op})
+		cfg.Remember = append(cfg.Remember, durMS(in.d.remember))
 	}
-	if prev != nil {
-		c.meta.Completed = prev.Completed
-		c.meta.Pending = append([]int64(nil), prev.Pending...)
-		c.meta.States = append([]ckptStateRef(nil), prev.States...)
-		for i := range c.meta.Inputs {
-			c.meta.Inputs[i].Position = prev.Inputs[i].Position
-			c.meta.Inputs[i].Batches = append([]ckptBatch(nil), prev.Inputs[i].Batches...)
+	ck, err := checkpoint.Open(cfg)
+	if err != nil {
+		return nil, err
+	}
+	c.ck = ck
+	for i, ps := range c.poss {
+		if ps != nil {
+			ck.SetInput(i, ps.position, nil)
 		}
 	}
 	return c, nil
+}
+
+// setLog makes w the write-ahead log of input i: it records the input's
+// batches and position, and releases what no batch needs.
+func (c *checkpointer) setLog(i int, w *writeAheadLog) {
+	c.wals[i] = w
+	c.recs[i], c.poss[i] = w, w
+	c.ck.SetInput(i, w.position, w.release)
 }
 
 // fail reports a checkpoint that could not be written as the batch's
@@ -433,15 +374,13 @@ func (c *checkpointer) sourcesResumed(t Time) {
 // writeInitial writes the checkpoint of a fresh start, before any batch:
 // the zero time and the logs' starting positions.
 func (c *checkpointer) writeInitial() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	pos := make([][]byte, len(c.wals))
 	for i, w := range c.wals {
 		if w != nil {
-			pos, _ := w.position()
-			c.meta.Inputs[i].Position = pos
+			pos[i], _ = w.position()
 		}
 	}
-	return c.writeMeta()
+	return c.ck.WriteInitial(pos)
 }
 
 // record is what input i handed to batch t.
@@ -458,87 +397,12 @@ func (c *checkpointer) record(i int, t Time, n int) ckptBatch {
 }
 
 // generated records batch t, whose inputs are allocated, as pending.
-func (c *checkpointer) generated(t Time, batches []ckptBatch) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.meta.Pending = append(c.meta.Pending, int64(t))
-	for i := range c.meta.Inputs {
-		c.meta.Inputs[i].Batches = append(c.meta.Inputs[i].Batches, batches[i])
-		if ps := c.poss[i]; ps != nil {
-			pos, err := ps.position()
-			if err != nil {
-				c.fail(t, fmt.Errorf("position of %s: %v", c.inputs[i].d.op, err))
-				continue
-			}
-			c.meta.Inputs[i].Position = pos
-		}
-	}
-	if err := c.writeMeta(); err != nil {
-		c.fail(t, err)
-	}
-}
+func (c *checkpointer) generated(t Time, batches []ckptBatch) { c.ck.Generated(int64(t), batches) }
 
 // completed records that batch t's jobs are done: it writes the state of
 // the stateful streams when due, then the metadata, and removes what no
 // checkpoint needs any longer. It runs between batches.
-func (c *checkpointer) completed(t Time) {
-	var refs []ckptStateRef
-	var staged []*stagedState
-	if len(c.stateful) > 0 && (t - Time(c.meta.Zero)).IsMultipleOf(c.interval) {
-		c.mu.Lock()
-		cur := map[int]ckptStateRef{}
-		for _, r := range c.meta.States {
-			cur[r.Stream] = r
-		}
-		c.mu.Unlock()
-		for _, d := range c.stateful {
-			var on *ckptStateRef
-			if r, ok := cur[c.index[d]]; ok {
-				on = &r
-			}
-			ref, st, err := c.writeState(d, on)
-			if err != nil {
-				c.fail(t, err)
-				refs, staged = nil, nil
-				break
-			}
-			if ref != nil {
-				refs, staged = append(refs, *ref), append(staged, st)
-			}
-		}
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if refs != nil {
-		c.meta.States = checkpoint.MergeStateRefs(c.meta.States, refs)
-	}
-	c.meta.Complete(int64(t))
-	c.meta.Trim(c.remember, c.statefulIdx)
-	if err := c.writeMeta(); err != nil {
-		// The deltas written may or may not be referred to on disk: the
-		// next state checkpoints are full snapshots.
-		for _, im := range c.images {
-			im.Reset()
-		}
-		c.fail(t, err)
-		return
-	}
-	for _, st := range staged {
-		st.img.Commit(st.delta, splitPair)
-	}
-	// Only now that no metadata on disk needs them may log segments go.
-	for i, w := range c.wals {
-		if w != nil {
-			w.release(c.meta.Inputs[i].Batches, c.meta.Inputs[i].Position)
-		}
-	}
-	c.files.Clean(&c.meta)
-}
-
-// writeMeta writes the next metadata file. Call with c.mu held.
-func (c *checkpointer) writeMeta() error {
-	return c.files.WriteMeta(&c.meta)
-}
+func (c *checkpointer) completed(t Time) { c.ck.Completed(int64(t), c.snapshot) }
 
 func (c *checkpointer) close() {
 	for _, w := range c.wals {
@@ -546,8 +410,7 @@ func (c *checkpointer) close() {
 			w.close()
 		}
 	}
-	c.lock.Unlock()
-	c.lock = nil
+	c.ck.Close()
 }
 
 // recoverBatches applies the recovered checkpoint to a started graph: it

@@ -1,7 +1,9 @@
-// Package checkpoint is the checkpoint directory: the file formats of the
-// metadata and state checkpoints and the bookkeeping of which files a
-// recovery still needs. docs/storage-format.md is the reference for the
-// bytes, docs/fault-tolerance.md for how the engine uses them.
+// Package checkpoint is the checkpoint directory and the checkpointer that
+// fills it: the file formats of the metadata and state checkpoints, the
+// bookkeeping of which files a recovery still needs, the directory's lock,
+// the chains of state files, and the writing of a running context's
+// checkpoints batch by batch. docs/storage-format.md is the reference for
+// the bytes, docs/fault-tolerance.md for how the engine uses them.
 //
 // A checkpoint directory holds
 //
@@ -13,6 +15,7 @@
 //	                          state
 //	state-<stream>-<time>     a stateful stream's state at a batch time
 //	wal/input-<i>/<seq>.log   the write-ahead log of receiver input i (package wal)
+//	.lock                     the lock of the context writing the directory
 //
 // Every checkpoint and state file has the same frame:
 //
@@ -31,6 +34,30 @@
 //     the engine wraps it with ErrBadCheckpoint and the file's path.
 //   - Dir keeps the last Keep metadata files and every state file one of
 //     them refers to, and deletes the rest after each completed batch.
+//   - One context at a time writes a directory: LockDir (and Open) take an
+//     exclusive flock on its .lock file, which names the holder, and fail at
+//     once with an error wrapping ErrInUse when another holds it. The
+//     kernel drops the lock when the process dies.
+//   - Load reads the newest metadata file; a directory without one that
+//     still holds state files or log records is an error wrapping ErrLost
+//     and ErrBad (Orphans), since starting afresh would discard them.
+//   - Chains writes a stateful stream's state as a full snapshot and then
+//     deltas chained on it (engine/internal/state); a delta becomes the
+//     chain's base for the next one only once Staged.Commit says the
+//     metadata referring to it is on disk. ReadChain puts the state back
+//     together and names the file at fault when a chain does not hold.
+//   - Checkpointer writes a metadata file when a batch is generated (the
+//     batch pending, what each input handed to it, the inputs' positions)
+//     and when it completes (after the state files when the state interval
+//     is due), then trims the input batches no recovery needs, releases the
+//     inputs' logs and deletes the files no kept metadata refers to. A
+//     write that fails is reported through Config.Fail with the batch's
+//     time, and later batches try again.
+//   - Fingerprint and Meta.Match describe a graph and tell how a rebuilt
+//     one differs from the checkpoint's.
 //   - Times are int64 milliseconds; the package knows nothing of streams
-//     beyond their index in the graph.
+//     beyond their index in the graph and what the engine hands it
+//     (elements as any, split, compared and encoded by the engine's
+//     functions). The caller walks its graph, encodes elements, rebuilds
+//     input batches and wraps errors for users.
 package checkpoint
