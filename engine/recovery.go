@@ -87,14 +87,7 @@ func (f fileRecovery) restorePosition(pos []byte) error {
 type recovery struct {
 	path   string
 	meta   *checkpoint.Meta
-	states []recoveredState
-}
-
-type recoveredState struct {
-	ref      checkpoint.StateRef
-	parts    [][]any
-	winTimes []Time
-	winParts [][][]any
+	states []*checkpoint.Chain
 }
 
 // GetOrCreate returns the context to run from the checkpoint in dir: when
@@ -133,12 +126,12 @@ func GetOrCreate(dir string, create func() *StreamingContext) *StreamingContext 
 	ssc.mu.Lock()
 	nIn := len(ssc.inputs)
 	ssc.mu.Unlock()
-	if err := meta.Match(ssc.batch, ssc.master, ssc.graphFingerprint(), nIn); err != nil {
+	if err := meta.Match(ssc.batch, ssc.master, checkpoint.Fingerprint(ssc.graphStreams()), nIn); err != nil {
 		panic(ckptError(op, path, err))
 	}
 	rec := &recovery{path: path, meta: meta}
 	for _, ref := range meta.States {
-		st, sp, err := readState(dir, filepath.Base(path), ref)
+		st, sp, err := checkpoint.ReadChain(dir, filepath.Base(path), ref, decodeCkptElems, splitPair)
 		if err != nil {
 			panic(ckptError(op, sp, err))
 		}
@@ -228,9 +221,9 @@ func (ssc *StreamingContext) startCheckpoints(rec *recovery) ([]*batch, error) {
 	return pending, nil
 }
 
-// graphFingerprint describes every stream of the graph, in construction
-// order (checkpoint.Fingerprint).
-func (ssc *StreamingContext) graphFingerprint() []string {
+// graphStreams describes every stream of the graph, in construction order,
+// for its fingerprint and its state checkpoints.
+func (ssc *StreamingContext) graphStreams() []checkpoint.Stream {
 	ssc.mu.Lock()
 	streams := append([]*DStream(nil), ssc.streams...)
 	isInput := map[*DStream]bool{}
@@ -246,21 +239,14 @@ func (ssc *StreamingContext) graphFingerprint() []string {
 	for i, d := range streams {
 		idx[d] = i
 	}
-	fs := make([]checkpoint.Stream, len(streams))
+	out := make([]checkpoint.Stream, len(streams))
 	for i, d := range streams {
-		fs[i] = checkpoint.Stream{Op: d.op, Input: isInput[d], Output: isOutput[d], Slide: d.slide, Window: d.windowExtra, Stateful: d.state != nil}
+		out[i] = checkpoint.Stream{Op: d.op, Input: isInput[d], Output: isOutput[d], Slide: d.slide, Window: d.windowExtra, Stateful: d.state != nil, Checkpoint: d.checkpointDur}
 		for _, p := range d.parents {
-			fs[i].Parents = append(fs[i].Parents, idx[p])
+			out[i].Parents = append(out[i].Parents, idx[p])
 		}
 	}
-	return checkpoint.Fingerprint(fs)
-}
-
-// defaultCheckpointInterval is Spark's: the smallest multiple of the slide
-// that is at least 10 s.
-func defaultCheckpointInterval(slide time.Duration) time.Duration {
-	n := (10*time.Second + slide - 1) / slide
-	return n * slide
+	return out
 }
 
 // checkpointer writes a running context's checkpoints with
@@ -298,38 +284,15 @@ func newCheckpointer(ssc *StreamingContext, dir string, prev *checkpoint.Meta) (
 	}
 	cfg := checkpoint.Config{
 		Dir: dir, Prev: prev, Encode: encodeCkptElems, Split: splitPair, Same: sameState,
-		Meta: checkpoint.Meta{App: ssc.appName, Master: ssc.master, BatchMS: durMS(ssc.batch), Graph: ssc.graphFingerprint(), Zero: int64(ssc.zero)},
+		Meta: checkpoint.Meta{App: ssc.appName, Master: ssc.master, BatchMS: durMS(ssc.batch), Zero: int64(ssc.zero)},
 		Fail: func(t int64, err error) { c.fail(Time(t), err) },
 	}
-	// A stateless stream derived from a stateful one gives it its checkpoint
-	// interval: MapWithState(spec).Checkpoint(i) sets the interval of the
-	// state behind it.
-	derived := map[*DStream]time.Duration{}
-	for _, d := range c.streams {
-		for _, p := range d.parents {
-			if p.state != nil && d.state == nil && d.checkpointDur > 0 && (derived[p] == 0 || d.checkpointDur < derived[p]) {
-				derived[p] = d.checkpointDur
-			}
-		}
-	}
-	var interval time.Duration // of the state checkpoints: the smallest stateful stream's
 	for i, d := range c.streams {
 		c.index[d] = i
-		if d.state != nil {
-			cfg.Stateful = append(cfg.Stateful, i)
-			iv := d.checkpointDur
-			if iv <= 0 {
-				iv = derived[d]
-			}
-			if iv <= 0 {
-				iv = defaultCheckpointInterval(d.slide)
-			}
-			if interval == 0 || iv < interval {
-				interval = iv
-			}
-		}
 	}
-	cfg.Interval = durMS(interval)
+	graph := ssc.graphStreams()
+	cfg.Meta.Graph = checkpoint.Fingerprint(graph)
+	cfg.Stateful, cfg.Interval = checkpoint.StateInterval(graph)
 	for _, in := range c.inputs {
 		cfg.Meta.Inputs = append(cfg.Meta.Inputs, checkpoint.Input{Stream: c.index[in.d], Op: in.d.op})
 		cfg.Remember = append(cfg.Remember, durMS(in.d.remember))
@@ -429,12 +392,12 @@ func (c *checkpointer) recoverBatches(rec *recovery) (pending []*batch, err erro
 	ssc, streams, inputs := c.ssc, c.streams, c.inputs
 	restored := map[*DStream]Time{}
 	for _, s := range rec.states {
-		d := streams[s.ref.Stream]
-		d.restoreState(Time(s.ref.Time), s.parts)
-		if len(s.winTimes) > 0 {
-			d.restoreWindowBatches(s.winTimes, s.winParts)
+		d := streams[s.Ref.Stream]
+		d.restoreState(Time(s.Ref.Time), s.Parts)
+		if len(s.WindowTimes) > 0 {
+			d.restoreWindowBatches(toTimes(s.WindowTimes), s.WindowParts)
 		}
-		restored[d] = Time(s.ref.Time)
+		restored[d] = Time(s.Ref.Time)
 	}
 	records := map[Time]int{}
 	for i, in := range inputs {

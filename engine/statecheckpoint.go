@@ -91,13 +91,3 @@ func plainType(t reflect.Type) bool {
 	plainTypes.Store(t, plain)
 	return plain
 }
-
-// readState reads the state files of ref, a full snapshot and its deltas,
-// and puts the state together; the error names the file at fault.
-func readState(dir, meta string, ref checkpoint.StateRef) (recoveredState, string, error) {
-	ch, path, err := checkpoint.ReadChain(dir, meta, ref, decodeCkptElems, splitPair)
-	if err != nil {
-		return recoveredState{ref: ref}, path, err
-	}
-	return recoveredState{ref: ref, parts: ch.Parts, winTimes: toTimes(ch.WindowTimes), winParts: ch.WindowParts}, "", nil
-}

@@ -271,3 +271,35 @@ func TestMatch(t *testing.T) {
 		})
 	}
 }
+
+func TestStateInterval(t *testing.T) {
+	s := time.Second
+	tests := []struct {
+		name     string
+		streams  []Stream
+		stateful []int
+		interval int64
+	}{
+		{name: "none", streams: []Stream{{Op: "in", Slide: s}}},
+		{name: "default", streams: []Stream{{Op: "in", Slide: 3 * s}, {Op: "st", Parents: []int{0}, Slide: 3 * s, Stateful: true}},
+			stateful: []int{1}, interval: 12000},
+		{name: "set", streams: []Stream{{Op: "in", Slide: s}, {Op: "st", Parents: []int{0}, Slide: s, Stateful: true, Checkpoint: 4 * s}},
+			stateful: []int{1}, interval: 4000},
+		{name: "derived", streams: []Stream{{Op: "in", Slide: s}, {Op: "st", Parents: []int{0}, Slide: s, Stateful: true},
+			{Op: "mapped", Parents: []int{1}, Slide: s, Checkpoint: 5 * s}, {Op: "mapped", Parents: []int{1}, Slide: s, Checkpoint: 3 * s}},
+			stateful: []int{1}, interval: 3000},
+		{name: "derived from stateful is not", streams: []Stream{{Op: "in", Slide: s}, {Op: "st", Parents: []int{0}, Slide: s, Stateful: true},
+			{Op: "st2", Parents: []int{1}, Slide: 2 * s, Stateful: true, Checkpoint: 20 * s}},
+			stateful: []int{1, 2}, interval: 10000},
+		{name: "smallest", streams: []Stream{{Op: "a", Slide: 4 * s, Stateful: true}, {Op: "b", Slide: s, Stateful: true, Checkpoint: 6 * s}},
+			stateful: []int{0, 1}, interval: 6000},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st, iv := StateInterval(tc.streams)
+			if !reflect.DeepEqual(st, tc.stateful) || iv != tc.interval {
+				t.Errorf("got %v, %d ms; want %v, %d ms", st, iv, tc.stateful, tc.interval)
+			}
+		})
+	}
+}

@@ -14,6 +14,7 @@ type Stream struct {
 	Slide         time.Duration
 	Window        time.Duration // how much further back than its slide a window looks; 0 for none
 	Stateful      bool
+	Checkpoint    time.Duration // the interval the user set (DStream.Checkpoint); 0 for none
 }
 
 // Fingerprint describes every stream of a graph, in construction order, as
@@ -46,6 +47,41 @@ func Fingerprint(streams []Stream) []string {
 		out[i] = b.String()
 	}
 	return out
+}
+
+// StateInterval returns the graph indexes of the stateful streams and the
+// interval of their state checkpoints in ms: the smallest stream's. A
+// stream's interval is the one set on it, else the smallest set on a
+// stateless stream derived from it (MapWithState(spec).Checkpoint(i) sets
+// the interval of the state behind it), else Spark's default, the smallest
+// multiple of its slide that is at least 10 s.
+func StateInterval(streams []Stream) (stateful []int, interval int64) {
+	derived := map[int]time.Duration{}
+	for _, d := range streams {
+		for _, p := range d.Parents {
+			if streams[p].Stateful && !d.Stateful && d.Checkpoint > 0 && (derived[p] == 0 || d.Checkpoint < derived[p]) {
+				derived[p] = d.Checkpoint
+			}
+		}
+	}
+	var least time.Duration
+	for i, d := range streams {
+		if !d.Stateful {
+			continue
+		}
+		stateful = append(stateful, i)
+		iv := d.Checkpoint
+		if iv <= 0 {
+			iv = derived[i]
+		}
+		if iv <= 0 {
+			iv = (10*time.Second + d.Slide - 1) / d.Slide * d.Slide
+		}
+		if least == 0 || iv < least {
+			least = iv
+		}
+	}
+	return stateful, int64(least / time.Millisecond)
 }
 
 // Match reports how a rebuilt graph (its batch interval, master,

@@ -114,6 +114,7 @@ func (c *Chains) Write(d *Dir, s Snapshot, cur *StateRef) (*StateRef, *Staged, e
 
 // Chain is a stateful stream's state put together from its state files.
 type Chain struct {
+	Ref         StateRef // the files read
 	Parts       [][]any
 	WindowTimes []int64
 	WindowParts [][][]any
@@ -174,7 +175,7 @@ func ReadChain(dir, meta string, ref StateRef, decode func([]byte) ([]any, error
 	if last != ref.Time {
 		return nil, filepath.Join(dir, ref.Files()[len(ref.Files())-1]), fmt.Errorf("corrupt: holds the state of stream %d at %s, the metadata %s expects stream %d at %s", ref.Stream, ms(last), meta, ref.Stream, ms(ref.Time))
 	}
-	out := &Chain{Parts: state.Apply(base, deltas, split)}
+	out := &Chain{Ref: ref, Parts: state.Apply(base, deltas, split)}
 	for _, t := range times {
 		wp, ok := win[t]
 		if !ok {

@@ -77,8 +77,8 @@ func TestChainsWriteAndRead(t *testing.T) {
 		if err != nil {
 			t.Fatalf("read %d: %s: %v", i, path, err)
 		}
-		if !reflect.DeepEqual(ch.Parts, s.Parts) {
-			t.Errorf("read %d: got %v, want %v", i, ch.Parts, s.Parts)
+		if !reflect.DeepEqual(ch.Parts, s.Parts) || !reflect.DeepEqual(ch.Ref, *ref) {
+			t.Errorf("read %d: got %v of %+v, want %v of %+v", i, ch.Parts, ch.Ref, s.Parts, *ref)
 		}
 	}
 	// A delta holds what changed only.
