@@ -3,309 +3,43 @@ package engine
 import (
 	"fmt"
 	"reflect"
+
+	"github.com/gostream/gostream/engine/internal/exec"
 )
 
-// This file turns the typed funcs users pass (interpreted closures arrive as
-// real typed func values) into the engine's untyped forms. Common shapes are
-// type-asserted and called directly; any other shape of the right arity is
-// checked once by reflection and called through reflect.Value.Call.
+// This file turns the typed funcs users pass into the engine's untyped
+// forms, through engine/internal/exec's Adapter (common shapes called
+// directly, others by reflection), once, when the graph is built; and holds
+// the engine's own reductions (Sum, Diff, ...).
 
 var (
 	boolType = reflect.TypeOf(true)
 	timeType = reflect.TypeOf(Time(0))
 )
 
-func funcType(op string, f any, what string) reflect.Type {
-	if f == nil {
-		buildErrorf(op, "want %s, got nil", what)
-	}
-	t := reflect.TypeOf(f)
-	if t.Kind() != reflect.Func {
-		buildErrorf(op, "want %s, got %s", what, t)
-	}
-	if t.IsVariadic() {
-		buildErrorf(op, "want %s, got variadic %s", what, t)
-	}
-	return t
-}
+// adapt is the engine's function adapter (engine/internal/exec).
+var adapt = exec.Adapter[Pair]{PairName: "engine.Pair", Elem: failElem, Shape: buildErrorf}
+
+func funcType(op string, f any, what string) reflect.Type { return adapt.FuncType(op, f, what) }
 
 // argValue converts element x to a reflect.Value for a parameter of type in.
-func argValue(op string, x any, in reflect.Type) reflect.Value {
-	if x == nil {
-		switch in.Kind() {
-		case reflect.Interface, reflect.Pointer, reflect.Slice, reflect.Map, reflect.Func, reflect.Chan:
-			return reflect.Zero(in)
-		}
-		failElem(op, x, in.String())
-	}
-	v := reflect.ValueOf(x)
-	if !v.Type().AssignableTo(in) {
-		failElem(op, x, in.String())
-	}
-	return v
-}
+func argValue(op string, x any, in reflect.Type) reflect.Value { return adapt.Arg(op, x, in) }
 
-func resultValue(v reflect.Value) any {
-	if !v.IsValid() {
-		return nil
-	}
-	if v.Kind() == reflect.Interface && v.IsNil() {
-		return nil
-	}
-	return v.Interface()
-}
+func resultValue(v reflect.Value) any { return exec.Result(v) }
 
-// unary adapts f, a func(T) U, to func(any) any. what describes the shape for errors.
-func unary(op string, f any) func(any) any {
-	const what = "a func(T) U of one argument and one result"
-	switch g := f.(type) {
-	case func(any) any:
-		return g
-	case func(string) string:
-		return func(x any) any {
-			s, ok := x.(string)
-			if !ok {
-				failElem(op, x, "string")
-			}
-			return g(s)
-		}
-	case func(string) Pair:
-		return func(x any) any {
-			s, ok := x.(string)
-			if !ok {
-				failElem(op, x, "string")
-			}
-			return g(s)
-		}
-	case func(any) Pair:
-		return func(x any) any { return g(x) }
-	case func(string) int:
-		return func(x any) any {
-			s, ok := x.(string)
-			if !ok {
-				failElem(op, x, "string")
-			}
-			return g(s)
-		}
-	case func(string) any:
-		return func(x any) any {
-			s, ok := x.(string)
-			if !ok {
-				failElem(op, x, "string")
-			}
-			return g(s)
-		}
-	case func(int) int:
-		return func(x any) any {
-			n, ok := x.(int)
-			if !ok {
-				failElem(op, x, "int")
-			}
-			return g(n)
-		}
-	case func(int) string:
-		return func(x any) any {
-			n, ok := x.(int)
-			if !ok {
-				failElem(op, x, "int")
-			}
-			return g(n)
-		}
-	case func(int) Pair:
-		return func(x any) any {
-			n, ok := x.(int)
-			if !ok {
-				failElem(op, x, "int")
-			}
-			return g(n)
-		}
-	case func(int) any:
-		return func(x any) any {
-			n, ok := x.(int)
-			if !ok {
-				failElem(op, x, "int")
-			}
-			return g(n)
-		}
-	case func(Pair) Pair:
-		return func(x any) any {
-			p, ok := x.(Pair)
-			if !ok {
-				failElem(op, x, "engine.Pair")
-			}
-			return g(p)
-		}
-	case func(Pair) any:
-		return func(x any) any {
-			p, ok := x.(Pair)
-			if !ok {
-				failElem(op, x, "engine.Pair")
-			}
-			return g(p)
-		}
-	case func(float64) float64:
-		return func(x any) any {
-			n, ok := x.(float64)
-			if !ok {
-				failElem(op, x, "float64")
-			}
-			return g(n)
-		}
-	}
-	t := funcType(op, f, what)
-	if t.NumIn() != 1 || t.NumOut() != 1 {
-		buildErrorf(op, "want %s, got %s", what, t)
-	}
-	in := t.In(0)
-	fv := reflect.ValueOf(f)
-	return func(x any) any {
-		return resultValue(fv.Call([]reflect.Value{argValue(op, x, in)})[0])
-	}
-}
+// unary adapts f, a func(T) U, to func(any) any.
+func unary(op string, f any) func(any) any { return adapt.Unary(op, f) }
 
 // predicate adapts f, a func(T) bool.
-func predicate(op string, f any) func(any) bool {
-	const what = "a func(T) bool"
-	switch g := f.(type) {
-	case func(any) bool:
-		return g
-	case func(string) bool:
-		return func(x any) bool {
-			s, ok := x.(string)
-			if !ok {
-				failElem(op, x, "string")
-			}
-			return g(s)
-		}
-	case func(int) bool:
-		return func(x any) bool {
-			n, ok := x.(int)
-			if !ok {
-				failElem(op, x, "int")
-			}
-			return g(n)
-		}
-	case func(Pair) bool:
-		return func(x any) bool {
-			p, ok := x.(Pair)
-			if !ok {
-				failElem(op, x, "engine.Pair")
-			}
-			return g(p)
-		}
-	}
-	t := funcType(op, f, what)
-	if t.NumIn() != 1 || t.NumOut() != 1 || t.Out(0).Kind() != reflect.Bool {
-		buildErrorf(op, "want %s, got %s", what, t)
-	}
-	in := t.In(0)
-	fv := reflect.ValueOf(f)
-	return func(x any) bool {
-		return fv.Call([]reflect.Value{argValue(op, x, in)})[0].Bool()
-	}
-}
+func predicate(op string, f any) func(any) bool { return adapt.Predicate(op, f) }
 
 // expander adapts f, a func(T) []U, to a func that emits each result.
-func expander(op string, f any) func(any, func(any)) {
-	const what = "a func(T) []U"
-	switch g := f.(type) {
-	case func(string) []string:
-		return func(x any, emit func(any)) {
-			s, ok := x.(string)
-			if !ok {
-				failElem(op, x, "string")
-			}
-			for _, w := range g(s) {
-				emit(w)
-			}
-		}
-	case func(string) []any:
-		return func(x any, emit func(any)) {
-			s, ok := x.(string)
-			if !ok {
-				failElem(op, x, "string")
-			}
-			for _, w := range g(s) {
-				emit(w)
-			}
-		}
-	case func(any) []any:
-		return func(x any, emit func(any)) {
-			for _, w := range g(x) {
-				emit(w)
-			}
-		}
-	case func(int) []int:
-		return func(x any, emit func(any)) {
-			n, ok := x.(int)
-			if !ok {
-				failElem(op, x, "int")
-			}
-			for _, w := range g(n) {
-				emit(w)
-			}
-		}
-	}
-	t := funcType(op, f, what)
-	if t.NumIn() != 1 || t.NumOut() != 1 || t.Out(0).Kind() != reflect.Slice {
-		buildErrorf(op, "want %s, got %s", what, t)
-	}
-	in := t.In(0)
-	fv := reflect.ValueOf(f)
-	return func(x any, emit func(any)) {
-		out := fv.Call([]reflect.Value{argValue(op, x, in)})[0]
-		for i, n := 0, out.Len(); i < n; i++ {
-			emit(resultValue(out.Index(i)))
-		}
-	}
-}
+func expander(op string, f any) func(any, func(any)) { return adapt.Expander(op, f) }
 
 // partitionFunc adapts f, a func([]T) []U.
-func partitionFunc(op string, f any) func([]any) []any {
-	const what = "a func([]T) []U"
-	switch g := f.(type) {
-	case func([]any) []any:
-		return g
-	case func([]string) []string:
-		return func(xs []any) []any {
-			in := make([]string, len(xs))
-			for i, x := range xs {
-				s, ok := x.(string)
-				if !ok {
-					failElem(op, x, "string")
-				}
-				in[i] = s
-			}
-			return toAnys(g(in))
-		}
-	}
-	t := funcType(op, f, what)
-	if t.NumIn() != 1 || t.NumOut() != 1 || t.In(0).Kind() != reflect.Slice || t.Out(0).Kind() != reflect.Slice {
-		buildErrorf(op, "want %s, got %s", what, t)
-	}
-	elem := t.In(0).Elem()
-	fv := reflect.ValueOf(f)
-	return func(xs []any) []any {
-		in := reflect.MakeSlice(t.In(0), len(xs), len(xs))
-		for i, x := range xs {
-			in.Index(i).Set(argValue(op, x, elem))
-		}
-		out := fv.Call([]reflect.Value{in})[0]
-		res := make([]any, out.Len())
-		for i := range res {
-			res[i] = resultValue(out.Index(i))
-		}
-		return res
-	}
-}
+func partitionFunc(op string, f any) func([]any) []any { return adapt.PartitionFunc(op, f) }
 
-func toAnys[T any](xs []T) []any {
-	out := make([]any, len(xs))
-	for i, x := range xs {
-		out[i] = x
-	}
-	return out
-}
+func toAnys[T any](xs []T) []any { return exec.ToAnys(xs) }
 
 // reducer adapts f, a func(V, V) V. intFn is set when f is func(int, int) int,
 // so callers can keep int accumulators unboxed.
@@ -316,56 +50,8 @@ type reducer struct {
 }
 
 func newReducer(op string, f any) reducer {
-	const what = "a func(a, b V) V"
-	switch g := f.(type) {
-	case func(int, int) int:
-		return reducer{intFn: g, sum: sameFunc(g, Sum), f: func(a, b any) any {
-			x, ok := a.(int)
-			if !ok {
-				failElem(op, a, "int")
-			}
-			y, ok := b.(int)
-			if !ok {
-				failElem(op, b, "int")
-			}
-			return g(x, y)
-		}}
-	case func(any, any) any:
-		return reducer{f: g}
-	case func(float64, float64) float64:
-		return reducer{f: func(a, b any) any {
-			x, ok := a.(float64)
-			if !ok {
-				failElem(op, a, "float64")
-			}
-			y, ok := b.(float64)
-			if !ok {
-				failElem(op, b, "float64")
-			}
-			return g(x, y)
-		}}
-	case func(string, string) string:
-		return reducer{f: func(a, b any) any {
-			x, ok := a.(string)
-			if !ok {
-				failElem(op, a, "string")
-			}
-			y, ok := b.(string)
-			if !ok {
-				failElem(op, b, "string")
-			}
-			return g(x, y)
-		}}
-	}
-	t := funcType(op, f, what)
-	if t.NumIn() != 2 || t.NumOut() != 1 || t.In(0) != t.In(1) || t.In(0) != t.Out(0) {
-		buildErrorf(op, "want %s, got %s", what, t)
-	}
-	in := t.In(0)
-	fv := reflect.ValueOf(f)
-	return reducer{f: func(a, b any) any {
-		return resultValue(fv.Call([]reflect.Value{argValue(op, a, in), argValue(op, b, in)})[0])
-	}}
+	r := adapt.Reducer(op, f)
+	return reducer{f: r.F, intFn: r.IntFn, sum: r.IntFn != nil && sameFunc(r.IntFn, Sum)}
 }
 
 // guard runs body and turns a panic of user code into a task failure naming op
