@@ -2,11 +2,9 @@ package engine
 
 import (
 	"fmt"
-	"io"
 	"net"
 	"strconv"
 
-	"github.com/gostream/gostream/engine/internal/source/file"
 	"github.com/gostream/gostream/engine/internal/source/socket"
 )
 
@@ -40,10 +38,3 @@ type LineTooLongError struct {
 func (e *LineTooLongError) Error() string {
 	return fmt.Sprintf("engine: line from %s longer than %d bytes", e.Addr, e.Max)
 }
-
-// scanLines is socket.ScanLines without idle.
-func scanLines(rd io.Reader, maxLine int, emit func(string) error, tooLong func(length int)) error {
-	return socket.ScanLines(rd, maxLine, emit, tooLong, nil)
-}
-
-func lineString(b []byte) string { return file.LineString(b) }
