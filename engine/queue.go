@@ -1,11 +1,10 @@
 package engine
 
-import "sync"
+import "github.com/gostream/gostream/engine/internal/source/queue"
 
 // Queue feeds a QueueStream: each Push is one batch's RDD.
 type Queue struct {
-	mu    sync.Mutex
-	items []queued
+	q queue.Queue[queued]
 }
 
 type queued struct {
@@ -18,28 +17,18 @@ func NewQueue() *Queue { return &Queue{} }
 
 // Push adds one RDD made of elems, sliced over the context's default
 // parallelism as Parallelize does. Push with no elements adds an empty RDD.
-func (q *Queue) Push(elems ...any) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.items = append(q.items, queued{elems: append([]any(nil), elems...)})
-}
+func (q *Queue) Push(elems ...any) { q.q.Push(queued{elems: append([]any(nil), elems...)}) }
 
 // PushRDD adds a prepared RDD.
 func (q *Queue) PushRDD(rdd *RDD) {
 	if rdd == nil {
 		buildErrorf("Queue.PushRDD", "want an *RDD, got nil")
 	}
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.items = append(q.items, queued{rdd: rdd})
+	q.q.Push(queued{rdd: rdd})
 }
 
 // Len returns the number of RDDs waiting.
-func (q *Queue) Len() int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return len(q.items)
-}
+func (q *Queue) Len() int { return q.q.Len() }
 
 // QueueStream(q, oneAtATime, defaultRDD...) returns a stream fed from q:
 // with oneAtATime true each batch takes one queued RDD, with false every RDD
@@ -72,14 +61,7 @@ func (s *queueSource) stop(bool)                     {}
 func (s *queueSource) pending() bool                 { return s.q.Len() > 0 }
 
 func (s *queueSource) allocate(t Time) (*RDD, int) {
-	s.q.mu.Lock()
-	var taken []queued
-	if s.one && len(s.q.items) > 0 {
-		taken, s.q.items = s.q.items[:1:1], s.q.items[1:]
-	} else if !s.one {
-		taken, s.q.items = s.q.items, nil
-	}
-	s.q.mu.Unlock()
+	taken := s.q.q.Take(s.one)
 	var rdds []*RDD
 	n := 0
 	for _, it := range taken {

@@ -201,8 +201,6 @@ func partitionOf(k any, n int) int { return shuffle.Partition[Pair, Time](k, n) 
 // hashKey is the partitioner's deterministic hash of a key.
 func hashKey(k any) uint64 { return shuffle.Hash[Pair, Time](k) }
 
-func mix(z uint64) uint64 { return shuffle.Mix(z) }
-
 func pairSplit(op string) func(x any) (any, any) {
 	return func(x any) (any, any) {
 		p, ok := x.(Pair)
