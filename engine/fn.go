@@ -18,7 +18,8 @@ var (
 )
 
 // adapt is the engine's function adapter (engine/internal/exec).
-var adapt = exec.Adapter[Pair]{PairName: "engine.Pair", Elem: failElem, Shape: buildErrorf}
+var adapt = exec.Adapter[Pair, Time]{PairName: "engine.Pair", Elem: failElem, Shape: buildErrorf,
+	Key: func(op string, key, r any) { guardKey(op, key, "", r) }}
 
 func funcType(op string, f any, what string) reflect.Type { return adapt.FuncType(op, f, what) }
 

@@ -2,9 +2,9 @@ package engine
 
 import (
 	"fmt"
-	"reflect"
 	"sync"
 
+	"github.com/gostream/gostream/engine/internal/exec"
 	"github.com/gostream/gostream/engine/internal/state"
 )
 
@@ -129,123 +129,12 @@ func recordOut(_, x any) any { return x }
 
 // updateFunc is a user state-update function in the engine's form: new
 // state and whether to keep the key.
-type updateFunc func(t Time, key any, values []any, state any, has bool) (any, bool)
+type updateFunc = exec.UpdateFunc[Time]
 
 const updateShape = "a func(values []V, state *S) *S or func(t engine.Time, key K, values []V, state *S) *S"
 
-// newUpdateFunc checks f's shape and adapts it, with fast paths for common
-// int and string shapes.
-func newUpdateFunc(op string, f any) updateFunc {
-	switch g := f.(type) {
-	case func([]int, *int) *int:
-		return func(_ Time, key any, values []any, state any, has bool) (any, bool) {
-			return intUpdate(op, key, values, state, has, func(vs []int, s *int) *int { return g(vs, s) })
-		}
-	case func(Time, string, []int, *int) *int:
-		return func(t Time, key any, values []any, state any, has bool) (any, bool) {
-			k, ok := key.(string)
-			if !ok {
-				failElem(op, key, "string")
-			}
-			return intUpdate(op, key, values, state, has, func(vs []int, s *int) *int { return g(t, k, vs, s) })
-		}
-	case func(Time, any, []int, *int) *int:
-		return func(t Time, key any, values []any, state any, has bool) (any, bool) {
-			return intUpdate(op, key, values, state, has, func(vs []int, s *int) *int { return g(t, key, vs, s) })
-		}
-	case func([]any, *any) *any:
-		return func(_ Time, key any, values []any, state any, has bool) (any, bool) {
-			var sp *any
-			if has {
-				s := state
-				sp = &s
-			}
-			var res *any
-			func() {
-				defer func() { guardKey(op, key, "", recover()) }()
-				res = g(values, sp)
-			}()
-			if res == nil {
-				return nil, false
-			}
-			return *res, true
-		}
-	}
-	t := funcType(op, f, updateShape)
-	var withKey bool
-	switch {
-	case t.NumIn() == 2 && t.NumOut() == 1:
-	case t.NumIn() == 4 && t.NumOut() == 1 && t.In(0) == timeType:
-		withKey = true
-	default:
-		buildErrorf(op, "want %s, got %s", updateShape, t)
-	}
-	vi, si := 0, 1
-	if withKey {
-		vi, si = 2, 3
-	}
-	vt, st := t.In(vi), t.In(si)
-	if vt.Kind() != reflect.Slice || st.Kind() != reflect.Pointer || t.Out(0) != st {
-		buildErrorf(op, "want %s, got %s", updateShape, t)
-	}
-	fv := reflect.ValueOf(f)
-	var keyType reflect.Type
-	if withKey {
-		keyType = t.In(1)
-	}
-	return func(bt Time, key any, values []any, state any, has bool) (any, bool) {
-		vs := reflect.MakeSlice(vt, len(values), len(values))
-		for i, v := range values {
-			vs.Index(i).Set(argValue(op, v, vt.Elem()))
-		}
-		sp := reflect.Zero(st)
-		if has {
-			sp = reflect.New(st.Elem())
-			sp.Elem().Set(argValue(op, state, st.Elem()))
-		}
-		args := []reflect.Value{vs, sp}
-		if withKey {
-			args = []reflect.Value{reflect.ValueOf(bt), argValue(op, key, keyType), vs, sp}
-		}
-		var out reflect.Value
-		func() {
-			defer func() { guardKey(op, key, "", recover()) }()
-			out = fv.Call(args)[0]
-		}()
-		if out.IsNil() {
-			return nil, false
-		}
-		return out.Elem().Interface(), true
-	}
-}
-
-func intUpdate(op string, key any, values []any, state any, has bool, g func([]int, *int) *int) (any, bool) {
-	vs := make([]int, len(values))
-	for i, v := range values {
-		n, ok := v.(int)
-		if !ok {
-			failElem(op, v, "int")
-		}
-		vs[i] = n
-	}
-	var sp *int
-	if has {
-		n, ok := state.(int)
-		if !ok {
-			failElem(op, state, "int")
-		}
-		sp = &n
-	}
-	var res *int
-	func() {
-		defer func() { guardKey(op, key, "", recover()) }()
-		res = g(vs, sp)
-	}()
-	if res == nil {
-		return nil, false
-	}
-	return *res, true
-}
+// newUpdateFunc checks f's shape and adapts it (engine/internal/exec).
+func newUpdateFunc(op string, f any) updateFunc { return adapt.Update(op, f, updateShape) }
 
 // UpdateStateByKey keeps a state per key across batches. f is
 // func(values []V, state *S) *S or func(t engine.Time, key K, values []V,

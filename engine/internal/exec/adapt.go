@@ -9,8 +9,8 @@ import (
 // graph is built. Common shapes are type-asserted and called directly; any
 // other shape of the right arity is checked once by reflection and called
 // through reflect.Value.Call. P is the engine's pair type, named PairName in
-// errors.
-type Adapter[P any] struct {
+// errors, and T its time type.
+type Adapter[P, T any] struct {
 	PairName string
 	// Elem is called with an element of the wrong type for the function
 	// (want names the type); it does not return.
@@ -18,10 +18,13 @@ type Adapter[P any] struct {
 	// Shape is called when a function has not the shape wanted; it does
 	// not return.
 	Shape func(op string, format string, args ...any)
+	// Key is called with what a function called per key (a state update)
+	// panicked with, or nil; it reports a panic and does not return then.
+	Key func(op string, key any, r any)
 }
 
 // FuncType returns the type of f, which must be a func that is not variadic.
-func (ad Adapter[P]) FuncType(op string, f any, what string) reflect.Type {
+func (ad Adapter[P, T]) FuncType(op string, f any, what string) reflect.Type {
 	if f == nil {
 		ad.Shape(op, "want %s, got nil", what)
 	}
@@ -36,7 +39,7 @@ func (ad Adapter[P]) FuncType(op string, f any, what string) reflect.Type {
 }
 
 // Arg converts element x to a reflect.Value for a parameter of type in.
-func (ad Adapter[P]) Arg(op string, x any, in reflect.Type) reflect.Value {
+func (ad Adapter[P, T]) Arg(op string, x any, in reflect.Type) reflect.Value {
 	if x == nil {
 		switch in.Kind() {
 		case reflect.Interface, reflect.Pointer, reflect.Slice, reflect.Map, reflect.Func, reflect.Chan:
@@ -62,7 +65,7 @@ func Result(v reflect.Value) any {
 }
 
 // Unary adapts f, a func(T) U, to func(any) any. what describes the shape for errors.
-func (ad Adapter[P]) Unary(op string, f any) func(any) any {
+func (ad Adapter[P, T]) Unary(op string, f any) func(any) any {
 	const what = "a func(T) U of one argument and one result"
 	switch g := f.(type) {
 	case func(any) any:
@@ -170,7 +173,7 @@ func (ad Adapter[P]) Unary(op string, f any) func(any) any {
 }
 
 // Predicate adapts f, a func(T) bool.
-func (ad Adapter[P]) Predicate(op string, f any) func(any) bool {
+func (ad Adapter[P, T]) Predicate(op string, f any) func(any) bool {
 	const what = "a func(T) bool"
 	switch g := f.(type) {
 	case func(any) bool:
@@ -212,7 +215,7 @@ func (ad Adapter[P]) Predicate(op string, f any) func(any) bool {
 }
 
 // Expander adapts f, a func(T) []U, to a func that emits each result.
-func (ad Adapter[P]) Expander(op string, f any) func(any, func(any)) {
+func (ad Adapter[P, T]) Expander(op string, f any) func(any, func(any)) {
 	const what = "a func(T) []U"
 	switch g := f.(type) {
 	case func(string) []string:
@@ -267,7 +270,7 @@ func (ad Adapter[P]) Expander(op string, f any) func(any, func(any)) {
 }
 
 // PartitionFunc adapts f, a func([]T) []U.
-func (ad Adapter[P]) PartitionFunc(op string, f any) func([]any) []any {
+func (ad Adapter[P, T]) PartitionFunc(op string, f any) func([]any) []any {
 	const what = "a func([]T) []U"
 	switch g := f.(type) {
 	case func([]any) []any:
@@ -322,7 +325,7 @@ type Reducer struct {
 }
 
 // Reducer adapts f, a func(V, V) V.
-func (ad Adapter[P]) Reducer(op string, f any) Reducer {
+func (ad Adapter[P, T]) Reducer(op string, f any) Reducer {
 	const what = "a func(a, b V) V"
 	switch g := f.(type) {
 	case func(int, int) int:

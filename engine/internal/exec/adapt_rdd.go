@@ -11,7 +11,7 @@ import (
 
 // Binary adapts f, a func(A, B) A (or any func of two arguments and one
 // result), to func(a, b any) any.
-func (ad Adapter[P]) Binary(op string, f any, what string) func(a, b any) any {
+func (ad Adapter[P, T]) Binary(op string, f any, what string) func(a, b any) any {
 	switch g := f.(type) {
 	case func(any, any) any:
 		return g
@@ -41,7 +41,7 @@ func (ad Adapter[P]) Binary(op string, f any, what string) func(a, b any) any {
 	}
 }
 
-func (ad Adapter[P]) intArg(op string, x any) int {
+func (ad Adapter[P, T]) intArg(op string, x any) int {
 	n, ok := x.(int)
 	if !ok {
 		ad.Elem(op, x, "int")
@@ -49,7 +49,7 @@ func (ad Adapter[P]) intArg(op string, x any) int {
 	return n
 }
 
-func (ad Adapter[P]) floatArg(op string, x any) float64 {
+func (ad Adapter[P, T]) floatArg(op string, x any) float64 {
 	n, ok := x.(float64)
 	if !ok {
 		ad.Elem(op, x, "float64")
@@ -57,7 +57,7 @@ func (ad Adapter[P]) floatArg(op string, x any) float64 {
 	return n
 }
 
-func (ad Adapter[P]) stringArg(op string, x any) string {
+func (ad Adapter[P, T]) stringArg(op string, x any) string {
 	s, ok := x.(string)
 	if !ok {
 		ad.Elem(op, x, "string")
@@ -67,7 +67,7 @@ func (ad Adapter[P]) stringArg(op string, x any) string {
 
 // Less adapts less, a func(a, b T) bool that reports whether a sorts
 // before b.
-func (ad Adapter[P]) Less(op string, less any) func(a, b any) bool {
+func (ad Adapter[P, T]) Less(op string, less any) func(a, b any) bool {
 	const what = "a func(a, b T) bool"
 	switch g := less.(type) {
 	case func(any, any) bool:
@@ -92,7 +92,7 @@ func (ad Adapter[P]) Less(op string, less any) func(a, b any) bool {
 	}
 }
 
-func (ad Adapter[P]) pairArg(op string, x any) P {
+func (ad Adapter[P, T]) pairArg(op string, x any) P {
 	p, ok := x.(P)
 	if !ok {
 		ad.Elem(op, x, ad.PairName)
@@ -101,7 +101,7 @@ func (ad Adapter[P]) pairArg(op string, x any) P {
 }
 
 // Consumer adapts f, a func(T) with no result.
-func (ad Adapter[P]) Consumer(op string, f any) func(any) {
+func (ad Adapter[P, T]) Consumer(op string, f any) func(any) {
 	const what = "a func(T) of one argument and no result"
 	switch g := f.(type) {
 	case func(any):
@@ -125,7 +125,7 @@ func (ad Adapter[P]) Consumer(op string, f any) func(any) {
 }
 
 // PartitionConsumer adapts f, a func([]T) with no result.
-func (ad Adapter[P]) PartitionConsumer(op string, f any) func([]any) {
+func (ad Adapter[P, T]) PartitionConsumer(op string, f any) func([]any) {
 	const what = "a func([]T) of one slice argument and no result"
 	if g, ok := f.(func([]any)); ok {
 		return g
@@ -140,7 +140,7 @@ func (ad Adapter[P]) PartitionConsumer(op string, f any) func([]any) {
 }
 
 // sliceArg converts xs to a slice of type t for a reflective call.
-func (ad Adapter[P]) sliceArg(op string, xs []any, t reflect.Type) reflect.Value {
+func (ad Adapter[P, T]) sliceArg(op string, xs []any, t reflect.Type) reflect.Value {
 	s := reflect.MakeSlice(t, len(xs), len(xs))
 	elem := t.Elem()
 	for i, x := range xs {
@@ -150,7 +150,7 @@ func (ad Adapter[P]) sliceArg(op string, xs []any, t reflect.Type) reflect.Value
 }
 
 // IndexedPartitionFunc adapts f, a func(index int, part []T) []U.
-func (ad Adapter[P]) IndexedPartitionFunc(op string, f any) func(int, []any) []any {
+func (ad Adapter[P, T]) IndexedPartitionFunc(op string, f any) func(int, []any) []any {
 	const what = "a func(index int, part []T) []U"
 	switch g := f.(type) {
 	case func(int, []any) []any:

@@ -10,10 +10,15 @@ type pair struct{ k, v any }
 
 type failure string
 
-var ad = Adapter[pair]{
+var ad = Adapter[pair, int64]{
 	PairName: "exec.pair",
 	Elem:     func(op string, x any, want string) { panic(failure(fmt.Sprintf("%s: %T where %s", op, x, want))) },
 	Shape:    func(op, format string, args ...any) { panic(failure(op + ": " + fmt.Sprintf(format, args...))) },
+	Key: func(op string, key, r any) {
+		if r != nil {
+			panic(failure(fmt.Sprintf("%s: key %v: %v", op, key, r)))
+		}
+	},
 }
 
 func failed(f func()) (msg string) {
@@ -59,5 +64,51 @@ func TestAdapter(t *testing.T) {
 	}
 	if msg := failed(func() { ad.Less("SortBy", func(a, b int) bool { return a < b })(1, "2") }); msg != "SortBy: string where int" {
 		t.Errorf("wrong element by a comparison: %q", msg)
+	}
+}
+
+// A state update of a common shape and one called by reflection give the
+// same states; a panic names the key.
+func TestAdapterUpdate(t *testing.T) {
+	sum := func(vs []int, s *int) *int {
+		n := 0
+		if s != nil {
+			n = *s
+		}
+		for _, v := range vs {
+			n += v
+		}
+		return &n
+	}
+	type count struct{ n int }
+	byReflection := func(t int64, k string, vs []int, s *count) *count {
+		c := count{int(t)}
+		if s != nil {
+			c.n += s.n
+		}
+		for _, v := range vs {
+			c.n += v
+		}
+		return &c
+	}
+	f := ad.Update("UpdateStateByKey", sum, "an update")
+	if st, keep := f(0, "a", []any{1, 2}, 4, true); !keep || st != 7 {
+		t.Errorf("func([]int, *int) *int: %v %v", st, keep)
+	}
+	g := ad.Update("UpdateStateByKey", byReflection, "an update")
+	if st, keep := g(100, "a", []any{1, 2}, nil, false); !keep || st != (count{103}) {
+		t.Errorf("by reflection: %v %v", st, keep)
+	}
+	removes := ad.Update("UpdateStateByKey", func(vs []int, s *int) *int { return nil }, "an update")
+	if _, keep := removes(0, "a", nil, 1, true); keep {
+		t.Error("a nil state keeps the key")
+	}
+	if msg := failed(func() {
+		ad.Update("UpdateStateByKey", func(vs []int, s *int) *int { panic("boom") }, "an update")(0, "k", nil, 0, false)
+	}); msg != "UpdateStateByKey: key k: boom" {
+		t.Errorf("panic: %q", msg)
+	}
+	if msg := failed(func() { ad.Update("UpdateStateByKey", func(vs []int) int { return 0 }, "an update") }); msg != "UpdateStateByKey: want an update, got func([]int) int" {
+		t.Errorf("wrong shape: %q", msg)
 	}
 }
