@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	kafkasrc "github.com/gostream/gostream/engine/internal/source/kafka"
@@ -194,17 +193,14 @@ func (ssc *StreamingContext) KafkaStream(kafka Kafka, topics []string, opts ...K
 	return kd
 }
 
-// kafkaRDDs maps the RDDs KafkaStream made to their offset ranges.
-var kafkaRDDs sync.Map // *RDD → []OffsetRange
-
 // OffsetRangesOf returns the offset ranges of an RDD of a KafkaStream, as
 // Spark's HasOffsetRanges: range i is what partition i holds. It panics with
 // *Error for any other RDD, one made by a transformation included: take the
 // ranges in the stream's own ForeachRDD or Transform.
 func OffsetRangesOf(rdd *RDD) []OffsetRange {
 	if rdd != nil {
-		if v, ok := kafkaRDDs.Load(rdd); ok {
-			return append([]OffsetRange(nil), v.([]OffsetRange)...)
+		if rs, ok := kafkasrc.RangesOf(rdd); ok {
+			return append([]OffsetRange(nil), offsetRanges(rs)...)
 		}
 	}
 	buildErrorf("OffsetRangesOf", "the RDD is not one a KafkaStream made (%s); call it on the stream's own RDDs, in its ForeachRDD or Transform, before any other operation", rddName(rdd))
@@ -357,13 +353,9 @@ func (s *kafkaSource) rangesRDD(t Time, ranges []OffsetRange) *RDD {
 			panic(taskFailure{&Error{Op: "KafkaStream", Time: t, Msg: fmt.Sprintf("reading %v from the brokers %s: %v", rs[p], s.kafka, err), Err: err}})
 		}
 	})
-	kafkaRDDs.Store(rdd, rs)
 	// Keep the ranges of the recent batches: the checkpoint, the transactional
 	// sink and OffsetRangesOf read them while the batch runs.
-	keep := max(64, int(s.ssc.rememberDur/s.ssc.batch)+2)
-	for _, old := range s.batches.Put(int64(t), kafkaRanges(rs), rdd, keep) {
-		kafkaRDDs.Delete(old)
-	}
+	s.batches.Put(int64(t), kafkaRanges(rs), rdd, max(64, int(s.ssc.rememberDur/s.ssc.batch)+2))
 	return rdd
 }
 

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"strconv"
 	"sync"
+
+	"github.com/gostream/gostream/engine/internal/source/file"
 )
 
 // FileOption is an optional parameter of the file streams (TextFileStream,
@@ -62,20 +63,7 @@ func (ssc *StreamingContext) BinaryRecordsStream(dir string, recordLength int, o
 	if recordLength <= 0 {
 		buildErrorf(op, "want a positive record length, got %d", recordLength)
 	}
-	read := func(path string) ([]any, error) {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		if len(data)%recordLength != 0 {
-			return nil, fmt.Errorf("%d bytes are not a whole number of %d-byte records", len(data), recordLength)
-		}
-		out := make([]any, 0, len(data)/recordLength)
-		for i := 0; i < len(data); i += recordLength {
-			out = append(out, data[i:i+recordLength:i+recordLength])
-		}
-		return out, nil
-	}
+	read := func(path string) ([]any, error) { return file.ReadRecords(path, recordLength) }
 	return ssc.fileStream(op, dir, false, append(opts, func(o *fileOptions) { o.read = read })...)
 }
 

@@ -27,7 +27,8 @@
 // generation, which of its files are read whole (then, through the
 // caller's Runner) and which are cut into splits; a split's lines are read
 // by the task that runs it (Split.Each), a line belonging to the split it
-// starts in. Errors are plain, wrapping the operating system's (or the
+// starts in. ReadRecords cuts a file into records of a fixed length
+// (BinaryRecordsStream's reader for ReadWith). Errors are plain, wrapping the operating system's (or the
 // reader's, in ReadWith) and naming the file; the engine names the stream
 // and the batch.
 package file

@@ -165,3 +165,21 @@ func CountLines(path string) (int, error) {
 	}
 	return n, nil
 }
+
+// ReadRecords reads a file as records of n bytes each, []byte values that
+// do not share capacity. A file whose size is not a multiple of n is an
+// error.
+func ReadRecords(path string, n int) ([]any, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(data)%n != 0 {
+		return nil, fmt.Errorf("%d bytes are not a whole number of %d-byte records", len(data), n)
+	}
+	out := make([]any, 0, len(data)/n)
+	for i := 0; i < len(data); i += n {
+		out = append(out, data[i:i+n:i+n])
+	}
+	return out, nil
+}

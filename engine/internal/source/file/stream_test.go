@@ -232,3 +232,22 @@ func TestReadWith(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+func TestReadRecords(t *testing.T) {
+	dir := t.TempDir()
+	writeAt(t, dir, "six", "abcdef", 0)
+	got, err := ReadRecords(filepath.Join(dir, "six"), 2)
+	if want := []any{[]byte("ab"), []byte("cd"), []byte("ef")}; err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %q, %v; want %q", got, err, want)
+	}
+	if r := got[0].([]byte); cap(r) != 2 {
+		t.Errorf("a record has capacity %d, want 2", cap(r))
+	}
+	_, err = ReadRecords(filepath.Join(dir, "six"), 4)
+	if err == nil || err.Error() != "6 bytes are not a whole number of 4-byte records" {
+		t.Errorf("a partial record: %v", err)
+	}
+	if _, err := ReadRecords(filepath.Join(dir, "gone"), 1); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a missing file: %v", err)
+	}
+}

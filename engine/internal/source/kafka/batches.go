@@ -6,7 +6,8 @@ import "sync"
 // ranges and a handle of the caller's (its RDD), how many offsets it
 // reads, and the backpressure estimate those counts feed. Times are ms.
 // The checkpoint, the transactional sink and OffsetRangesOf read a
-// batch's ranges while it runs.
+// batch's ranges while it runs, by its time (Ranges) or by its handle
+// (RangesOf).
 type Batches struct {
 	mu     sync.Mutex
 	byTime map[int64]batch
@@ -20,32 +21,57 @@ type batch struct {
 	handle any
 }
 
-// Put records batch t's ranges and handle, replacing an earlier record of
-// t, then forgets the oldest batches (and their counts) beyond keep. It
-// returns the handles no longer recorded: the one replaced and those of
-// the batches forgotten.
-func (b *Batches) Put(t int64, ranges []Range, handle any, keep int) (dropped []any) {
+// handles maps the handles of the batches every Batches records to their
+// ranges.
+var handles sync.Map // handle → []Range
+
+// RangesOf returns the ranges of the batch whose handle is h, while a
+// Batches records it.
+func RangesOf(h any) ([]Range, bool) {
+	if h == nil {
+		return nil, false
+	}
+	v, ok := handles.Load(h)
+	if !ok {
+		return nil, false
+	}
+	return append([]Range(nil), v.([]Range)...), true
+}
+
+// Put records batch t's ranges and handle (nil: none), replacing an
+// earlier record of t, then forgets the oldest batches (their handles and
+// counts) beyond keep.
+func (b *Batches) Put(t int64, ranges []Range, handle any, keep int) {
+	rs := append([]Range(nil), ranges...)
+	if handle != nil {
+		handles.Store(handle, rs)
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.byTime == nil {
 		b.byTime = map[int64]batch{}
 	}
 	if old, ok := b.byTime[t]; ok {
-		dropped = append(dropped, old.handle)
+		forget(old.handle)
 	} else {
 		b.order = append(b.order, t)
 	}
-	b.byTime[t] = batch{append([]Range(nil), ranges...), handle}
+	b.byTime[t] = batch{rs, handle}
 	for len(b.order) > keep {
 		old := b.order[0]
 		b.order = b.order[1:]
 		if ob, ok := b.byTime[old]; ok {
-			dropped = append(dropped, ob.handle)
+			forget(ob.handle)
 			delete(b.byTime, old)
 		}
 		delete(b.counts, old)
 	}
-	return dropped
+}
+
+func forget(h any) {
+	if h != nil {
+		handles.Delete(h)
+	}
 }
 
 // Ranges returns the ranges of batch t, if it is recorded.

@@ -28,11 +28,11 @@
 //
 // The contract of Batches (a stream's recent batches; times are ms): Put
 // records a batch's ranges with a handle of the caller's (its RDD) and
-// forgets the oldest beyond the number kept, handing back every handle it
-// no longer records, so the caller can drop what it keyed by them; Ranges
-// and Counted answer for the batches recorded; SetEstimate and Estimate
-// carry the backpressure estimate to Next. Problems reports a problem once
-// until it changes.
+// forgets the oldest beyond the number kept; Ranges (by time), RangesOf
+// (by handle, across every Batches) and Counted answer for the batches
+// recorded, and for no other; SetEstimate and Estimate carry the
+// backpressure estimate to Next. Problems reports a problem once until it
+// changes.
 //
 // The contract of a Producer (one SaveToKafka):
 //   - Without a transactional ID, writes are idempotent and at least once.
