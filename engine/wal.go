@@ -61,7 +61,7 @@ func (w *writeAheadLog) batchRecord(t Time) ([]byte, error) { return w.log.Batch
 // rebuild reads batch t's records back from the log.
 func (w *writeAheadLog) rebuild(t Time, rec []byte) (*RDD, int, error) {
 	xs, err := w.log.Rebuild(rec)
-	if err != nil {
+	if _, err = corruptLog(0, err); err != nil {
 		return nil, 0, err
 	}
 	return w.ssc.Parallelize(xs), len(xs), nil
@@ -73,7 +73,8 @@ func (w *writeAheadLog) position() ([]byte, error) { return w.log.Position(), ni
 // restorePosition hands the records stored after pos, which no batch took
 // before the crash, back to the receiver for its next batch.
 func (w *writeAheadLog) restorePosition(pos []byte) error {
-	return w.log.RestorePosition(pos, w.src.src)
+	_, err := corruptLog(0, w.log.RestorePosition(pos, w.src.src))
+	return err
 }
 
 // read returns the logged records numbered [from, to), in order.

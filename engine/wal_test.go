@@ -388,3 +388,34 @@ func TestWALBitFlipIsCorruptionNotATornTail(t *testing.T) {
 	}
 	w2.close()
 }
+
+// TestWALCorruptLogFailsRecovery damages the first of three logged entries
+// that no batch took: recovery cannot hand them back, and Start fails with
+// an error matching ErrCorruptLog and ErrBadCheckpoint.
+func TestWALCorruptLogFailsRecovery(t *testing.T) {
+	dir := t.TempDir()
+	j1 := newWALJob()
+	ssc := GetOrCreate(dir, j1.create)
+	if err := ssc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	j1.send(t, "a", "b", "c")
+	ssc.Stop(false)
+	seg := filepath.Join(dir, "wal", "input-0", segName(0))
+	data, err := os.ReadFile(seg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[12] ^= 0xff // in the first entry's payload
+	os.WriteFile(seg, data, 0o600)
+
+	ssc2 := GetOrCreate(dir, newWALJob().create)
+	err = ssc2.Start()
+	if err == nil {
+		ssc2.Stop(false)
+		t.Fatal("recovery from a log with a damaged entry succeeded")
+	}
+	if !errors.Is(err, ErrCorruptLog) || !errors.Is(err, ErrBadCheckpoint) {
+		t.Errorf("error %v is not ErrCorruptLog and ErrBadCheckpoint", err)
+	}
+}
