@@ -12,11 +12,6 @@ import (
 // directly, others by reflection), once, when the graph is built; and holds
 // the engine's own reductions (Sum, Diff, ...).
 
-var (
-	boolType = reflect.TypeOf(true)
-	timeType = reflect.TypeOf(Time(0))
-)
-
 // adapt is the engine's function adapter (engine/internal/exec).
 var adapt = exec.Adapter[Pair, Time]{PairName: "engine.Pair", Elem: failElem, Shape: buildErrorf,
 	Key: func(op string, key, r any) { guardKey(op, key, "", r) }}

@@ -2,10 +2,10 @@ package engine
 
 import (
 	"fmt"
-	"reflect"
 	"sync"
 	"time"
 
+	"github.com/gostream/gostream/engine/internal/exec"
 	"github.com/gostream/gostream/engine/internal/state"
 )
 
@@ -86,11 +86,9 @@ type StateSpec struct {
 
 // mapStateFunc is a mapping function in the engine's form: the result and
 // whether to emit it.
-type mapStateFunc func(t Time, key any, value any, hasValue bool, s *State) (any, bool)
+type mapStateFunc = exec.MapStateFunc[Time, *State]
 
 const mapStateShape = "a func(key K, value *V, state *engine.State) R or func(t engine.Time, key K, value *V, state *engine.State) (R, bool)"
-
-var statePtrType = reflect.TypeOf((*State)(nil))
 
 // StateSpecFunc returns the spec of a MapWithState whose function f is
 // func(key K, value *V, state *engine.State) R or func(t engine.Time, key K,
@@ -131,95 +129,8 @@ func (s *StateSpec) Timeout(d time.Duration) *StateSpec {
 func newMapStateFunc(f any) mapStateFunc {
 	// Shape errors name StateSpecFunc; run-time failures name MapWithState.
 	const op = "MapWithState"
-	switch g := f.(type) {
-	case func(string, *int, *State) int:
-		return func(_ Time, key any, value any, has bool, s *State) (any, bool) {
-			k := stringKey(op, key)
-			vp := intPtr(op, value, has)
-			var r int
-			func() {
-				defer func() { stateGuard(op, key, value, has, recover()) }()
-				r = g(k, vp, s)
-			}()
-			return r, true
-		}
-	case func(string, *int, *State) Pair:
-		return func(_ Time, key any, value any, has bool, s *State) (any, bool) {
-			k := stringKey(op, key)
-			vp := intPtr(op, value, has)
-			var r Pair
-			func() {
-				defer func() { stateGuard(op, key, value, has, recover()) }()
-				r = g(k, vp, s)
-			}()
-			return r, true
-		}
-	case func(any, *any, *State) any:
-		return func(_ Time, key any, value any, has bool, s *State) (any, bool) {
-			var vp *any
-			if has {
-				v := value
-				vp = &v
-			}
-			var r any
-			func() {
-				defer func() { stateGuard(op, key, value, has, recover()) }()
-				r = g(key, vp, s)
-			}()
-			return r, true
-		}
-	case func(Time, string, *int, *State) (Pair, bool):
-		return func(t Time, key any, value any, has bool, s *State) (any, bool) {
-			k := stringKey(op, key)
-			vp := intPtr(op, value, has)
-			var r Pair
-			var ok bool
-			func() {
-				defer func() { stateGuard(op, key, value, has, recover()) }()
-				r, ok = g(t, k, vp, s)
-			}()
-			return r, ok
-		}
-	}
-	const buildOp = "StateSpecFunc"
-	t := funcType(buildOp, f, mapStateShape)
-	var withTime bool
-	switch {
-	case t.NumIn() == 3 && t.NumOut() == 1:
-	case t.NumIn() == 4 && t.NumOut() == 2 && t.In(0) == timeType && t.Out(1) == boolType:
-		withTime = true
-	default:
-		buildErrorf(buildOp, "want %s, got %s", mapStateShape, t)
-	}
-	ki := 0
-	if withTime {
-		ki = 1
-	}
-	kt, vt := t.In(ki), t.In(ki+1)
-	if vt.Kind() != reflect.Pointer || t.In(ki+2) != statePtrType {
-		buildErrorf(buildOp, "want %s, got %s", mapStateShape, t)
-	}
-	fv := reflect.ValueOf(f)
-	return func(bt Time, key any, value any, has bool, s *State) (any, bool) {
-		vp := reflect.Zero(vt)
-		if has {
-			vp = reflect.New(vt.Elem())
-			vp.Elem().Set(argValue(op, value, vt.Elem()))
-		}
-		args := []reflect.Value{argValue(op, key, kt), vp, reflect.ValueOf(s)}
-		if withTime {
-			args = append([]reflect.Value{reflect.ValueOf(bt)}, args...)
-		}
-		var out []reflect.Value
-		func() {
-			defer func() { stateGuard(op, key, value, has, recover()) }()
-			out = fv.Call(args)
-		}()
-		if withTime {
-			return resultValue(out[0]), out[1].Bool()
-		}
-		return resultValue(out[0]), true
-	}
+	return exec.MapState[Pair, Time, *State](adapt, op, "StateSpecFunc", f, mapStateShape,
+		func(key, value any, has bool, r any) { stateGuard(op, key, value, has, r) })
 }
 
 // stateGuard is guard for mapping functions: misuse of State fails the batch
@@ -233,25 +144,6 @@ func stateGuard(op string, key, value any, has bool, r any) {
 		detail = " with a value of type " + typeName(value)
 	}
 	guardKey(op, key, detail, r)
-}
-
-func stringKey(op string, key any) string {
-	k, ok := key.(string)
-	if !ok {
-		failElem(op, key, "string")
-	}
-	return k
-}
-
-func intPtr(op string, value any, has bool) *int {
-	if !has {
-		return nil
-	}
-	n, ok := value.(int)
-	if !ok {
-		failElem(op, value, "int")
-	}
-	return &n
 }
 
 // MapWithStateDStream is the stream of a MapWithState's results; its

@@ -112,3 +112,44 @@ func TestAdapterUpdate(t *testing.T) {
 		t.Errorf("wrong shape: %q", msg)
 	}
 }
+
+type st struct{ n int }
+
+// A mapping function of a common shape and one called by reflection map
+// alike; a panic goes to the guard with the key and the value.
+func TestAdapterMapState(t *testing.T) {
+	var guarded []any
+	guard := func(key, value any, has bool, r any) {
+		if r != nil {
+			guarded = append(guarded, key, value, has)
+			panic(failure(fmt.Sprint(r)))
+		}
+	}
+	common := MapState[pair, int64, *st](ad, "MapWithState", "StateSpecFunc", func(k string, v *int, s *st) int {
+		s.n += *v
+		return s.n
+	}, "a mapping", guard)
+	s := &st{}
+	common(0, "a", 2, true, s)
+	if r, emit := common(0, "a", 3, true, s); r != 5 || !emit {
+		t.Errorf("common shape: %v %v", r, emit)
+	}
+	withTime := MapState[pair, int64, *st](ad, "MapWithState", "StateSpecFunc", func(t int64, k string, v *float64, s *st) (string, bool) {
+		return fmt.Sprintf("%d %s %v", t, k, v == nil), t > 0
+	}, "a mapping", guard)
+	if r, emit := withTime(7, "k", nil, false, s); r != "7 k true" || !emit {
+		t.Errorf("by reflection: %v %v", r, emit)
+	}
+	if _, emit := withTime(0, "k", 1.5, true, s); emit {
+		t.Error("by reflection: false emitted")
+	}
+	panics := MapState[pair, int64, *st](ad, "MapWithState", "StateSpecFunc", func(k string, v *int, s *st) int { panic("boom") }, "a mapping", guard)
+	if msg := failed(func() { panics(0, "k", 1, true, s) }); msg != "boom" || fmt.Sprint(guarded) != "[k 1 true]" {
+		t.Errorf("panic: %q, guard got %v", msg, guarded)
+	}
+	if msg := failed(func() {
+		MapState[pair, int64, *st](ad, "MapWithState", "StateSpecFunc", func(k string, v int, s *st) int { return 0 }, "a mapping", guard)
+	}); msg != "StateSpecFunc: want a mapping, got func(string, int, *exec.st) int" {
+		t.Errorf("wrong shape: %q", msg)
+	}
+}
