@@ -8,11 +8,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/clock"
 	"github.com/gostream/gostream/engine/internal/cluster"
+	"github.com/gostream/gostream/engine/internal/scheduler"
 )
 
 // ContextState is the life-cycle state of a StreamingContext.
@@ -88,21 +88,12 @@ type StreamingContext struct {
 	resumed     bool          // started from a checkpoint
 	started     bool          // Start succeeded once: zero times are set
 	zero        Time
-	next        Time // the next batch time to generate
-	queue       []*batch
-	queueCond   *sync.Cond
-	stopping    bool
-	running     bool
-	firstErr    error
-	errCh       chan struct{} // closed at the first batch error
-	stopCh      chan struct{} // closed when Stop begins
-	done        chan struct{} // closed when stopped
-	loops       sync.WaitGroup
-	listeners   []StreamingListener
+	sched       *scheduler.Scheduler[*batch] // the batch loop (jobs.go)
+	done        <-chan struct{}              // closed when stopped
 	last        BatchInfo
 	hasLast     bool
 
-	listenerViews func(StreamingListener) []any // see SetListenerViews; guarded by mu
+	bus *scheduler.Bus[StreamingListener] // the listeners and their views (listenerbus.go)
 
 	cluster      *cluster.Master // the kafka:// master; nil on local[N] (cluster.go)
 	member       *clusterMember  // this process's membership once started (cluster_member.go)
@@ -114,8 +105,6 @@ type StreamingContext struct {
 	out       io.Writer
 	formatter func(any) string
 	batchLog  io.Writer
-	runMu     sync.Mutex    // one batch at a time
-	jobG      atomic.Uint64 // the goroutine running a batch's jobs; 0 when none
 }
 
 type input struct {
@@ -230,7 +219,6 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 		master: master, appName: appName, batch: batch,
 		ex: newExecutor(n), clock: clock.System{},
 		out: os.Stdout, batchLog: os.Stderr,
-		errCh: make(chan struct{}), done: make(chan struct{}), stopCh: make(chan struct{}),
 		cluster: job,
 	}
 	if cfg.maxRate < 0 {
@@ -246,7 +234,9 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 		ssc.hand = clock.NewManual(0)
 		ssc.clock = ssc.hand
 	}
-	ssc.queueCond = sync.NewCond(&ssc.mu)
+	ssc.sched = newScheduler(ssc)
+	ssc.bus = newBus(ssc)
+	ssc.done = ssc.sched.Done()
 	newHooks.run(ssc)
 	return ssc
 }
@@ -454,7 +444,6 @@ func (ssc *StreamingContext) Start() error {
 	if ssc.hand != nil {
 		ssc.hand.Set(int64(first.Sub(ssc.batch)))
 	}
-	ssc.next = first
 	ssc.prepareGraph()
 	if ssc.member != nil {
 		ssc.ex.cluster = ssc.member
@@ -468,8 +457,8 @@ func (ssc *StreamingContext) Start() error {
 	if err != nil {
 		ssc.mu.Lock()
 		ssc.state = Stopped
-		close(ssc.done)
 		ssc.mu.Unlock()
+		ssc.sched.Close()
 		return err
 	}
 	for i, in := range inputs {
@@ -479,9 +468,9 @@ func (ssc *StreamingContext) Start() error {
 			}
 			ssc.mu.Lock()
 			ssc.state = Stopped
-			close(ssc.done)
 			ckpt := ssc.ckpt
 			ssc.mu.Unlock()
+			ssc.sched.Close()
 			if ssc.member != nil {
 				ssc.member.close()
 			}
@@ -498,18 +487,7 @@ func (ssc *StreamingContext) Start() error {
 	active[ssc] = true
 	hooksMu.Unlock()
 	ssc.postStreamingStarted(time.Now())
-	if ssc.hand != nil {
-		for _, b := range pending {
-			ssc.runBatch(b)
-		}
-	} else {
-		for _, b := range pending {
-			ssc.enqueue(b)
-		}
-		ssc.loops.Add(2)
-		go ssc.generateLoop()
-		go ssc.runLoop()
-	}
+	ssc.sched.Start(int64(first), pending)
 	return nil
 }
 

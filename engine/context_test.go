@@ -405,7 +405,7 @@ func TestStopDropsQueuedBatches(t *testing.T) {
 	ssc := NewStreamingContext("local[2]", "backlog", Milliseconds(5), WithBatchLog(nil))
 	w := &submitWatch{n: 4, full: make(chan struct{})}
 	ssc.AddStreamingListener(w)
-	release := make(chan struct{})
+	started, release := make(chan struct{}), make(chan struct{})
 	var mu sync.Mutex
 	var ran []Time
 	ssc.QueueStream(NewQueue(), true).ForeachRDD(func(_ *RDD, bt Time) {
@@ -414,6 +414,7 @@ func TestStopDropsQueuedBatches(t *testing.T) {
 		first := len(ran) == 1
 		mu.Unlock()
 		if first {
+			close(started)
 			<-w.full // three more batches wait behind this one
 			<-release
 		}
@@ -421,13 +422,14 @@ func TestStopDropsQueuedBatches(t *testing.T) {
 	if err := ssc.Start(); err != nil {
 		t.Fatal(err)
 	}
+	<-started // a loaded machine may generate the four batches before the first runs
 	<-w.full
 	stopped := make(chan struct{})
 	go func() {
 		ssc.Stop(false)
 		close(stopped)
 	}()
-	<-ssc.stopCh // Stop has begun
+	<-ssc.sched.Stopping() // Stop has begun
 	close(release)
 	<-stopped
 	mu.Lock()

@@ -1,125 +1,40 @@
 package engine
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"runtime"
-	"strconv"
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/scheduler"
 )
 
-// Job generation and scheduling: the batch loop on the clock, the queue of
-// generated batches, running a batch's jobs, Advance and a graceful stop.
+// A context's batches, as engine/internal/scheduler generates and runs
+// them: what generating and running batch t mean (the inputs, the outputs,
+// the checkpointer, the listeners, a cluster member's transaction), and the
+// public face of the loop (Advance, Stop, AwaitTermination, Err).
 
 // Advance moves a manual clock forward by d, generating and running every
 // batch that falls due; it returns when their jobs are done, with the first
 // batch's error.
 func (ssc *StreamingContext) Advance(d time.Duration) error {
 	const op = "StreamingContext.Advance"
-	ssc.mu.Lock()
-	if ssc.hand == nil {
-		ssc.mu.Unlock()
+	err := ssc.sched.Advance(durMS(d))
+	switch {
+	case errors.Is(err, scheduler.ErrNotManual):
 		return &Error{Op: op, Msg: "the context has a real clock; create it WithManualClock() to advance time by hand"}
-	}
-	switch ssc.state {
-	case Initialized:
-		ssc.mu.Unlock()
+	case errors.Is(err, scheduler.ErrNotStarted):
 		return &Error{Op: op, Msg: "the context is not started yet; call ssc.Start() first"}
-	case Stopped:
-		ssc.mu.Unlock()
+	case errors.Is(err, scheduler.ErrStopped):
 		return &Error{Op: op, Msg: "the context is stopped; a stopped context cannot be restarted, create a new one"}
-	}
-	if id := ssc.jobG.Load(); id != 0 && id == goroutineID() {
+	case errors.Is(err, scheduler.ErrInJob):
 		// The batch running this job would wait for the batches it advanced to.
-		ssc.mu.Unlock()
 		return &Error{Op: op, Msg: "called from inside one of the context's own jobs (a ForeachRDD function); advance the clock from outside its batches"}
 	}
-	target := Time(ssc.hand.Now()).Add(d)
-	ssc.mu.Unlock()
-	var first error
-	for {
-		ssc.mu.Lock()
-		t := ssc.next
-		if t > target || ssc.state != Active || ssc.stopping {
-			ssc.hand.Set(int64(target))
-			ssc.mu.Unlock()
-			return first
-		}
-		ssc.next = t.Add(ssc.batch)
-		ssc.hand.Set(int64(t))
-		ssc.mu.Unlock()
-		b := ssc.generate(t)
-		if err := ssc.runBatch(b); err != nil && first == nil {
-			first = err
-		}
-	}
+	return err
 }
 
 // Now returns the current time of the context's clock.
 func (ssc *StreamingContext) Now() Time { return Time(ssc.clock.Now()) }
-
-func (ssc *StreamingContext) generateLoop() {
-	defer ssc.loops.Done()
-	for {
-		ssc.mu.Lock()
-		t := ssc.next
-		stopping := ssc.stopping
-		ssc.mu.Unlock()
-		if stopping {
-			return
-		}
-		// Stop closes stopCh before done, so stopCh alone ends the wait.
-		if !ssc.clock.WaitUntil(int64(t), ssc.stopCh) {
-			return
-		}
-		ssc.mu.Lock()
-		if ssc.stopping {
-			ssc.mu.Unlock()
-			return
-		}
-		ssc.next = t.Add(ssc.batch)
-		ssc.mu.Unlock()
-		if ssc.member != nil {
-			// A member's batch is one transaction: its input is cut when it runs.
-			ssc.enqueue(&batch{time: t, submitted: time.Now(), deferred: true})
-			continue
-		}
-		ssc.enqueue(ssc.generate(t))
-	}
-}
-
-func (ssc *StreamingContext) enqueue(b *batch) {
-	ssc.mu.Lock()
-	ssc.queue = append(ssc.queue, b)
-	ssc.queueCond.Broadcast()
-	ssc.mu.Unlock()
-}
-
-func (ssc *StreamingContext) runLoop() {
-	defer ssc.loops.Done()
-	for {
-		ssc.mu.Lock()
-		for len(ssc.queue) == 0 && !ssc.stopping {
-			ssc.queueCond.Wait()
-		}
-		if len(ssc.queue) == 0 || ssc.stopping {
-			// Stop drops the batches not yet started, or runs them itself
-			// when graceful.
-			ssc.mu.Unlock()
-			return
-		}
-		b := ssc.queue[0]
-		ssc.queue = ssc.queue[1:]
-		ssc.running = true
-		ssc.mu.Unlock()
-		ssc.runBatch(b)
-		ssc.mu.Lock()
-		ssc.running = false
-		ssc.queueCond.Broadcast()
-		ssc.mu.Unlock()
-	}
-}
 
 // Stop stops the streams. With graceful true it first stops receiving and
 // waits until every batch of data already received has been processed;
@@ -128,10 +43,6 @@ func (ssc *StreamingContext) runLoop() {
 // cannot finish while Stop waits for it, Stop returns at once and the
 // context stops when the job's batch is over; no later batch starts.
 func (ssc *StreamingContext) Stop(graceful bool) {
-	own := false
-	if id := ssc.jobG.Load(); id != 0 {
-		own = id == goroutineID()
-	}
 	ssc.mu.Lock()
 	switch ssc.state {
 	case Stopped:
@@ -140,65 +51,56 @@ func (ssc *StreamingContext) Stop(graceful bool) {
 	case Initialized:
 		ssc.state = Stopped
 		ssc.releaseLocked()
-		close(ssc.done)
 		ssc.mu.Unlock()
+		ssc.sched.Close()
 		return
 	}
-	if ssc.stopping {
-		// Another goroutine is stopping the context: wait for it to finish.
-		ssc.mu.Unlock()
-		if !own {
-			<-ssc.done
-		}
-		return
-	}
-	ssc.stopping = true
-	ssc.queueCond.Broadcast()
-	inputs := append([]*input(nil), ssc.inputs...)
 	ssc.mu.Unlock()
-	close(ssc.stopCh)
-	if own {
-		go ssc.finishStop(graceful, inputs)
-		return
-	}
-	ssc.finishStop(graceful, inputs)
+	ssc.sched.Stop(graceful)
 }
 
-// finishStop stops the inputs and the loops, runs the last batch of a
-// graceful stop, and marks the context stopped once no batch runs.
-func (ssc *StreamingContext) finishStop(graceful bool, inputs []*input) {
-	for _, in := range inputs {
+// jobs is a context as the scheduler sees it.
+type jobs struct{ ssc *StreamingContext }
+
+func newScheduler(ssc *StreamingContext) *scheduler.Scheduler[*batch] {
+	return scheduler.New[*batch](jobs{ssc}, ssc.clock, durMS(ssc.batch))
+}
+
+// Generate cuts batch t; a cluster member's batch is one transaction, so
+// its input is cut when it runs.
+func (j jobs) Generate(t int64) *batch {
+	if j.ssc.member != nil {
+		return &batch{time: Time(t), submitted: time.Now(), deferred: true}
+	}
+	return j.ssc.generate(Time(t))
+}
+
+func (j jobs) Run(b *batch) error { return j.ssc.runBatch(b) }
+
+func (j jobs) StopInputs(graceful bool) {
+	for _, in := range j.ssc.inputList() {
 		in.src.stop(graceful)
 	}
-	if ssc.hand == nil {
-		ssc.loops.Wait()
-		if graceful {
-			// One last batch takes what the receivers handed over while stopping.
-			ssc.mu.Lock()
-			t := ssc.next
-			pending := ssc.queue
-			ssc.queue = nil
-			ssc.mu.Unlock()
-			for _, b := range pending {
-				ssc.runBatch(b)
-			}
-			ssc.clock.WaitUntil(int64(t), nil)
-			ssc.runBatch(ssc.generate(t))
-		}
-	} else if graceful {
-		ssc.mu.Lock()
-		t := ssc.next
-		ssc.mu.Unlock()
-		if ssc.hasPendingInput() {
-			ssc.runBatch(ssc.generate(t))
+}
+
+// Pending reports whether a source has data waiting for a batch.
+func (j jobs) Pending() bool {
+	for _, in := range j.ssc.inputList() {
+		if p, ok := in.src.(interface{ pending() bool }); ok && p.pending() {
+			return true
 		}
 	}
-	ssc.runMu.Lock() // wait for a batch still running
-	ssc.runMu.Unlock()
+	return false
+}
+
+// Stopped lets go of the cluster group, the sources and the checkpointer
+// once the last batch is over.
+func (j jobs) Stopped() {
+	ssc := j.ssc
 	if ssc.member != nil {
 		ssc.member.close() // leave the group: the partitions move at once
 	}
-	for _, in := range inputs {
+	for _, in := range ssc.inputList() {
 		if s, ok := in.src.(interface{ stopped() }); ok {
 			s.stopped() // after the last batch: its commits are done
 		}
@@ -209,11 +111,16 @@ func (ssc *StreamingContext) finishStop(graceful bool, inputs []*input) {
 	}
 	ssc.state = Stopped
 	ssc.releaseLocked()
-	close(ssc.done)
 	ssc.mu.Unlock()
 	hooksMu.Lock()
 	delete(active, ssc)
 	hooksMu.Unlock()
+}
+
+func (ssc *StreamingContext) inputList() []*input {
+	ssc.mu.Lock()
+	defer ssc.mu.Unlock()
+	return append([]*input(nil), ssc.inputs...)
 }
 
 // releaseLocked lets go of what a stopped context no longer needs: its
@@ -226,20 +133,7 @@ func (ssc *StreamingContext) releaseLocked() {
 	for _, d := range ssc.streams {
 		d.release()
 	}
-	ssc.ckpt, ssc.recovered, ssc.queue = nil, nil, nil
-}
-
-// pendingReporter is implemented by sources that can tell whether data is
-// waiting for a batch.
-type pendingReporter interface{ pending() bool }
-
-func (ssc *StreamingContext) hasPendingInput() bool {
-	for _, in := range ssc.inputs {
-		if p, ok := in.src.(pendingReporter); ok && p.pending() {
-			return true
-		}
-	}
-	return false
+	ssc.ckpt, ssc.recovered = nil, nil
 }
 
 // AwaitTermination blocks until the context is stopped or a batch fails,
@@ -248,11 +142,8 @@ func (ssc *StreamingContext) AwaitTermination() error {
 	if err := ssc.awaitable("StreamingContext.AwaitTermination"); err != nil {
 		return err
 	}
-	select {
-	case <-ssc.done:
-	case <-ssc.errCh:
-	}
-	return ssc.Err()
+	_, err := ssc.sched.Wait(-1)
+	return err
 }
 
 // AwaitTerminationOrTimeout is AwaitTermination for at most d; stopped
@@ -263,27 +154,7 @@ func (ssc *StreamingContext) AwaitTerminationOrTimeout(d time.Duration) (stopped
 	if err := ssc.awaitable("StreamingContext.AwaitTerminationOrTimeout"); err != nil {
 		return false, err
 	}
-	select {
-	case <-ssc.done:
-		return true, ssc.Err()
-	case <-ssc.errCh:
-		return ssc.State() == Stopped, ssc.Err()
-	default:
-	}
-	if d < 0 {
-		err := ssc.AwaitTermination()
-		return ssc.State() == Stopped, err
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ssc.done:
-		return true, ssc.Err()
-	case <-ssc.errCh:
-		return ssc.State() == Stopped, ssc.Err()
-	case <-timer.C:
-		return false, nil
-	}
+	return ssc.sched.Wait(d)
 }
 
 // awaitable refuses to wait on a context that was never started: nothing
@@ -296,20 +167,9 @@ func (ssc *StreamingContext) awaitable(op string) error {
 }
 
 // Err returns the first batch error, or nil.
-func (ssc *StreamingContext) Err() error {
-	ssc.mu.Lock()
-	defer ssc.mu.Unlock()
-	return ssc.firstErr
-}
+func (ssc *StreamingContext) Err() error { return ssc.sched.Err() }
 
-func (ssc *StreamingContext) reportError(err error) {
-	ssc.mu.Lock()
-	defer ssc.mu.Unlock()
-	if ssc.firstErr == nil {
-		ssc.firstErr = err
-		close(ssc.errCh)
-	}
-}
+func (ssc *StreamingContext) reportError(err error) { ssc.sched.Fail(err) }
 
 // batch is one generated batch waiting to run.
 type batch struct {
@@ -360,15 +220,11 @@ func (ssc *StreamingContext) generate(t Time) *batch {
 // runBatch runs the jobs of batch b, one per output operation in the order
 // they were registered, then forgets what no stream needs any longer.
 func (ssc *StreamingContext) runBatch(b *batch) error {
-	ssc.runMu.Lock()
-	defer ssc.runMu.Unlock()
 	if b.deferred {
 		submitted := b.submitted
 		b = ssc.generate(b.time)
 		b.submitted = submitted
 	}
-	ssc.jobG.Store(goroutineID())
-	defer ssc.jobG.Store(0)
 	info := BatchInfo{BatchTime: b.time, SubmissionTime: b.submitted, Records: b.records, Inputs: b.inputs, Rate: b.rate, ProcessingStart: time.Now()}
 	listeners := ssc.listenerList()
 	postEvent(ssc, listeners, "OnBatchStarted", func(l BatchStartedListener) { l.OnBatchStarted(info) })
@@ -416,18 +272,4 @@ func (ssc *StreamingContext) runBatch(b *batch) error {
 		return errs[0]
 	}
 	return nil
-}
-
-// goroutineID returns the calling goroutine's number, from the first line
-// of its stack ("goroutine N [running]:"). Stop uses it to tell a call
-// from inside the context's own job, which it must not wait for.
-func goroutineID() uint64 {
-	var buf [64]byte
-	line := buf[:runtime.Stack(buf[:], false)]
-	line = line[len("goroutine "):]
-	if i := bytes.IndexByte(line, ' '); i > 0 {
-		line = line[:i]
-	}
-	id, _ := strconv.ParseUint(string(line), 10, 64)
-	return id
 }

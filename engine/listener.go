@@ -11,19 +11,11 @@ func (ssc *StreamingContext) LastBatch() (BatchInfo, bool) {
 	return ssc.last, ssc.hasLast
 }
 
-func (ssc *StreamingContext) listenerList() []StreamingListener {
-	ssc.mu.Lock()
-	defer ssc.mu.Unlock()
-	return append([]StreamingListener(nil), ssc.listeners...)
-}
+func (ssc *StreamingContext) listenerList() []StreamingListener { return ssc.bus.List() }
 
 // AddStreamingListener registers l for batch events (and the other events
 // of listener_events.go that l implements).
-func (ssc *StreamingContext) AddStreamingListener(l StreamingListener) {
-	ssc.mu.Lock()
-	defer ssc.mu.Unlock()
-	ssc.listeners = append(ssc.listeners, l)
-}
+func (ssc *StreamingContext) AddStreamingListener(l StreamingListener) { ssc.bus.Add(l) }
 
 // BatchInfo describes one batch and how long it took.
 type BatchInfo struct {

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"reflect"
 	"strings"
 	"time"
 )
@@ -100,29 +99,7 @@ type ReceiverInfo struct {
 // RemoveStreamingListener unregisters l, added by AddStreamingListener; it
 // hears no event that starts after RemoveStreamingListener returns. Removing
 // a listener that is not registered does nothing.
-func (ssc *StreamingContext) RemoveStreamingListener(l StreamingListener) {
-	ssc.mu.Lock()
-	defer ssc.mu.Unlock()
-	for i, x := range ssc.listeners {
-		if sameListener(x, l) {
-			ssc.listeners = append(ssc.listeners[:i:i], ssc.listeners[i+1:]...)
-			return
-		}
-	}
-}
-
-// sameListener compares listeners without panicking on values whose type
-// cannot be compared (a struct holding a slice, a func).
-func sameListener(a, b StreamingListener) bool {
-	ta := reflect.TypeOf(a)
-	if ta != reflect.TypeOf(b) || ta == nil {
-		return false
-	}
-	if ta.Comparable() {
-		return a == b
-	}
-	return false
-}
+func (ssc *StreamingContext) RemoveStreamingListener(l StreamingListener) { ssc.bus.Remove(l) }
 
 // funcListener is the StreamingListener of OnBatchCompleted: a pointer, so
 // that RemoveStreamingListener can find it.
