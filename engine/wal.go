@@ -40,20 +40,11 @@ func openWAL(dir string, ssc *StreamingContext, src *receiverSource, fresh bool)
 	return &writeAheadLog{log: l, src: src, ssc: ssc}, nil
 }
 
-func segName(first uint64) string { return wal.SegName(first) }
-
 // Store and Allocated make the log the receiver's sink.
 func (w *writeAheadLog) Store(seq uint64, records []any) error { return w.log.Store(seq, records) }
 func (w *writeAheadLog) Allocated(t int64, from, to uint64) error {
 	return w.log.Allocated(t, from, to)
 }
-
-// store appends records numbered from seq and syncs them.
-func (w *writeAheadLog) store(_ string, seq uint64, records []any) error {
-	return storeErr("", w.log.Store(seq, records))
-}
-
-func encodeRange(from, to uint64) []byte { return wal.EncodeRange(from, to) }
 
 // batchRecord is the range of record numbers batch t took.
 func (w *writeAheadLog) batchRecord(t Time) ([]byte, error) { return w.log.BatchRecord(int64(t)), nil }
@@ -75,24 +66,6 @@ func (w *writeAheadLog) position() ([]byte, error) { return w.log.Position(), ni
 func (w *writeAheadLog) restorePosition(pos []byte) error {
 	_, err := corruptLog(0, w.log.RestorePosition(pos, w.src.src))
 	return err
-}
-
-// read returns the logged records numbered [from, to), in order.
-func (w *writeAheadLog) read(from, to uint64) ([]any, uint64, error) {
-	xs, next, err := w.log.Read(from, to)
-	next, err = corruptLog(next, err)
-	return xs, next, err
-}
-
-// readSegment calls f with every entry of the segment file at path and
-// returns the number after its last record; a torn tail is dropped, other
-// damage is an error wrapping ErrCorruptLog (wal.ParseSegment).
-func readSegment(path string, first uint64, f func(seq uint64, xs []any)) (uint64, error) {
-	return corruptLog(wal.ReadSegment(path, first, decodeCkptElems, f))
-}
-
-func parseSegment(path string, data []byte, first uint64, f func(seq uint64, xs []any)) (uint64, error) {
-	return corruptLog(wal.ParseSegment(path, data, first, decodeCkptElems, f))
 }
 
 // ErrCorruptLog marks a write-ahead log segment damaged other than at its
