@@ -390,14 +390,12 @@ func (c *checkpointer) recoverBatches(rec *recovery) (pending []*batch, err erro
 	}()
 	m := rec.meta
 	ssc, streams, inputs := c.ssc, c.streams, c.inputs
-	restored := map[*DStream]Time{}
 	for _, s := range rec.states {
 		d := streams[s.Ref.Stream]
 		d.restoreState(Time(s.Ref.Time), s.Parts)
 		if len(s.WindowTimes) > 0 {
 			d.restoreWindowBatches(toTimes(s.WindowTimes), s.WindowParts)
 		}
-		restored[d] = Time(s.Ref.Time)
 	}
 	records := map[Time]int{}
 	for i, in := range inputs {
@@ -427,26 +425,16 @@ func (c *checkpointer) recoverBatches(rec *recovery) (pending []*batch, err erro
 		}
 	}
 	// Replay the stateful streams over the completed batches after their state.
-	var stateful []*DStream
-	floor := Time(m.Completed)
-	for _, d := range streams {
-		if d.state == nil {
-			continue
+	var stateful []int
+	for i, d := range streams {
+		if d.state != nil {
+			stateful = append(stateful, i)
 		}
-		stateful = append(stateful, d)
-		t, ok := restored[d]
-		if !ok {
-			t = Time(m.Zero)
-		}
-		floor = min(floor, t)
 	}
-	for t := floor.Add(ssc.batch); t <= Time(m.Completed); t = t.Add(ssc.batch) {
-		for _, d := range stateful {
-			if rt, ok := restored[d]; ok && t <= rt {
-				continue
-			}
-			if r := d.getOrCompute(t); r != nil {
-				r.ready()
+	for _, r := range m.Replays(stateful) {
+		for _, i := range r.Streams {
+			if rdd := streams[i].getOrCompute(Time(r.Time)); rdd != nil {
+				rdd.ready()
 			}
 		}
 	}

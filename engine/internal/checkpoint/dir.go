@@ -284,6 +284,42 @@ func (m *Meta) StateFloor(stateful []int) (int64, bool) {
 	return floor, true
 }
 
+// Replay is a completed batch recovery recomputes the stateful streams
+// Streams (graph indexes) at, without outputs: their restored state is
+// older than it.
+type Replay struct {
+	Time    int64
+	Streams []int
+}
+
+// Replays lists, in time order, the completed batches after the oldest
+// state recovery starts from (StateFloor) with the stateful streams each
+// must be recomputed for, given the graph indexes of the stateful streams:
+// a stream's state is restored at its StateRef's time, or the zero time
+// without one.
+func (m *Meta) Replays(stateful []int) []Replay {
+	floor, ok := m.StateFloor(stateful)
+	if !ok {
+		return nil
+	}
+	restored := map[int]int64{}
+	for _, s := range m.States {
+		restored[s.Stream] = s.Time
+	}
+	var out []Replay
+	for t := floor + m.BatchMS; t <= m.Completed; t += m.BatchMS {
+		r := Replay{Time: t}
+		for _, i := range stateful {
+			if rt, ok := restored[i]; ok && t <= rt {
+				continue
+			}
+			r.Streams = append(r.Streams, i)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
 // Trim forgets the input batches recovery no longer needs: those at or
 // before both the stateful streams' oldest state and what the input's
 // readers remember (remember[i] ms before the last completed batch for

@@ -54,7 +54,9 @@
 //     write that fails is reported through Config.Fail with the batch's
 //     time, and later batches try again.
 //   - Fingerprint and Meta.Match describe a graph and tell how a rebuilt
-//     one differs from the checkpoint's.
+//     one differs from the checkpoint's; StateInterval gives the stateful
+//     streams' checkpoint interval; Meta.Replays the completed batches
+//     recovery recomputes for each stateful stream.
 //   - Times are int64 milliseconds; the package knows nothing of streams
 //     beyond their index in the graph and what the engine hands it
 //     (elements as any, split, compared and encoded by the engine's
