@@ -264,10 +264,7 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 		}
 		sp.mapped = make([]any, 0, len(records))
 		now := int64(t)
-		mark := func(int32) {}
-		if touched != nil {
-			mark = func(s int32) { touched[q] = append(touched[q], s) }
-		}
+		var wrote []int32 // in a cluster job: the slots written, for the changelog
 		var st State
 		for _, x := range records {
 			kv := x.(Pair)
@@ -282,15 +279,19 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 			case st.removed:
 				if found {
 					m.Update(i, e, state.Entry{})
-					mark(i)
+					if touched != nil {
+						wrote = append(wrote, i)
+					}
 				}
 			case st.updated || (st.exists && timeout > 0):
 				if has {
 					// Update, or revive a dead slot.
 					m.Update(i, e, state.Entry{State: st.value, Updated: now, Live: true})
-					mark(i)
 				} else {
-					mark(m.Add(kv.Key, st.value, now))
+					i = m.Add(kv.Key, st.value, now)
+				}
+				if touched != nil {
+					wrote = append(wrote, i)
 				}
 			}
 			if emit {
@@ -309,10 +310,15 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 					sp.mapped = append(sp.mapped, res)
 				}
 				m.Update(i, e, state.Entry{})
-				mark(i)
+				if touched != nil {
+					wrote = append(wrote, i)
+				}
 			})
 		}
 		parts[q] = sp
+		if touched != nil {
+			touched[q] = wrote
+		}
 	})
 	if cm != nil {
 		cm.mapSet(ms, t, parts, touched)
