@@ -87,8 +87,6 @@ func saveRDDFiles(op string, r *RDD, t Time, path, ext string, write func(*bufio
 	}
 }
 
-func escapeGlob(s string) string { return dir.EscapeGlob(s) }
-
 func writeFileSynced(name string, write func(*bufio.Writer) error) error {
 	return dir.WriteFileSynced(name, write)
 }
