@@ -3,10 +3,10 @@ package engine
 import (
 	"fmt"
 	"os"
-	"os/signal"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/scheduler"
 )
 
 // moreConfig holds the context options of this file.
@@ -93,7 +93,7 @@ func init() {
 		on := shutdownDefault.on
 		shutdownDefault.Unlock()
 		if on || ssc.more.stopOnShutdown || os.Getenv(StopGracefullyEnv) == "true" {
-			go stopOnSignal(ssc)
+			stopOnSignal(ssc)
 		}
 	})
 }
@@ -129,29 +129,12 @@ func GetActiveOrCreate(create func() *StreamingContext) *StreamingContext {
 // stopOnSignal stops ssc gracefully on the first SIGTERM or SIGINT, and
 // ends the process on a second.
 func stopOnSignal(ssc *StreamingContext) {
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGTERM, os.Interrupt)
-	defer signal.Stop(sigs)
-	select {
-	case <-ssc.done:
-		return
-	case sig := <-sigs:
-		go func() {
-			select {
-			case again := <-sigs:
-				code := 130
-				if again == syscall.SIGTERM {
-					code = 143
-				}
-				os.Exit(code)
-			case <-ssc.done:
-			}
-		}()
+	scheduler.StopOnSignal(ssc.done, func(sig os.Signal) {
 		ssc.outMu.Lock()
 		if ssc.batchLog != nil {
 			fmt.Fprintf(ssc.batchLog, "Received %s: stopping gracefully\n", sig)
 		}
 		ssc.outMu.Unlock()
 		ssc.Stop(true)
-	}
+	})
 }

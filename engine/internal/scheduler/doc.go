@@ -40,6 +40,9 @@
 // views; a listener that panics is reported to the bus's report function
 // and stays registered.
 //
+// StopOnSignal is Spark's stopGracefullyOnShutdown: the first SIGTERM or
+// SIGINT asks for a stop, a second one while stopping ends the process.
+//
 // The caller generates and runs its batches in Jobs with no lock of its own
 // held across a call into the scheduler, and may call Stop, Fail and Err
 // from inside Run.

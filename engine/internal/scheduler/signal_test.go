@@ -1,0 +1,48 @@
+package scheduler
+
+import (
+	"os"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestStopOnSignal(t *testing.T) {
+	done := make(chan struct{})
+	got := make(chan os.Signal, 2)
+	StopOnSignal(done, func(sig os.Signal) {
+		got <- sig
+		close(done)
+	})
+	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case sig := <-got:
+		if sig != os.Interrupt {
+			t.Fatalf("stop got %v, want SIGINT", sig)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("SIGINT did not call stop")
+	}
+
+	// Once done is closed, a signal is not the stopped loop's to handle.
+	closed := make(chan struct{})
+	close(closed)
+	StopOnSignal(closed, func(sig os.Signal) { got <- sig })
+	other := make(chan struct{})
+	StopOnSignal(other, func(sig os.Signal) { close(other) })
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-other:
+	case <-time.After(20 * time.Second):
+		t.Fatal("SIGTERM did not call the live listener's stop")
+	}
+	select {
+	case sig := <-got:
+		t.Fatalf("a listener whose done was closed got %v", sig)
+	case <-time.After(10 * time.Millisecond):
+	}
+}
