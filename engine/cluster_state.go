@@ -71,6 +71,24 @@ func (cm *clusterMember) readChangelog(topic string, q int) (image map[string]st
 	return cm.km.ReadChangelog(topic, int32(q), starts[int32(q)], ends[int32(q)])
 }
 
+// decodeImage decodes what readChangelog read: the (key, state) pairs of
+// the keys it holds, in the order first written.
+func decodeImage(image map[string]string, order []string) ([]any, error) {
+	part := make([]any, 0, len(image))
+	for _, ek := range order {
+		ev, ok := image[ek]
+		if !ok {
+			continue
+		}
+		k, v, err := decodeEntry(ek, ev)
+		if err != nil {
+			return nil, err
+		}
+		part = append(part, Pair{k, v})
+	}
+	return part, nil
+}
+
 // decodeEntry decodes a changelog record's key and state.
 func decodeEntry(ek, ev string) (k, v any, err error) {
 	ks, err1 := elems.Unmarshal([]byte(ek))
@@ -162,17 +180,9 @@ func (cm *clusterMember) restorePairs(cs *clusterState, st *stateRDD, q int) err
 		cs.loaded[q], cs.image[q], cs.parts[q] = true, map[string]string{}, init
 		return nil
 	}
-	part := make([]any, 0, len(image))
-	for _, ek := range order {
-		ev, ok := image[ek]
-		if !ok {
-			continue
-		}
-		k, v, err := decodeEntry(ek, ev)
-		if err != nil {
-			return err
-		}
-		part = append(part, Pair{k, v})
+	part, err := decodeImage(image, order)
+	if err != nil {
+		return err
 	}
 	cs.loaded[q], cs.image[q], cs.parts[q] = true, image, part
 	cm.logf("restored partition %d of %s (%d keys)", q, cs.name, len(part))
@@ -252,21 +262,16 @@ func (cm *clusterMember) restoreMap(cs *clusterState, ms *mapState, q int, t Tim
 		cs.loaded[q], cs.maps[q], cs.all[q] = true, sp, true
 		return nil
 	}
-	part := make([]any, 0, len(image))
-	for _, ek := range order {
-		ev, ok := image[ek]
-		if !ok {
-			continue
-		}
-		k, v, err := decodeEntry(ek, ev)
-		if err != nil {
-			return err
-		}
-		st, ok := v.(Pair)
+	part, err := decodeImage(image, order)
+	if err != nil {
+		return err
+	}
+	for _, x := range part {
+		kv := x.(Pair)
+		st, ok := kv.Value.(Pair)
 		if _, isTime := st.Value.(Time); !ok || !isTime {
-			return fmt.Errorf("the record of key %s does not hold a state and its update time", Format(k))
+			return fmt.Errorf("the record of key %s does not hold a state and its update time", Format(kv.Key))
 		}
-		part = append(part, Pair{k, st})
 	}
 	sp := ms.fromPairs([][]any{part}, func(x any) (any, Time) {
 		kv := x.(Pair)
