@@ -12,6 +12,8 @@ import (
 
 	"github.com/gostream/gostream/engine/internal/clock"
 	"github.com/gostream/gostream/engine/internal/cluster"
+	"github.com/gostream/gostream/engine/internal/contexts"
+	"github.com/gostream/gostream/engine/internal/graph"
 	"github.com/gostream/gostream/engine/internal/scheduler"
 )
 
@@ -77,6 +79,7 @@ type StreamingContext struct {
 
 	mu          sync.Mutex
 	state       ContextState
+	graph       *graph.Graph[*RDD] // the streams' nodes (engine/internal/graph)
 	streams     []*DStream
 	outputs     []*DStream
 	inputs      []*input
@@ -121,70 +124,23 @@ type inputSource interface {
 }
 
 var (
-	hooksMu    sync.Mutex
-	newHooks   hookList
-	startHooks hookList
-	active     = map[*StreamingContext]bool{}
+	newHooks, startHooks contexts.Hooks[*StreamingContext]   // OnNewContext, OnContextStart
+	running              contexts.Running[*StreamingContext] // started and not yet stopped
 )
-
-// hookList is an ordered set of front-end hooks; guarded by hooksMu.
-type hookList struct {
-	seq int
-	fs  map[int]func(*StreamingContext)
-}
-
-func (h *hookList) add(f func(*StreamingContext)) (remove func()) {
-	hooksMu.Lock()
-	defer hooksMu.Unlock()
-	if h.fs == nil {
-		h.fs = map[int]func(*StreamingContext){}
-	}
-	h.seq++
-	id := h.seq
-	h.fs[id] = f
-	return func() {
-		hooksMu.Lock()
-		defer hooksMu.Unlock()
-		delete(h.fs, id)
-	}
-}
-
-// run calls the hooks in the order they were added.
-func (h *hookList) run(ssc *StreamingContext) {
-	hooksMu.Lock()
-	fs := make([]func(*StreamingContext), 0, len(h.fs))
-	for i := 1; i <= h.seq; i++ {
-		if f, ok := h.fs[i]; ok {
-			fs = append(fs, f)
-		}
-	}
-	hooksMu.Unlock()
-	for _, f := range fs {
-		f(ssc)
-	}
-}
 
 // OnNewContext registers f to be called inside every NewStreamingContext,
 // before it returns; front ends use it to route a context's output. The
 // returned func removes the hook.
-func OnNewContext(f func(*StreamingContext)) (remove func()) { return newHooks.add(f) }
+func OnNewContext(f func(*StreamingContext)) (remove func()) { return newHooks.Add(f) }
 
 // OnContextStart registers f to be called inside every Start of an
 // initialized context, before its first batch; front ends use it to send a
 // context's output to the input (the notebook cell) that started it. The
 // returned func removes the hook.
-func OnContextStart(f func(*StreamingContext)) (remove func()) { return startHooks.add(f) }
+func OnContextStart(f func(*StreamingContext)) (remove func()) { return startHooks.Add(f) }
 
 // ActiveContexts returns the contexts that are started and not yet stopped.
-func ActiveContexts() []*StreamingContext {
-	hooksMu.Lock()
-	defer hooksMu.Unlock()
-	var out []*StreamingContext
-	for c := range active {
-		out = append(out, c)
-	}
-	return out
-}
+func ActiveContexts() []*StreamingContext { return running.List() }
 
 // NewStreamingContext returns a context running on master ("local",
 // "local[N]", "local[*]", or kafka://HOST:PORT[,HOST:PORT]/APP[?local=N]
@@ -219,7 +175,7 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 		master: master, appName: appName, batch: batch,
 		ex: newExecutor(n), clock: clock.System{},
 		out: os.Stdout, batchLog: os.Stderr,
-		cluster: job,
+		cluster: job, graph: graph.New[*RDD](),
 	}
 	if cfg.maxRate < 0 {
 		buildErrorf(op, "WithReceiverMaxRate: want a non-negative rate, got %d", cfg.maxRate)
@@ -237,7 +193,7 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 	ssc.sched = newScheduler(ssc)
 	ssc.bus = newBus(ssc)
 	ssc.done = ssc.sched.Done()
-	newHooks.run(ssc)
+	newHooks.Run(ssc)
 	return ssc
 }
 
@@ -388,7 +344,7 @@ func slicePartitions(elems []any, p int) [][]any {
 func (ssc *StreamingContext) Start() error {
 	const op = "StreamingContext.Start"
 	if ssc.State() == Initialized {
-		startHooks.run(ssc)
+		startHooks.Run(ssc)
 	}
 	ssc.mu.Lock()
 	switch ssc.state {
@@ -483,9 +439,7 @@ func (ssc *StreamingContext) Start() error {
 	if rec != nil {
 		ssc.ckpt.sourcesResumed(first.Sub(ssc.batch))
 	}
-	hooksMu.Lock()
-	active[ssc] = true
-	hooksMu.Unlock()
+	running.Started(ssc)
 	ssc.postStreamingStarted(time.Now())
 	ssc.sched.Start(int64(first), pending)
 	return nil
@@ -493,13 +447,17 @@ func (ssc *StreamingContext) Start() error {
 
 // prepareGraph sets zero times and remember durations as Spark's DStreamGraph does.
 func (ssc *StreamingContext) prepareGraph() {
-	for _, d := range ssc.streams {
+	for _, d := range ssc.syncNodes() {
 		d.zero = ssc.zero
 	}
-	for _, o := range ssc.outputs {
-		o.initialize()
+	ssc.graph.Prepare(int64(ssc.zero), durMS(ssc.rememberDur))
+}
+
+// syncNodes copies to the graph's nodes what the streams set after they
+// were made (windows, state), and returns the streams. Call with ssc.mu held.
+func (ssc *StreamingContext) syncNodes() []*DStream {
+	for _, d := range ssc.streams {
+		d.node.Window, d.node.Stateful = durMS(d.windowExtra), d.state != nil
 	}
-	for _, o := range ssc.outputs {
-		o.rememberFor(ssc.rememberDur)
-	}
+	return ssc.streams
 }

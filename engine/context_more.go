@@ -69,26 +69,9 @@ func (ssc *StreamingContext) receiverPartitions() int {
 	return ssc.ex.parallelism
 }
 
-var lastStarted struct {
-	sync.Mutex
-	seq   uint64
-	order map[*StreamingContext]uint64
-}
-
 func init() {
 	OnContextStart(func(ssc *StreamingContext) {
-		lastStarted.Lock()
-		if lastStarted.order == nil {
-			lastStarted.order = map[*StreamingContext]uint64{}
-		}
-		lastStarted.seq++
-		lastStarted.order[ssc] = lastStarted.seq
-		for c := range lastStarted.order {
-			if c.State() == Stopped {
-				delete(lastStarted.order, c)
-			}
-		}
-		lastStarted.Unlock()
+		running.Starting(ssc, func(c *StreamingContext) bool { return c.State() == Stopped })
 		shutdownDefault.Lock()
 		on := shutdownDefault.on
 		shutdownDefault.Unlock()
@@ -102,16 +85,8 @@ func init() {
 // started last when there are several, or nil. Spark's
 // StreamingContext.getActive.
 func GetActive() *StreamingContext {
-	var best *StreamingContext
-	var bestSeq uint64
-	lastStarted.Lock()
-	defer lastStarted.Unlock()
-	for _, c := range ActiveContexts() {
-		if seq := lastStarted.order[c]; best == nil || seq > bestSeq {
-			best, bestSeq = c, seq
-		}
-	}
-	return best
+	ssc, _ := running.Last()
+	return ssc
 }
 
 // GetActiveOrCreate returns the active context (see GetActive), or else

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/graph"
 )
 
 // DStream is a discretized stream: a sequence of RDDs, one per batch (or per
@@ -20,16 +21,16 @@ type DStream struct {
 
 	// windowExtra is how much further back than its own remember duration
 	// this stream reads its parents (a window's length).
-	windowExtra   time.Duration
-	level         StorageLevel
-	checkpointDur time.Duration
-	output        func(r *RDD, t Time) // set on output streams
-	state         stateHolder          // set on stateful streams (state.go)
-	zero          Time
-	remember      time.Duration
+	windowExtra time.Duration
+	level       StorageLevel
+	output      func(r *RDD, t Time) // set on output streams
+	state       stateHolder          // set on stateful streams (state.go)
+	zero        Time
 
-	mu        sync.Mutex
-	generated map[Time]*RDD
+	// node is the stream in engine/internal/graph: its remember duration
+	// and the RDDs it generated per batch time.
+	node      *graph.Node[*RDD]
+	computeAt func(t int64) (*RDD, bool) // compute, for node.GetOrCompute
 }
 
 func (ssc *StreamingContext) newDStream(op string, parents []*DStream, slide time.Duration, compute func(Time) *RDD) *DStream {
@@ -44,7 +45,12 @@ func (ssc *StreamingContext) newDStream(op string, parents []*DStream, slide tim
 			buildErrorf(op, "the DStreams belong to different StreamingContexts")
 		}
 	}
-	d := &DStream{ssc: ssc, op: op, parents: parents, slide: slide, compute: compute, generated: map[Time]*RDD{}}
+	nodes := make([]*graph.Node[*RDD], len(parents))
+	for i, p := range parents {
+		nodes[i] = p.node
+	}
+	d := &DStream{ssc: ssc, op: op, parents: parents, slide: slide, compute: compute, node: ssc.graph.Add(op, nodes, durMS(slide))}
+	d.computeAt = d.computeRDD
 	ssc.streams = append(ssc.streams, d)
 	return d
 }
@@ -60,32 +66,28 @@ func (d *DStream) Name() string { return d.op }
 
 func (d *DStream) String() string { return fmt.Sprintf("DStream(%s, slide %v)", d.op, d.slide) }
 
-func (d *DStream) validTime(t Time) bool {
-	return t > d.zero && (t - d.zero).IsMultipleOf(d.slide)
-}
+func (d *DStream) validTime(t Time) bool { return d.node.Valid(int64(t)) }
 
 // getOrCompute returns the stream's RDD at t, computing it at most once;
 // nil when the stream has no RDD at t.
 func (d *DStream) getOrCompute(t Time) *RDD {
-	if !d.validTime(t) {
-		return nil
-	}
-	d.mu.Lock()
-	r, ok := d.generated[t]
-	d.mu.Unlock()
-	if ok {
-		return r
-	}
+	r, _ := d.node.GetOrCompute(int64(t), d.computeAt)
+	return r
+}
+
+// computeRDD computes the stream's RDD at t, persisted at its level.
+func (d *DStream) computeRDD(ms int64) (*RDD, bool) {
+	t := Time(ms)
 	if d.compute == nil {
-		return nil
+		return nil, false
 	}
 	if cm := d.ssc.ex.cluster; cm != nil {
 		// The shuffles this compute makes are named after d.
 		defer cm.leave(cm.enter(d))
 	}
-	r = d.compute(t)
+	r := d.compute(t)
 	if r == nil {
-		return nil
+		return nil, false
 	}
 	if r.time == 0 {
 		r.time = t
@@ -93,8 +95,7 @@ func (d *DStream) getOrCompute(t Time) *RDD {
 	if d.level != None {
 		r.Persist(d.level)
 	}
-	d.put(t, r)
-	return r
+	return r, true
 }
 
 // release drops what d holds once its context is stopped: its state and
@@ -105,52 +106,7 @@ func (d *DStream) release() {
 	d.compute, d.output, d.state = nil, nil, nil
 }
 
-func (d *DStream) put(t Time, r *RDD) {
-	d.mu.Lock()
-	d.generated[t] = r
-	d.mu.Unlock()
-}
-
-// initialize sets the minimum remember duration, as Spark's DStream.initialize.
-func (d *DStream) initialize() {
-	min := d.slide
-	if d.checkpointDur > 0 && min <= d.checkpointDur {
-		min = 2 * d.checkpointDur
-	}
-	if d.remember < min {
-		d.remember = min
-	}
-	for _, p := range d.parents {
-		p.initialize()
-	}
-}
-
-// rememberFor makes d keep RDDs for at least dur, and its parents for as
-// long as d reads back.
-func (d *DStream) rememberFor(dur time.Duration) {
-	if dur > d.remember {
-		d.remember = dur
-	}
-	for _, p := range d.parents {
-		p.rememberFor(d.remember + d.windowExtra)
-	}
-}
-
-// clearMetadata forgets RDDs older than the remember duration.
-func (d *DStream) clearMetadata(t Time) {
-	limit := t.Sub(d.remember)
-	d.mu.Lock()
-	for tt, r := range d.generated {
-		if tt <= limit {
-			delete(d.generated, tt)
-			r.Unpersist()
-		}
-	}
-	d.mu.Unlock()
-	for _, p := range d.parents {
-		p.clearMetadata(t)
-	}
-}
+func (d *DStream) put(t Time, r *RDD) { d.node.Put(int64(t), r) }
 
 func (d *DStream) runJob(t Time) (err error) {
 	if !d.validTime(t) {
@@ -452,7 +408,7 @@ func (d *DStream) Checkpoint(interval time.Duration) *DStream {
 	if interval <= 0 || !Time(durMS(interval)).IsMultipleOf(d.slide) {
 		buildErrorf("Checkpoint", "interval %v must be a positive multiple of the slide duration %v", interval, d.slide)
 	}
-	d.checkpointDur = interval
+	d.node.Checkpoint = durMS(interval)
 	if d.level == None {
 		d.level = MemoryOnlySer
 	}
@@ -470,22 +426,16 @@ func (d *DStream) Slice(from, to Time) []*RDD {
 	if !started {
 		buildErrorf(op, "the context is not started")
 	}
-	if !(from - d.zero).IsMultipleOf(d.slide) && from != d.zero {
+	if !d.node.OnGrid(int64(from)) {
 		buildErrorf(op, "from time %s is not a multiple of the slide duration %v", from, d.slide)
 	}
-	if !(to - d.zero).IsMultipleOf(d.slide) && to != d.zero {
+	if !d.node.OnGrid(int64(to)) {
 		buildErrorf(op, "to time %s is not a multiple of the slide duration %v", to, d.slide)
 	}
-	var out []*RDD
-	for t := to; t >= from && t > d.zero; t = t.Sub(d.slide) {
-		if r := d.getOrCompute(t); r != nil {
-			out = append(out, r)
-		}
-	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	return out
+	return d.node.Slice(int64(from), int64(to), func(t int64) (*RDD, bool) {
+		r := d.getOrCompute(Time(t))
+		return r, r != nil
+	})
 }
 
 // output operations
@@ -495,6 +445,7 @@ func (d *DStream) addOutput(op string, f func(r *RDD, t Time)) {
 	o.output = f
 	d.ssc.mu.Lock()
 	d.ssc.outputs = append(d.ssc.outputs, o)
+	d.ssc.graph.AddOutput(o.node)
 	d.ssc.mu.Unlock()
 }
 

@@ -112,9 +112,7 @@ func (j jobs) Stopped() {
 	ssc.state = Stopped
 	ssc.releaseLocked()
 	ssc.mu.Unlock()
-	hooksMu.Lock()
-	delete(active, ssc)
-	hooksMu.Unlock()
+	running.Stopped(ssc)
 }
 
 func (ssc *StreamingContext) inputList() []*input {
@@ -245,9 +243,7 @@ func (ssc *StreamingContext) runBatch(b *batch) error {
 		info.Err = errors.Join(errs...)
 		ssc.reportError(errs[0])
 	}
-	for _, o := range outputs {
-		o.clearMetadata(b.time)
-	}
+	ssc.graph.Clear(int64(b.time), (*RDD).Unpersist)
 	if ckpt != nil {
 		ckpt.completed(b.time)
 	}

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"strings"
 	"time"
 )
 
@@ -125,7 +124,7 @@ func (ssc *StreamingContext) runOutputs(t Time, outputs []*DStream, listeners []
 			// A windowed output runs only at multiples of its slide.
 			continue
 		}
-		info := OutputOperationInfo{BatchTime: t, ID: i, Name: o.op, Description: o.lineage(), StartTime: time.Now()}
+		info := OutputOperationInfo{BatchTime: t, ID: i, Name: o.op, Description: o.node.Lineage(), StartTime: time.Now()}
 		postEvent(ssc, listeners, "OnOutputOperationStarted", func(l OutputOperationStartedListener) { l.OnOutputOperationStarted(info) })
 		err := o.runJob(t)
 		info.EndTime = time.Now()
@@ -139,45 +138,9 @@ func (ssc *StreamingContext) runOutputs(t Time, outputs []*DStream, listeners []
 	return infos, errs
 }
 
-// lineage names the chain of streams d reads, d first, following each
-// stream's first parent: "Print ← ReduceByKey ← ... ← SocketTextStream(...)".
-// Streams with several parents show them in parentheses.
-func (d *DStream) lineage() string {
-	var parts []string
-	for s := d; s != nil; {
-		name := s.op
-		if len(s.parents) > 1 {
-			others := make([]string, 0, len(s.parents)-1)
-			for _, p := range s.parents[1:] {
-				others = append(others, p.op)
-			}
-			name += " (with " + strings.Join(others, ", ") + ")"
-		}
-		parts = append(parts, name)
-		if len(parts) > 20 {
-			parts = append(parts, "…")
-			break
-		}
-		if len(s.parents) == 0 {
-			break
-		}
-		s = s.parents[0]
-	}
-	return strings.Join(parts, " ← ")
-}
-
 // inputID returns the number of the input stream d in its context; -1 when
 // d is not an input stream.
-func (ssc *StreamingContext) inputID(d *DStream) int {
-	ssc.mu.Lock()
-	defer ssc.mu.Unlock()
-	for i, in := range ssc.inputs {
-		if in.d == d {
-			return i
-		}
-	}
-	return -1
-}
+func (ssc *StreamingContext) inputID(d *DStream) int { return ssc.graph.InputID(d.node) }
 
 // postReceiverStarted and postReceiverStopped tell the listeners about a
 // receiver that started or stopped.

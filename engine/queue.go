@@ -91,6 +91,7 @@ func (ssc *StreamingContext) addInput(op string, src inputSource) *DStream {
 	d := ssc.newDStream(op, nil, ssc.batch, nil)
 	ssc.mu.Lock()
 	ssc.inputs = append(ssc.inputs, &input{d: d, src: src})
+	ssc.graph.AddInput(d.node)
 	ssc.mu.Unlock()
 	return d
 }

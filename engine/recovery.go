@@ -225,28 +225,9 @@ func (ssc *StreamingContext) startCheckpoints(rec *recovery) ([]*batch, error) {
 // for its fingerprint and its state checkpoints.
 func (ssc *StreamingContext) graphStreams() []checkpoint.Stream {
 	ssc.mu.Lock()
-	streams := append([]*DStream(nil), ssc.streams...)
-	isInput := map[*DStream]bool{}
-	for _, in := range ssc.inputs {
-		isInput[in.d] = true
-	}
-	isOutput := map[*DStream]bool{}
-	for _, o := range ssc.outputs {
-		isOutput[o] = true
-	}
+	ssc.syncNodes()
 	ssc.mu.Unlock()
-	idx := make(map[*DStream]int, len(streams))
-	for i, d := range streams {
-		idx[d] = i
-	}
-	out := make([]checkpoint.Stream, len(streams))
-	for i, d := range streams {
-		out[i] = checkpoint.Stream{Op: d.op, Input: isInput[d], Output: isOutput[d], Slide: d.slide, Window: d.windowExtra, Stateful: d.state != nil, Checkpoint: d.checkpointDur}
-		for _, p := range d.parents {
-			out[i].Parents = append(out[i].Parents, idx[p])
-		}
-	}
-	return out
+	return ssc.graph.Describe()
 }
 
 // checkpointer writes a running context's checkpoints with
@@ -295,7 +276,7 @@ func newCheckpointer(ssc *StreamingContext, dir string, prev *checkpoint.Meta) (
 	cfg.Stateful, cfg.Interval = checkpoint.StateInterval(graph)
 	for _, in := range c.inputs {
 		cfg.Meta.Inputs = append(cfg.Meta.Inputs, checkpoint.Input{Stream: c.index[in.d], Op: in.d.op})
-		cfg.Remember = append(cfg.Remember, durMS(in.d.remember))
+		cfg.Remember = append(cfg.Remember, in.d.node.Remember)
 	}
 	ck, err := checkpoint.Open(cfg)
 	if err != nil {

@@ -20,7 +20,7 @@ import (
 // or "off". Unset, only StartUI and WithUI start the UI.
 const UIEnv = "GOSTREAM_UI"
 
-func init() { newHooks.add(uiFromEnv) }
+func init() { newHooks.Add(uiFromEnv) }
 
 var uiEnvOnce sync.Once
 
@@ -61,7 +61,7 @@ func StartUI(addr string) (url string, err error) {
 
 func startUI(addr string) (*ui.Server, error) {
 	s, started, err := ui.Start(addr, func(s *ui.Server) func() {
-		return newHooks.add(func(ssc *StreamingContext) { attachUI(s, ssc) })
+		return newHooks.Add(func(ssc *StreamingContext) { attachUI(s, ssc) })
 	})
 	if err != nil {
 		return nil, fmt.Errorf("engine: streaming UI: %w", err)

@@ -310,11 +310,9 @@ func TestWindowRemembersOnlyTheWindow(t *testing.T) {
 		}
 		now := Time(i * 1000)
 		var kept []string
-		in.mu.Lock()
-		for tt := range in.generated {
-			kept = append(kept, tt.String())
+		for _, tt := range in.node.Times() {
+			kept = append(kept, Time(tt).String())
 		}
-		in.mu.Unlock()
 		sort.Strings(kept)
 		// remember(window) = slide 1s, plus the window 3s: (now-4s, now].
 		want := []string{}
@@ -356,9 +354,7 @@ func TestStatefulRDDsAreMaterialized(t *testing.T) {
 			if !d.isStateful() {
 				continue
 			}
-			d.mu.Lock()
-			r := d.generated[now]
-			d.mu.Unlock()
+			r, _ := d.node.Get(int64(now))
 			if r == nil {
 				t.Fatalf("%s has no RDD at %s", d.op, now)
 			}
@@ -418,9 +414,7 @@ func TestWindowMemoryFlat(t *testing.T) {
 		}
 		kept := 0
 		for _, d := range ssc.streams {
-			d.mu.Lock()
-			kept += len(d.generated)
-			d.mu.Unlock()
+			kept += len(d.node.Times())
 		}
 		// Once the longest window has filled (10 batches), every slide
 		// pattern has shown by batch 40: from then on no more RDDs.
