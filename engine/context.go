@@ -431,7 +431,7 @@ func (ssc *StreamingContext) Start() error {
 				ssc.member.close()
 			}
 			if ckpt != nil {
-				ckpt.close()
+				ckpt.ck.Close()
 			}
 			return &Error{Op: op, Msg: fmt.Sprintf("starting %s: %v", in.d.op, err), Err: err}
 		}

@@ -107,7 +107,7 @@ func (j jobs) Stopped() {
 	}
 	ssc.mu.Lock()
 	if ssc.ckpt != nil {
-		ssc.ckpt.close()
+		ssc.ckpt.ck.Close()
 	}
 	ssc.state = Stopped
 	ssc.releaseLocked()
@@ -203,11 +203,11 @@ func (ssc *StreamingContext) generate(t Time) *batch {
 			b.rate += rr.rateInForce()
 		}
 		if ckpt != nil {
-			recs = append(recs, ckpt.record(i, t, n))
+			recs = append(recs, ckpt.ck.Record(i, int64(t), n))
 		}
 	}
 	if ckpt != nil {
-		ckpt.generated(t, recs)
+		ckpt.ck.Generated(int64(t), recs)
 	}
 	postEvent(ssc, ssc.listenerList(), "OnBatchSubmitted", func(l BatchSubmittedListener) {
 		l.OnBatchSubmitted(BatchInfo{BatchTime: t, SubmissionTime: b.submitted, Records: b.records, Inputs: b.inputs})

@@ -205,14 +205,14 @@ func (ssc *StreamingContext) startCheckpoints(rec *recovery) ([]*batch, error) {
 	var pending []*batch
 	if rec != nil {
 		if pending, err = c.recoverBatches(rec); err != nil {
-			c.close()
+			c.ck.Close()
 			return nil, err
 		}
-	} else if err := c.writeInitial(); err != nil {
+	} else if err := c.ck.WriteInitial(); err != nil {
 		// Receivers may acknowledge records before the first batch: a
 		// checkpoint must exist by then, or a restart would start afresh
 		// and drop them.
-		c.close()
+		c.ck.Close()
 		return nil, &Error{Op: op, Msg: fmt.Sprintf("checkpoint directory %s: %v", dir, err), Err: err}
 	}
 	ssc.mu.Lock()
@@ -238,9 +238,7 @@ type checkpointer struct {
 	dir     string
 	ck      *checkpoint.Checkpointer
 	streams []*DStream
-	index   map[*DStream]int
 	inputs  []*input
-	wals    []*writeAheadLog    // per input; nil for inputs without a log
 	recs    []recoverableSource // per input; nil for sources that cannot rebuild batches
 	poss    []positionedSource  // per input; nil for sources without a position
 }
@@ -248,12 +246,11 @@ type checkpointer struct {
 // newCheckpointer locks and prepares dir and returns the checkpointer of a
 // started context; prev is the recovered metadata, if any.
 func newCheckpointer(ssc *StreamingContext, dir string, prev *checkpoint.Meta) (*checkpointer, error) {
-	c := &checkpointer{ssc: ssc, dir: dir, index: map[*DStream]int{}}
+	c := &checkpointer{ssc: ssc, dir: dir}
 	ssc.mu.Lock()
 	c.streams = append([]*DStream(nil), ssc.streams...)
 	c.inputs = append([]*input(nil), ssc.inputs...)
 	ssc.mu.Unlock()
-	c.wals = make([]*writeAheadLog, len(c.inputs))
 	c.recs = make([]recoverableSource, len(c.inputs))
 	c.poss = make([]positionedSource, len(c.inputs))
 	for i, in := range c.inputs {
@@ -268,14 +265,11 @@ func newCheckpointer(ssc *StreamingContext, dir string, prev *checkpoint.Meta) (
 		Meta: checkpoint.Meta{App: ssc.appName, Master: ssc.master, BatchMS: durMS(ssc.batch), Zero: int64(ssc.zero)},
 		Fail: func(t int64, err error) { c.fail(Time(t), err) },
 	}
-	for i, d := range c.streams {
-		c.index[d] = i
-	}
 	graph := ssc.graphStreams()
 	cfg.Meta.Graph = checkpoint.Fingerprint(graph)
 	cfg.Stateful, cfg.Interval = checkpoint.StateInterval(graph)
 	for _, in := range c.inputs {
-		cfg.Meta.Inputs = append(cfg.Meta.Inputs, checkpoint.Input{Stream: c.index[in.d], Op: in.d.op})
+		cfg.Meta.Inputs = append(cfg.Meta.Inputs, checkpoint.Input{Stream: ssc.graph.Index(in.d.node), Op: in.d.op})
 		cfg.Remember = append(cfg.Remember, in.d.node.Remember)
 	}
 	ck, err := checkpoint.Open(cfg)
@@ -283,20 +277,33 @@ func newCheckpointer(ssc *StreamingContext, dir string, prev *checkpoint.Meta) (
 		return nil, err
 	}
 	c.ck = ck
-	for i, ps := range c.poss {
-		if ps != nil {
-			ck.SetInput(i, ps.position, nil)
-		}
+	for i := range c.inputs {
+		ck.SetSource(i, c.source(i))
 	}
 	return c, nil
 }
 
+// source is what the checkpointer asks of input i: its batches' records
+// and its position.
+func (c *checkpointer) source(i int) checkpoint.Source {
+	var s checkpoint.Source
+	if rs := c.recs[i]; rs != nil {
+		s.Record = func(t int64) ([]byte, error) { return rs.batchRecord(Time(t)) }
+	}
+	if ps := c.poss[i]; ps != nil {
+		s.Position = ps.position
+	}
+	return s
+}
+
 // setLog makes w the write-ahead log of input i: it records the input's
-// batches and position, and releases what no batch needs.
+// batches and position, releases what no batch needs, and is closed with
+// the checkpointer.
 func (c *checkpointer) setLog(i int, w *writeAheadLog) {
-	c.wals[i] = w
 	c.recs[i], c.poss[i] = w, w
-	c.ck.SetInput(i, w.position, w.release)
+	s := c.source(i)
+	s.Release, s.Close = w.release, w.close
+	c.ck.SetSource(i, s)
 }
 
 // fail reports a checkpoint that could not be written as the batch's
@@ -315,47 +322,10 @@ func (c *checkpointer) sourcesResumed(t Time) {
 	}
 }
 
-// writeInitial writes the checkpoint of a fresh start, before any batch:
-// the zero time and the logs' starting positions.
-func (c *checkpointer) writeInitial() error {
-	pos := make([][]byte, len(c.wals))
-	for i, w := range c.wals {
-		if w != nil {
-			pos[i], _ = w.position()
-		}
-	}
-	return c.ck.WriteInitial(pos)
-}
-
-// record is what input i handed to batch t.
-func (c *checkpointer) record(i int, t Time, n int) ckptBatch {
-	b := ckptBatch{Time: int64(t), Records: n}
-	if rs := c.recs[i]; rs != nil {
-		data, err := rs.batchRecord(t)
-		if err != nil {
-			c.fail(t, fmt.Errorf("recording the input of %s: %v", c.inputs[i].d.op, err))
-		}
-		b.Data = data
-	}
-	return b
-}
-
-// generated records batch t, whose inputs are allocated, as pending.
-func (c *checkpointer) generated(t Time, batches []ckptBatch) { c.ck.Generated(int64(t), batches) }
-
 // completed records that batch t's jobs are done: it writes the state of
 // the stateful streams when due, then the metadata, and removes what no
 // checkpoint needs any longer. It runs between batches.
 func (c *checkpointer) completed(t Time) { c.ck.Completed(int64(t), c.snapshot) }
-
-func (c *checkpointer) close() {
-	for _, w := range c.wals {
-		if w != nil {
-			w.close()
-		}
-	}
-	c.ck.Close()
-}
 
 // recoverBatches applies the recovered checkpoint to a started graph: it
 // restores state and source positions, rebuilds the recorded input batches,
@@ -406,13 +376,7 @@ func (c *checkpointer) recoverBatches(rec *recovery) (pending []*batch, err erro
 		}
 	}
 	// Replay the stateful streams over the completed batches after their state.
-	var stateful []int
-	for i, d := range streams {
-		if d.state != nil {
-			stateful = append(stateful, i)
-		}
-	}
-	for _, r := range m.Replays(stateful) {
+	for _, r := range m.Replays(ssc.graph.Stateful()) {
 		for _, i := range r.Streams {
 			if rdd := streams[i].getOrCompute(Time(r.Time)); rdd != nil {
 				rdd.ready()

@@ -49,15 +49,28 @@ type Checkpointer struct {
 	stateful []int
 	interval int64
 	fail     func(t int64, err error)
-	inputs   []inputHooks
+	inputs   []Source
 
 	mu   sync.Mutex
 	meta Meta
 }
 
-type inputHooks struct {
-	position func() ([]byte, error)
-	release  func(batches []Batch, position []byte)
+// Source is what the checkpointer asks of one input stream; any field
+// may be nil.
+type Source struct {
+	// Record is what the input handed batch t, in its own encoding, so
+	// that recovery can rebuild the batch; nil when the time is enough.
+	Record func(t int64) ([]byte, error)
+	// Position is where the input is (the files taken, the end of the log
+	// allocated), recorded with every generated batch.
+	Position func() ([]byte, error)
+	// Release, for an input with a write-ahead log, deletes what no batch
+	// needs, given what the metadata keeps of the input; it is called after
+	// every completed batch. Such an input's position is in the initial
+	// checkpoint too.
+	Release func(batches []Batch, position []byte)
+	// Close is called by the checkpointer's Close (a log's files).
+	Close func()
 }
 
 // Open locks and prepares the checkpoint directory of a started context
@@ -78,7 +91,7 @@ func Open(cfg Config) (*Checkpointer, error) {
 	c := &Checkpointer{
 		files: files, lock: lock, chains: NewChains(cfg.Encode, cfg.Split, cfg.Same),
 		remember: cfg.Remember, stateful: cfg.Stateful, interval: cfg.Interval, fail: cfg.Fail,
-		inputs: make([]inputHooks, len(cfg.Meta.Inputs)), meta: cfg.Meta,
+		inputs: make([]Source, len(cfg.Meta.Inputs)), meta: cfg.Meta,
 	}
 	c.meta.Completed = c.meta.Zero
 	c.meta.Inputs = append([]Input(nil), cfg.Meta.Inputs...)
@@ -97,28 +110,45 @@ func Open(cfg Config) (*Checkpointer, error) {
 // Path is the checkpoint directory.
 func (c *Checkpointer) Path() string { return c.files.Path() }
 
-// SetInput tells the checkpointer how to ask input i for its position
-// (recorded with every generated batch) and, for an input with a
-// write-ahead log, how to release what no batch needs (called after every
-// completed batch with what the metadata keeps of the input). Either may be
-// nil. Call it before the first batch.
-func (c *Checkpointer) SetInput(i int, position func() ([]byte, error), release func(batches []Batch, position []byte)) {
+// SetSource tells the checkpointer what to ask of input i. Call it
+// before the first batch.
+func (c *Checkpointer) SetSource(i int, s Source) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.inputs[i] = inputHooks{position, release}
+	c.inputs[i] = s
 }
 
 // WriteInitial writes the checkpoint of a fresh start, before any batch:
-// the zero time and the inputs' starting positions (nil where none).
-func (c *Checkpointer) WriteInitial(positions [][]byte) error {
+// the zero time and the starting positions of the inputs with a log.
+func (c *Checkpointer) WriteInitial() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for i, p := range positions {
-		if p != nil {
-			c.meta.Inputs[i].Position = p
+	for i, s := range c.inputs {
+		if s.Release != nil && s.Position != nil {
+			if p, _ := s.Position(); p != nil {
+				c.meta.Inputs[i].Position = p
+			}
 		}
 	}
 	return c.files.WriteMeta(&c.meta)
+}
+
+// Record returns what input i handed to batch t, n records, for
+// Generated; a record the input cannot give is reported as batch t's
+// failure.
+func (c *Checkpointer) Record(i int, t int64, n int) Batch {
+	b := Batch{Time: t, Records: n}
+	c.mu.Lock()
+	rec, op := c.inputs[i].Record, c.meta.Inputs[i].Op
+	c.mu.Unlock()
+	if rec != nil {
+		data, err := rec(t)
+		if err != nil {
+			c.fail(t, fmt.Errorf("recording the input of %s: %v", op, err))
+		}
+		b.Data = data
+	}
+	return b
 }
 
 // Generated records batch t, whose inputs handed over batches (one per
@@ -129,7 +159,7 @@ func (c *Checkpointer) Generated(t int64, batches []Batch) {
 	c.meta.Pending = append(c.meta.Pending, t)
 	for i := range c.meta.Inputs {
 		c.meta.Inputs[i].Batches = append(c.meta.Inputs[i].Batches, batches[i])
-		if ps := c.inputs[i].position; ps != nil {
+		if ps := c.inputs[i].Position; ps != nil {
 			pos, err := ps()
 			if err != nil {
 				c.fail(t, fmt.Errorf("position of %s: %v", c.meta.Inputs[i].Op, err))
@@ -197,17 +227,26 @@ func (c *Checkpointer) Completed(t int64, snapshot func(stream int) (Snapshot, b
 		st.Commit()
 	}
 	// Only now that no metadata on disk needs them may log segments go.
-	for i, h := range c.inputs {
-		if h.release != nil {
-			h.release(c.meta.Inputs[i].Batches, c.meta.Inputs[i].Position)
+	for i, s := range c.inputs {
+		if s.Release != nil {
+			s.Release(c.meta.Inputs[i].Batches, c.meta.Inputs[i].Position)
 		}
 	}
 	c.files.Clean(&c.meta)
 }
 
-// Close releases the directory's lock; call it once the context's batches
-// are done, since the checkpointer must write nothing after it.
+// Close closes the inputs' sources and releases the directory's lock; call
+// it once the context's batches are done, since the checkpointer must write
+// nothing after it.
 func (c *Checkpointer) Close() {
+	c.mu.Lock()
+	inputs := c.inputs
+	c.mu.Unlock()
+	for _, s := range inputs {
+		if s.Close != nil {
+			s.Close()
+		}
+	}
 	c.lock.Unlock()
 	c.lock = nil
 }

@@ -45,19 +45,19 @@ func TestCheckpointerBatches(t *testing.T) {
 	if c.Path() != dir {
 		t.Errorf("Path %s, want %s", c.Path(), dir)
 	}
-	pos := 0
+	pos := "start"
 	var released [][]Batch
-	c.SetInput(0, func() ([]byte, error) { return []byte(fmt.Sprint(pos)), nil }, func(bs []Batch, p []byte) {
+	c.SetSource(0, Source{Position: func() ([]byte, error) { return []byte(pos), nil }, Release: func(bs []Batch, p []byte) {
 		released = append(released, bs)
-	})
-	if err := c.WriteInitial([][]byte{[]byte("start")}); err != nil {
+	}})
+	if err := c.WriteInitial(); err != nil {
 		t.Fatal(err)
 	}
 	if m := latest(t, dir); string(m.Inputs[0].Position) != "start" || m.Completed != 0 || len(m.Pending) != 0 {
 		t.Fatalf("initial metadata %+v, want the starting position and nothing done", m)
 	}
 	for b := int64(1000); b <= 5000; b += 1000 {
-		pos = int(b)
+		pos = fmt.Sprint(b)
 		c.Generated(b, []Batch{{Time: b, Records: 1}})
 		m := latest(t, dir)
 		if !reflect.DeepEqual(m.Pending, []int64{b}) || string(m.Inputs[0].Position) != fmt.Sprint(b) {
@@ -188,7 +188,7 @@ func TestCheckpointerPositionError(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	c.SetInput(0, func() ([]byte, error) { return nil, errors.New("gone") }, nil)
+	c.SetSource(0, Source{Position: func() ([]byte, error) { return nil, errors.New("gone") }})
 	c.Generated(1000, []Batch{{Time: 1000}})
 	if want := []string{"1000: position of RateStream: gone"}; !reflect.DeepEqual(f.errs, want) {
 		t.Errorf("failures %v, want %v", f.errs, want)
@@ -301,5 +301,37 @@ func TestStateInterval(t *testing.T) {
 				t.Errorf("got %v, %d ms; want %v, %d ms", st, iv, tc.stateful, tc.interval)
 			}
 		})
+	}
+}
+
+func TestCheckpointerRecordAndClose(t *testing.T) {
+	dir := t.TempDir()
+	var f failures
+	c, err := Open(testConfig(dir, &f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := 0
+	c.SetSource(0, Source{
+		Record: func(t int64) ([]byte, error) {
+			if t == 2000 {
+				return nil, errors.New("bad")
+			}
+			return []byte(fmt.Sprint("r", t)), nil
+		},
+		Close: func() { closed++ },
+	})
+	if b := c.Record(0, 1000, 7); b.Time != 1000 || b.Records != 7 || string(b.Data) != "r1000" {
+		t.Errorf("Record(1000) = %+v", b)
+	}
+	if b := c.Record(0, 2000, 1); b.Data != nil {
+		t.Errorf("Record(2000) = %+v, want no data", b)
+	}
+	if want := []string{"2000: recording the input of RateStream: bad"}; !reflect.DeepEqual(f.errs, want) {
+		t.Errorf("failures %v, want %v", f.errs, want)
+	}
+	c.Close()
+	if closed != 1 {
+		t.Errorf("source closed %d times, want 1", closed)
 	}
 }
