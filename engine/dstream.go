@@ -291,17 +291,7 @@ func (d *DStream) TransformWith(other *DStream, f any) *DStream {
 	default:
 		buildErrorf(op, "want a func(*engine.RDD, *engine.RDD) *engine.RDD, got %s", describeFunc(f))
 	}
-	if other == nil {
-		buildErrorf(op, "want a *DStream, got nil")
-	}
-	if other.slide != d.slide {
-		buildErrorf(op, "the DStreams have different slide durations (%v and %v)", d.slide, other.slide)
-	}
-	return d.ssc.newDStream(op, []*DStream{d, other}, d.slide, func(t Time) *RDD {
-		a, b := d.getOrCompute(t), other.getOrCompute(t)
-		if a == nil || b == nil {
-			return nil
-		}
+	return d.binary(op, other, func(a, b *RDD, t Time) *RDD {
 		return callTransform(op, d.ssc.ex, t, func() *RDD { return g(a, b, t) })
 	})
 }
@@ -333,7 +323,9 @@ func (d *DStream) FlatMapValues(f any) *DStream {
 	return d.derive("FlatMapValues", func(r *RDD, _ Time) *RDD { return r.flatMapValues(g) })
 }
 
-func (d *DStream) binary(op string, other *DStream, f func(a, b *RDD) *RDD) *DStream {
+// binary adds a stream with d's slide whose RDD at t is f of d's and
+// other's RDDs at t; other must have the same slide.
+func (d *DStream) binary(op string, other *DStream, f func(a, b *RDD, t Time) *RDD) *DStream {
 	if other == nil {
 		buildErrorf(op, "want a *DStream, got nil")
 	}
@@ -345,38 +337,38 @@ func (d *DStream) binary(op string, other *DStream, f func(a, b *RDD) *RDD) *DSt
 		if a == nil || b == nil {
 			return nil
 		}
-		return f(a, b)
+		return f(a, b, t)
 	})
 }
 
 // Join joins two pair streams batch by batch: (k, (v, w)).
 func (d *DStream) Join(other *DStream, opts ...OpOption) *DStream {
 	d.ssc.ex.opOptions("Join", opts)
-	return d.binary("Join", other, func(a, b *RDD) *RDD { return a.Join(b, opts...) })
+	return d.binary("Join", other, func(a, b *RDD, _ Time) *RDD { return a.Join(b, opts...) })
 }
 
 // LeftOuterJoin is Join keeping left keys without a match, with a nil right value.
 func (d *DStream) LeftOuterJoin(other *DStream, opts ...OpOption) *DStream {
 	d.ssc.ex.opOptions("LeftOuterJoin", opts)
-	return d.binary("LeftOuterJoin", other, func(a, b *RDD) *RDD { return a.LeftOuterJoin(b, opts...) })
+	return d.binary("LeftOuterJoin", other, func(a, b *RDD, _ Time) *RDD { return a.LeftOuterJoin(b, opts...) })
 }
 
 // RightOuterJoin is Join keeping right keys without a match, with a nil left value.
 func (d *DStream) RightOuterJoin(other *DStream, opts ...OpOption) *DStream {
 	d.ssc.ex.opOptions("RightOuterJoin", opts)
-	return d.binary("RightOuterJoin", other, func(a, b *RDD) *RDD { return a.RightOuterJoin(b, opts...) })
+	return d.binary("RightOuterJoin", other, func(a, b *RDD, _ Time) *RDD { return a.RightOuterJoin(b, opts...) })
 }
 
 // FullOuterJoin is Join keeping keys of either side, nil for the missing value.
 func (d *DStream) FullOuterJoin(other *DStream, opts ...OpOption) *DStream {
 	d.ssc.ex.opOptions("FullOuterJoin", opts)
-	return d.binary("FullOuterJoin", other, func(a, b *RDD) *RDD { return a.FullOuterJoin(b, opts...) })
+	return d.binary("FullOuterJoin", other, func(a, b *RDD, _ Time) *RDD { return a.FullOuterJoin(b, opts...) })
 }
 
 // Cogroup groups both streams by key, batch by batch: (k, ([]v, []w)).
 func (d *DStream) Cogroup(other *DStream, opts ...OpOption) *DStream {
 	d.ssc.ex.opOptions("Cogroup", opts)
-	return d.binary("Cogroup", other, func(a, b *RDD) *RDD { return a.Cogroup(b, opts...) })
+	return d.binary("Cogroup", other, func(a, b *RDD, _ Time) *RDD { return a.Cogroup(b, opts...) })
 }
 
 // persistence
