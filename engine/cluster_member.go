@@ -262,8 +262,7 @@ func (cm *clusterMember) begin(t Time) {
 		// member ran then: the next one reduces its whole window.
 		for _, d := range cm.ssc.streams {
 			if ws, ok := d.state.(*windowState); ok {
-				ws.takeTyped(0)
-				ws.set(0, nil)
+				ws.Reset()
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gostream/gostream/engine/internal/order"
 	"github.com/gostream/gostream/engine/internal/shuffle"
+	win "github.com/gostream/gostream/engine/internal/window"
 )
 
 // RDD is one batch's data: an immutable collection of elements split into
@@ -33,9 +34,9 @@ type RDD struct {
 	strInts func(p int, emit func(k string, key any, v int), other func(any))
 	// colsOut asks a shuffle with an int aggregator to materialize into
 	// cols when every key is a string; cols, when set, holds the
-	// partitions (strintcols.go) and parts and stored stay nil.
+	// partitions (engine/internal/window's Cols) and parts and stored stay nil.
 	colsOut bool
-	cols    []*strIntCols
+	cols    []*win.Cols
 
 	mu      sync.Mutex
 	parts   [][]any
@@ -147,8 +148,8 @@ func (r *RDD) iterate(p int, emit func(any)) {
 	}
 	if r.cols != nil {
 		c := r.cols[p]
-		for i := range c.len() {
-			emit(Pair{c.key(i), c.vals[i]})
+		for i := range c.Len() {
+			emit(Pair{c.Key(i), c.Val(i)})
 		}
 		return
 	}
@@ -164,7 +165,7 @@ func (r *RDD) partition(p int) []any {
 		return r.stored.partition(p)
 	}
 	if r.cols != nil {
-		return r.cols[p].pairs()
+		return win.Pairs[Pair](r.cols[p])
 	}
 	var out []any
 	r.compute(p, func(x any) { out = append(out, x) })
@@ -205,7 +206,7 @@ func (r *RDD) Count() int {
 	if r.cols != nil {
 		total := 0
 		for _, c := range r.cols {
-			total += c.len()
+			total += c.Len()
 		}
 		return total
 	}

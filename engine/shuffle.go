@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gostream/gostream/engine/internal/shuffle"
+	win "github.com/gostream/gostream/engine/internal/window"
 )
 
 // aggregator combines the values of one key, Spark's combineByKey: create
@@ -97,9 +98,9 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 			written[m] = tasks[m].write(op, agg, sagg, n)
 		})
 		parts := make([][]any, n)
-		var cols []*strIntCols
+		var cols []*win.Cols
 		if res.colsOut && sagg.IntFn != nil {
-			cols = make([]*strIntCols, n)
+			cols = make([]*win.Cols, n)
 		}
 		ex.run(op, res.time, n, func(q int) {
 			// Read merges into the first map task's table.
@@ -114,7 +115,7 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 			}()
 			t := shuffle.Read(sagg, written, q)
 			if cols != nil {
-				if c, ok := tableCols(t); ok {
+				if c, ok := win.TableCols(t); ok {
 					cols[q] = c
 					base = nil
 					t.Release()
@@ -140,7 +141,7 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 			}
 			for q, c := range cols {
 				if c != nil {
-					parts[q] = c.pairs()
+					parts[q] = win.Pairs[Pair](c)
 				}
 			}
 		}

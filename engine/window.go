@@ -2,11 +2,10 @@ package engine
 
 import (
 	"fmt"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/shuffle"
+	win "github.com/gostream/gostream/engine/internal/window"
 )
 
 // Window operations, after Spark's WindowedDStream and ReducedWindowedDStream.
@@ -268,18 +267,23 @@ func pairFilter(op string, f any) func(any) bool {
 // Every batch of d is reduced by key into n hash partitions and persisted;
 // the window at t merges, partition by partition, the window at t-slide
 // (kept by the stream, filtered), the reduced batches that left the window
-// (with inv) and those that entered it (with f). Each window is materialized
-// when computed, so lineage never grows.
+// (with inv) and those that entered it (with f): engine/internal/window's
+// Merge. Each window is materialized when computed, so lineage never grows.
 func (d *DStream) reducedWindow(op string, rd, inv reducer, filter func(any) bool, window, slide time.Duration, n int) *DStream {
 	d.checkWindow(op, window, slide)
 	if n <= 0 {
 		n = d.ssc.ex.parallelism
 	}
-	ints := rd.intFn != nil && inv.intFn != nil
+	m := &win.Merge[Pair]{F: rd.f, Inv: inv.f, IntF: rd.intFn, IntInv: inv.intFn, Filter: filter,
+		Panicked:   func(r, x any) { failUser(op, r, x) },
+		NotPair:    func(x any) { failElem(op, x, "engine.Pair") },
+		NotInt:     func(v any) { failElem(op, v, "int") },
+		Unhashable: unhashableKey(op),
+	}
 	reduced := d.derive(op, func(r *RDD, _ Time) *RDD {
 		out := r.shuffle(op, n, pairSplit(op), reduceAggregator(rd), pairOut)
 		// (string, int) reductions are kept in columns for the typed window.
-		out.colsOut = ints
+		out.colsOut = m.Ints()
 		return out
 	})
 	reduced.persistForWindow()
@@ -290,76 +294,128 @@ func (d *DStream) reducedWindow(op string, rd, inv reducer, filter func(any) boo
 	batch := Time(durMS(d.slide))
 	w.compute = func(t Time) *RDD {
 		curBegin := t.Sub(window) + batch
-		prev, prevT, ok := ws.previous()
-		var oldRDDs, newRDDs []*RDD
+		prev, prevMS, ok := ws.Previous()
+		prevT := Time(prevMS)
+		var old, new []*RDD
 		if ok && prevT == t.Sub(slide) {
-			prevBegin := prevT.Sub(window) + batch
-			oldRDDs = reduced.slice(prevBegin, min(curBegin-batch, prevT))
-			newRDDs = reduced.slice(max(prevT+batch, curBegin), t)
+			old = reduced.slice(prevT.Sub(window)+batch, min(curBegin-batch, prevT))
+			new = reduced.slice(max(prevT+batch, curBegin), t)
 		} else {
 			// No previous window (the first one, or after a failed batch):
 			// reduce the whole window.
 			prev = nil
-			newRDDs = reduced.slice(curBegin, t)
+			new = reduced.slice(curBegin, t)
 		}
-		var out *RDD
-		if ints && allCols(oldRDDs) && allCols(newRDDs) {
-			out = mergeWindowTyped(op, ws, d.ssc.ex, n, t, prev, prevT, oldRDDs, newRDDs, rd, inv, filter)
+		deps := append(append([]*RDD(nil), old...), new...)
+		if prev != nil {
+			deps = append(deps, prev)
 		}
-		if out == nil {
-			ws.takeTyped(0)
-			out = mergeWindow(op, d.ssc.ex, n, t, prev, oldRDDs, newRDDs, rd, inv, filter)
+		out := newRDD(d.ssc.ex, op, n, deps, nil).at(t)
+		if tables := ws.tables(m, prev, prevT, old, new); tables != nil {
+			out.materialize = func() [][]any {
+				return runParts(d.ssc.ex, op, t, n, func(q int) []any {
+					return m.Typed(tables[q], colsOf(old, q), colsOf(new, q))
+				})
+			}
+			out.ready()
+			ws.PutTables(int64(t), tables)
+		} else {
+			out.materialize = func() [][]any {
+				return runParts(d.ssc.ex, op, t, n, func(q int) []any {
+					var p []any
+					if prev != nil {
+						p = prev.partition(q)
+					}
+					return m.Partition(p, partsOf(old, q), partsOf(new, q))
+				})
+			}
 			out.ready()
 		}
-		ws.set(t, out)
+		ws.Set(int64(t), out)
 		return out
 	}
 	return w
 }
 
+// tables returns the tables the typed path merges the window into, or nil
+// for the generic path: when the functions are not int ones, some batch is
+// not in columns or the previous window is not made of (string, int) pairs.
+func (ws *windowState) tables(m *win.Merge[Pair], prev *RDD, prevT Time, old, new []*RDD) []*win.Table {
+	tables := ws.TakeTables(int64(prevT))
+	if !m.Ints() || !allCols(old) || !allCols(new) {
+		return nil
+	}
+	if prev == nil {
+		return win.NewTables(ws.n)
+	}
+	if len(tables) != ws.n {
+		tables, _ = win.TablesOf[Pair](prev.Partitions())
+	}
+	return tables
+}
+
+// allCols reports whether every RDD holds columns (after ready).
+func allCols(rdds []*RDD) bool {
+	for _, r := range rdds {
+		r.ready()
+		if r.cols == nil {
+			return false
+		}
+	}
+	return true
+}
+
+func colsOf(rdds []*RDD, q int) []*win.Cols {
+	out := make([]*win.Cols, len(rdds))
+	for i, r := range rdds {
+		out[i] = r.cols[q]
+	}
+	return out
+}
+
+func partsOf(rdds []*RDD, q int) [][]any {
+	out := make([][]any, len(rdds))
+	for i, r := range rdds {
+		out[i] = r.partition(q)
+	}
+	return out
+}
+
+// runParts computes n partitions in parallel tasks.
+func runParts(ex *executor, op string, t Time, n int, part func(q int) []any) [][]any {
+	parts := make([][]any, n)
+	ex.run(op, t, n, func(q int) { parts[q] = part(q) })
+	return parts
+}
+
 // windowState is the state of an incremental window: its latest RDD.
 type windowState struct {
+	win.State[*RDD]
 	op      string
 	n       int
 	ex      *executor
 	reduced *DStream
 	window  time.Duration
-
-	mu    sync.Mutex
-	t     Time
-	last  *RDD
-	typed *typedWindow // the typed path's tables of the latest window (window_typed.go)
-}
-
-func (ws *windowState) previous() (*RDD, Time, bool) {
-	ws.mu.Lock()
-	defer ws.mu.Unlock()
-	return ws.last, ws.t, ws.last != nil
-}
-
-func (ws *windowState) set(t Time, r *RDD) {
-	ws.mu.Lock()
-	ws.t, ws.last = t, r
-	ws.mu.Unlock()
 }
 
 func (ws *windowState) snapshot() (Time, [][]any, bool) {
-	last, t, ok := ws.previous()
+	last, t, ok := ws.Previous()
 	if !ok {
 		return 0, nil, false
 	}
-	return t, last.Partitions(), true
+	return Time(t), last.Partitions(), true
 }
 
 func (ws *windowState) restore(t Time, parts [][]any) {
-	ws.takeTyped(0)
-	ws.set(t, materialized(ws.ex, ws.op, rehash(ws.op, parts, ws.n)).at(t))
+	ws.TakeTables(0)
+	ws.Set(int64(t), materialized(ws.ex, ws.op, rehash(ws.op, parts, ws.n)).at(t))
 }
 
 // batches returns the reduced batches that later windows still read: those
 // inside the latest window and those after it, oldest first.
 func (ws *windowState) batches() ([]Time, [][][]any) {
-	_, t, ok := ws.previous()
+	_, prevMS, ok := ws.Previous()
+	t := Time(prevMS)
 	if !ok {
 		return nil, nil
 	}
@@ -413,184 +469,4 @@ func rehash(op string, parts [][]any, n int) [][]any {
 		}
 		return partitionOf(kv.Key, n)
 	})
-}
-
-// windowSlot gathers one key's values while merging a window; with int
-// reduce functions the values stay unboxed in the int fields.
-type windowSlot struct {
-	key               any
-	prev, old, new    any
-	iprev, iold, inew int
-	hasPrev, hasOld   bool
-	hasNew            bool
-}
-
-// mergeWindow computes partition by partition: prev ⊖ old ⊕ new. All inputs
-// are hash-partitioned into n partitions by key.
-func mergeWindow(op string, ex *executor, n int, t Time, prev *RDD, oldRDDs, newRDDs []*RDD, rd, inv reducer, filter func(any) bool) *RDD {
-	deps := append(append([]*RDD(nil), oldRDDs...), newRDDs...)
-	if prev != nil {
-		deps = append(deps, prev)
-	}
-	out := newRDD(ex, op, n, deps, nil).at(t)
-	ints := rd.intFn != nil && inv.intFn != nil
-	out.materialize = func() [][]any {
-		parts := make([][]any, n)
-		ex.run(op, t, n, func(q int) {
-			var prevPart []any
-			if prev != nil {
-				prevPart = prev.partition(q)
-			}
-			oldParts := make([][]any, len(oldRDDs))
-			for i, r := range oldRDDs {
-				oldParts[i] = r.partition(q)
-			}
-			newParts := make([][]any, len(newRDDs))
-			size := len(prevPart)
-			for i, r := range newRDDs {
-				newParts[i] = r.partition(q)
-				size += len(newParts[i])
-			}
-			slots := make([]windowSlot, 0, size)
-			idx := newKeyIndex(op)
-			idx.Reserve(size)
-			// entering is set while reading the batches that enter the
-			// window: a string key first met there is copied, so that a key
-			// staying in the window does not pin the whole decoded block it
-			// was sliced from.
-			entering := false
-			slot := func(x any) (*windowSlot, any) {
-				kv, ok := x.(Pair)
-				if !ok {
-					failElem(op, x, "engine.Pair")
-				}
-				i, found := idx.Get(kv.Key)
-				if !found {
-					i = int32(len(slots))
-					key := kv.Key
-					if s, ok := key.(string); ok && entering {
-						key = strings.Clone(s)
-					}
-					idx.Put(key, i)
-					slots = append(slots, windowSlot{key: key})
-				}
-				return &slots[i], kv.Value
-			}
-			intOf := func(v any) int {
-				n, ok := v.(int)
-				if !ok {
-					failElem(op, v, "int")
-				}
-				return n
-			}
-			for _, x := range prevPart {
-				s, v := slot(x)
-				if ints {
-					s.iprev = intOf(v)
-				} else {
-					s.prev = v
-				}
-				s.hasPrev = true
-			}
-			for _, part := range oldParts {
-				for _, x := range part {
-					s, v := slot(x)
-					switch {
-					case ints && s.hasOld:
-						s.iold = callIntReduce(op, rd.intFn, s.iold, intOf(v))
-					case ints:
-						s.iold, s.hasOld = intOf(v), true
-					case s.hasOld:
-						s.old = callReduce(op, rd.f, s.old, v)
-					default:
-						s.old, s.hasOld = v, true
-					}
-				}
-			}
-			entering = true
-			for _, part := range newParts {
-				for _, x := range part {
-					s, v := slot(x)
-					switch {
-					case ints && s.hasNew:
-						s.inew = callIntReduce(op, rd.intFn, s.inew, intOf(v))
-					case ints:
-						s.inew, s.hasNew = intOf(v), true
-					case s.hasNew:
-						s.new = callReduce(op, rd.f, s.new, v)
-					default:
-						s.new, s.hasNew = v, true
-					}
-				}
-			}
-			part := make([]any, 0, len(slots))
-			for i := range slots {
-				s := &slots[i]
-				var v any
-				if ints {
-					v = mergeInts(op, s, rd.intFn, inv.intFn)
-				} else {
-					v = mergeAnys(op, s, rd.f, inv.f)
-				}
-				kv := Pair{s.key, v}
-				if filter != nil && !callPredicate(op, filter, kv) {
-					continue
-				}
-				part = append(part, kv)
-			}
-			parts[q] = part
-		})
-		return parts
-	}
-	return out
-}
-
-// mergeAnys is one key's window value: prev ⊖ old ⊕ new.
-func mergeAnys(op string, s *windowSlot, f, inv func(a, b any) any) any {
-	switch {
-	case s.hasPrev:
-		v := s.prev
-		if s.hasOld {
-			v = callReduce(op, inv, v, s.old)
-		}
-		if s.hasNew {
-			v = callReduce(op, f, v, s.new)
-		}
-		return v
-	case s.hasOld:
-		// Filtered out of the previous window (FilterFunc drops values that
-		// fell back to zero) while batches of it are still leaving: start
-		// from zero, inv(x, x), and apply the inverse as for any other key.
-		v := callReduce(op, inv, s.old, s.old)
-		v = callReduce(op, inv, v, s.old)
-		if s.hasNew {
-			v = callReduce(op, f, v, s.new)
-		}
-		return v
-	}
-	// Not in the previous window: only the batches that entered.
-	return s.new
-}
-
-// mergeInts is mergeAnys for int values.
-func mergeInts(op string, s *windowSlot, f, inv func(a, b int) int) int {
-	switch {
-	case s.hasPrev:
-		v := s.iprev
-		if s.hasOld {
-			v = callIntReduce(op, inv, v, s.iold)
-		}
-		if s.hasNew {
-			v = callIntReduce(op, f, v, s.inew)
-		}
-		return v
-	case s.hasOld:
-		v := callIntReduce(op, inv, s.iold, s.iold)
-		v = callIntReduce(op, inv, v, s.iold)
-		if s.hasNew {
-			v = callIntReduce(op, f, v, s.inew)
-		}
-		return v
-	}
-	return s.inew
 }

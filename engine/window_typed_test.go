@@ -10,7 +10,7 @@ import (
 
 // TestTypedWindowMatchesGeneric runs the incremental window over string
 // keys and int values twice: with Sum and Diff, which take the typed path
-// (window_typed.go), and with the same arithmetic as func(any, any) any,
+// (engine/internal/window's Merge.Typed), and with the same arithmetic as func(any, any) any,
 // which takes the generic one. Every window must print the same elements
 // in the same order, with keys leaving the window, coming back after they
 // were filtered out, and batches that leave while their key is gone.

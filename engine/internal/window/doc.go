@@ -1,0 +1,35 @@
+// Package window is the merge of the incremental windows
+// (ReduceByKeyAndWindow with an inverse, CountByValueAndWindow,
+// CountByKeyAndWindow, ReduceByWindow with an inverse), after Spark's
+// ReducedWindowedDStream: the window at t is the window at t-slide, the
+// inverse reduction of the per-batch reductions that left it and the
+// reduction of those that entered it, partition by partition.
+//
+// The contract:
+//   - Merge.Partition merges one hash partition: the previous window's
+//     elements (one pair per key), the batches that left and those that
+//     entered (each reduced by key, oldest first). Keys come out in the
+//     order of the previous window, then in the order first met in the
+//     leaving and the entering batches; a key kept by the previous window
+//     but filtered out is back to zero (inv(x, x)) when batches of it still
+//     leave. Filter, when set, drops a merged pair.
+//   - With int functions (IntF and IntInv) values stay unboxed while
+//     merging; a value that is not an int fails through NotInt.
+//   - The typed path: when the per-batch reductions are (string, int)
+//     columns (Cols, cut from a shuffle table by TableCols), each partition
+//     of the latest window is a Table that Merge.Typed updates in place.
+//     Its output, the calls of the functions and the failures are those of
+//     Partition over the same pairs. Tables belong to one window time:
+//     State hands them to the merge of the next window only (TakeTables),
+//     and forgets them when taken, so a failed merge, a restored state or
+//     a window merged the generic way leaves none; the caller then rebuilds
+//     them from the previous window's partitions (TablesOf) or from nothing.
+//   - String keys met first in the entering batches are copied, so a key
+//     staying in the window does not pin the block it was cut from.
+//   - The package speaks plain Go: partitions are []any, pairs the caller's
+//     own type P (a struct{ Key, Value any }), times int64 milliseconds.
+//     User functions come in raw: the package calls each under a deferred
+//     recover and reports a panic through Panicked, with the element; the
+//     hooks (Panicked, NotPair, NotInt, Unhashable) must panic with the
+//     caller's failure, which the caller's task runner recovers.
+package window
