@@ -3,10 +3,10 @@ package engine
 import (
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/graph"
+	"github.com/gostream/gostream/engine/internal/sink/console"
 )
 
 // DStream is a discretized stream: a sequence of RDDs, one per batch (or per
@@ -455,21 +455,7 @@ func (d *DStream) Print(num ...int) {
 		buildErrorf("Print", "want a non-negative number of elements, got %d", n)
 	}
 	d.addOutput("Print", func(r *RDD, t Time) {
-		first := r.Take(min(n, math.MaxInt-1) + 1)
-		var b strings.Builder
-		b.WriteString("-------------------------------------------\n")
-		fmt.Fprintf(&b, "Time: %s\n", t)
-		b.WriteString("-------------------------------------------\n")
-		for i, x := range first {
-			if i == n {
-				b.WriteString("...\n")
-				break
-			}
-			b.WriteString(d.ssc.format(x))
-			b.WriteByte('\n')
-		}
-		b.WriteByte('\n')
-		d.ssc.write(b.String())
+		d.ssc.write(console.Batch(t.String(), r.Take(min(n, math.MaxInt-1)+1), n, d.ssc.format))
 	})
 }
 
