@@ -141,16 +141,6 @@ func TestFusedPathsAreTaken(t *testing.T) {
 	}
 }
 
-func TestEachFieldMatchesStringsFields(t *testing.T) {
-	for _, s := range []string{"", " ", "a", " a ", "a  b\tc\nd\re\vf\fg", "\u00a0x\u2003y z", "héllo wörld", "x\x85y", "\xff\xfe a"} {
-		var got []string
-		eachField(s, func(w string) { got = append(got, w) })
-		if want := strings.Fields(s); !reflect.DeepEqual(got, want) && (len(got) != 0 || len(want) != 0) {
-			t.Errorf("eachField(%q) = %q, want %q", s, got, want)
-		}
-	}
-}
-
 func TestFusedErrors(t *testing.T) {
 	boom := func(s string) []string {
 		if s == "bad" {
