@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/gostream/gostream/engine/internal/exec"
@@ -158,7 +160,7 @@ func (d *DStream) UpdateStateByKey(f any, opts ...OpOption) *DStream {
 	s.state = st
 	s.compute = func(t Time) *RDD {
 		prev, fresh := st.base(t)
-		if prev == nil && !fresh {
+		if prev.none() && !fresh {
 			return nil
 		}
 		parent := d.getOrCompute(t)
@@ -169,61 +171,122 @@ func (d *DStream) UpdateStateByKey(f any, opts ...OpOption) *DStream {
 			grouped.ready()
 		}
 		parts := make([][]any, n)
+		maps := make([]*state.Map, n)
 		ex.run(op, t, n, func(q int) {
-			type slot struct {
-				key    any
-				state  any
-				has    bool
-				values []any
-			}
-			var prevPart, newPart []any
-			if prev != nil {
-				prevPart = prev[q]
-			}
+			var newPart []any
 			if grouped != nil {
 				newPart = grouped.partition(q)
 			}
-			idx := newKeyIndex(op)
-			idx.Reserve(len(prevPart) + len(newPart))
-			slots := make([]slot, 0, len(prevPart)+len(newPart))
-			for _, x := range prevPart {
-				kv, ok := x.(Pair)
-				if !ok {
-					failElem(op, x, "engine.Pair")
-				}
-				idx.Put(kv.Key, int32(len(slots)))
-				slots = append(slots, slot{key: kv.Key, state: kv.Value, has: true})
-			}
-			for _, x := range newPart {
-				kv := x.(Pair)
-				values := *kv.Value.(*[]any)
-				if i, ok := idx.Get(kv.Key); ok {
-					slots[i].values = values
-					continue
-				}
-				slots = append(slots, slot{key: kv.Key, values: values})
-			}
-			part := make([]any, 0, len(slots))
-			for i := range slots {
-				sl := &slots[i]
-				values := sl.values[:len(sl.values):len(sl.values)]
-				if values == nil {
-					values = []any{}
-				}
-				if ns, keep := update(t, sl.key, values, sl.state, sl.has); keep {
-					part = append(part, Pair{sl.key, ns})
-				}
-			}
-			parts[q] = part
+			maps[q], parts[q] = st.update(update, t, prev.at(st, q), newPart)
 		})
 		r := materialized(ex, op, parts).at(t)
-		st.set(t, parts)
+		st.set(t, maps, parts)
 		return r
 	}
 	return s
 }
 
-// stateRDD holds the latest state of an UpdateStateByKey stream.
+// valued is a slot of the state with the values a batch brought its key.
+type valued struct {
+	slot   int32
+	values []any
+}
+
+// update runs batch t's update of one partition: prev is the state it
+// starts from (nil when empty), grouped the batch's (key, *[]any values)
+// pairs. Every key with a state is updated in slot order, with its values or
+// none, then every new key in the order first met, as Spark's
+// UpdateStateByKey calls the function for every key each batch. It returns
+// the partition's new version and its elements, Pair{key, state}: an
+// unchanged state keeps its element.
+func (s *stateRDD) update(update updateFunc, t Time, prev *state.Map, grouped []any) (*state.Map, []any) {
+	var m *state.Map
+	if prev == nil {
+		m = state.NewMap(unhashableKey(s.op))
+	} else {
+		m = prev.NextFull()
+	}
+	var hits []valued
+	var fresh []Pair
+	for _, x := range grouped {
+		kv := x.(Pair)
+		values := *kv.Value.(*[]any)
+		if i, e, ok := m.Get(kv.Key); ok && e.Live {
+			hits = append(hits, valued{i, values})
+			continue
+		}
+		fresh = append(fresh, Pair{kv.Key, values})
+	}
+	slices.SortFunc(hits, func(a, b valued) int { return cmp.Compare(a.slot, b.slot) })
+	part := make([]any, 0, m.Len()+len(fresh))
+	m.Each(func(i int32, k any, e state.Entry) {
+		values := []any{}
+		if len(hits) > 0 && hits[0].slot == i {
+			values = hits[0].values[:len(hits[0].values):len(hits[0].values)]
+			hits = hits[1:]
+		}
+		old := e.State.(Pair)
+		ns, keep := update(t, k, values, old.Value, true)
+		switch {
+		case !keep:
+			m.Update(i, e, state.Entry{})
+		case sameState(old.Value, ns):
+			part = append(part, e.State)
+		default:
+			x := any(Pair{k, ns})
+			m.Update(i, e, state.Entry{State: x, Live: true})
+			part = append(part, x)
+		}
+	})
+	for _, kv := range fresh {
+		values := kv.Value.([]any)
+		if ns, keep := update(t, kv.Key, values[:len(values):len(values)], nil, false); keep {
+			x := any(Pair{kv.Key, ns})
+			m.Add(kv.Key, x, 0)
+			part = append(part, x)
+		}
+	}
+	return m, part
+}
+
+// stateBase is the state a batch starts from: each partition's map, or
+// its elements when the map is still to be made from them (after a
+// restore, from an initial state or a cluster's changelogs).
+type stateBase struct {
+	maps  []*state.Map
+	parts [][]any
+}
+
+func (b stateBase) none() bool { return b.maps == nil && b.parts == nil }
+
+// at returns partition q's map, made in the task that updates it, so that
+// an element that is not a Pair fails the batch: nil when it is empty.
+func (b stateBase) at(s *stateRDD, q int) *state.Map {
+	if b.maps != nil {
+		return b.maps[q]
+	}
+	if b.parts == nil || b.parts[q] == nil {
+		return nil
+	}
+	m := state.NewMap(unhashableKey(s.op))
+	for _, x := range b.parts[q] {
+		kv, ok := x.(Pair)
+		if !ok {
+			failElem(s.op, x, "engine.Pair")
+		}
+		if _, _, ok := m.Get(kv.Key); ok {
+			continue // a key twice: its first state, as Spark's cogroup's headOption
+		}
+		m.Add(kv.Key, x, 0)
+	}
+	return m
+}
+
+// stateRDD holds the latest state of an UpdateStateByKey stream: each
+// partition a version of a state.Map whose entries are the state's
+// elements, Pair{key, state}, and those elements, the state RDD's
+// partitions. A version shares its keys and their index with the one
+// before, so a batch looks up only the keys it brought.
 type stateRDD struct {
 	op      string
 	n       int
@@ -232,43 +295,49 @@ type stateRDD struct {
 
 	mu       sync.Mutex
 	t        Time
+	maps     []*state.Map // nil until a batch ran since a restore
 	parts    [][]any
 	has      bool
 	computed Time // the latest batch computed here (not restored)
 }
 
-// base returns the state batch t starts from; fresh reports that there is
-// none yet (the first batch). prev is nil and fresh false when t was
-// already computed: an old time the stream no longer remembers.
-func (s *stateRDD) base(t Time) (prev [][]any, fresh bool) {
+// base returns the state batch t starts from, one map per partition (nil
+// for an empty one); fresh reports that there is none yet (the first
+// batch). prev is nil and fresh false when t was already computed: an old
+// time the stream no longer remembers.
+func (s *stateRDD) base(t Time) (prev stateBase, fresh bool) {
 	s.mu.Lock()
 	if s.computed != 0 && t <= s.computed {
 		s.mu.Unlock()
-		return nil, false
+		return stateBase{}, false
 	}
 	if cm := s.ex.cluster; cm != nil {
 		// A cluster job's state is its partitions' changelogs (cluster_state.go).
 		s.mu.Unlock()
-		return cm.stateBase(s, t), false
+		return stateBase{parts: cm.stateBase(s, t)}, false
 	}
 	if s.has {
 		defer s.mu.Unlock()
-		return s.parts, false
+		if s.maps == nil {
+			return stateBase{parts: s.parts}, false
+		}
+		return stateBase{maps: s.maps}, false
 	}
 	initial := s.initial
 	s.mu.Unlock()
 	if initial == nil {
-		return nil, true
+		return stateBase{}, true
 	}
-	return partitionPairs(s.op, initial, s.n).Partitions(), true
+	return stateBase{parts: partitionPairs(s.op, initial, s.n).Partitions()}, true
 }
 
-func (s *stateRDD) set(t Time, parts [][]any) {
+func (s *stateRDD) set(t Time, maps []*state.Map, parts [][]any) {
 	if cm := s.ex.cluster; cm != nil {
 		cm.stateSet(s, t, parts)
+		maps = nil // the changelogs hold the state the next batch starts from
 	}
 	s.mu.Lock()
-	s.t, s.parts, s.has, s.computed = t, parts, true, t
+	s.t, s.maps, s.parts, s.has, s.computed = t, maps, parts, true, t
 	s.mu.Unlock()
 }
 
@@ -281,6 +350,6 @@ func (s *stateRDD) snapshot() (Time, [][]any, bool) {
 func (s *stateRDD) restore(t Time, parts [][]any) {
 	parts = rehash(s.op, parts, s.n)
 	s.mu.Lock()
-	s.t, s.parts, s.has = t, parts, true
+	s.t, s.maps, s.parts, s.has = t, nil, parts, true
 	s.mu.Unlock()
 }

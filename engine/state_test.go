@@ -376,3 +376,51 @@ func TestWindowBatchesAfterLatestWindow(t *testing.T) {
 		t.Fatalf("batch 3000 ms holds %v, want (a,4)", last)
 	}
 }
+
+// UpdateStateByKey's state keeps its keys in the order they came: the
+// function runs for every key with a state, new keys follow in the order
+// first met, a removed key that comes back takes its place at the end, and
+// a key the batch did not change keeps its state.
+func TestUpdateStateByKeyOrder(t *testing.T) {
+	var calls []string
+	sum := func(tm Time, k string, v []int, s *int) *int {
+		calls = append(calls, fmt.Sprintf("%d:%s%v", tm/1000, k, v))
+		n := 0
+		if s != nil {
+			n = *s
+		}
+		for _, x := range v {
+			if x == 0 {
+				return nil
+			}
+			n += x
+		}
+		return &n
+	}
+	got, err := runBatches(t, [][]any{
+		{KV("b", 1), KV("a", 1), KV("c", 1)},
+		{KV("d", 1), KV("a", 0), KV("b", 2)},
+		{KV("a", 5), KV("e", 1)},
+		{},
+	}, func(in *DStream) *DStream { return in.UpdateStateByKey(sum, NumTasks(1)) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"[(b,1) (a,1) (c,1)]",
+		"[(b,3) (c,1) (d,1)]",
+		"[(b,3) (c,1) (d,1) (a,5) (e,1)]",
+		"[(b,3) (c,1) (d,1) (a,5) (e,1)]",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d batches, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if s := fmt.Sprint(got[i]); s != want[i] {
+			t.Errorf("batch %d: %s, want %s", i+1, s, want[i])
+		}
+	}
+	if s, w := strings.Join(calls, " "), "1:b[1] 1:a[1] 1:c[1] 2:b[2] 2:a[0] 2:c[] 2:d[1] 3:b[] 3:c[] 3:d[] 3:a[5] 3:e[1] 4:b[] 4:c[] 4:d[] 4:a[] 4:e[]"; s != w {
+		t.Errorf("calls %s\nwant  %s", s, w)
+	}
+}

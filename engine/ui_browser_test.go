@@ -229,6 +229,8 @@ func TestUIInBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(strings.TrimSuffix(url, "/")+href.Value), chromedp.WaitVisible(chromedp.ID("operations"))); err != nil {
 		t.Fatal(err)
 	}
+	// The page fills its tables once its data arrives.
+	until(t, ctx, "the failed batch's output operations", `document.querySelector('#operations').innerText.includes('bad record')`)
 	ops, _ := chromedp.Run(ctx, chromedp.Text(chromedp.ID("operations")))
 	for _, want := range []string{"Print", "ReduceByKey ← Map ← FlatMap ← SocketTextStream(127.0.0.1:", "SUCCEEDED", "ForeachRDD", "FAILED", "bad record"} {
 		if !strings.Contains(ops, want) {

@@ -24,8 +24,12 @@
 // (only the keys the batch set), compacted into a new base after
 // ChainLimit deltas or when removed keys fill over half of it, so a batch
 // costs what it touches, not a copy of every key. Keys iterate in the order
-// they first appeared; older versions stay readable. Index is the key index
-// Map and the engine's per-batch passes use.
+// they first appeared; older versions stay readable. MapWithState's state is
+// such a chain of deltas. UpdateStateByKey calls its function for every key
+// every batch, so each of its versions is a full one (NextFull): a new copy
+// of the entries over the keys and key index of the version before, so that
+// a batch looks up only the keys it brought instead of indexing every key
+// again. Index is the key index Map and the engine's per-batch passes use.
 //
 // The package speaks plain Go: elements are the engine's own values, split
 // into key and state by a function the engine gives; whether two states are

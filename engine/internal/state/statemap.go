@@ -58,14 +58,18 @@ func (m *Map) newLayer(first int32, base bool) *layer {
 func (m *Map) Len() int { return int(m.slots) - m.dead }
 
 // Get returns key k's slot and entry; ok is false when k has no slot. A
-// removed key still has its slot, with Live false.
+// removed key still has its slot, with Live false; a key added again after
+// its removal has the newer slot.
 func (m *Map) Get(k any) (slot int32, e Entry, ok bool) {
 	for _, l := range m.layers {
 		if s, found := l.index.Get(k); found {
-			return s, m.entry(s), true
+			slot, e, ok = s, m.entry(s), true
+			if e.Live {
+				break
+			}
 		}
 	}
-	return 0, Entry{}, false
+	return slot, e, ok
 }
 
 func (m *Map) entry(s int32) Entry {
@@ -107,7 +111,8 @@ func (m *Map) Update(slot int32, old, e Entry) {
 	top.changed[slot] = e
 }
 
-// Add gives key k, which has no slot, the next slot, live with state.
+// Add gives key k the next slot, live with state. k has no slot, or a dead
+// one that it leaves behind: the key then iterates in its new place.
 func (m *Map) Add(k, state any, updated int64) int32 {
 	s := m.slots
 	m.slots++
@@ -141,6 +146,38 @@ func (m *Map) Next() *Map {
 		l.changed = make(map[int32]Entry, len(top.changed))
 	}
 	n.layers = append(m.layers[:len(m.layers):len(m.layers)], l)
+	return n
+}
+
+// NextFull returns the version that follows m as a base of its own: every
+// slot's entry copied into it, the keys and their index shared with m. It
+// is the next version of a state whose every key may change each batch
+// (UpdateStateByKey calls its function for every key), where a delta would
+// hold them all and reading through a chain of such deltas would cost a
+// lookup per layer. Past ChainLimit versions, or with over half the slots
+// dead, it compacts, as Next does. m must not be written afterwards.
+func (m *Map) NextFull() *Map {
+	dropDead := m.dead > 16 && m.dead > int(m.slots)/2
+	if dropDead || len(m.layers) > ChainLimit {
+		return m.compact(dropDead)
+	}
+	n := &Map{slots: m.slots, dead: m.dead, unhashable: m.unhashable}
+	n.layers = make([]*layer, 0, len(m.layers)+1)
+	for _, l := range m.layers {
+		// The keys only, of the layers that added some: n's own base
+		// below holds every entry.
+		if len(l.keys) > 0 {
+			n.layers = append(n.layers, &layer{first: l.first, keys: l.keys[:len(l.keys):len(l.keys)], index: l.index})
+		}
+	}
+	top := n.newLayer(m.slots, true)
+	top.entries = make([]Entry, m.slots, m.slots+m.slots/8)
+	if t := m.layers[len(m.layers)-1]; t.base {
+		copy(top.entries, t.entries)
+	} else {
+		m.each(func(s int32, _ any, e Entry) { top.entries[s] = e })
+	}
+	n.layers = append(n.layers, top)
 	return n
 }
 

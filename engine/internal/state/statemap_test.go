@@ -114,3 +114,56 @@ func TestMapUnhashable(t *testing.T) {
 		t.Fatalf("Unhashable got %v", seen)
 	}
 }
+
+// A full version copies every entry and shares the keys: writing it leaves
+// the version before as it was, a key added again after its removal
+// iterates in its new place, and compaction past ChainLimit versions keeps
+// the state.
+func TestMapNextFull(t *testing.T) {
+	v1 := NewMap(nil)
+	v1.Add("a", 1, 0)
+	v1.Add("b", 2, 0)
+	v1.Add("c", 3, 0)
+	v2 := v1.NextFull()
+	sa, e, _ := v2.Get("a")
+	v2.Update(sa, e, Entry{}) // a removed
+	sb, e, _ := v2.Get("b")
+	v2.Update(sb, e, Entry{State: 20, Live: true})
+	v2.Add("d", 4, 0)
+	v3 := v2.NextFull()
+	v3.Add("a", 10, 0) // back, at the end
+	if got, want := live(v1), []string{"a=1@0", "b=2@0", "c=3@0"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("v1 = %v, want %v", got, want)
+	}
+	if got, want := live(v2), []string{"b=20@0", "c=3@0", "d=4@0"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("v2 = %v, want %v", got, want)
+	}
+	if got, want := live(v3), []string{"b=20@0", "c=3@0", "d=4@0", "a=10@0"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("v3 = %v, want %v", got, want)
+	}
+	if s, e, ok := v3.Get("a"); !ok || !e.Live || e.State != 10 || s != 4 {
+		t.Fatalf("v3.Get(a) = %d %v %v, want the new slot 4, live", s, e, ok)
+	}
+	if _, e, _ := v2.Get("a"); e.Live {
+		t.Fatalf("v2.Get(a) = %v, want removed", e)
+	}
+	// Many versions, each adding a key: past ChainLimit they compact, and
+	// every key keeps its state and place.
+	v := v3
+	want := live(v3)
+	for i := range 3 * ChainLimit {
+		v = v.NextFull()
+		k := fmt.Sprintf("k%d", i)
+		v.Add(k, i, 0)
+		want = append(want, fmt.Sprintf("%s=%d@0", k, i))
+	}
+	if got := live(v); !reflect.DeepEqual(got, want) {
+		t.Fatalf("after %d versions = %v, want %v", 3*ChainLimit, got, want)
+	}
+	if len(v.layers) > ChainLimit+1 {
+		t.Fatalf("%d layers after %d versions: no compaction", len(v.layers), 3*ChainLimit)
+	}
+	if _, e, ok := v.Get("k7"); !ok || e.State != 7 {
+		t.Fatalf("Get(k7) = %v %v", e, ok)
+	}
+}
