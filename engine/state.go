@@ -1,9 +1,7 @@
 package engine
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 	"sync"
 
 	"github.com/gostream/gostream/engine/internal/exec"
@@ -177,76 +175,13 @@ func (d *DStream) UpdateStateByKey(f any, opts ...OpOption) *DStream {
 			if grouped != nil {
 				newPart = grouped.partition(q)
 			}
-			maps[q], parts[q] = st.update(update, t, prev.at(st, q), newPart)
+			maps[q], parts[q] = state.Updates[Pair](prev.at(st, q), newPart, t, update, sameState, unhashableKey(op))
 		})
 		r := materialized(ex, op, parts).at(t)
 		st.set(t, maps, parts)
 		return r
 	}
 	return s
-}
-
-// valued is a slot of the state with the values a batch brought its key.
-type valued struct {
-	slot   int32
-	values []any
-}
-
-// update runs batch t's update of one partition: prev is the state it
-// starts from (nil when empty), grouped the batch's (key, *[]any values)
-// pairs. Every key with a state is updated in slot order, with its values or
-// none, then every new key in the order first met, as Spark's
-// UpdateStateByKey calls the function for every key each batch. It returns
-// the partition's new version and its elements, Pair{key, state}: an
-// unchanged state keeps its element.
-func (s *stateRDD) update(update updateFunc, t Time, prev *state.Map, grouped []any) (*state.Map, []any) {
-	var m *state.Map
-	if prev == nil {
-		m = state.NewMap(unhashableKey(s.op))
-	} else {
-		m = prev.NextFull()
-	}
-	var hits []valued
-	var fresh []Pair
-	for _, x := range grouped {
-		kv := x.(Pair)
-		values := *kv.Value.(*[]any)
-		if i, e, ok := m.Get(kv.Key); ok && e.Live {
-			hits = append(hits, valued{i, values})
-			continue
-		}
-		fresh = append(fresh, Pair{kv.Key, values})
-	}
-	slices.SortFunc(hits, func(a, b valued) int { return cmp.Compare(a.slot, b.slot) })
-	part := make([]any, 0, m.Len()+len(fresh))
-	m.Each(func(i int32, k any, e state.Entry) {
-		values := []any{}
-		if len(hits) > 0 && hits[0].slot == i {
-			values = hits[0].values[:len(hits[0].values):len(hits[0].values)]
-			hits = hits[1:]
-		}
-		old := e.State.(Pair)
-		ns, keep := update(t, k, values, old.Value, true)
-		switch {
-		case !keep:
-			m.Update(i, e, state.Entry{})
-		case sameState(old.Value, ns):
-			part = append(part, e.State)
-		default:
-			x := any(Pair{k, ns})
-			m.Update(i, e, state.Entry{State: x, Live: true})
-			part = append(part, x)
-		}
-	})
-	for _, kv := range fresh {
-		values := kv.Value.([]any)
-		if ns, keep := update(t, kv.Key, values[:len(values):len(values)], nil, false); keep {
-			x := any(Pair{kv.Key, ns})
-			m.Add(kv.Key, x, 0)
-			part = append(part, x)
-		}
-	}
-	return m, part
 }
 
 // stateBase is the state a batch starts from: each partition's map, or
@@ -268,18 +203,7 @@ func (b stateBase) at(s *stateRDD, q int) *state.Map {
 	if b.parts == nil || b.parts[q] == nil {
 		return nil
 	}
-	m := state.NewMap(unhashableKey(s.op))
-	for _, x := range b.parts[q] {
-		kv, ok := x.(Pair)
-		if !ok {
-			failElem(s.op, x, "engine.Pair")
-		}
-		if _, _, ok := m.Get(kv.Key); ok {
-			continue // a key twice: its first state, as Spark's cogroup's headOption
-		}
-		m.Add(kv.Key, x, 0)
-	}
-	return m
+	return state.Elements[Pair](b.parts[q], func(x any) { failElem(s.op, x, "engine.Pair") }, unhashableKey(s.op))
 }
 
 // stateRDD holds the latest state of an UpdateStateByKey stream: each
