@@ -104,3 +104,28 @@ func BenchmarkRepartition(b *testing.B) {
 	out := ssc.RateStream(20_000).FlatMap(strings.Fields).Repartition(3)
 	runStateBench(b, ssc, out)
 }
+
+// BenchmarkWindowState is the incremental window on its generic path (a
+// reduce function on any values) over a large window: 100,000 keys in the
+// window from its first batch, then 1,000 records a batch on local[2], a
+// 10-batch window sliding by one.
+func BenchmarkWindowState(b *testing.B) {
+	ssc := NewStreamingContext("local[2]", "window-bench", Seconds(1), WithManualClock(), WithBatchLog(nil))
+	q := NewQueue()
+	initial := make([]any, 100_000)
+	for i := range initial {
+		initial[i] = KV(fmt.Sprintf("key-%06d", i), 1)
+	}
+	q.Push(initial...)
+	add := func(a, b any) any { return a.(int) + b.(int) }
+	sub := func(a, b any) any { return a.(int) - b.(int) }
+	out := ssc.QueueStream(q, true).ReduceByKeyAndWindow(add, 10*time.Second, time.Second, Inverse(sub))
+	for i := 0; i < b.N+1; i++ {
+		batch := make([]any, 1000)
+		for j := range batch {
+			batch[j] = KV(fmt.Sprintf("key-%06d", (i*7919+j*31)%150_000), 1)
+		}
+		q.Push(batch...)
+	}
+	runStateBench(b, ssc, out)
+}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/shuffle"
+	"github.com/gostream/gostream/engine/internal/state"
 	win "github.com/gostream/gostream/engine/internal/window"
 )
 
@@ -311,6 +312,10 @@ func (d *DStream) reducedWindow(op string, rd, inv reducer, filter func(any) boo
 			deps = append(deps, prev)
 		}
 		out := newRDD(d.ssc.ex, op, n, deps, nil).at(t)
+		maps := ws.TakeMaps(int64(prevT))
+		if prev == nil {
+			maps = nil
+		}
 		if tables := ws.tables(m, prev, prevT, old, new); tables != nil {
 			out.materialize = func() [][]any {
 				return runParts(d.ssc.ex, op, t, n, func(q int) []any {
@@ -320,16 +325,23 @@ func (d *DStream) reducedWindow(op string, rd, inv reducer, filter func(any) boo
 			out.ready()
 			ws.PutTables(int64(t), tables)
 		} else {
+			next := make([]*state.Map, n)
 			out.materialize = func() [][]any {
 				return runParts(d.ssc.ex, op, t, n, func(q int) []any {
-					var p []any
-					if prev != nil {
-						p = prev.partition(q)
+					var vm *state.Map
+					switch {
+					case maps != nil:
+						vm = maps[q]
+					case prev != nil:
+						vm = m.Elements(prev.partition(q))
 					}
-					return m.Partition(p, partsOf(old, q), partsOf(new, q))
+					var part []any
+					next[q], part = m.Versioned(vm, partsOf(old, q), partsOf(new, q))
+					return part
 				})
 			}
 			out.ready()
+			ws.PutMaps(int64(t), next)
 		}
 		ws.Set(int64(t), out)
 		return out
@@ -408,6 +420,7 @@ func (ws *windowState) snapshot() (Time, [][]any, bool) {
 
 func (ws *windowState) restore(t Time, parts [][]any) {
 	ws.TakeTables(0)
+	ws.TakeMaps(0)
 	ws.Set(int64(t), materialized(ws.ex, ws.op, rehash(ws.op, parts, ws.n)).at(t))
 }
 

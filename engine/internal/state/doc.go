@@ -29,7 +29,10 @@
 // every batch, so each of its versions is a full one (NextFull): a new copy
 // of the entries over the keys and key index of the version before, so that
 // a batch looks up only the keys it brought instead of indexing every key
-// again. Index is the key index Map and the engine's per-batch passes use.
+// again; the incremental windows' generic path keeps its window so too
+// (engine/internal/window's Versioned), its typed path in tables of its
+// own. Updates is UpdateStateByKey's batch over one partition. Index is the
+// key index Map and the engine's per-batch passes use.
 //
 // The package speaks plain Go: elements are the engine's own values, split
 // into key and state by a function the engine gives; whether two states are

@@ -6,9 +6,15 @@
 // reduction of those that entered it, partition by partition.
 //
 // The contract:
-//   - Merge.Partition merges one hash partition: the previous window's
-//     elements (one pair per key), the batches that left and those that
-//     entered (each reduced by key, oldest first). Keys come out in the
+//   - Merge.Versioned merges one hash partition on the generic path: the
+//     previous window's partition as a versioned state map
+//     (engine/internal/state's Map, made by Elements from the elements or
+//     kept from the previous merge), the batches that left and those that
+//     entered (each reduced by key, oldest first). It returns the new
+//     version, a full one over the keys of the one before, and the
+//     window's elements: only the keys the batches bring are looked up,
+//     merged and boxed. Merge.Partition is the same merge from the
+//     elements (one pair per key) of the previous window. Keys come out in the
 //     order of the previous window, then in the order first met in the
 //     leaving and the entering batches; a key kept by the previous window
 //     but filtered out is back to zero (inv(x, x)) when batches of it still
@@ -24,6 +30,7 @@
 //     and forgets them when taken, so a failed merge, a restored state or
 //     a window merged the generic way leaves none; the caller then rebuilds
 //     them from the previous window's partitions (TablesOf) or from nothing.
+//     The generic path's maps are kept the same way (TakeMaps, PutMaps).
 //   - String keys met first in the entering batches are copied, so a key
 //     staying in the window does not pin the block it was cut from.
 //   - The package speaks plain Go: partitions are []any, pairs the caller's

@@ -1,10 +1,6 @@
 package window
 
-import (
-	"strings"
-
-	"github.com/gostream/gostream/engine/internal/state"
-)
+import "github.com/gostream/gostream/engine/internal/state"
 
 // Merge is how one incremental window merges its partitions: the reduce
 // function and its inverse, the filter, and how failures are reported. P
@@ -68,100 +64,14 @@ type slot struct {
 
 // Partition merges one partition: prev ⊖ old ⊕ new, where prev is the
 // previous window's partition (nil for none) and old and new the
-// partitions of the batches that left and entered, oldest first.
+// partitions of the batches that left and entered, oldest first: Versioned
+// over a map made of prev.
 func (m *Merge[P]) Partition(prev []any, old, new [][]any) []any {
-	ints := m.Ints()
-	size := len(prev)
-	for _, part := range new {
-		size += len(part)
+	var vm *state.Map
+	if prev != nil {
+		vm = m.Elements(prev)
 	}
-	slots := make([]slot, 0, size)
-	idx := &state.Index{Unhashable: m.Unhashable}
-	idx.Reserve(size)
-	// entering is set while reading the batches that enter the window: a
-	// string key first met there is copied, so that a key staying in the
-	// window does not pin the whole decoded block it was sliced from.
-	entering := false
-	at := func(x any) (*slot, any) {
-		kv, ok := x.(P)
-		if !ok {
-			m.NotPair(x)
-		}
-		p := struct{ Key, Value any }(kv)
-		i, found := idx.Get(p.Key)
-		if !found {
-			i = int32(len(slots))
-			key := p.Key
-			if s, ok := key.(string); ok && entering {
-				key = strings.Clone(s)
-			}
-			idx.Put(key, i)
-			slots = append(slots, slot{key: key})
-		}
-		return &slots[i], p.Value
-	}
-	intOf := func(v any) int {
-		n, ok := v.(int)
-		if !ok {
-			m.NotInt(v)
-		}
-		return n
-	}
-	for _, x := range prev {
-		s, v := at(x)
-		if ints {
-			s.iprev = intOf(v)
-		} else {
-			s.prev = v
-		}
-		s.hasPrev = true
-	}
-	for _, part := range old {
-		for _, x := range part {
-			s, v := at(x)
-			switch {
-			case ints && s.hasOld:
-				s.iold = m.reduceInt(m.IntF, s.iold, intOf(v))
-			case ints:
-				s.iold, s.hasOld = intOf(v), true
-			case s.hasOld:
-				s.old = m.reduce(m.F, s.old, v)
-			default:
-				s.old, s.hasOld = v, true
-			}
-		}
-	}
-	entering = true
-	for _, part := range new {
-		for _, x := range part {
-			s, v := at(x)
-			switch {
-			case ints && s.hasNew:
-				s.inew = m.reduceInt(m.IntF, s.inew, intOf(v))
-			case ints:
-				s.inew, s.hasNew = intOf(v), true
-			case s.hasNew:
-				s.new = m.reduce(m.F, s.new, v)
-			default:
-				s.new, s.hasNew = v, true
-			}
-		}
-	}
-	out := make([]any, 0, len(slots))
-	for i := range slots {
-		s := &slots[i]
-		var v any
-		if ints {
-			v = m.mergeInts(s)
-		} else {
-			v = m.mergeAnys(s)
-		}
-		var kv any = P(struct{ Key, Value any }{s.key, v})
-		if m.Filter != nil && !m.keep(kv) {
-			continue
-		}
-		out = append(out, kv)
-	}
+	_, out := m.Versioned(vm, old, new)
 	return out
 }
 

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/gostream/gostream/engine/internal/shuffle"
+	"github.com/gostream/gostream/engine/internal/state"
 )
 
 // Table is one partition of the latest window on the typed path, by slot
@@ -206,6 +207,8 @@ type State[R any] struct {
 	has     bool
 	tables  []*Table
 	tablesT int64
+	maps    []*state.Map
+	mapsT   int64
 }
 
 // Previous returns the latest window and its time; false when there is
@@ -228,7 +231,7 @@ func (s *State[R]) Set(t int64, r R) {
 func (s *State[R]) Reset() {
 	var zero R
 	s.mu.Lock()
-	s.t, s.last, s.has, s.tables = 0, zero, false, nil
+	s.t, s.last, s.has, s.tables, s.maps = 0, zero, false, nil, nil
 	s.mu.Unlock()
 }
 
@@ -250,5 +253,25 @@ func (s *State[R]) TakeTables(t int64) []*Table {
 func (s *State[R]) PutTables(t int64, tables []*Table) {
 	s.mu.Lock()
 	s.tables, s.tablesT = tables, t
+	s.mu.Unlock()
+}
+
+// TakeMaps returns the state maps of the window at t on the generic path
+// (Versioned's), and forgets them, as TakeTables does the tables.
+func (s *State[R]) TakeMaps(t int64) []*state.Map {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	maps := s.maps
+	s.maps = nil
+	if maps == nil || s.mapsT != t {
+		return nil
+	}
+	return maps
+}
+
+// PutMaps keeps the state maps of the window at t for the next window.
+func (s *State[R]) PutMaps(t int64, maps []*state.Map) {
+	s.mu.Lock()
+	s.maps, s.mapsT = maps, t
 	s.mu.Unlock()
 }
