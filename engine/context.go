@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gostream/gostream/engine/internal/checkpoint"
 	"github.com/gostream/gostream/engine/internal/clock"
 	"github.com/gostream/gostream/engine/internal/cluster"
 	"github.com/gostream/gostream/engine/internal/contexts"
@@ -86,10 +87,10 @@ type StreamingContext struct {
 	rememberDur time.Duration
 	maxRate     int // default receiver rate limit, records/s; 0: none
 	checkpoint  string
-	ckpt        *checkpointer // writes checkpoints while active (recovery.go)
-	recovered   *recovery     // read by GetOrCreate, applied by Start
-	resumed     bool          // started from a checkpoint
-	started     bool          // Start succeeded once: zero times are set
+	ckpt        *checkpointer         // writes checkpoints while active (recovery.go)
+	recovered   *checkpoint.Recovered // read by GetOrCreate, applied by Start
+	resumed     bool                  // started from a checkpoint
+	started     bool                  // Start succeeded once: zero times are set
 	zero        Time
 	sched       *scheduler.Scheduler[*batch] // the batch loop (jobs.go)
 	done        <-chan struct{}              // closed when stopped
@@ -383,8 +384,8 @@ func (ssc *StreamingContext) Start() error {
 	ssc.recovered = nil
 	if rec != nil {
 		ssc.resumed = true
-		ssc.zero = Time(rec.meta.Zero)
-		first = Time(rec.meta.ResumeTime())
+		ssc.zero = Time(rec.Meta.Zero)
+		first = Time(rec.Meta.ResumeTime())
 	}
 	if ssc.cluster != nil {
 		cm, f, err := ssc.joinCluster(first)
@@ -437,7 +438,7 @@ func (ssc *StreamingContext) Start() error {
 		}
 	}
 	if rec != nil {
-		ssc.ckpt.sourcesResumed(first.Sub(ssc.batch))
+		ssc.ckpt.ck.Resumed(int64(first.Sub(ssc.batch)))
 	}
 	running.Started(ssc)
 	ssc.postStreamingStarted(time.Now())

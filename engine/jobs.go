@@ -192,11 +192,7 @@ func (ssc *StreamingContext) generate(t Time) *batch {
 	var recs []ckptBatch
 	for i, in := range inputs {
 		rdd, n := in.src.allocate(t)
-		if rdd == nil {
-			rdd = materialized(ssc.ex, in.d.op, nil)
-		}
-		rdd.time = t
-		in.d.put(t, rdd)
+		in.put(ssc, t, rdd)
 		b.records += n
 		b.inputs = append(b.inputs, StreamInputInfo{StreamID: i, Stream: in.d.op, Records: n})
 		if rr, ok := in.src.(interface{ rateInForce() float64 }); ok {

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -83,13 +82,6 @@ func (f fileRecovery) restorePosition(pos []byte) error {
 	return nil
 }
 
-// recovery is what GetOrCreate read from the checkpoint, applied at Start.
-type recovery struct {
-	path   string
-	meta   *checkpoint.Meta
-	states []*checkpoint.Chain
-}
-
 // GetOrCreate returns the context to run from the checkpoint in dir: when
 // dir holds a checkpoint, create is called to rebuild the graph, which must
 // match the checkpoint's, and the context resumes where the checkpointed one
@@ -129,13 +121,9 @@ func GetOrCreate(dir string, create func() *StreamingContext) *StreamingContext 
 	if err := meta.Match(ssc.batch, ssc.master, checkpoint.Fingerprint(ssc.graphStreams()), nIn); err != nil {
 		panic(ckptError(op, path, err))
 	}
-	rec := &recovery{path: path, meta: meta}
-	for _, ref := range meta.States {
-		st, sp, err := checkpoint.ReadChain(dir, filepath.Base(path), ref, decodeCkptElems, splitPair)
-		if err != nil {
-			panic(ckptError(op, sp, err))
-		}
-		rec.states = append(rec.states, st)
+	rec, sp, err := checkpoint.ReadStates(dir, path, meta, decodeCkptElems, splitPair)
+	if err != nil {
+		panic(ckptError(op, sp, err))
 	}
 	ssc.mu.Lock()
 	ssc.recovered = rec
@@ -176,7 +164,7 @@ func fromTimes(ts []Time) []int64 {
 // startCheckpoints starts checkpointing when a directory is set, with the
 // write-ahead log for receiver inputs, and applies a recovered checkpoint;
 // it returns the batches to re-run. Start calls it before the sources start.
-func (ssc *StreamingContext) startCheckpoints(rec *recovery) ([]*batch, error) {
+func (ssc *StreamingContext) startCheckpoints(rec *checkpoint.Recovered) ([]*batch, error) {
 	const op = "StreamingContext.Start"
 	dir := ssc.CheckpointDir()
 	if dir == "" {
@@ -184,13 +172,13 @@ func (ssc *StreamingContext) startCheckpoints(rec *recovery) ([]*batch, error) {
 	}
 	var prev *checkpoint.Meta
 	if rec != nil {
-		prev = rec.meta
+		prev = rec.Meta
 	}
-	c, err := newCheckpointer(ssc, dir, prev)
+	c, inputs, err := newCheckpointer(ssc, dir, prev)
 	if err != nil {
 		return nil, &Error{Op: op, Msg: fmt.Sprintf("checkpoint directory %s: %v", dir, err), Err: err}
 	}
-	for i, in := range c.inputs {
+	for i, in := range inputs {
 		rs, ok := in.src.(*receiverSource)
 		if !ok {
 			continue
@@ -199,7 +187,7 @@ func (ssc *StreamingContext) startCheckpoints(rec *recovery) ([]*batch, error) {
 		if err != nil {
 			return nil, &Error{Op: op, Msg: fmt.Sprintf("write-ahead log of %s: %v", in.d.op, err), Err: err}
 		}
-		c.setLog(i, w)
+		c.ck.SetSource(i, ssc.ckptSource(in, w))
 		rs.setSink(w)
 	}
 	var pending []*batch
@@ -238,28 +226,16 @@ type checkpointer struct {
 	dir     string
 	ck      *checkpoint.Checkpointer
 	streams []*DStream
-	inputs  []*input
-	recs    []recoverableSource // per input; nil for sources that cannot rebuild batches
-	poss    []positionedSource  // per input; nil for sources without a position
 }
 
 // newCheckpointer locks and prepares dir and returns the checkpointer of a
-// started context; prev is the recovered metadata, if any.
-func newCheckpointer(ssc *StreamingContext, dir string, prev *checkpoint.Meta) (*checkpointer, error) {
+// started context and its inputs; prev is the recovered metadata, if any.
+func newCheckpointer(ssc *StreamingContext, dir string, prev *checkpoint.Meta) (*checkpointer, []*input, error) {
 	c := &checkpointer{ssc: ssc, dir: dir}
 	ssc.mu.Lock()
 	c.streams = append([]*DStream(nil), ssc.streams...)
-	c.inputs = append([]*input(nil), ssc.inputs...)
+	inputs := append([]*input(nil), ssc.inputs...)
 	ssc.mu.Unlock()
-	c.recs = make([]recoverableSource, len(c.inputs))
-	c.poss = make([]positionedSource, len(c.inputs))
-	for i, in := range c.inputs {
-		c.recs[i], _ = in.src.(recoverableSource)
-		c.poss[i], _ = in.src.(positionedSource)
-		if fs, ok := in.src.(*fileSource); ok {
-			c.recs[i], c.poss[i] = fileRecovery{fs}, fileRecovery{fs}
-		}
-	}
 	cfg := checkpoint.Config{
 		Dir: dir, Prev: prev, Encode: encodeCkptElems, Split: splitPair, Same: sameState,
 		Meta: checkpoint.Meta{App: ssc.appName, Master: ssc.master, BatchMS: durMS(ssc.batch), Zero: int64(ssc.zero)},
@@ -268,58 +244,74 @@ func newCheckpointer(ssc *StreamingContext, dir string, prev *checkpoint.Meta) (
 	graph := ssc.graphStreams()
 	cfg.Meta.Graph = checkpoint.Fingerprint(graph)
 	cfg.Stateful, cfg.Interval = checkpoint.StateInterval(graph)
-	for _, in := range c.inputs {
+	for _, in := range inputs {
 		cfg.Meta.Inputs = append(cfg.Meta.Inputs, checkpoint.Input{Stream: ssc.graph.Index(in.d.node), Op: in.d.op})
 		cfg.Remember = append(cfg.Remember, in.d.node.Remember)
 	}
 	ck, err := checkpoint.Open(cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c.ck = ck
-	for i := range c.inputs {
-		ck.SetSource(i, c.source(i))
+	for i, in := range inputs {
+		ck.SetSource(i, ssc.ckptSource(in, nil))
 	}
-	return c, nil
+	return c, inputs, nil
 }
 
-// source is what the checkpointer asks of input i: its batches' records
-// and its position.
-func (c *checkpointer) source(i int) checkpoint.Source {
+// ckptSource is what the checkpointer asks of input in: its batches'
+// records and its position, and at recovery its position and batches put
+// back. A write-ahead log w, when not nil, records the input's batches and
+// position instead, releases what no batch needs and is closed with the
+// checkpointer.
+func (ssc *StreamingContext) ckptSource(in *input, w *writeAheadLog) checkpoint.Source {
 	var s checkpoint.Source
-	if rs := c.recs[i]; rs != nil {
+	rs, _ := in.src.(recoverableSource)
+	ps, _ := in.src.(positionedSource)
+	if fs, ok := in.src.(*fileSource); ok {
+		rs, ps = fileRecovery{fs}, fileRecovery{fs}
+	}
+	if w != nil {
+		rs, ps = w, w
+		s.Release, s.Close = w.release, w.close
+	}
+	if rs != nil {
 		s.Record = func(t int64) ([]byte, error) { return rs.batchRecord(Time(t)) }
 	}
-	if ps := c.poss[i]; ps != nil {
-		s.Position = ps.position
+	if ps != nil {
+		s.Position, s.Restore = ps.position, ps.restorePosition
+	}
+	if r, ok := rs.(interface{ resumed(Time) }); ok {
+		s.Resumed = func(t int64) { r.resumed(Time(t)) }
+	}
+	s.Rebuild = func(t int64, rec []byte) (int, error) {
+		var r *RDD
+		n := 0
+		if rs != nil {
+			var err error
+			if r, n, err = rs.rebuild(Time(t), rec); err != nil {
+				return 0, err
+			}
+		}
+		in.put(ssc, Time(t), r)
+		return n, nil
 	}
 	return s
 }
 
-// setLog makes w the write-ahead log of input i: it records the input's
-// batches and position, releases what no batch needs, and is closed with
-// the checkpointer.
-func (c *checkpointer) setLog(i int, w *writeAheadLog) {
-	c.recs[i], c.poss[i] = w, w
-	s := c.source(i)
-	s.Release, s.Close = w.release, w.close
-	c.ck.SetSource(i, s)
+// put makes r the input's RDD at t (an empty one when nil).
+func (in *input) put(ssc *StreamingContext, t Time, r *RDD) {
+	if r == nil {
+		r = materialized(ssc.ex, in.d.op, nil)
+	}
+	r.time = t
+	in.d.put(t, r)
 }
 
 // fail reports a checkpoint that could not be written as the batch's
 // error (the context keeps the first); later batches try again.
 func (c *checkpointer) fail(t Time, err error) {
 	c.ssc.reportError(&Error{Op: "checkpoint", Time: t, Msg: fmt.Sprintf("writing to %s: %v", c.dir, err), Err: err})
-}
-
-// sourcesResumed tells the started sources of a recovered context that the
-// last batch generated before the restart is t.
-func (c *checkpointer) sourcesResumed(t Time) {
-	for _, r := range c.recs {
-		if rs, ok := r.(interface{ resumed(Time) }); ok {
-			rs.resumed(t)
-		}
-	}
 }
 
 // completed records that batch t's jobs are done: it writes the state of
@@ -331,61 +323,37 @@ func (c *checkpointer) completed(t Time) { c.ck.Completed(int64(t), c.snapshot) 
 // restores state and source positions, rebuilds the recorded input batches,
 // replays the stateful streams over the completed batches and returns the
 // batches to re-run. It runs in Start, before the sources start.
-func (c *checkpointer) recoverBatches(rec *recovery) (pending []*batch, err error) {
+func (c *checkpointer) recoverBatches(rec *checkpoint.Recovered) (pending []*batch, err error) {
 	const op = "StreamingContext.Start"
 	defer func() {
 		if r := recover(); r != nil {
 			e := asTaskError("recovery", r)
-			err = &Error{Op: op, Time: e.Time, Msg: fmt.Sprintf("recovering from %s: %v", rec.path, e), Err: e}
+			err = &Error{Op: op, Time: e.Time, Msg: fmt.Sprintf("recovering from %s: %v", rec.Path, e), Err: e}
 		}
 	}()
-	m := rec.meta
-	ssc, streams, inputs := c.ssc, c.streams, c.inputs
-	for _, s := range rec.states {
-		d := streams[s.Ref.Stream]
+	for _, s := range rec.States {
+		d := c.streams[s.Ref.Stream]
 		d.restoreState(Time(s.Ref.Time), s.Parts)
 		if len(s.WindowTimes) > 0 {
 			d.restoreWindowBatches(toTimes(s.WindowTimes), s.WindowParts)
 		}
 	}
-	records := map[Time]int{}
-	for i, in := range inputs {
-		ci := m.Inputs[i]
-		if ps := c.poss[i]; ps != nil && ci.Position != nil {
-			if err := ps.restorePosition(ci.Position); err != nil {
-				return nil, &Error{Op: op, Msg: fmt.Sprintf("checkpoint %s: restoring the position of %s: %v", rec.path, in.d.op, err), Err: errors.Join(ErrBadCheckpoint, err)}
-			}
-		}
-		rs := c.recs[i]
-		for _, b := range ci.Batches {
-			var r *RDD
-			n := 0
-			if rs != nil {
-				var err error
-				r, n, err = rs.rebuild(Time(b.Time), b.Data)
-				if err != nil {
-					return nil, &Error{Op: op, Time: Time(b.Time), Msg: fmt.Sprintf("checkpoint %s: rebuilding the input of %s: %v", rec.path, in.d.op, err), Err: errors.Join(ErrBadCheckpoint, err)}
-				}
-			}
-			if r == nil {
-				r = materialized(ssc.ex, in.d.op, nil)
-			}
-			r.time = Time(b.Time)
-			in.d.put(r.time, r)
-			records[r.time] += n
-		}
+	records, err := c.ck.Recover(rec)
+	if err != nil {
+		re := err.(*checkpoint.RecoverError)
+		return nil, &Error{Op: op, Time: Time(re.Time), Msg: re.Msg, Err: re.Err}
 	}
 	// Replay the stateful streams over the completed batches after their state.
-	for _, r := range m.Replays(ssc.graph.Stateful()) {
+	for _, r := range rec.Meta.Replays(c.ssc.graph.Stateful()) {
 		for _, i := range r.Streams {
-			if rdd := streams[i].getOrCompute(Time(r.Time)); rdd != nil {
+			if rdd := c.streams[i].getOrCompute(Time(r.Time)); rdd != nil {
 				rdd.ready()
 			}
 		}
 	}
 	now := time.Now()
-	for _, t := range m.Pending {
-		pending = append(pending, &batch{time: Time(t), submitted: now, records: records[Time(t)]})
+	for _, t := range rec.Meta.Pending {
+		pending = append(pending, &batch{time: Time(t), submitted: now, records: records[t]})
 	}
 	return pending, nil
 }

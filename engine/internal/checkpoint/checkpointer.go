@@ -71,6 +71,14 @@ type Source struct {
 	Release func(batches []Batch, position []byte)
 	// Close is called by the checkpointer's Close (a log's files).
 	Close func()
+	// Restore, at recovery, puts back the position recorded last.
+	Restore func(position []byte) error
+	// Rebuild, at recovery, rebuilds batch t from its record and returns
+	// its number of records.
+	Rebuild func(t int64, record []byte) (records int, err error)
+	// Resumed tells a started input that t was the last batch generated
+	// before the restart.
+	Resumed func(t int64)
 }
 
 // Open locks and prepares the checkpoint directory of a started context

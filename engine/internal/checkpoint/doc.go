@@ -53,6 +53,13 @@
 //     inputs' logs and deletes the files no kept metadata refers to. A
 //     write that fails is reported through Config.Fail with the batch's
 //     time, and later batches try again.
+//   - At recovery, ReadStates reads the state chains the newest metadata
+//     refers to, and Checkpointer.Recover puts each input back as the
+//     metadata recorded it (its position, then its batches still needed,
+//     through the engine's Source.Restore and Source.Rebuild), reporting
+//     one that cannot be put back as a RecoverError naming the file, the
+//     input and the batch; Resumed then tells the started inputs the last
+//     batch generated before the restart.
 //   - Fingerprint and Meta.Match describe a graph and tell how a rebuilt
 //     one differs from the checkpoint's; StateInterval gives the stateful
 //     streams' checkpoint interval; Meta.Replays the completed batches
