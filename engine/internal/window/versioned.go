@@ -93,37 +93,31 @@ func (m *Merge[P]) Versioned(prev *state.Map, old, new [][]any) (*state.Map, []a
 		}
 		return n
 	}
-	for _, part := range old {
-		for _, x := range part {
-			a, v := at(x)
-			switch {
-			case ints && a.hasOld:
-				a.iold = m.reduceInt(m.IntF, a.iold, intOf(v))
-			case ints:
-				a.iold, a.hasOld = intOf(v), true
-			case a.hasOld:
-				a.old = m.reduce(m.F, a.old, v)
-			default:
-				a.old, a.hasOld = v, true
+	// fold reduces the batches that left (into old) or entered (into new).
+	fold := func(parts [][]any, entered bool) {
+		for _, part := range parts {
+			for _, x := range part {
+				a, v := at(x)
+				acc, iacc, has := &a.old, &a.iold, &a.hasOld
+				if entered {
+					acc, iacc, has = &a.new, &a.inew, &a.hasNew
+				}
+				switch {
+				case ints && *has:
+					*iacc = m.reduceInt(m.IntF, *iacc, intOf(v))
+				case ints:
+					*iacc, *has = intOf(v), true
+				case *has:
+					*acc = m.reduce(m.F, *acc, v)
+				default:
+					*acc, *has = v, true
+				}
 			}
 		}
 	}
+	fold(old, false)
 	entering = true
-	for _, part := range new {
-		for _, x := range part {
-			a, v := at(x)
-			switch {
-			case ints && a.hasNew:
-				a.inew = m.reduceInt(m.IntF, a.inew, intOf(v))
-			case ints:
-				a.inew, a.hasNew = intOf(v), true
-			case a.hasNew:
-				a.new = m.reduce(m.F, a.new, v)
-			default:
-				a.new, a.hasNew = v, true
-			}
-		}
-	}
+	fold(new, true)
 	var inPrev, fresh []*acc
 	for i := range accs {
 		if accs[i].slot >= 0 {
