@@ -79,7 +79,7 @@ func (ssc *StreamingContext) clusterInput(op string, topics []string) {
 		all = append([]string{ssc.clusterTopic}, all...)
 		counts[ssc.clusterTopic] = ssc.clusterParts
 	}
-	if err := coPartitioned(all, counts); err != nil {
+	if err := cluster.CoPartitioned(all, counts); err != nil {
 		buildErrorf(op, "%v", err)
 	}
 	if ssc.clusterParts == 0 {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -33,30 +34,11 @@ func windowParents(streams []*DStream) map[*DStream]time.Duration {
 	return out
 }
 
-// window returns d's window store, creating its changelog.
-func (cm *clusterMember) window(d *DStream) (*cluster.WindowStore, error) {
-	cm.mu.Lock()
-	ws, ok := cm.windows[d]
-	cm.mu.Unlock()
-	if ok {
-		return ws, nil
-	}
-	topic := cm.topic(cm.streamID(d), "changelog")
-	if err := cm.ensureTopic(topic, cm.parts, true); err != nil {
-		return nil, fmt.Errorf("the window store of %s: %w", d.op, err)
-	}
-	ws = cluster.NewWindowStore(topic, cm.parts, durMS(cm.winKeep[d]))
-	cm.mu.Lock()
-	cm.windows[d] = ws
-	cm.mu.Unlock()
-	return ws, nil
-}
-
 // windowSlice is d.slice in a cluster job: the batch running now as d
 // computes it, the earlier ones from the store.
 func (cm *clusterMember) windowSlice(d *DStream, from, to Time) []*RDD {
 	ws := cm.loadWindow(d)
-	now := cm.batchTime()
+	now := Time(cm.job.Time())
 	var out []*RDD
 	step := Time(durMS(d.slide))
 	for t := from; t <= to; t += step {
@@ -77,51 +59,20 @@ func (cm *clusterMember) windowSlice(d *DStream, from, to Time) []*RDD {
 	return out
 }
 
-// loadWindow returns d's store holding the partitions this member owns
-// in the running batch: it forgets those it no longer owns and restores
-// those it gained.
+// loadWindow returns d's store, creating its changelog, holding the
+// partitions this member owns in the running batch (cluster.Job's
+// LoadWindow).
 func (cm *clusterMember) loadWindow(d *DStream) *cluster.WindowStore {
-	t := cm.batchTime()
-	fail := func(err error) {
-		panic(taskFailure{&Error{Op: d.op, Time: t, Msg: err.Error(), Err: err}})
-	}
-	ws, err := cm.window(d)
+	ws, err := cm.job.Window(cm.streamID(d), durMS(cm.winKeep[d]))
 	if err != nil {
-		fail(err)
+		err = fmt.Errorf("the window store of %s: %w", d.op, err)
+	} else {
+		err = cm.job.LoadWindow(ws, d.op)
 	}
-	for p := range cm.parts {
-		switch owned := cm.owns(p); {
-		case !owned && ws.Loaded(p):
-			ws.Forget(p)
-		case owned && !ws.Loaded(p):
-			starts, ends, err := cm.topicEnds(ws.Topic)
-			if err != nil {
-				fail(err)
-			}
-			image, order, _, err := cm.km.ReadChangelog(ws.Topic, int32(p), starts[int32(p)], ends[int32(p)])
-			var stale []string
-			batches := 0
-			if err == nil {
-				stale, batches, err = ws.Restore(p, image, order, int64(t), elems.Unmarshal)
-			}
-			if err != nil {
-				fail(fmt.Errorf("restoring partition %d of the window store %s: %w", p, ws.Topic, err))
-			}
-			for _, k := range stale {
-				cm.km.Produce(ws.Topic, int32(p), []byte(k), nil, nil)
-			}
-			if batches > 0 {
-				cm.logf("restored partition %d of the window store of %s (%d batches)", p, d.op, batches)
-			}
-		}
+	if err != nil {
+		panic(taskFailure{&Error{Op: d.op, Time: Time(cm.job.Time()), Msg: err.Error(), Err: err}})
 	}
 	return ws
-}
-
-func (cm *clusterMember) batchTime() Time {
-	cm.mu.Lock()
-	defer cm.mu.Unlock()
-	return cm.t
 }
 
 // feedWindow keeps batch t of d, r, in d's store: its owned partitions go
@@ -137,9 +88,8 @@ func (cm *clusterMember) feedWindow(d *DStream, ws *cluster.WindowStore, t Time,
 			parts[q] = r.partition(q)
 		}
 	}
-	produce := func(p int32, key, value []byte) { cm.km.Produce(ws.Topic, p, key, value, nil) }
-	if err := ws.Put(int64(t), parts, cm.owns, elems.Marshal, produce); err != nil {
-		panic(taskFailure{&Error{Op: d.op, Time: t, Msg: fmt.Sprintf("an element cannot be written to the window store %s: %v", ws.Topic, err), Err: err}})
+	if err := cm.job.PutWindow(ws, int64(t), parts); err != nil {
+		panic(taskFailure{&Error{Op: d.op, Time: t, Msg: err.Error(), Err: errors.Unwrap(err)}})
 	}
 }
 
@@ -159,7 +109,7 @@ func (cm *clusterMember) feedWindows(t Time) {
 		func() {
 			defer func() {
 				if p := recover(); p != nil {
-					cm.fail(asTaskError(d.op, p))
+					cm.job.Fail(asTaskError(d.op, p))
 				}
 			}()
 			ws := cm.loadWindow(d)

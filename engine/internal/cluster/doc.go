@@ -1,7 +1,8 @@
 // Package cluster is the Kafka side of a job shared by several processes
 // (the master kafka://BROKERS/APP): one Member per process. It speaks
-// plain Go: partitions, offsets, byte keys and values, plain errors; the
-// engine's cluster*.go files turn batches, shuffles and state into them.
+// plain Go: partitions, offsets, byte keys and values, plain errors. Job
+// runs a member's batches over it; the engine's cluster*.go files wire its
+// streams, shuffles and state to a Job.
 //
 // The contract of a Member:
 //   - Join makes two clients: one in the consumer group APP (range
@@ -25,6 +26,30 @@
 //     interval: the first record of topic APP-meta wins.
 //   - Close(leave) leaves the group at once (a graceful stop) or just
 //     closes (the partitions move after the session timeout).
+//
+// The contract of a Job (Start joins; the engine instantiates it with its
+// pair and time types, whose element codec writes every topic):
+//   - A batch is Begin(t), then what the batch reads and writes, then
+//     End(t, err), which commits the transaction or, when anything failed
+//     (Fail, or err), aborts it. Begin reports when the tasks run may
+//     differ from the last batch's; End reports a failed batch whose
+//     partitions moved while it ran (its records go to their new owners).
+//   - Everything a Job holds for its partitions is what its last committed
+//     transaction left: a new assignment or an aborted batch forgets it
+//     all, and it is loaded again from Kafka as the batches need it.
+//   - Owns(i) says whether partition i of any RDD, shuffle or state is
+//     this member's in the running batch: task i mod P is assigned to it
+//     and its last committed batch is older than the running one.
+//   - Cut gives an input topic's ranges of the batch, from the committed
+//     positions on; End commits the next positions with metadata batch=T.
+//   - Shuffle is a repartition topic (shuffle.go): Write is a map task's
+//     table with its marker, Reduce the tables of the batches complete.
+//   - State is a stateful stream's changelog (state.go): Load restores
+//     the partitions gained, WritePairs and WriteMap write what changed.
+//   - Window, LoadWindow and PutWindow keep a window parent's batches in
+//     its WindowStore.
+//   - The caller must call Owns, Shuffle, State and the window methods
+//     only between Begin and End, and End once for every Begin.
 //
 // Beside the Member, the plain parts of a job's layout:
 //   - ParseMaster reads the master URL (brokers, APP, local=N, session,

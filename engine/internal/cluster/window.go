@@ -160,3 +160,71 @@ func (w *WindowStore) Put(t int64, parts [][]any, owned func(q int) bool, encode
 	}
 	return nil
 }
+
+// Window returns the window store of stream id in the running epoch, read
+// by windows of at most keep ms, creating its changelog
+// APP-<id>-changelog of P partitions.
+func (j *Job[P, T]) Window(id string, keep int64) (*WindowStore, error) {
+	j.mu.Lock()
+	ws, ok := j.windows[id]
+	j.mu.Unlock()
+	if ok {
+		return ws, nil
+	}
+	topic := j.Topic(id, "changelog")
+	if err := j.ensureTopic(topic, j.parts, true); err != nil {
+		return nil, err
+	}
+	ws = NewWindowStore(topic, j.parts, keep)
+	j.mu.Lock()
+	j.windows[id] = ws
+	j.mu.Unlock()
+	return ws, nil
+}
+
+// LoadWindow makes ws hold the partitions this member owns in the running
+// batch: it forgets those it no longer owns and restores those it gained
+// from the changelog read to its last stable offset, tombstoning the
+// records of batches that left every window. name is how the logs call
+// the stream.
+func (j *Job[P, T]) LoadWindow(ws *WindowStore, name string) error {
+	t := j.Time()
+	for p := range j.parts {
+		switch owned := j.Owns(p); {
+		case !owned && ws.Loaded(p):
+			ws.Forget(p)
+		case owned && !ws.Loaded(p):
+			starts, ends, err := j.topicEnds(ws.Topic)
+			if err != nil {
+				return err
+			}
+			image, order, _, err := j.km.ReadChangelog(ws.Topic, int32(p), starts[int32(p)], ends[int32(p)])
+			var stale []string
+			batches := 0
+			if err == nil {
+				stale, batches, err = ws.Restore(p, image, order, t, j.codec.Elems.Unmarshal)
+			}
+			if err != nil {
+				return fmt.Errorf("restoring partition %d of the window store %s: %w", p, ws.Topic, err)
+			}
+			for _, k := range stale {
+				j.km.Produce(ws.Topic, int32(p), []byte(k), nil, nil)
+			}
+			if batches > 0 {
+				j.Logf("restored partition %d of the window store of %s (%d batches)", p, name, batches)
+			}
+		}
+	}
+	return nil
+}
+
+// PutWindow keeps batch t of ws's stream, parts (nil where this member
+// does not own the partition), in the store and the batch's transaction
+// (WindowStore.Put). The error names an element the codec cannot encode.
+func (j *Job[P, T]) PutWindow(ws *WindowStore, t int64, parts [][]any) error {
+	produce := func(p int32, key, value []byte) { j.km.Produce(ws.Topic, p, key, value, nil) }
+	if err := ws.Put(t, parts, j.Owns, j.codec.Elems.Marshal, produce); err != nil {
+		return fmt.Errorf("an element cannot be written to the window store %s: %w", ws.Topic, err)
+	}
+	return nil
+}
