@@ -21,58 +21,53 @@ import (
 
 // State is a key's state inside a MapWithState function.
 type State struct {
-	op        string
-	key       any
-	value     any
-	exists    bool
-	updated   bool
-	removed   bool
-	timingOut bool
+	op string
+	c  state.Cell
 }
 
 // Exists reports whether the key has a state.
-func (s *State) Exists() bool { return s.exists }
+func (s *State) Exists() bool { return s.c.Exists }
 
 // Get returns the state, or nil when there is none.
 func (s *State) Get() any {
-	if !s.exists {
+	if !s.c.Exists {
 		return nil
 	}
-	return s.value
+	return s.c.Value
 }
 
 // Update sets the state. It panics when the key is timing out or the state
 // was removed in the same call.
 func (s *State) Update(v any) {
-	if s.timingOut {
-		panic(&Error{Op: s.op, Msg: fmt.Sprintf("State.Update: cannot update the state of key %s, which is timing out", Format(s.key))})
+	if s.c.TimingOut {
+		panic(&Error{Op: s.op, Msg: fmt.Sprintf("State.Update: cannot update the state of key %s, which is timing out", Format(s.c.Key))})
 	}
-	if s.removed {
-		panic(&Error{Op: s.op, Msg: fmt.Sprintf("State.Update: cannot update the state of key %s after Remove", Format(s.key))})
+	if s.c.Removed {
+		panic(&Error{Op: s.op, Msg: fmt.Sprintf("State.Update: cannot update the state of key %s after Remove", Format(s.c.Key))})
 	}
-	s.value, s.exists, s.updated = v, true, true
+	s.c.Value, s.c.Exists, s.c.Updated = v, true, true
 }
 
 // Remove removes the state. It panics when the key is timing out (it is
 // removed anyway) or the state was already removed.
 func (s *State) Remove() {
-	if s.timingOut {
-		panic(&Error{Op: s.op, Msg: fmt.Sprintf("State.Remove: cannot remove the state of key %s, which is timing out (it is removed anyway)", Format(s.key))})
+	if s.c.TimingOut {
+		panic(&Error{Op: s.op, Msg: fmt.Sprintf("State.Remove: cannot remove the state of key %s, which is timing out (it is removed anyway)", Format(s.c.Key))})
 	}
-	if s.removed {
-		panic(&Error{Op: s.op, Msg: fmt.Sprintf("State.Remove: the state of key %s was already removed", Format(s.key))})
+	if s.c.Removed {
+		panic(&Error{Op: s.op, Msg: fmt.Sprintf("State.Remove: the state of key %s was already removed", Format(s.c.Key))})
 	}
-	s.value, s.exists, s.removed = nil, false, true
+	s.c.Value, s.c.Exists, s.c.Removed = nil, false, true
 }
 
 // IsTimingOut reports whether the call is the last for a key that timed out.
-func (s *State) IsTimingOut() bool { return s.timingOut }
+func (s *State) IsTimingOut() bool { return s.c.TimingOut }
 
 func (s *State) String() string {
-	if !s.exists {
+	if !s.c.Exists {
 		return "<state: none>"
 	}
-	return fmt.Sprintf("<state: %s>", Format(s.value))
+	return fmt.Sprintf("<state: %s>", Format(s.c.Value))
 }
 
 // StateSpec describes a MapWithState operation: the function and, set by
@@ -257,68 +252,17 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 			base = prev[q]
 		}
 		sp := base.next(op)
-		m := sp.m
 		var records []any
 		if parted != nil {
 			records = parted.partition(q)
 		}
-		sp.mapped = make([]any, 0, len(records))
-		now := int64(t)
-		var wrote []int32 // in a cluster job: the slots written, for the changelog
-		var st State
-		for _, x := range records {
-			kv := x.(Pair)
-			i, e, has := m.Get(kv.Key)
-			found := has && e.Live
-			st = State{op: op, key: kv.Key}
-			if found {
-				st.value, st.exists = e.State, true
-			}
-			res, emit := fn(t, kv.Key, kv.Value, true, &st)
-			switch {
-			case st.removed:
-				if found {
-					m.Update(i, e, state.Entry{})
-					if touched != nil {
-						wrote = append(wrote, i)
-					}
-				}
-			case st.updated || (st.exists && timeout > 0):
-				if has {
-					// Update, or revive a dead slot.
-					m.Update(i, e, state.Entry{State: st.value, Updated: now, Live: true})
-				} else {
-					i = m.Add(kv.Key, st.value, now)
-				}
-				if touched != nil {
-					wrote = append(wrote, i)
-				}
-			}
-			if emit {
-				sp.mapped = append(sp.mapped, res)
-			}
-		}
-		if timeout > 0 {
-			threshold := int64(t.Sub(timeout))
-			m.Each(func(i int32, k any, e state.Entry) {
-				if e.Updated >= threshold {
-					return
-				}
-				st = State{op: op, key: k, value: e.State, exists: true, timingOut: true}
-				res, emit := fn(t, k, nil, false, &st)
-				if emit {
-					sp.mapped = append(sp.mapped, res)
-				}
-				m.Update(i, e, state.Entry{})
-				if touched != nil {
-					wrote = append(wrote, i)
-				}
-			})
-		}
-		parts[q] = sp
+		st := &State{op: op}
+		batch := state.MapBatch[Pair, Time, *State]{Fn: fn, State: st, Cell: &st.c, Timeout: timeout > 0, Threshold: int64(t.Sub(timeout))}
 		if touched != nil {
-			touched[q] = wrote
+			batch.Wrote = &touched[q]
 		}
+		sp.mapped = batch.Run(sp.m, records, t, int64(t))
+		parts[q] = sp
 	})
 	if cm != nil {
 		cm.mapSet(ms, t, parts, touched)

@@ -31,7 +31,8 @@
 // a batch looks up only the keys it brought instead of indexing every key
 // again; the incremental windows' generic path keeps its window so too
 // (engine/internal/window's Versioned), its typed path in tables of its
-// own. Updates is UpdateStateByKey's batch over one partition. Index is the
+// own. Updates is UpdateStateByKey's batch over one partition, MapBatch
+// MapWithState's. Index is the
 // key index Map and the engine's per-batch passes use.
 //
 // The package speaks plain Go: elements are the engine's own values, split

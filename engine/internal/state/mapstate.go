@@ -1,0 +1,88 @@
+package state
+
+// Cell is what a MapWithState function sees of one key's state, and what
+// it did to it: the engine's State wraps one.
+type Cell struct {
+	Key, Value any
+	Exists     bool // there is a state (Value)
+	Updated    bool // the function set it
+	Removed    bool // the function removed it
+	TimingOut  bool // the call is the last for a key that timed out
+}
+
+// MapBatch is one batch of a MapWithState over one partition.
+type MapBatch[P ~struct{ Key, Value any }, T, S any] struct {
+	// Fn is the mapping function: a result and whether to emit it.
+	Fn func(t T, key, value any, hasValue bool, s S) (any, bool)
+	// State is the one state Fn is given for every call, and Cell its
+	// cell, reset before each call.
+	State S
+	Cell  *Cell
+	// Timeout, when positive, times out the keys not updated since
+	// Threshold (ms).
+	Timeout   bool
+	Threshold int64
+	// Wrote, when set, gets the slots the batch wrote (a cluster job's
+	// changelog).
+	Wrote *[]int32
+}
+
+// Run maps the records of one partition, P{key, value} in order, with the
+// key's state in m (the partition's version for this batch, from Next),
+// then, with a timeout, calls Fn once more, with no value, for every key
+// not updated since the threshold, and removes it. A key's state is
+// written when Fn updates it, or when it exists and there is a timeout (its
+// update time moves); a removed key keeps its slot, dead. now is the batch
+// time in ms; it returns what Fn emitted, in order.
+func (b *MapBatch[P, T, S]) Run(m *Map, records []any, t T, now int64) []any {
+	out := make([]any, 0, len(records))
+	c := b.Cell
+	wrote := func(i int32) {
+		if b.Wrote != nil {
+			*b.Wrote = append(*b.Wrote, i)
+		}
+	}
+	for _, x := range records {
+		kv := struct{ Key, Value any }(x.(P))
+		i, e, has := m.Get(kv.Key)
+		found := has && e.Live
+		*c = Cell{Key: kv.Key}
+		if found {
+			c.Value, c.Exists = e.State, true
+		}
+		res, emit := b.Fn(t, kv.Key, kv.Value, true, b.State)
+		switch {
+		case c.Removed:
+			if found {
+				m.Update(i, e, Entry{})
+				wrote(i)
+			}
+		case c.Updated || (c.Exists && b.Timeout):
+			if has {
+				// Update, or revive a dead slot.
+				m.Update(i, e, Entry{State: c.Value, Updated: now, Live: true})
+			} else {
+				i = m.Add(kv.Key, c.Value, now)
+			}
+			wrote(i)
+		}
+		if emit {
+			out = append(out, res)
+		}
+	}
+	if b.Timeout {
+		m.Each(func(i int32, k any, e Entry) {
+			if e.Updated >= b.Threshold {
+				return
+			}
+			*c = Cell{Key: k, Value: e.State, Exists: true, TimingOut: true}
+			res, emit := b.Fn(t, k, nil, false, b.State)
+			if emit {
+				out = append(out, res)
+			}
+			m.Update(i, e, Entry{})
+			wrote(i)
+		})
+	}
+	return out
+}
