@@ -315,14 +315,7 @@ func (s *kafkaSource) report(msg string, err error) {
 	if !s.problems.Changed(msg + err.Error()) {
 		return
 	}
-	ssc := s.ssc
-	info := ReceiverErrorInfo{Stream: "KafkaStream", Msg: msg, Err: err, Time: time.Now()}
-	ssc.outMu.Lock()
-	if ssc.batchLog != nil {
-		fmt.Fprintf(ssc.batchLog, "%v\n", info)
-	}
-	ssc.outMu.Unlock()
-	postEvent(ssc, ssc.listenerList(), "OnReceiverError", func(l ReceiverErrorListener) { l.OnReceiverError(info) })
+	s.ssc.reportReceiverError(ReceiverErrorInfo{Stream: "KafkaStream", Msg: msg, Err: err, Time: time.Now()})
 }
 
 // allocate cuts batch t: one range per partition, from the previous end to

@@ -209,8 +209,12 @@ func (s *receiverSource) allocate(t Time) (*RDD, int) {
 func (s *receiverSource) setSink(sink receiver.Sink) { s.src.SetSink(sink) }
 
 func (s *receiverSource) report(msg string, err error) {
-	info := ReceiverErrorInfo{StreamID: s.ssc.inputID(s.d), Stream: s.name, Msg: msg, Err: err, Time: time.Now()}
-	ssc := s.ssc
+	s.ssc.reportReceiverError(ReceiverErrorInfo{StreamID: s.ssc.inputID(s.d), Stream: s.name, Msg: msg, Err: err, Time: time.Now()})
+}
+
+// reportReceiverError writes info to the batch log and tells the listeners
+// that implement ReceiverErrorListener.
+func (ssc *StreamingContext) reportReceiverError(info ReceiverErrorInfo) {
 	ssc.outMu.Lock()
 	if ssc.batchLog != nil {
 		fmt.Fprintf(ssc.batchLog, "%v\n", info)

@@ -1,14 +1,13 @@
 package engine
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"net"
 	"strconv"
-	"sync"
 
 	"github.com/gostream/gostream/engine/internal/source/file"
+	"github.com/gostream/gostream/engine/internal/source/socket"
 )
 
 // FileOption is an optional parameter of the file streams (TextFileStream,
@@ -83,52 +82,7 @@ func (ssc *StreamingContext) SocketStream(host string, port int, converter func(
 	}
 	cfg := receiverOptions(op, opts)
 	addr := net.JoinHostPort(host, strconv.Itoa(port))
-	return ssc.receiverStream(fmt.Sprintf("%s(%s)", op, addr), &convertingReceiver{addr: addr, convert: converter}, cfg)
-}
-
-// convertingReceiver is SocketStream's receiver.
-type convertingReceiver struct {
-	addr    string
-	convert func(io.Reader, func(any) error) error
-	mu      sync.Mutex
-	conn    net.Conn
-}
-
-func (r *convertingReceiver) OnStart(ctx *ReceiverContext) {
-	go func() {
-		c, err := net.Dial("tcp", r.addr)
-		if err != nil {
-			ctx.Restart("connecting to "+r.addr, err)
-			return
-		}
-		r.mu.Lock()
-		r.conn = c
-		r.mu.Unlock()
-		defer c.Close()
-		err = func() (err error) {
-			defer func() {
-				if rec := recover(); rec != nil {
-					err = fmt.Errorf("converter panicked: %v", rec)
-				}
-			}()
-			return r.convert(bufio.NewReader(c), ctx.Store)
-		}()
-		if ctx.IsStopped() {
-			return
-		}
-		if err != nil && err != io.EOF {
-			ctx.Restart("converting the data from "+r.addr, err)
-			return
-		}
-		ctx.Restart("connection to "+r.addr+" closed", nil)
-	}()
-}
-
-func (r *convertingReceiver) OnStop() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.conn != nil {
-		r.conn.Close()
-		r.conn = nil
-	}
+	name := fmt.Sprintf("%s(%s)", op, addr)
+	r := &socket.Converter{Addr: addr, Convert: converter, Store: func(err error) error { return storeErr(name, err) }}
+	return ssc.receiverStreamOf(name, r.OnStart, r.OnStop, cfg)
 }

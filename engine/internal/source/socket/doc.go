@@ -16,4 +16,9 @@
 // doubles up to MaxReconnectDelay, restarting from Delay after a
 // connection that delivered lines, until the context is closed. The error
 // of a line too long is the caller's (TooLong).
+//
+// Converter is SocketStream's receiver: one connection per start, handed
+// to the caller's Convert; when Convert returns, errs or panics, the
+// receiver restarts through Context.Restart, naming what ended. The
+// errors Convert's store returns are the caller's (Store).
 package socket
