@@ -2,9 +2,10 @@ package engine
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
+	"github.com/gostream/gostream/engine/internal/checkpoint"
+	"github.com/gostream/gostream/engine/internal/jobset"
 	"github.com/gostream/gostream/engine/internal/scheduler"
 )
 
@@ -59,8 +60,14 @@ func (ssc *StreamingContext) Stop(graceful bool) {
 	ssc.sched.Stop(graceful)
 }
 
-// jobs is a context as the scheduler sees it.
+// jobs is a context as the scheduler and engine/internal/jobset see it.
 type jobs struct{ ssc *StreamingContext }
+
+// batch is one generated batch waiting to run; batchInfo is its BatchInfo.
+type (
+	batch     = jobset.Batch[Time, StreamInputInfo, OutputOperationInfo]
+	batchInfo = jobset.Info[Time, StreamInputInfo, OutputOperationInfo]
+)
 
 func newScheduler(ssc *StreamingContext) *scheduler.Scheduler[*batch] {
 	return scheduler.New[*batch](jobs{ssc}, ssc.clock, durMS(ssc.batch))
@@ -70,12 +77,12 @@ func newScheduler(ssc *StreamingContext) *scheduler.Scheduler[*batch] {
 // its input is cut when it runs.
 func (j jobs) Generate(t int64) *batch {
 	if j.ssc.member != nil {
-		return &batch{time: Time(t), submitted: time.Now(), deferred: true}
+		return &batch{Info: batchInfo{BatchTime: Time(t), SubmissionTime: time.Now()}, Deferred: true}
 	}
-	return j.ssc.generate(Time(t))
+	return jobset.Generate[Time](j, Time(t))
 }
 
-func (j jobs) Run(b *batch) error { return j.ssc.runBatch(b) }
+func (j jobs) Run(b *batch) error { return jobset.Run[Time](j, b) }
 
 func (j jobs) StopInputs(graceful bool) {
 	for _, in := range j.ssc.inputList() {
@@ -169,99 +176,76 @@ func (ssc *StreamingContext) Err() error { return ssc.sched.Err() }
 
 func (ssc *StreamingContext) reportError(err error) { ssc.sched.Fail(err) }
 
-// batch is one generated batch waiting to run.
-type batch struct {
-	time      Time
-	submitted time.Time
-	records   int
-	inputs    []StreamInputInfo
-	rate      float64 // the inputs' rate limits in force, records/s; 0: none
-	deferred  bool    // a cluster member's batch, generated when it runs
+func (j jobs) Inputs() ([]jobset.Input, *checkpoint.Checkpointer) {
+	ssc := j.ssc
+	ssc.mu.Lock()
+	defer ssc.mu.Unlock()
+	inputs := make([]jobset.Input, len(ssc.inputs))
+	for i, in := range ssc.inputs {
+		inputs[i] = in
+	}
+	if ssc.ckpt == nil {
+		return inputs, nil
+	}
+	return inputs, ssc.ckpt.ck
 }
 
-// generate allocates the input of batch t; it runs at t on the real clock.
-func (ssc *StreamingContext) generate(t Time) *batch {
-	b := &batch{time: t, submitted: time.Now()}
-	if ssc.member != nil {
-		ssc.member.begin(t)
-	}
+func (j jobs) Outputs() []jobset.Output {
+	ssc := j.ssc
 	ssc.mu.Lock()
-	inputs := append([]*input(nil), ssc.inputs...)
-	ckpt := ssc.ckpt
-	ssc.mu.Unlock()
-	var recs []ckptBatch
-	for i, in := range inputs {
-		rdd, n := in.src.allocate(t)
-		in.put(ssc, t, rdd)
-		b.records += n
-		b.inputs = append(b.inputs, StreamInputInfo{StreamID: i, Stream: in.d.op, Records: n})
-		if rr, ok := in.src.(interface{ rateInForce() float64 }); ok {
-			b.rate += rr.rateInForce()
-		}
-		if ckpt != nil {
-			recs = append(recs, ckpt.ck.Record(i, int64(t), n))
-		}
+	defer ssc.mu.Unlock()
+	outputs := make([]jobset.Output, len(ssc.outputs))
+	for i, o := range ssc.outputs {
+		outputs[i] = outputJob{o}
 	}
-	if ckpt != nil {
-		ckpt.ck.Generated(int64(t), recs)
-	}
-	postEvent(ssc, ssc.listenerList(), "OnBatchSubmitted", func(l BatchSubmittedListener) {
-		l.OnBatchSubmitted(BatchInfo{BatchTime: t, SubmissionTime: b.submitted, Records: b.records, Inputs: b.inputs})
-	})
-	return b
+	return outputs
 }
 
-// runBatch runs the jobs of batch b, one per output operation in the order
-// they were registered, then forgets what no stream needs any longer.
-func (ssc *StreamingContext) runBatch(b *batch) error {
-	if b.deferred {
-		submitted := b.submitted
-		b = ssc.generate(b.time)
-		b.submitted = submitted
+// Begin and End make a cluster member's batch one transaction.
+func (j jobs) Begin(t Time) {
+	if j.ssc.member != nil {
+		j.ssc.member.begin(t)
 	}
-	info := BatchInfo{BatchTime: b.time, SubmissionTime: b.submitted, Records: b.records, Inputs: b.inputs, Rate: b.rate, ProcessingStart: time.Now()}
-	listeners := ssc.listenerList()
-	postEvent(ssc, listeners, "OnBatchStarted", func(l BatchStartedListener) { l.OnBatchStarted(info) })
+}
+
+func (j jobs) End(t Time, errs []error) []error {
+	if j.ssc.member != nil {
+		return j.ssc.member.end(t, errs)
+	}
+	return errs
+}
+
+func (j jobs) Fail(err error) { j.ssc.reportError(err) }
+
+// Clear forgets the RDDs no stream remembers after t, then checkpoints t
+// as completed.
+func (j jobs) Clear(t Time) {
+	ssc := j.ssc
+	ssc.graph.Clear(int64(t), (*RDD).Unpersist)
 	ssc.mu.Lock()
-	outputs := append([]*DStream(nil), ssc.outputs...)
 	ckpt := ssc.ckpt
 	ssc.mu.Unlock()
-	ops, errs := ssc.runOutputs(b.time, outputs, listeners)
-	if ssc.member != nil {
-		errs = ssc.member.end(b.time, errs)
-	}
-	info.OutputOperations = ops
-	info.ProcessingEnd = time.Now()
-	info.SchedulingDelay = info.ProcessingStart.Sub(b.submitted)
-	info.ProcessingDelay = info.ProcessingEnd.Sub(info.ProcessingStart)
-	info.TotalDelay = info.ProcessingEnd.Sub(b.submitted)
-	if len(errs) > 0 {
-		info.Err = errors.Join(errs...)
-		ssc.reportError(errs[0])
-	}
-	ssc.graph.Clear(int64(b.time), (*RDD).Unpersist)
 	if ckpt != nil {
-		ckpt.completed(b.time)
+		ckpt.completed(t)
 	}
-	ssc.mu.Lock()
-	ssc.last, ssc.hasLast = info, true
-	ssc.mu.Unlock()
-	ssc.outMu.Lock()
-	if ssc.batchLog != nil {
-		for _, err := range errs {
-			fmt.Fprintf(ssc.batchLog, "Error running job for time %s: %v\n", b.time, err)
-		}
-		rate := ""
-		if b.rate > 0 {
-			rate = fmt.Sprintf(", rate: %.0f records/s", b.rate)
-		}
-		fmt.Fprintf(ssc.batchLog, "Total delay: %.3f s for time %s (execution: %.3f s%s)\n",
-			info.TotalDelay.Seconds(), b.time, info.ProcessingDelay.Seconds(), rate)
-	}
-	ssc.outMu.Unlock()
-	postEvent(ssc, listeners, "OnBatchCompleted", func(l StreamingListener) { l.OnBatchCompleted(info) })
-	if len(errs) > 0 {
-		return errs[0]
-	}
-	return nil
 }
+
+// Name and Allocate are an input as a batch sees it: Allocate hands the
+// input's data for t to its stream.
+func (in *input) Name() string { return in.d.op }
+
+func (in *input) Allocate(t int64) (records int, rate float64) {
+	rdd, n := in.src.allocate(Time(t))
+	in.put(in.d.ssc, Time(t), rdd)
+	if rr, ok := in.src.(interface{ rateInForce() float64 }); ok {
+		rate = rr.rateInForce()
+	}
+	return n, rate
+}
+
+// outputJob is an output stream as a batch sees it.
+type outputJob struct{ *DStream }
+
+func (o outputJob) Description() string { return o.node.Lineage() }
+func (o outputJob) Valid(t int64) bool  { return o.validTime(Time(t)) }
+func (o outputJob) Run(t int64) error   { return o.runJob(Time(t)) }

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/jobset"
 )
 
 // Spark's streaming listener events. StreamingListener (batch completed) is
@@ -113,29 +115,45 @@ func (ssc *StreamingContext) postStreamingStarted(t time.Time) {
 	})
 }
 
-// runOutputs runs the jobs of the batch at t, one per output operation in
-// the order they were registered, telling the listeners as each starts and
-// ends. It returns what each did and their errors.
-func (ssc *StreamingContext) runOutputs(t Time, outputs []*DStream, listeners []StreamingListener) ([]OutputOperationInfo, []error) {
-	infos := make([]OutputOperationInfo, 0, len(outputs))
-	var errs []error
-	for i, o := range outputs {
-		if !o.validTime(t) {
-			// A windowed output runs only at multiples of its slide.
-			continue
-		}
-		info := OutputOperationInfo{BatchTime: t, ID: i, Name: o.op, Description: o.node.Lineage(), StartTime: time.Now()}
-		postEvent(ssc, listeners, "OnOutputOperationStarted", func(l OutputOperationStartedListener) { l.OnOutputOperationStarted(info) })
-		err := o.runJob(t)
-		info.EndTime = time.Now()
-		info.Err = err
-		if err != nil {
-			errs = append(errs, err)
-		}
-		postEvent(ssc, listeners, "OnOutputOperationCompleted", func(l OutputOperationCompletedListener) { l.OnOutputOperationCompleted(info) })
-		infos = append(infos, info)
+// batchEvents tells a batch's listeners about it.
+type batchEvents struct {
+	ssc       *StreamingContext
+	listeners []StreamingListener
+}
+
+func (j jobs) Listen() jobset.Events[Time, StreamInputInfo, OutputOperationInfo] {
+	return batchEvents{j.ssc, j.ssc.listenerList()}
+}
+
+func (e batchEvents) Submitted(info batchInfo) {
+	postEvent(e.ssc, e.listeners, "OnBatchSubmitted", func(l BatchSubmittedListener) { l.OnBatchSubmitted(BatchInfo(info)) })
+}
+
+func (e batchEvents) Started(info batchInfo) {
+	postEvent(e.ssc, e.listeners, "OnBatchStarted", func(l BatchStartedListener) { l.OnBatchStarted(BatchInfo(info)) })
+}
+
+func (e batchEvents) OutputStarted(info OutputOperationInfo) {
+	postEvent(e.ssc, e.listeners, "OnOutputOperationStarted", func(l OutputOperationStartedListener) { l.OnOutputOperationStarted(info) })
+}
+
+func (e batchEvents) OutputCompleted(info OutputOperationInfo) {
+	postEvent(e.ssc, e.listeners, "OnOutputOperationCompleted", func(l OutputOperationCompletedListener) { l.OnOutputOperationCompleted(info) })
+}
+
+// Completed keeps the batch's info for LastBatch, writes its batch log
+// lines and tells the listeners.
+func (e batchEvents) Completed(info batchInfo, errs []error) {
+	ssc := e.ssc
+	ssc.mu.Lock()
+	ssc.last, ssc.hasLast = BatchInfo(info), true
+	ssc.mu.Unlock()
+	ssc.outMu.Lock()
+	if ssc.batchLog != nil {
+		info.Log(ssc.batchLog, errs)
 	}
-	return infos, errs
+	ssc.outMu.Unlock()
+	postEvent(ssc, e.listeners, "OnBatchCompleted", func(l StreamingListener) { l.OnBatchCompleted(BatchInfo(info)) })
 }
 
 // inputID returns the number of the input stream d in its context; -1 when

@@ -353,7 +353,7 @@ func (c *checkpointer) recoverBatches(rec *checkpoint.Recovered) (pending []*bat
 	}
 	now := time.Now()
 	for _, t := range rec.Meta.Pending {
-		pending = append(pending, &batch{time: Time(t), submitted: now, records: records[t]})
+		pending = append(pending, &batch{Info: batchInfo{BatchTime: Time(t), SubmissionTime: now, Records: records[t]}})
 	}
 	return pending, nil
 }
