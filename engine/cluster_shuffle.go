@@ -3,6 +3,8 @@ package engine
 import (
 	"errors"
 	"fmt"
+
+	"github.com/gostream/gostream/engine/internal/shuffle"
 )
 
 // clusterShuffleRDDs is shuffleRDDs of a cluster job: the shuffle goes
@@ -64,16 +66,16 @@ func (cm *clusterMember) clusterShuffleRDDs(ex *executor, id, op string, n int, 
 // The kinds of accumulator on the wire.
 const (
 	wirePlain   = iota
-	wireCogroup // *cogroupAcc as Pair{left, right}
+	wireCogroup // *shuffle.Groups as Pair{left, right}
 	wireValues  // *[]any as []any
 )
 
 func toWire(acc any) (int, any) {
 	switch a := acc.(type) {
-	case *cogroupAcc:
-		return wireCogroup, Pair{nonNil(a.left), nonNil(a.right)}
+	case *shuffle.Groups:
+		return wireCogroup, Pair{shuffle.NonNil(a.Left), shuffle.NonNil(a.Right)}
 	case *[]any:
-		return wireValues, nonNil(*a)
+		return wireValues, shuffle.NonNil(*a)
 	}
 	return wirePlain, acc
 }
@@ -82,7 +84,7 @@ func fromWire(kind int, v any) any {
 	switch kind {
 	case wireCogroup:
 		p := v.(Pair)
-		return &cogroupAcc{left: p.Key.([]any), right: p.Value.([]any)}
+		return &shuffle.Groups{Left: p.Key.([]any), Right: p.Value.([]any)}
 	case wireValues:
 		vs := v.([]any)
 		return &vs

@@ -58,6 +58,10 @@ func guard(op string, x any, r any) {
 	}
 }
 
+// userFailure is guard's failure of op, for internal packages that recover
+// a user function's panic themselves and pass it with the element.
+func userFailure(op string) func(r, x any) { return func(r, x any) { failUser(op, r, x) } }
+
 // guardKey is guard for functions called per key (state updates): the
 // failure names the key, its type and detail.
 func guardKey(op string, key any, detail string, r any) {

@@ -1,10 +1,10 @@
 package engine
 
 import (
-	"sort"
 	"sync"
 	"sync/atomic"
 
+	"github.com/gostream/gostream/engine/internal/action"
 	"github.com/gostream/gostream/engine/internal/order"
 	"github.com/gostream/gostream/engine/internal/shuffle"
 	win "github.com/gostream/gostream/engine/internal/window"
@@ -462,30 +462,12 @@ func (r *RDD) Reduce(f any) any {
 
 func (r *RDD) reduce(op string, rd reducer) (any, bool) {
 	r.ready()
-	accs := make([]any, r.n)
-	has := make([]bool, r.n)
+	parts := make([]action.Partial, r.n)
+	fail := userFailure(op)
 	r.ex.run(op, r.time, r.n, func(p int) {
-		r.iterate(p, func(x any) {
-			if !has[p] {
-				accs[p], has[p] = x, true
-				return
-			}
-			accs[p] = callReduce(op, rd.f, accs[p], x)
-		})
+		parts[p] = action.ReducePartition(func(emit func(any)) { r.iterate(p, emit) }, rd.f, fail)
 	})
-	var acc any
-	found := false
-	for p := range accs {
-		if !has[p] {
-			continue
-		}
-		if !found {
-			acc, found = accs[p], true
-			continue
-		}
-		acc = callReduce(op, rd.f, acc, accs[p])
-	}
-	return acc, found
+	return action.Reduce(parts, rd.f, fail)
 }
 
 func callReduce(op string, f func(a, b any) any, a, b any) any {
@@ -500,39 +482,21 @@ func (r *RDD) SortBy(f any, ascending bool) *RDD {
 	src := r
 	out := newRDD(r.ex, "SortBy", 1, []*RDD{r}, nil).at(r.time)
 	out.materialize = func() [][]any {
-		type kv struct{ k, v any }
-		var all []kv
+		var all []order.Keyed
 		for _, p := range src.Partitions() {
 			for _, x := range p {
-				all = append(all, kv{callUnary("SortBy", g, x), x})
+				all = append(all, order.Keyed{K: callUnary("SortBy", g, x), X: x})
 			}
 		}
-		sort.SliceStable(all, func(i, j int) bool {
-			c := compareKeys(all[i].k, all[j].k)
-			if ascending {
-				return c < 0
-			}
-			return c > 0
-		})
-		res := make([]any, len(all))
-		for i, e := range all {
-			res[i] = e.v
-		}
-		return [][]any{res}
+		return [][]any{order.SortBy[Pair](all, ascending)}
 	}
 	return out
 }
 
-// compareKeys is SortBy's order of keys (order.Keys).
-func compareKeys(a, b any) int { return order.Keys[Pair](a, b) }
-
 // Distinct returns the distinct elements, hash-partitioned.
 func (r *RDD) Distinct(opts ...OpOption) *RDD {
 	o := r.ex.opOptions("Distinct", opts)
-	return r.shuffle("Distinct", o.numTasks, func(x any) (any, any) { return x, nil }, aggregator{
-		create: func(v any) any { return nil },
-		merge:  func(acc, v any) any { return nil },
-	}, func(k, acc any) any { return k })
+	return r.shuffle("Distinct", o.numTasks, func(x any) (any, any) { return x, nil }, aggregator{create: shuffle.Nothing, merge: shuffle.NothingMerge}, func(k, acc any) any { return k })
 }
 
 // CountByValue returns (value,count) pairs.

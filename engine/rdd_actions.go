@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"math"
 
+	"github.com/gostream/gostream/engine/internal/action"
 	"github.com/gostream/gostream/engine/internal/sink/dir"
 )
 
@@ -32,16 +33,11 @@ func (r *RDD) Fold(zero, f any) any {
 func (r *RDD) fold(op string, zero any, seq, comb func(a, b any) any) any {
 	r.ready()
 	accs := make([]any, r.n)
+	fail := userFailure(op)
 	r.ex.run(op, r.time, r.n, func(p int) {
-		acc := zero
-		r.iterate(p, func(x any) { acc = callReduce(op, seq, acc, x) })
-		accs[p] = acc
+		accs[p] = action.FoldPartition(func(emit func(any)) { r.iterate(p, emit) }, zero, seq, fail)
 	})
-	acc := zero
-	for _, a := range accs {
-		acc = callReduce(op, comb, acc, a)
-	}
-	return acc
+	return action.Fold(accs, zero, comb, fail)
 }
 
 // Foreach calls f, a func(T), with every element, in parallel tasks (one per
@@ -84,109 +80,40 @@ func (r *RDD) SaveAsTextFile(path string) {
 	saveRDD(op, r, r.time, path, func(w *bufio.Writer, part []any) error { return dir.WriteLines(w, part, Format) })
 }
 
-// stats are Spark's StatCounter: count, mean and the sum of squared
-// deviations, merged across partitions with Welford's and Chan's formulas.
-type stats struct {
-	n        int
-	mean, m2 float64
-	sum      float64
-}
-
-func (s *stats) add(x float64) {
-	s.n++
-	s.sum += x
-	d := x - s.mean
-	s.mean += d / float64(s.n)
-	s.m2 += d * (x - s.mean)
-}
-
-func (s *stats) merge(o stats) {
-	if o.n == 0 {
-		return
-	}
-	if s.n == 0 {
-		*s = o
-		return
-	}
-	n := s.n + o.n
-	d := o.mean - s.mean
-	s.m2 += o.m2 + d*d*float64(s.n)*float64(o.n)/float64(n)
-	s.mean += d * float64(o.n) / float64(n)
-	s.sum += o.sum
-	s.n = n
-}
-
-func (r *RDD) stats(op string) stats {
+func (r *RDD) stats(op string) action.Stats {
 	r.ready()
-	parts := make([]stats, r.n)
+	parts := make([]action.Stats, r.n)
+	notNumber := func(x any) { failElem(op, x, "a number") }
 	r.ex.run(op, r.time, r.n, func(p int) {
-		var s stats
-		r.iterate(p, func(x any) {
-			f, ok := numberOf(x)
-			if !ok {
-				failElem(op, x, "a number")
-			}
-			s.add(f)
-		})
-		parts[p] = s
+		parts[p] = action.StatsPartition(func(emit func(any)) { r.iterate(p, emit) }, numberOf, notNumber)
 	})
-	var all stats
+	var all action.Stats
 	for _, s := range parts {
-		all.merge(s)
+		all.Merge(s)
 	}
 	return all
 }
 
 // Sum returns the sum of the elements, numbers of any Go kind, as a float64
 // (0 for an empty RDD). Spark's DoubleRDDFunctions.sum.
-func (r *RDD) Sum() float64 { return r.stats("Sum").sum }
+func (r *RDD) Sum() float64 { return r.stats("Sum").Sum }
 
 // Mean returns the mean of the numeric elements (NaN for an empty RDD).
 // Spark's mean.
-func (r *RDD) Mean() float64 {
-	s := r.stats("Mean")
-	if s.n == 0 {
-		return math.NaN()
-	}
-	return s.mean
-}
+func (r *RDD) Mean() float64 { return r.stats("Mean").MeanOrNaN() }
 
 // Variance returns the population variance of the numeric elements (NaN
 // for an empty RDD). Spark's variance.
-func (r *RDD) Variance() float64 {
-	s := r.stats("Variance")
-	if s.n == 0 {
-		return math.NaN()
-	}
-	return s.m2 / float64(s.n)
-}
+func (r *RDD) Variance() float64 { return r.stats("Variance").Variance() }
 
 // Stdev returns the population standard deviation of the numeric elements
 // (dividing by n; NaN for an empty RDD). Spark's stdev.
-func (r *RDD) Stdev() float64 {
-	s := r.stats("Stdev")
-	if s.n == 0 {
-		return math.NaN()
-	}
-	return math.Sqrt(s.m2 / float64(s.n))
-}
+func (r *RDD) Stdev() float64 { return math.Sqrt(r.stats("Stdev").Variance()) }
 
 // SampleStdev returns the sample standard deviation of the numeric elements
 // (dividing by n-1; NaN for fewer than two). Spark's sampleStdev.
-func (r *RDD) SampleStdev() float64 {
-	s := r.stats("SampleStdev")
-	if s.n < 2 {
-		return math.NaN()
-	}
-	return math.Sqrt(s.m2 / float64(s.n-1))
-}
+func (r *RDD) SampleStdev() float64 { return math.Sqrt(r.stats("SampleStdev").SampleVariance()) }
 
 // SampleVariance returns the sample variance of the numeric elements
 // (dividing by n-1; NaN for fewer than two). Spark's sampleVariance.
-func (r *RDD) SampleVariance() float64 {
-	s := r.stats("SampleVariance")
-	if s.n < 2 {
-		return math.NaN()
-	}
-	return s.m2 / float64(s.n-1)
-}
+func (r *RDD) SampleVariance() float64 { return r.stats("SampleVariance").SampleVariance() }

@@ -21,17 +21,7 @@ func comparator(op string, o opOptions) func(a, b any) int {
 	if o.ordering == nil {
 		return compareNatural
 	}
-	less := lessFunc(op, o.ordering)
-	return func(a, b any) int {
-		defer func() { guard(op, a, recover()) }()
-		switch {
-		case less(a, b):
-			return -1
-		case less(b, a):
-			return 1
-		}
-		return 0
-	}
+	return order.FromLess(lessFunc(op, o.ordering), userFailure(op))
 }
 
 // compareNatural is the natural order of elements: numbers by value (ints,
@@ -59,37 +49,24 @@ func (r *RDD) TakeOrdered(n int, opts ...OpOption) []any {
 func (r *RDD) Top(n int, opts ...OpOption) []any {
 	const op = "Top"
 	o := r.ex.opOptions(op, opts, "Ordering")
-	c := comparator(op, o)
-	return r.smallest(op, n, func(a, b any) int { return c(b, a) })
+	return r.smallest(op, n, order.Reverse(comparator(op, o)))
 }
 
 // smallest returns the n smallest elements by c, in order: each task keeps
-// the n smallest of its partition in a bounded heap, and the driver merges
-// them.
+// the n smallest of its partition, and the driver merges them.
 func (r *RDD) smallest(op string, n int, c func(a, b any) int) []any {
 	if n < 0 {
 		buildErrorf(op, "want a non-negative number of elements, got %d", n)
 	}
-	out := []any{}
 	if n == 0 {
-		return out
+		return []any{}
 	}
 	r.ready()
-	heaps := make([][]any, r.n)
+	least := make([][]any, r.n)
 	r.ex.run(op, r.time, r.n, func(p int) {
-		h := order.Heap{N: n, Cmp: c}
-		r.iterate(p, h.Add)
-		heaps[p] = h.Xs
+		least[p] = order.Least(func(emit func(any)) { r.iterate(p, emit) }, n, c)
 	})
-	for _, h := range heaps {
-		out = append(out, h...)
-	}
-	slices.SortStableFunc(out, c)
-	if len(out) > n {
-		clear(out[n:])
-		out = out[:n]
-	}
-	return out
+	return order.Smallest(least, n, c)
 }
 
 // Max(opts...) returns the largest element by natural order or
@@ -97,8 +74,7 @@ func (r *RDD) smallest(op string, n int, c func(a, b any) int) []any {
 func (r *RDD) Max(opts ...OpOption) any {
 	const op = "Max"
 	o := r.ex.opOptions(op, opts, "Ordering")
-	c := comparator(op, o)
-	return first(r.smallest(op, 1, func(a, b any) int { return c(b, a) }))
+	return first(r.smallest(op, 1, order.Reverse(comparator(op, o))))
 }
 
 // Min(opts...) returns the smallest element by natural order or
@@ -132,8 +108,7 @@ func (r *RDD) SortByKey(ascending bool, opts ...OpOption) *RDD {
 	}
 	c := comparator(op, o)
 	if !ascending {
-		asc := c
-		c = func(a, b any) int { return asc(b, a) }
+		c = order.Reverse(c)
 	}
 	src := r
 	out := newRDD(r.ex, op, max(n, 1), []*RDD{r}, nil).at(r.time)
@@ -148,7 +123,7 @@ func (r *RDD) SortByKey(ascending bool, opts ...OpOption) *RDD {
 				}
 				run = append(run, order.Keyed{K: kv.Key, X: x})
 			})
-			slices.SortStableFunc(run, func(a, b order.Keyed) int { return c(a.K, b.K) })
+			order.SortRun(run, c)
 			runs[p] = run
 		})
 		return order.RangeParts(order.MergeRuns(runs, c), out.n, c)

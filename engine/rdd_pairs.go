@@ -1,5 +1,10 @@
 package engine
 
+import (
+	"github.com/gostream/gostream/engine/internal/action"
+	"github.com/gostream/gostream/engine/internal/shuffle"
+)
+
 // Keys returns the key of every Pair. Spark's keys.
 func (r *RDD) Keys() *RDD {
 	split := pairSplit("Keys")
@@ -59,7 +64,10 @@ func (r *RDD) CollectAsMap() map[any]any {
 }
 
 // Lookup(key) returns the values of the Pairs whose key equals key, in
-// partition order ([] when there are none). Spark's lookup.
+// partition order ([] when there are none). Keys are equal by Go's ==, so
+// Lookup("1") does not find the key 1 nor Lookup(int64(1)) the key 1; keys
+// that == cannot compare (slices) are equal when they print alike. Spark's
+// lookup.
 func (r *RDD) Lookup(key any) []any {
 	const op = "Lookup"
 	split := pairSplit(op)
@@ -68,7 +76,7 @@ func (r *RDD) Lookup(key any) []any {
 	r.ex.run(op, r.time, r.n, func(p int) {
 		r.iterate(p, func(x any) {
 			k, v := split(x)
-			if equalKeys(k, key) {
+			if action.EqualKeys(k, key, compareNatural) {
 				found[p] = append(found[p], v)
 			}
 		})
@@ -78,18 +86,6 @@ func (r *RDD) Lookup(key any) []any {
 		out = append(out, vs...)
 	}
 	return out
-}
-
-// equalKeys is Go's ==, so Lookup("1") does not find the key 1 nor
-// Lookup(int64(1)) the key 1; keys that == cannot compare (slices) are
-// equal when they print alike.
-func equalKeys(a, b any) (eq bool) {
-	defer func() {
-		if recover() != nil {
-			eq = compareNatural(a, b) == 0
-		}
-	}()
-	return a == b
 }
 
 // CombineByKey(create, mergeValue, mergeCombiners, opts...) combines the
@@ -156,11 +152,11 @@ func (r *RDD) SubtractByKey(other *RDD, opts ...OpOption) *RDD {
 	const op = "SubtractByKey"
 	checkOther(op, other)
 	n := partitionsOr(r, op, opts)
-	return cogroup(op, r, other, n, func(k any, a *cogroupAcc, emit func(any)) {
-		if len(a.right) > 0 {
+	return cogroup(op, r, other, n, func(k any, g *shuffle.Groups, emit func(any)) {
+		if len(g.Right) > 0 {
 			return
 		}
-		for _, v := range a.left {
+		for _, v := range g.Left {
 			emit(Pair{k, v})
 		}
 	})

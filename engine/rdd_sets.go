@@ -3,6 +3,8 @@ package engine
 import (
 	"math"
 	"math/rand/v2"
+
+	"github.com/gostream/gostream/engine/internal/shuffle"
 )
 
 // asKeys turns every element x into the Pair (x, nil), so set operations
@@ -20,11 +22,11 @@ func (r *RDD) Subtract(other *RDD, opts ...OpOption) *RDD {
 	const op = "Subtract"
 	checkOther(op, other)
 	n := partitionsOr(r, op, opts)
-	return cogroup(op, asKeys(op, r), asKeys(op, other), n, func(k any, a *cogroupAcc, emit func(any)) {
-		if len(a.right) > 0 {
+	return cogroup(op, asKeys(op, r), asKeys(op, other), n, func(k any, g *shuffle.Groups, emit func(any)) {
+		if len(g.Right) > 0 {
 			return
 		}
-		for range a.left {
+		for range g.Left {
 			emit(k)
 		}
 	})
@@ -37,8 +39,8 @@ func (r *RDD) Intersection(other *RDD, opts ...OpOption) *RDD {
 	const op = "Intersection"
 	checkOther(op, other)
 	o := r.ex.opOptions(op, opts)
-	return cogroup(op, asKeys(op, r), asKeys(op, other), o.numTasks, func(k any, a *cogroupAcc, emit func(any)) {
-		if len(a.left) > 0 && len(a.right) > 0 {
+	return cogroup(op, asKeys(op, r), asKeys(op, other), o.numTasks, func(k any, g *shuffle.Groups, emit func(any)) {
+		if len(g.Left) > 0 && len(g.Right) > 0 {
 			emit(k)
 		}
 	})

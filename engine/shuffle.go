@@ -220,11 +220,7 @@ func reduceAggregator(rd reducer) aggregator {
 }
 
 func groupAggregator() aggregator {
-	return aggregator{
-		create:  func(v any) any { return []any{v} },
-		merge:   func(acc, v any) any { return append(acc.([]any), v) },
-		combine: func(a, b any) any { return append(a.([]any), b.([]any)...) },
-	}
+	return aggregator{create: shuffle.GroupCreate, merge: shuffle.GroupMerge, combine: shuffle.GroupCombine}
 }
 
 // ReduceByKey merges the values of each key with f, a func(a, b V) V.
@@ -277,62 +273,30 @@ func (r *RDD) flatMapValues(g func(any, func(any))) *RDD {
 	})
 }
 
-// cogroupAcc holds the values of one key from each side of a cogroup.
-type cogroupAcc struct{ left, right []any }
-
 // Cogroup groups both RDDs by key: (k, ([]v, []w)).
 func (r *RDD) Cogroup(other *RDD, opts ...OpOption) *RDD {
 	o := r.ex.opOptions("Cogroup", opts)
-	return cogroup("Cogroup", r, other, o.numTasks, func(k any, a *cogroupAcc, emit func(any)) {
-		emit(Pair{k, Pair{nonNil(a.left), nonNil(a.right)}})
+	return cogroup("Cogroup", r, other, o.numTasks, func(k any, g *shuffle.Groups, emit func(any)) {
+		emit(Pair{k, Pair{shuffle.NonNil(g.Left), shuffle.NonNil(g.Right)}})
 	})
 }
 
-func nonNil(xs []any) []any {
-	if xs == nil {
-		return []any{}
-	}
-	return xs
-}
-
-type tagged struct {
-	side int
-	v    any
-}
-
-func cogroup(op string, left, right *RDD, n int, emit func(k any, a *cogroupAcc, emit func(any))) *RDD {
+// cogroup groups left and right by key (shuffle.Groups) and calls emit
+// with each key's groups.
+func cogroup(op string, left, right *RDD, n int, emit func(k any, g *shuffle.Groups, emit func(any))) *RDD {
 	split := pairSplit(op)
 	tag := func(side int) func(any) (any, any) {
 		return func(x any) (any, any) {
 			k, v := split(x)
-			return k, tagged{side, v}
+			return k, shuffle.Tag(side, v)
 		}
 	}
-	add := func(a *cogroupAcc, v any) *cogroupAcc {
-		t := v.(tagged)
-		if t.side == 0 {
-			a.left = append(a.left, t.v)
-		} else {
-			a.right = append(a.right, t.v)
-		}
-		return a
-	}
-	agg := aggregator{
-		apart:  true,
-		create: func(v any) any { return add(&cogroupAcc{}, v) },
-		merge:  func(acc, v any) any { return add(acc.(*cogroupAcc), v) },
-		combine: func(a, b any) any {
-			x, y := a.(*cogroupAcc), b.(*cogroupAcc)
-			x.left = append(x.left, y.left...)
-			x.right = append(x.right, y.right...)
-			return x
-		},
-	}
+	agg := aggregator{apart: true, create: shuffle.CogroupCreate, merge: shuffle.CogroupMerge, combine: shuffle.CogroupCombine}
 	grouped := shuffleRDDs(left.ex, op, n, []*RDD{left, right}, []func(any) (any, any){tag(0), tag(1)}, agg, pairOut).at(left.time)
 	return newRDD(left.ex, op, grouped.n, []*RDD{grouped}, func(p int, out func(any)) {
 		grouped.iterate(p, func(x any) {
 			kv := x.(Pair)
-			emit(kv.Key, kv.Value.(*cogroupAcc), out)
+			emit(kv.Key, kv.Value.(*shuffle.Groups), out)
 		})
 	}).at(left.time)
 }
@@ -359,18 +323,7 @@ func (r *RDD) FullOuterJoin(other *RDD, opts ...OpOption) *RDD {
 
 func (r *RDD) join(op string, other *RDD, opts []OpOption, keepLeft, keepRight bool) *RDD {
 	o := r.ex.opOptions(op, opts)
-	return cogroup(op, r, other, o.numTasks, func(k any, a *cogroupAcc, emit func(any)) {
-		left, right := a.left, a.right
-		if len(left) == 0 && keepRight {
-			left = []any{nil}
-		}
-		if len(right) == 0 && keepLeft {
-			right = []any{nil}
-		}
-		for _, v := range left {
-			for _, w := range right {
-				emit(Pair{k, Pair{v, w}})
-			}
-		}
+	return cogroup(op, r, other, o.numTasks, func(k any, g *shuffle.Groups, emit func(any)) {
+		shuffle.Join[Pair](k, g, keepLeft, keepRight, emit)
 	})
 }

@@ -160,7 +160,7 @@ var Docs = map[string]string{
 	"github.com/gostream/gostream/engine.RDD.Join":                                   "Join returns (k, (v, w)) for every pair of values of a key present on both\nsides.",
 	"github.com/gostream/gostream/engine.RDD.Keys":                                   "Keys returns the key of every Pair. Spark's keys.",
 	"github.com/gostream/gostream/engine.RDD.LeftOuterJoin":                          "LeftOuterJoin is Join keeping keys only on the left, with a nil right value.",
-	"github.com/gostream/gostream/engine.RDD.Lookup":                                 "Lookup(key) returns the values of the Pairs whose key equals key, in partition\norder ([] when there are none). Spark's lookup.",
+	"github.com/gostream/gostream/engine.RDD.Lookup":                                 "Lookup(key) returns the values of the Pairs whose key equals key, in partition\norder ([] when there are none). Keys are equal by Go's ==, so Lookup(\"1\") does\nnot find the key 1 nor Lookup(int64(1)) the key 1; keys that == cannot compare\n(slices) are equal when they print alike. Spark's lookup.",
 	"github.com/gostream/gostream/engine.RDD.Map":                                    "Map applies f, a func(T) U, to every element.",
 	"github.com/gostream/gostream/engine.RDD.MapPartitions":                          "MapPartitions applies f, a func([]T) []U, to each whole partition.",
 	"github.com/gostream/gostream/engine.RDD.MapPartitionsWithIndex":                 "MapPartitionsWithIndex applies f, a func(index int, part []T) []U,\nto each whole partition with the partition's index (0, 1, ...). Spark's\nmapPartitionsWithIndex.",
