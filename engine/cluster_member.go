@@ -2,9 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -25,32 +22,26 @@ type clusterMember struct {
 	winKeep map[*DStream]time.Duration // the streams windows read, with the longest window over each
 
 	mu   sync.Mutex
-	cur  *DStream // the stream whose compute is running
-	seq  map[*DStream]int
 	made []*RDD // cluster shuffles made this batch, all materialized before the commit
 }
 
 // joinCluster makes ssc a member of its job: it joins the group, agrees
 // on the zero time and returns the first batch time. Call with ssc.mu held.
 func (ssc *StreamingContext) joinCluster(first Time) (*clusterMember, Time, error) {
-	cm := &clusterMember{ssc: ssc, index: map[*DStream]int{}, stateD: map[stateHolder]*DStream{}, seq: map[*DStream]int{},
-		winKeep: windowParents(ssc.streams)}
+	cm := &clusterMember{ssc: ssc, index: map[*DStream]int{}, stateD: map[stateHolder]*DStream{}, winKeep: windowParents(ssc.streams)}
+	var ops, topics []string
 	for i, d := range ssc.streams {
 		cm.index[d] = i
+		ops = append(ops, d.op)
 		if d.state != nil {
 			cm.stateD[d.state] = d
 		}
 	}
-	var topics []string
 	for _, in := range ssc.inputs {
-		for _, t := range in.src.(*kafkaSource).topics {
-			if !slices.Contains(topics, t) {
-				topics = append(topics, t)
-			}
-		}
+		topics = append(topics, in.src.(*kafkaSource).topics...)
 	}
 	codec := cluster.Codec[Pair, Time]{Elems: elems, ToWire: toWire, FromWire: fromWire, Format: Format}
-	job, f, err := cluster.Start(cluster.JobConfig[Pair, Time]{Master: ssc.cluster, Topics: topics, Interval: ssc.batch, Codec: codec, Log: ssc.clusterLog},
+	job, f, err := cluster.Start(cluster.JobConfig[Pair, Time]{Master: ssc.cluster, Topics: topics, Streams: ops, Interval: ssc.batch, Codec: codec, Log: ssc.clusterLog},
 		int64(first), ssc.clock.Now)
 	if err != nil {
 		return nil, 0, err
@@ -73,46 +64,24 @@ func (ssc *StreamingContext) clusterLog(line string) {
 	}
 }
 
-// enter marks d's compute as running; leave restores the previous one.
-func (cm *clusterMember) enter(d *DStream) *DStream {
-	cm.mu.Lock()
-	defer cm.mu.Unlock()
-	prev := cm.cur
-	cm.cur = d
-	return prev
+// enter marks d's compute as running (nil: none); leave restores the
+// previous one (cluster.Job's Enter and Leave, which name the shuffles).
+func (cm *clusterMember) enter(d *DStream) int {
+	i, ok := cm.index[d]
+	if !ok {
+		i = -1
+	}
+	return cm.job.Enter(i)
 }
 
-func (cm *clusterMember) leave(prev *DStream) {
-	cm.mu.Lock()
-	cm.cur = prev
-	cm.mu.Unlock()
-}
+func (cm *clusterMember) leave(prev int) { cm.job.Leave(prev) }
 
 // shuffleID names the shuffle a stream's compute is making: "" outside
-// any stream (an RDD operation in a ForeachRDD function), which then
-// stays on this member.
-func (cm *clusterMember) shuffleID(op string) string {
-	cm.mu.Lock()
-	defer cm.mu.Unlock()
-	d := cm.cur
-	if d == nil || !cm.job.InBatch() {
-		return ""
-	}
-	k := cm.seq[d]
-	cm.seq[d] = k + 1
-	id := cm.streamID(d)
-	if k > 0 {
-		id += "." + strconv.Itoa(k)
-	}
-	return id
-}
+// any stream, which then stays on this member (cluster.Job's ShuffleID).
+func (cm *clusterMember) shuffleID(string) string { return cm.job.ShuffleID() }
 
-// streamID names stream d in the job's topics: its operation (without
-// what follows a parenthesis) and its index in the graph.
-func (cm *clusterMember) streamID(d *DStream) string {
-	op, _, _ := strings.Cut(d.op, "(")
-	return fmt.Sprintf("%s-%d", op, cm.index[d])
-}
+// streamID names stream d in the job's topics.
+func (cm *clusterMember) streamID(d *DStream) string { return cm.job.StreamID(cm.index[d]) }
 
 // owns reports whether partition i of an RDD (or of a shuffle or state)
 // belongs to this member in the running batch.
@@ -123,7 +92,7 @@ func (cm *clusterMember) owns(i int) bool { return cm.job.Owns(i) }
 // the next one reduces its whole window.
 func (cm *clusterMember) begin(t Time) {
 	cm.mu.Lock()
-	cm.seq, cm.made = map[*DStream]int{}, nil
+	cm.made = nil
 	cm.mu.Unlock()
 	if cm.job.Begin(int64(t)) {
 		for _, d := range cm.ssc.streams {

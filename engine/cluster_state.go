@@ -1,10 +1,7 @@
 package engine
 
 import (
-	"bufio"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/gostream/gostream/engine/internal/cluster"
 )
@@ -148,39 +145,5 @@ func (cm *clusterMember) mapSet(ms *mapState, t Time, parts []*statePart, touche
 			cm.job.Fail(&Error{Op: ms.op, Time: t, Msg: err.Error()})
 			return
 		}
-	}
-}
-
-// saveClusterFiles is saveRDDFiles on a member of a cluster job: the
-// member writes the part files of its own partitions into the batch's
-// directory, each under a temporary name renamed into place, and leaves
-// the other members' part files alone, so the members sharing a file
-// system together write the batch's directory. Its _SUCCESS says only
-// that this member's part files are complete.
-func saveClusterFiles(cm *clusterMember, op string, r *RDD, t Time, dir, ext string, write func(*bufio.Writer, []any) error, fail func(string, error)) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		fail(fmt.Sprintf("creating %q", dir), err)
-	}
-	r.ready()
-	r.ex.run(op, t, r.n, func(p int) {
-		if !cm.owns(p) {
-			return
-		}
-		part := fmt.Sprintf("part-%05d%s", p, ext)
-		tmp := filepath.Join(dir, "."+part+".tmp-"+randomSuffix())
-		if err := writeFileSynced(tmp, func(w *bufio.Writer) error { return write(w, r.partition(p)) }); err != nil {
-			os.Remove(tmp)
-			fail(fmt.Sprintf("writing %s of %q", part, dir), err)
-		}
-		if err := os.Rename(tmp, filepath.Join(dir, part)); err != nil {
-			os.Remove(tmp)
-			fail(fmt.Sprintf("renaming %s of %q", part, dir), err)
-		}
-	})
-	if err := writeFileSynced(filepath.Join(dir, successFile), func(*bufio.Writer) error { return nil }); err != nil {
-		fail(fmt.Sprintf("writing %s of %q", successFile, dir), err)
-	}
-	if err := syncPath(dir); err != nil {
-		fail(fmt.Sprintf("syncing %q", dir), err)
 	}
 }

@@ -10,16 +10,11 @@ import (
 )
 
 // The windows of a cluster job read their parent's batches from a window
-// store that moves with the partitions (cluster.WindowStore): every batch,
-// the member writes its partitions of each window parent's RDD to the
-// parent's compacted changelog APP-<Op>-<i>-changelog in the batch's
-// transaction, and removes the batches that left the longest window over
-// it. A member that gains task p reads partition p of the changelog to its
-// last stable offset before a window reads it; a window then reads the
-// batches of its owned partitions from the store. An incremental window
-// starts again from its whole window (reduced from the store) whenever the
-// member's partitions change or a batch was aborted: its previous window
-// held other partitions.
+// store that moves with the partitions (cluster.WindowStore, kept by
+// cluster.Job): every batch writes its owned partitions of each window
+// parent's RDD to the store. An incremental window starts again from its
+// whole window (reduced from the store) whenever the member's partitions
+// change or a batch was aborted: its previous window held other partitions.
 
 // windowParents finds the streams that windows read: each with the
 // longest window over it.

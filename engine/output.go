@@ -3,9 +3,9 @@ package engine
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"strconv"
 
+	"github.com/gostream/gostream/engine/internal/cluster"
 	"github.com/gostream/gostream/engine/internal/sink/dir"
 )
 
@@ -74,26 +74,22 @@ func saveRDDFiles(op string, r *RDD, t Time, path, ext string, write func(*bufio
 	fail := func(err error) {
 		panic(taskFailure{&Error{Op: op, Time: t, Msg: err.Error(), Err: errors.Unwrap(err)}})
 	}
-	if cm := r.ex.cluster; cm != nil {
-		saveClusterFiles(cm, op, r, t, path, ext, write, func(msg string, err error) { fail(fmt.Errorf("%s: %w", msg, err)) })
-		return
-	}
 	run := func(n int, task func(int)) {
 		r.ready()
 		r.ex.run(op, t, n, task)
 	}
-	if err := dir.Write(path, r.n, ext, run, func(p int, w *bufio.Writer) error { return write(w, r.partition(p)) }); err != nil {
+	part := func(p int, w *bufio.Writer) error { return write(w, r.partition(p)) }
+	var err error
+	if cm := r.ex.cluster; cm != nil {
+		// A member of a cluster job writes its own partitions' part files.
+		err = cluster.WriteParts(path, r.n, ext, cm.owns, run, part)
+	} else {
+		err = dir.Write(path, r.n, ext, run, part)
+	}
+	if err != nil {
 		fail(err)
 	}
 }
-
-func writeFileSynced(name string, write func(*bufio.Writer) error) error {
-	return dir.WriteFileSynced(name, write)
-}
-
-func syncPath(path string) error { return dir.SyncPath(path) }
-
-func randomSuffix() string { return dir.RandomSuffix() }
 
 // ReadObjectFiles reads back the elements that SaveAsObjectFiles wrote to
 // one directory (prefix-TIME_IN_MS[.suffix]), partition by partition, with

@@ -48,6 +48,9 @@
 //     the partitions gained, WritePairs and WriteMap write what changed.
 //   - Window, LoadWindow and PutWindow keep a window parent's batches in
 //     its WindowStore.
+//   - StreamID names stream i in the job's topics; between Enter(i) and
+//     Leave, ShuffleID names the shuffles stream i's compute makes in the
+//     batch, in order, so that every member gives a shuffle the same name.
 //   - The caller must call Owns, Shuffle, State and the window methods
 //     only between Begin and End, and End once for every Begin.
 //
@@ -66,4 +69,6 @@
 //     batches of the longest window, per partition, in memory for the owned
 //     tasks and in a changelog of one partition per task, restored by a
 //     member that gains a task and tombstoned as batches leave the window.
+//   - WriteParts writes a member's part files of an output directory that
+//     the members sharing a file system write together.
 package cluster

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -30,10 +31,13 @@ type Job[P codec.PairType, T codec.TimeType] struct {
 	parts  int   // P: the partition count of every input topic
 	zero   int64 // the job's zero time (ms)
 	topics []string
+	ops    []string // the streams' operations, in graph order
 	codec  Codec[P, T]
 	log    func(line string)
 
 	mu        sync.Mutex
+	cur       int         // the stream whose compute is running; -1 for none
+	seq       map[int]int // the shuffles each stream made in the batch
 	asg       Assignment
 	epoch     int
 	reload    bool
@@ -69,11 +73,14 @@ type Codec[P codec.PairType, T codec.TimeType] struct {
 }
 
 // JobConfig is what Start needs: the master, the input topics (in the
-// order the streams name them), the batch interval, the codec and where
-// the job's lines go (each without its newline).
+// order the streams name them, repeats dropped), the operations of the
+// graph's streams in graph order (they name the job's topics), the batch
+// interval, the codec and where the job's lines go (each without its
+// newline).
 type JobConfig[P codec.PairType, T codec.TimeType] struct {
 	Master   *Master
 	Topics   []string
+	Streams  []string
 	Interval time.Duration
 	Codec    Codec[P, T]
 	Log      func(line string)
@@ -104,7 +111,13 @@ func MemberName(k int64) string {
 // the batch time the member would start with alone.
 func Start[P codec.PairType, T codec.TimeType](cfg JobConfig[P, T], first int64, now func() int64) (*Job[P, T], int64, error) {
 	c := cfg.Master
-	j := &Job[P, T]{cfg: c, name: MemberName(memberSeq.Add(1)), topics: cfg.Topics, codec: cfg.Codec, log: cfg.Log,
+	var topics []string
+	for _, t := range cfg.Topics {
+		if !slices.Contains(topics, t) {
+			topics = append(topics, t)
+		}
+	}
+	j := &Job[P, T]{cfg: c, name: MemberName(memberSeq.Add(1)), topics: topics, ops: cfg.Streams, codec: cfg.Codec, log: cfg.Log, cur: -1,
 		shuffles: map[string]*Shuffle[P, T]{}, states: map[string]any{}, windows: map[string]*WindowStore{},
 		topicsOK: map[string]bool{}, reload: true}
 	counts, err := PartitionCounts(c.Brokers, j.topics)
@@ -171,6 +184,50 @@ func (j *Job[P, T]) Topic(id, kind string) string {
 	return j.cfg.App + "-" + id + "-" + kind
 }
 
+// StreamID names stream i of the graph in the job's topics: its
+// operation (without what follows a parenthesis) and i.
+func (j *Job[P, T]) StreamID(i int) string {
+	op, _, _ := strings.Cut(j.ops[i], "(")
+	return fmt.Sprintf("%s-%d", op, i)
+}
+
+// Enter marks the compute of stream i (-1: none) as running and returns
+// the one running before, which Leave restores.
+func (j *Job[P, T]) Enter(i int) (prev int) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	prev, j.cur = j.cur, i
+	return prev
+}
+
+// Leave restores the stream running before Enter.
+func (j *Job[P, T]) Leave(prev int) {
+	j.mu.Lock()
+	j.cur = prev
+	j.mu.Unlock()
+}
+
+// ShuffleID names the shuffle the running stream's compute is making: its
+// StreamID, followed by .K for its K-th shuffle in the batch after the
+// first. "" outside any stream (an RDD operation in a ForeachRDD
+// function) or outside a batch: that shuffle stays on this member.
+func (j *Job[P, T]) ShuffleID() string {
+	j.mu.Lock()
+	i := j.cur
+	if i < 0 || !j.inTxn {
+		j.mu.Unlock()
+		return ""
+	}
+	k := j.seq[i]
+	j.seq[i] = k + 1
+	j.mu.Unlock()
+	id := j.StreamID(i)
+	if k > 0 {
+		id += "." + strconv.Itoa(k)
+	}
+	return id
+}
+
 // Owns reports whether partition i of an RDD (or of a shuffle or state)
 // belongs to this member in the running batch: task i mod P is owned and
 // active (its last committed batch is older than this one).
@@ -230,6 +287,7 @@ func (j *Job[P, T]) Begin(t int64) (moved bool) {
 		j.reload = false
 	}
 	j.asg, j.epoch, j.t = asg, asg.Epoch, t
+	j.seq = map[int]int{}
 	j.ends, j.starts, j.failed = nil, nil, nil
 	shown := fmt.Sprint(asg.Partitions)
 	show := shown != j.shown
