@@ -1,7 +1,6 @@
 package window
 
 import (
-	"fmt"
 	"math/rand"
 	"reflect"
 	"testing"
@@ -21,25 +20,7 @@ func TestVersionedMatchesPartition(t *testing.T) {
 			if boxed {
 				m.IntF, m.IntInv = nil, nil
 			}
-			batch := func() []any {
-				tb := map[any]int{}
-				var keys []any
-				for range rng.Intn(40) {
-					var k any = fmt.Sprintf("k%d", rng.Intn(60))
-					if rng.Intn(4) == 0 {
-						k = rng.Intn(20)
-					}
-					if _, ok := tb[k]; !ok {
-						keys = append(keys, k)
-					}
-					tb[k] += rng.Intn(5) - 1
-				}
-				var out []any
-				for _, k := range keys {
-					out = append(out, pair{k, tb[k]})
-				}
-				return out
-			}
+			batch := func() []any { return randomBatch(rng, true) }
 			const length = 3
 			var batches [][]any
 			var prev []any

@@ -121,6 +121,29 @@ func TestPartitionFailures(t *testing.T) {
 	}
 }
 
+// randomBatch is a reduced batch of up to 40 random pairs of 60 string keys
+// (some int keys too, with ints), values from -1 to 3 summed per key, keys
+// in the order first met.
+func randomBatch(rng *rand.Rand, ints bool) []any {
+	tb := map[any]int{}
+	var keys []any
+	for range rng.Intn(40) {
+		var k any = fmt.Sprintf("k%d", rng.Intn(60))
+		if ints && rng.Intn(4) == 0 {
+			k = rng.Intn(20)
+		}
+		if _, ok := tb[k]; !ok {
+			keys = append(keys, k)
+		}
+		tb[k] += rng.Intn(5) - 1
+	}
+	var out []any
+	for _, k := range keys {
+		out = append(out, pair{k, tb[k]})
+	}
+	return out
+}
+
 // TestTypedMatchesPartition slides a window over random batches on the
 // typed path, its tables kept from window to window (and once rebuilt from
 // the output), and requires every window to equal Partition's.
@@ -128,22 +151,7 @@ func TestTypedMatchesPartition(t *testing.T) {
 	for _, filter := range []bool{false, true} {
 		rng := rand.New(rand.NewSource(1))
 		m := ints(filter)
-		batch := func() []any {
-			tb := map[string]int{}
-			var keys []string
-			for range rng.Intn(40) {
-				k := fmt.Sprintf("k%d", rng.Intn(60))
-				if _, ok := tb[k]; !ok {
-					keys = append(keys, k)
-				}
-				tb[k] += rng.Intn(5) - 1
-			}
-			var out []any
-			for _, k := range keys {
-				out = append(out, pair{k, tb[k]})
-			}
-			return out
-		}
+		batch := func() []any { return randomBatch(rng, false) }
 		const length = 3
 		var batches [][]any
 		var prev []any
