@@ -3,8 +3,6 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"reflect"
-	"strings"
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/source/receiver"
@@ -52,42 +50,30 @@ var ErrReceiverStopped = errors.New("engine: receiver stopped")
 // RestartDelay.
 type ReceiverOption func(*receiverConfig)
 
-type receiverConfig struct {
-	maxRate      int
-	rateSet      bool
-	maxLine      int
-	restartDelay time.Duration
-	maxBuffered  int
-}
+type receiverConfig = receiver.Options
 
 // MaxRate limits the receiver to n records a second: Store blocks while the
 // limit is reached, so a fast source is slowed down (for a socket, by TCP
 // back-pressure) instead of filling memory. 0 means no limit.
 func MaxRate(n int) ReceiverOption {
-	return func(c *receiverConfig) { c.maxRate, c.rateSet = n, true }
+	return func(c *receiverConfig) { c.MaxRate, c.RateSet = n, true }
 }
 
 // MaxLineLength sets the longest line, in bytes, that SocketTextStream
 // accepts (default 1 MiB). A longer line is reported as an error and skipped.
-func MaxLineLength(n int) ReceiverOption { return func(c *receiverConfig) { c.maxLine = n } }
+func MaxLineLength(n int) ReceiverOption { return func(c *receiverConfig) { c.MaxLine = n } }
 
 // RestartDelay sets how long a receiver waits between OnStop and OnStart
 // when it restarts, and the first reconnection delay of SocketTextStream
 // (default 100 ms; later reconnections back off up to 2 s or the delay).
 func RestartDelay(d time.Duration) ReceiverOption {
-	return func(c *receiverConfig) { c.restartDelay = d }
+	return func(c *receiverConfig) { c.RestartDelay = d }
 }
 
 // MaxBufferedRecords bounds the records a receiver holds between two
 // batches (default 1,000,000): Store blocks when the bound is reached until
 // the next batch takes them.
-func MaxBufferedRecords(n int) ReceiverOption { return func(c *receiverConfig) { c.maxBuffered = n } }
-
-const (
-	defaultMaxLine      = 1 << 20
-	defaultRestartDelay = 100 * time.Millisecond
-	defaultMaxBuffered  = 1_000_000
-)
+func MaxBufferedRecords(n int) ReceiverOption { return func(c *receiverConfig) { c.MaxBuffered = n } }
 
 // SetReceiverMaxRate sets the default rate limit, in records a second, of
 // every receiver stream of the context that has no MaxRate option (Spark's
@@ -108,21 +94,14 @@ func (ssc *StreamingContext) receiverMaxRate() int {
 }
 
 func receiverOptions(op string, opts []ReceiverOption) receiverConfig {
-	c := receiverConfig{maxLine: defaultMaxLine, restartDelay: defaultRestartDelay, maxBuffered: defaultMaxBuffered}
+	c := receiver.DefaultOptions()
 	for _, o := range opts {
 		if o != nil {
 			o(&c)
 		}
 	}
-	switch {
-	case c.maxRate < 0:
-		buildErrorf(op, "MaxRate must not be negative, got %d", c.maxRate)
-	case c.maxLine <= 0:
-		buildErrorf(op, "MaxLineLength must be positive, got %d", c.maxLine)
-	case c.restartDelay < 0:
-		buildErrorf(op, "RestartDelay must not be negative, got %v", c.restartDelay)
-	case c.maxBuffered <= 0:
-		buildErrorf(op, "MaxBufferedRecords must be positive, got %d", c.maxBuffered)
+	if msg := c.Check(); msg != "" {
+		buildErrorf(op, "%s", msg)
 	}
 	return c
 }
@@ -135,32 +114,15 @@ func (ssc *StreamingContext) ReceiverStream(r Receiver, opts ...ReceiverOption) 
 	if r == nil {
 		buildErrorf(op, "want a Receiver, got nil")
 	}
-	return ssc.receiverStream(receiverName(r), r, receiverOptions(op, opts))
-}
-
-// receiverName names a receiver stream after the receiver's type; an
-// interpreted receiver reaches the engine as the interpreter's generated
-// wrapper, whose name would mean nothing to the user.
-func receiverName(r Receiver) string {
-	t := reflect.TypeOf(r)
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if strings.HasPrefix(t.Name(), "_") {
-		return "ReceiverStream"
-	}
-	return fmt.Sprintf("ReceiverStream(%T)", r)
-}
-
-func (ssc *StreamingContext) receiverStream(name string, r Receiver, cfg receiverConfig) *DStream {
-	return ssc.receiverStreamOf(name, func(c *receiver.Context) { r.OnStart(&ReceiverContext{c: c, name: name}) }, r.OnStop, cfg)
+	name := receiver.Name(r)
+	return ssc.receiverStreamOf(name, func(c *receiver.Context) { r.OnStart(&ReceiverContext{c: c, name: name}) }, r.OnStop, receiverOptions(op, opts))
 }
 
 // receiverStreamOf adds a receiver stream whose receiver is onStart and
 // onStop on the internal context (the built-in receivers are).
 func (ssc *StreamingContext) receiverStreamOf(name string, onStart func(*receiver.Context), onStop func(), cfg receiverConfig) *DStream {
-	s := &receiverSource{ssc: ssc, name: name, rateSet: cfg.rateSet, maxRate: cfg.maxRate}
-	s.src = receiver.New(receiver.Config{MaxBuffered: cfg.maxBuffered, RestartDelay: cfg.restartDelay}, receiver.Hooks{
+	s := &receiverSource{ssc: ssc, name: name, rateSet: cfg.RateSet, maxRate: cfg.MaxRate}
+	s.src = receiver.New(cfg.Config(), receiver.Hooks{
 		OnStart: onStart,
 		OnStop:  onStop,
 		Report:  s.report,
@@ -231,21 +193,7 @@ type ReceiverContext struct {
 
 // storeErr is the engine's error for a store's.
 func storeErr(stream string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var le *receiver.LogError
-	if errors.As(err, &le) {
-		inner := le.Err
-		if errors.Is(inner, receiver.ErrStopped) {
-			inner = ErrReceiverStopped
-		}
-		return fmt.Errorf("engine: receiver %s: logging %d records: %w", stream, le.Records, inner)
-	}
-	if errors.Is(err, receiver.ErrStopped) {
-		return ErrReceiverStopped
-	}
-	return err
+	return receiver.StoreError(stream, err, ErrReceiverStopped)
 }
 
 // Store hands one record to the engine; it becomes part of the next batch.

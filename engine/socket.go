@@ -22,8 +22,8 @@ func (ssc *StreamingContext) SocketTextStream(host string, port int, opts ...Rec
 	}
 	addr := net.JoinHostPort(host, strconv.Itoa(port))
 	cfg := receiverOptions(op, opts)
-	r := &socket.Receiver{Addr: addr, MaxLine: cfg.maxLine, Delay: cfg.restartDelay, TooLong: func(length int) error {
-		return &LineTooLongError{Addr: addr, Max: cfg.maxLine, Length: length}
+	r := &socket.Receiver{Addr: addr, MaxLine: cfg.MaxLine, Delay: cfg.RestartDelay, TooLong: func(length int) error {
+		return &LineTooLongError{Addr: addr, Max: cfg.MaxLine, Length: length}
 	}}
 	return ssc.receiverStreamOf(fmt.Sprintf("%s(%s)", op, addr), r.OnStart, r.OnStop, cfg)
 }

@@ -28,6 +28,9 @@
 //     what is stored, remembers what each batch took, reads a batch's
 //     records back, and gives the records no batch took before a crash back
 //     to the Source.
+//   - Options are a stream's settings with their defaults; Check names
+//     the first invalid one. Name names a stream after its receiver's
+//     type, and StoreError makes the caller's error of a store's.
 //   - The package speaks plain Go: batch times are int64 milliseconds,
 //     records are any, errors are plain; ErrStopped and *LogError are what
 //     the caller turns into its own errors. Time, formatting of batch times
