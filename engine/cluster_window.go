@@ -37,7 +37,7 @@ func (cm *clusterMember) windowSlice(d *DStream, from, to Time) []*RDD {
 	var out []*RDD
 	step := Time(durMS(d.slide))
 	for t := from; t <= to; t += step {
-		if t <= d.zero {
+		if t <= d.zeroTime() {
 			continue
 		}
 		if t == now {

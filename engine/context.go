@@ -448,9 +448,7 @@ func (ssc *StreamingContext) Start() error {
 
 // prepareGraph sets zero times and remember durations as Spark's DStreamGraph does.
 func (ssc *StreamingContext) prepareGraph() {
-	for _, d := range ssc.syncNodes() {
-		d.zero = ssc.zero
-	}
+	ssc.syncNodes()
 	ssc.graph.Prepare(int64(ssc.zero), durMS(ssc.rememberDur))
 }
 

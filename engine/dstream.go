@@ -25,7 +25,6 @@ type DStream struct {
 	level       StorageLevel
 	output      func(r *RDD, t Time) // set on output streams
 	state       stateHolder          // set on stateful streams (state.go)
-	zero        Time
 
 	// node is the stream in engine/internal/graph: its remember duration
 	// and the RDDs it generated per batch time.
@@ -67,6 +66,9 @@ func (d *DStream) Name() string { return d.op }
 func (d *DStream) String() string { return fmt.Sprintf("DStream(%s, slide %v)", d.op, d.slide) }
 
 func (d *DStream) validTime(t Time) bool { return d.node.Valid(int64(t)) }
+
+// zeroTime is the time before the stream's first batch, set at Start.
+func (d *DStream) zeroTime() Time { return Time(d.node.Zero) }
 
 // getOrCompute returns the stream's RDD at t, computing it at most once;
 // nil when the stream has no RDD at t.

@@ -79,10 +79,12 @@ func (j jobs) Generate(t int64) *batch {
 	if j.ssc.member != nil {
 		return &batch{Info: batchInfo{BatchTime: Time(t), SubmissionTime: time.Now()}, Deferred: true}
 	}
-	return jobset.Generate[Time](j, Time(t))
+	return jobset.Generate[Time, StreamInputInfo, OutputOperationInfo, BatchInfo, StreamingListener](j, Time(t))
 }
 
-func (j jobs) Run(b *batch) error { return jobset.Run[Time](j, b) }
+func (j jobs) Run(b *batch) error {
+	return jobset.Run[Time, StreamInputInfo, OutputOperationInfo, BatchInfo, StreamingListener](j, b)
+}
 
 func (j jobs) StopInputs(graceful bool) {
 	for _, in := range j.ssc.inputList() {

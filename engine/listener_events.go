@@ -3,7 +3,7 @@ package engine
 import (
 	"time"
 
-	"github.com/gostream/gostream/engine/internal/jobset"
+	"github.com/gostream/gostream/engine/internal/scheduler"
 )
 
 // Spark's streaming listener events. StreamingListener (batch completed) is
@@ -115,36 +115,14 @@ func (ssc *StreamingContext) postStreamingStarted(t time.Time) {
 	})
 }
 
-// batchEvents tells a batch's listeners about it.
-type batchEvents struct {
-	ssc       *StreamingContext
-	listeners []StreamingListener
+func (j jobs) Listeners() (*scheduler.Bus[StreamingListener], []StreamingListener) {
+	return j.ssc.bus, j.ssc.listenerList()
 }
 
-func (j jobs) Listen() jobset.Events[Time, StreamInputInfo, OutputOperationInfo] {
-	return batchEvents{j.ssc, j.ssc.listenerList()}
-}
-
-func (e batchEvents) Submitted(info batchInfo) {
-	postEvent(e.ssc, e.listeners, "OnBatchSubmitted", func(l BatchSubmittedListener) { l.OnBatchSubmitted(BatchInfo(info)) })
-}
-
-func (e batchEvents) Started(info batchInfo) {
-	postEvent(e.ssc, e.listeners, "OnBatchStarted", func(l BatchStartedListener) { l.OnBatchStarted(BatchInfo(info)) })
-}
-
-func (e batchEvents) OutputStarted(info OutputOperationInfo) {
-	postEvent(e.ssc, e.listeners, "OnOutputOperationStarted", func(l OutputOperationStartedListener) { l.OnOutputOperationStarted(info) })
-}
-
-func (e batchEvents) OutputCompleted(info OutputOperationInfo) {
-	postEvent(e.ssc, e.listeners, "OnOutputOperationCompleted", func(l OutputOperationCompletedListener) { l.OnOutputOperationCompleted(info) })
-}
-
-// Completed keeps the batch's info for LastBatch, writes its batch log
-// lines and tells the listeners.
-func (e batchEvents) Completed(info batchInfo, errs []error) {
-	ssc := e.ssc
+// Completed keeps a batch's info for LastBatch and writes its batch log
+// lines.
+func (j jobs) Completed(info batchInfo, errs []error) {
+	ssc := j.ssc
 	ssc.mu.Lock()
 	ssc.last, ssc.hasLast = BatchInfo(info), true
 	ssc.mu.Unlock()
@@ -153,7 +131,6 @@ func (e batchEvents) Completed(info batchInfo, errs []error) {
 		info.Log(ssc.batchLog, errs)
 	}
 	ssc.outMu.Unlock()
-	postEvent(ssc, e.listeners, "OnBatchCompleted", func(l StreamingListener) { l.OnBatchCompleted(BatchInfo(info)) })
 }
 
 // inputID returns the number of the input stream d in its context; -1 when

@@ -19,7 +19,7 @@ import (
 //
 // Parents of windows are persisted (MemoryOnlySer unless persisted otherwise)
 // and remembered for the window length on top of their own remember duration
-// (windowExtra); older RDDs are dropped by clearMetadata, so memory stays flat.
+// (windowExtra); older RDDs are dropped by graph.Clear, so memory stays flat.
 
 // checkWindow panics with *Error unless window and slide are positive
 // multiples of d's slide duration.
@@ -54,7 +54,7 @@ func (d *DStream) slice(from, to Time) []*RDD {
 	var out []*RDD
 	step := Time(durMS(d.slide))
 	for t := from; t <= to; t += step {
-		if t <= d.zero {
+		if t <= d.zeroTime() {
 			continue
 		}
 		r := d.getOrCompute(t)

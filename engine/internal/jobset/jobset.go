@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/checkpoint"
+	"github.com/gostream/gostream/engine/internal/scheduler"
 )
 
 // Time is the engine's batch time: milliseconds, printed as the engine
@@ -101,25 +102,48 @@ type Output interface {
 	Run(t int64) error
 }
 
-// Events tells the listeners of a batch about it.
-type Events[T Time, I InputShape, O OutputShape[T]] interface {
-	Submitted(info Info[T, I, O])
-	Started(info Info[T, I, O])
-	OutputStarted(info O)
-	OutputCompleted(info O)
-	// Completed ends the batch: errs are its job errors.
-	Completed(info Info[T, I, O], errs []error)
+// InfoShape is the engine's type of Info's shape (BatchInfo).
+type InfoShape[T Time, I InputShape, O OutputShape[T]] interface {
+	~struct {
+		BatchTime        T
+		Records          int
+		Rate             float64
+		SubmissionTime   time.Time
+		ProcessingStart  time.Time
+		ProcessingEnd    time.Time
+		SchedulingDelay  time.Duration
+		ProcessingDelay  time.Duration
+		TotalDelay       time.Duration
+		Err              error
+		Inputs           []I
+		OutputOperations []O
+	}
 }
 
+// The listener methods a batch's events call, as the engine's listener
+// interfaces declare them, with B its BatchInfo and O its
+// OutputOperationInfo.
+type (
+	submittedListener[B any]       interface{ OnBatchSubmitted(info B) }
+	startedListener[B any]         interface{ OnBatchStarted(info B) }
+	outputStartedListener[O any]   interface{ OnOutputOperationStarted(info O) }
+	outputCompletedListener[O any] interface{ OnOutputOperationCompleted(info O) }
+	completedListener[B any]       interface{ OnBatchCompleted(info B) }
+)
+
 // Context is what generating and running a batch ask of the engine.
-type Context[T Time, I InputShape, O OutputShape[T]] interface {
+type Context[T Time, I InputShape, O OutputShape[T], B InfoShape[T, I, O], L any] interface {
 	// Inputs returns the input streams in order, and the checkpointer of
 	// their records (nil: none).
 	Inputs() ([]Input, *checkpoint.Checkpointer)
 	// Outputs returns the output operations in the order registered.
 	Outputs() []Output
-	// Listen returns the listeners of a batch about to be generated or run.
-	Listen() Events[T, I, O]
+	// Listeners returns the listener bus and the listeners of a batch about
+	// to be generated or run.
+	Listeners() (*scheduler.Bus[L], []L)
+	// Completed is called once batch info ran with errs, before its
+	// listeners hear of it.
+	Completed(info Info[T, I, O], errs []error)
 	// Begin and End open and close a batch's transaction: Begin before its
 	// inputs are allocated, End after its jobs ran, with their errors,
 	// returning the batch's errors.
@@ -132,7 +156,7 @@ type Context[T Time, I InputShape, O OutputShape[T]] interface {
 }
 
 // Generate allocates the input of batch t.
-func Generate[T Time, I InputShape, O OutputShape[T]](c Context[T, I, O], t T) *Batch[T, I, O] {
+func Generate[T Time, I InputShape, O OutputShape[T], B InfoShape[T, I, O], L any](c Context[T, I, O, B, L], t T) *Batch[T, I, O] {
 	b := &Batch[T, I, O]{Info: Info[T, I, O]{BatchTime: t, SubmissionTime: time.Now()}}
 	c.Begin(t)
 	inputs, ck := c.Inputs()
@@ -149,24 +173,27 @@ func Generate[T Time, I InputShape, O OutputShape[T]](c Context[T, I, O], t T) *
 	if ck != nil {
 		ck.Generated(int64(t), recs)
 	}
-	c.Listen().Submitted(Info[T, I, O]{BatchTime: t, SubmissionTime: b.Info.SubmissionTime, Records: b.Info.Records, Inputs: b.Info.Inputs})
+	submitted := B(Info[T, I, O]{BatchTime: t, SubmissionTime: b.Info.SubmissionTime, Records: b.Info.Records, Inputs: b.Info.Inputs})
+	bus, listeners := c.Listeners()
+	scheduler.Post(bus, listeners, "OnBatchSubmitted", func(l submittedListener[B]) { l.OnBatchSubmitted(submitted) })
 	return b
 }
 
 // Run runs the jobs of batch b, one per output operation in the order they
 // were registered, then forgets what no stream needs any longer.
-func Run[T Time, I InputShape, O OutputShape[T]](c Context[T, I, O], b *Batch[T, I, O]) error {
+func Run[T Time, I InputShape, O OutputShape[T], B InfoShape[T, I, O], L any](c Context[T, I, O, B, L], b *Batch[T, I, O]) error {
 	if b.Deferred {
 		submitted := b.Info.SubmissionTime
-		b = Generate(c, b.Info.BatchTime)
+		b = Generate[T, I, O, B, L](c, b.Info.BatchTime)
 		b.Info.SubmissionTime = submitted
 	}
 	info := b.Info
 	info.ProcessingStart = time.Now()
-	ev := c.Listen()
-	ev.Started(info)
+	bus, listeners := c.Listeners()
+	started := B(info)
+	scheduler.Post(bus, listeners, "OnBatchStarted", func(l startedListener[B]) { l.OnBatchStarted(started) })
 	t := info.BatchTime
-	ops, errs := runOutputs(t, c.Outputs(), ev)
+	ops, errs := runOutputs[T, I, O](t, c.Outputs(), bus, listeners)
 	errs = c.End(t, errs)
 	info.OutputOperations = ops
 	info.ProcessingEnd = time.Now()
@@ -178,7 +205,9 @@ func Run[T Time, I InputShape, O OutputShape[T]](c Context[T, I, O], b *Batch[T,
 		c.Fail(errs[0])
 	}
 	c.Clear(t)
-	ev.Completed(info, errs)
+	c.Completed(info, errs)
+	completed := B(info)
+	scheduler.Post(bus, listeners, "OnBatchCompleted", func(l completedListener[B]) { l.OnBatchCompleted(completed) })
 	if len(errs) > 0 {
 		return errs[0]
 	}
@@ -188,7 +217,7 @@ func Run[T Time, I InputShape, O OutputShape[T]](c Context[T, I, O], b *Batch[T,
 // runOutputs runs the jobs of the batch at t, one per output operation in
 // the order they were registered, telling the listeners as each starts and
 // ends. It returns what each did and their errors.
-func runOutputs[T Time, I InputShape, O OutputShape[T]](t T, outputs []Output, ev Events[T, I, O]) ([]O, []error) {
+func runOutputs[T Time, I InputShape, O OutputShape[T], L any](t T, outputs []Output, bus *scheduler.Bus[L], listeners []L) ([]O, []error) {
 	infos := make([]O, 0, len(outputs))
 	var errs []error
 	for i, o := range outputs {
@@ -197,15 +226,17 @@ func runOutputs[T Time, I InputShape, O OutputShape[T]](t T, outputs []Output, e
 			continue
 		}
 		info := OutputInfo[T]{BatchTime: t, ID: i, Name: o.Name(), Description: o.Description(), StartTime: time.Now()}
-		ev.OutputStarted(O(info))
+		started := O(info)
+		scheduler.Post(bus, listeners, "OnOutputOperationStarted", func(l outputStartedListener[O]) { l.OnOutputOperationStarted(started) })
 		err := o.Run(int64(t))
 		info.EndTime = time.Now()
 		info.Err = err
 		if err != nil {
 			errs = append(errs, err)
 		}
-		ev.OutputCompleted(O(info))
-		infos = append(infos, O(info))
+		completed := O(info)
+		scheduler.Post(bus, listeners, "OnOutputOperationCompleted", func(l outputCompletedListener[O]) { l.OnOutputOperationCompleted(completed) })
+		infos = append(infos, completed)
 	}
 	return infos, errs
 }

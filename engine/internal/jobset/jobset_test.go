@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/checkpoint"
+	"github.com/gostream/gostream/engine/internal/scheduler"
 )
 
 // ms is a batch time as the engine prints it.
@@ -17,10 +18,39 @@ type ms int64
 func (t ms) String() string { return fmt.Sprintf("%d ms", int64(t)) }
 
 type (
-	inInfo  InputInfo
-	outInfo OutputInfo[ms]
-	info    = Info[ms, inInfo, outInfo]
+	inInfo    InputInfo
+	outInfo   OutputInfo[ms]
+	info      = Info[ms, inInfo, outInfo]
+	batchInfo info
 )
+
+// listener hears every event; a view stands for it (as an interpreted
+// listener's views do) and hears those of the output operations.
+type listener struct{ f *fake }
+
+func (l listener) OnBatchSubmitted(i batchInfo) {
+	l.f.log = append(l.f.log, "submitted")
+	l.f.infos = append(l.f.infos, info(i))
+}
+func (l listener) OnBatchStarted(i batchInfo) {
+	l.f.log = append(l.f.log, "started")
+	l.f.infos = append(l.f.infos, info(i))
+}
+func (l listener) OnBatchCompleted(i batchInfo) {
+	l.f.log = append(l.f.log, "completed")
+	l.f.infos = append(l.f.infos, info(i))
+}
+
+type view struct{ f *fake }
+
+func (v view) OnOutputOperationStarted(o outInfo) {
+	v.f.log = append(v.f.log, "output started "+o.Name)
+	v.f.outInfos = append(v.f.outInfos, o)
+}
+func (v view) OnOutputOperationCompleted(o outInfo) {
+	v.f.log = append(v.f.log, "output completed "+o.Name)
+	v.f.outInfos = append(v.f.outInfos, o)
+}
 
 type fakeInput struct {
 	name    string
@@ -60,6 +90,7 @@ type fake struct {
 	failed   []error
 	infos    []info
 	outInfos []outInfo
+	bus      *scheduler.Bus[any]
 }
 
 func (f *fake) Inputs() ([]Input, *checkpoint.Checkpointer) {
@@ -80,8 +111,15 @@ func (f *fake) Outputs() []Output {
 	return outs
 }
 
-func (f *fake) Listen() Events[ms, inInfo, outInfo] { return f }
-func (f *fake) Begin(t ms)                          { f.log = append(f.log, fmt.Sprint("begin ", t)) }
+func (f *fake) Listeners() (*scheduler.Bus[any], []any) {
+	if f.bus == nil {
+		f.bus = scheduler.NewBus[any](func(method string, r any) { f.log = append(f.log, fmt.Sprint("panic in ", method, ": ", r)) })
+		f.bus.SetViews(func(l any) []any { return []any{view{f}} })
+		f.bus.Add(listener{f})
+	}
+	return f.bus, f.bus.List()
+}
+func (f *fake) Begin(t ms) { f.log = append(f.log, fmt.Sprint("begin ", t)) }
 func (f *fake) End(t ms, errs []error) []error {
 	f.log = append(f.log, fmt.Sprint("end ", t))
 	if f.end != nil {
@@ -92,19 +130,8 @@ func (f *fake) End(t ms, errs []error) []error {
 func (f *fake) Fail(err error) { f.failed = append(f.failed, err) }
 func (f *fake) Clear(t ms)     { f.log = append(f.log, fmt.Sprint("clear ", t)) }
 
-func (f *fake) Submitted(i info) { f.log = append(f.log, "submitted"); f.infos = append(f.infos, i) }
-func (f *fake) Started(i info)   { f.log = append(f.log, "started"); f.infos = append(f.infos, i) }
-func (f *fake) OutputStarted(o outInfo) {
-	f.log = append(f.log, "output started "+o.Name)
-	f.outInfos = append(f.outInfos, o)
-}
-func (f *fake) OutputCompleted(o outInfo) {
-	f.log = append(f.log, "output completed "+o.Name)
-	f.outInfos = append(f.outInfos, o)
-}
 func (f *fake) Completed(i info, errs []error) {
-	f.log = append(f.log, fmt.Sprintf("completed %d errors", len(errs)))
-	f.infos = append(f.infos, i)
+	f.log = append(f.log, fmt.Sprintf("%d errors", len(errs)))
 }
 
 func TestGenerateAndRun(t *testing.T) {
@@ -113,7 +140,7 @@ func TestGenerateAndRun(t *testing.T) {
 		inputs:  []fakeInput{{name: "a", records: 3, rate: 10}, {name: "b", records: 4}},
 		outputs: []fakeOutput{{name: "Print", slide: 1000}, {name: "window", slide: 2000}, {name: "ForeachRDD", slide: 1000, err: boom}},
 	}
-	b := Generate[ms](f, 1000)
+	b := Generate[ms, inInfo, outInfo, batchInfo, any](f, 1000)
 	wantIn := []inInfo{{0, "a", 3}, {1, "b", 4}}
 	if b.Info.BatchTime != 1000 || b.Info.Records != 7 || b.Info.Rate != 10 || !reflect.DeepEqual(b.Info.Inputs, wantIn) || b.Deferred {
 		t.Fatalf("generated %+v, want 7 records at 1000 ms, rate 10, inputs %v", b, wantIn)
@@ -121,7 +148,7 @@ func TestGenerateAndRun(t *testing.T) {
 	if s := f.infos[0]; s.Records != 7 || s.Rate != 0 || !s.SubmissionTime.Equal(b.Info.SubmissionTime) || !reflect.DeepEqual(s.Inputs, wantIn) {
 		t.Errorf("submitted info %+v, want the batch's records and inputs without its rate", s)
 	}
-	err := Run[ms](f, b)
+	err := Run[ms, inInfo, outInfo, batchInfo, any](f, b)
 	if err != boom || !reflect.DeepEqual(f.failed, []error{boom}) {
 		t.Errorf("Run: %v, failed %v, want %v reported once", err, f.failed, boom)
 	}
@@ -129,7 +156,7 @@ func TestGenerateAndRun(t *testing.T) {
 		"begin 1000 ms", "allocate a 1000", "allocate b 1000", "submitted",
 		"started", "output started Print", "run Print 1000", "output completed Print",
 		"output started ForeachRDD", "run ForeachRDD 1000", "output completed ForeachRDD",
-		"end 1000 ms", "clear 1000 ms", "completed 1 errors",
+		"end 1000 ms", "clear 1000 ms", "1 errors", "completed",
 	}
 	if !reflect.DeepEqual(f.log, want) {
 		t.Errorf("calls\n%s\nwant\n%s", strings.Join(f.log, "\n"), strings.Join(want, "\n"))
@@ -151,7 +178,7 @@ func TestRunDeferredAndEnd(t *testing.T) {
 	aborted := errors.New("aborted")
 	f.end = func(errs []error) []error { return append(errs, aborted) }
 	submitted := time.Now().Add(-time.Hour)
-	if err := Run[ms](f, &Batch[ms, inInfo, outInfo]{Info: info{BatchTime: 2000, SubmissionTime: submitted}, Deferred: true}); err != aborted {
+	if err := Run[ms, inInfo, outInfo, batchInfo, any](f, &Batch[ms, inInfo, outInfo]{Info: info{BatchTime: 2000, SubmissionTime: submitted}, Deferred: true}); err != aborted {
 		t.Fatalf("Run: %v, want the error End added", err)
 	}
 	if f.log[0] != "begin 2000 ms" || f.log[1] != "allocate a 2000" {
