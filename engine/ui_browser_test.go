@@ -231,7 +231,10 @@ func TestUIInBrowser(t *testing.T) {
 	}
 	// The page fills its tables once its data arrives.
 	until(t, ctx, "the failed batch's output operations", `document.querySelector('#operations').innerText.includes('bad record')`)
-	ops, _ := chromedp.Run(ctx, chromedp.Text(chromedp.ID("operations")))
+	ops, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#operations').innerText`))
+	if err != nil {
+		t.Fatalf("the failed batch's output operations: %v", err)
+	}
 	for _, want := range []string{"Print", "ReduceByKey ← Map ← FlatMap ← SocketTextStream(127.0.0.1:", "SUCCEEDED", "ForeachRDD", "FAILED", "bad record"} {
 		if !strings.Contains(ops, want) {
 			t.Errorf("output operations of the failed batch lack %q:\n%s", want, ops)
