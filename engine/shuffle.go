@@ -102,33 +102,17 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 		if res.colsOut && sagg.IntFn != nil {
 			cols = make([]*win.Cols, n)
 		}
+		failInt := func(r any) { failOnInt(op, r) }
 		ex.run(op, res.time, n, func(q int) {
-			// Read merges into the first map task's table.
-			var base *shuffle.Table
-			if len(written) > 0 {
-				base = written[0][q]
-			}
-			defer func() {
-				if base != nil && base.InFn() {
-					failOnInt(op, recover())
-				}
-			}()
-			t := shuffle.Read(sagg, written, q)
+			var take func(t *shuffle.Table) bool
 			if cols != nil {
-				if c, ok := win.TableCols(t); ok {
+				take = func(t *shuffle.Table) bool {
+					c, ok := win.TableCols(t)
 					cols[q] = c
-					base = nil
-					t.Release()
-					return
+					return ok
 				}
 			}
-			part := make([]any, t.Len())
-			for i := range part {
-				part[i] = out(t.Key(i), t.Acc(i))
-			}
-			parts[q] = part
-			base = nil
-			t.Release()
+			parts[q] = shuffle.ReducePart(sagg, written, q, take, out, failInt)
 		})
 		if cols != nil {
 			typed := true
@@ -172,28 +156,16 @@ func mapTasks(ins []*RDD, splits []func(any) (any, any)) []mapTask {
 // write runs the map task: its elements through a shuffle.Writer, which
 // combines them per key into one table per reduce partition of n.
 func (task mapTask) write(op string, agg aggregator, sagg *shuffle.Aggregator, n int) []*shuffle.Table {
-	w := shuffle.NewWriter(sagg, n, hashKey)
-	tables := w.Tables()
-	defer func() {
-		for _, t := range tables {
-			if t.InFn() {
-				failOnInt(op, recover())
-			}
-		}
-	}()
-	// Writes the writer holds when the task fails are added first, so a
-	// reduce function failing on an earlier element is the error, as when
-	// each write is added at once.
-	defer w.Flush()
 	split := task.split
-	generic := func(x any) {
-		k, v := split(x)
-		w.Write(k, v)
-	}
-	if agg.feed == nil || !agg.feed(task.in, task.p, w.WriteStrInt, generic) {
-		task.in.iterate(task.p, generic)
-	}
-	return w.Tables()
+	return shuffle.WriteMap(sagg, n, hashKey, func(w *shuffle.Writer) {
+		generic := func(x any) {
+			k, v := split(x)
+			w.Write(k, v)
+		}
+		if agg.feed == nil || !agg.feed(task.in, task.p, w.WriteStrInt, generic) {
+			task.in.iterate(task.p, generic)
+		}
+	}, func(r any) { failOnInt(op, r) })
 }
 
 // partitionOf is the hash partitioner: the partition of key k among n.

@@ -18,6 +18,11 @@
 //     partition, in map-task order, and emits every key once with its
 //     accumulator, in the order keys were first met, so output order is
 //     deterministic.
+//   - WriteMap and ReducePart are one map task and one reduce partition of
+//     a shuffle in one process, for the caller's parallel tasks: a panic of
+//     the bare int function reaches the caller's failInt.
+//   - The grouping accumulators (GroupByKey's values, Distinct's nothing, a
+//     cogroup's two sides as Groups) and Join, a key's groups joined.
 //   - An Aggregator with Records combines nothing (Spark's shuffle without
 //     an aggregator): the reduce side gets every record, in map-task order
 //     and in order within a map task (MapWithState, UpdateStateByKey's
