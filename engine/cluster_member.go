@@ -40,7 +40,7 @@ func (ssc *StreamingContext) joinCluster(first Time) (*clusterMember, Time, erro
 	for _, in := range ssc.inputs {
 		topics = append(topics, in.src.(*kafkaSource).topics...)
 	}
-	codec := cluster.Codec[Pair, Time]{Elems: elems, ToWire: toWire, FromWire: fromWire, Format: Format}
+	codec := cluster.Codec[Pair, Time]{Elems: elems, Format: Format}
 	job, f, err := cluster.Start(cluster.JobConfig[Pair, Time]{Master: ssc.cluster, Topics: topics, Streams: ops, Interval: ssc.batch, Codec: codec, Log: ssc.clusterLog},
 		int64(first), ssc.clock.Now)
 	if err != nil {

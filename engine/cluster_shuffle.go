@@ -3,8 +3,6 @@ package engine
 import (
 	"errors"
 	"fmt"
-
-	"github.com/gostream/gostream/engine/internal/shuffle"
 )
 
 // clusterShuffleRDDs is shuffleRDDs of a cluster job: the shuffle goes
@@ -61,33 +59,4 @@ func (cm *clusterMember) clusterShuffleRDDs(ex *executor, id, op string, n int, 
 	cm.made = append(cm.made, res)
 	cm.mu.Unlock()
 	return res
-}
-
-// The kinds of accumulator on the wire.
-const (
-	wirePlain   = iota
-	wireCogroup // *shuffle.Groups as Pair{left, right}
-	wireValues  // *[]any as []any
-)
-
-func toWire(acc any) (int, any) {
-	switch a := acc.(type) {
-	case *shuffle.Groups:
-		return wireCogroup, Pair{shuffle.NonNil(a.Left), shuffle.NonNil(a.Right)}
-	case *[]any:
-		return wireValues, shuffle.NonNil(*a)
-	}
-	return wirePlain, acc
-}
-
-func fromWire(kind int, v any) any {
-	switch kind {
-	case wireCogroup:
-		p := v.(Pair)
-		return &shuffle.Groups{Left: p.Key.([]any), Right: p.Value.([]any)}
-	case wireValues:
-		vs := v.([]any)
-		return &vs
-	}
-	return v
 }

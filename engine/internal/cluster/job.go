@@ -63,13 +63,10 @@ type tpart struct {
 }
 
 // Codec encodes the elements a job writes to its topics: Elems encodes a
-// record's elements; ToWire and FromWire turn a shuffle's accumulator
-// into an element of a kind, and back; Format shows a key in an error.
+// record's elements; Format shows a key in an error.
 type Codec[P codec.PairType, T codec.TimeType] struct {
-	Elems    *codec.Codec[P, T]
-	ToWire   func(acc any) (kind int, v any)
-	FromWire func(kind int, v any) any
-	Format   func(any) string
+	Elems  *codec.Codec[P, T]
+	Format func(any) string
 }
 
 // JobConfig is what Start needs: the master, the input topics (in the

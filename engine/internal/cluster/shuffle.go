@@ -85,7 +85,7 @@ func (sh *Shuffle[P, T]) Write(t int64, m, q int, tb *shuffle.Table, records boo
 		return nil
 	}
 	for i := 0; i < tb.Len(); i++ {
-		kind, w := c.ToWire(tb.Acc(i))
+		kind, w := toWire[P](tb.Acc(i))
 		var k any
 		if !records {
 			k = tb.Key(i)
@@ -150,7 +150,7 @@ func (sh *Shuffle[P, T]) Reduce(q, tasks int, agg *shuffle.Aggregator, apart boo
 			}
 			for i := 0; i < len(flat); i += 3 {
 				kind, _ := flat[i+1].(int)
-				tb.Add(flat[i], j.codec.FromWire(kind, flat[i+2]))
+				tb.Add(flat[i], fromWire[P](kind, flat[i+2]))
 			}
 		}
 		tables = append(tables, tb)
@@ -159,4 +159,33 @@ func (sh *Shuffle[P, T]) Reduce(q, tasks int, agg *shuffle.Aggregator, apart boo
 	sh.reducers[q] = r
 	j.mu.Unlock()
 	return tables, nil
+}
+
+// The kinds of accumulator on the wire.
+const (
+	wirePlain   = iota
+	wireCogroup // *shuffle.Groups as P{left, right}
+	wireValues  // *[]any as []any
+)
+
+func toWire[P codec.PairType](acc any) (int, any) {
+	switch a := acc.(type) {
+	case *shuffle.Groups:
+		return wireCogroup, P(struct{ Key, Value any }{shuffle.NonNil(a.Left), shuffle.NonNil(a.Right)})
+	case *[]any:
+		return wireValues, shuffle.NonNil(*a)
+	}
+	return wirePlain, acc
+}
+
+func fromWire[P codec.PairType](kind int, v any) any {
+	switch kind {
+	case wireCogroup:
+		p := struct{ Key, Value any }(v.(P))
+		return &shuffle.Groups{Left: p.Key.([]any), Right: p.Value.([]any)}
+	case wireValues:
+		vs := v.([]any)
+		return &vs
+	}
+	return v
 }
