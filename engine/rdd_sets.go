@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/gostream/gostream/engine/internal/sample"
 	"github.com/gostream/gostream/engine/internal/shuffle"
 )
 
@@ -111,36 +112,20 @@ func (r *RDD) Sample(withReplacement bool, fraction float64, seed ...int64) *RDD
 		s = seed[0]
 	}
 	return r.narrow(op, func(p int, emit func(any)) func(any) {
-		rng := rand.New(rand.NewPCG(uint64(s), uint64(p)))
+		smp := sample.New(s, p, fraction)
 		if !withReplacement {
 			return func(x any) {
-				if rng.Float64() < fraction {
+				if smp.Keep() {
 					emit(x)
 				}
 			}
 		}
 		return func(x any) {
-			for range poisson(rng, fraction) {
+			for range smp.Copies() {
 				emit(x)
 			}
 		}
 	})
-}
-
-// poisson draws from a Poisson distribution of mean lambda (Knuth's
-// method, in steps of at most 30 so exp does not underflow).
-func poisson(rng *rand.Rand, lambda float64) int {
-	k := 0
-	for lambda > 0 {
-		step := min(lambda, 30)
-		lambda -= step
-		limit, prod := math.Exp(-step), rng.Float64()
-		for prod > limit {
-			k++
-			prod *= rng.Float64()
-		}
-	}
-	return k
 }
 
 // MapPartitionsWithIndex applies f, a func(index int, part []T) []U, to each
