@@ -1,9 +1,6 @@
 package engine
 
 import (
-	"fmt"
-	"slices"
-
 	"github.com/gostream/gostream/engine/internal/cluster"
 )
 
@@ -13,38 +10,25 @@ import (
 // master URL and what Start checks; cluster_member.go runs the members.
 
 // checkClusterGraph refuses, at Start, what a cluster job cannot split
-// among its members. Call with ssc.mu held.
+// among its members (cluster.Master's Check). Call with ssc.mu held.
 func (ssc *StreamingContext) checkClusterGraph() error {
-	c := ssc.cluster
-	if ssc.checkpoint != "" {
-		return fmt.Errorf("a cluster job keeps its positions and state in Kafka, not in a checkpoint directory: remove Checkpoint(%q)", ssc.checkpoint)
-	}
+	var inputs []cluster.Input
 	for _, in := range ssc.inputs {
-		ks, ok := in.src.(*kafkaSource)
-		if !ok {
-			return fmt.Errorf("%s cannot be split among the members of %s: a cluster job reads only KafkaStream inputs", in.d.op, c.Name())
+		i := cluster.Input{Op: in.d.op}
+		if ks, ok := in.src.(*kafkaSource); ok {
+			i.Kafka, i.Brokers, i.Group = true, ks.kafka.Brokers, ks.kafka.Group
 		}
-		if !cluster.SameBrokers(ks.kafka.Brokers, c.Brokers) {
-			return fmt.Errorf("KafkaStream reads from the brokers %s but the job runs on %s: a cluster job uses one Kafka cluster", ks.kafka, c.Name())
-		}
-		if ks.kafka.Group != "" && ks.kafka.Group != c.App {
-			return fmt.Errorf("KafkaStream has the consumer group %q but a cluster job's group is its APP %q: leave Kafka.Group empty", ks.kafka.Group, c.App)
-		}
+		inputs = append(inputs, i)
 	}
-	if len(ssc.inputs) == 0 {
-		return fmt.Errorf("a cluster job needs at least one KafkaStream input: its partitions are what the members share")
-	}
+	var streams []cluster.Stream
 	for _, d := range ssc.streams {
-		if why := clusterUnsupported(d); why != "" {
-			return fmt.Errorf("%s cannot run in a cluster job: %s", d.op, why)
-		}
+		streams = append(streams, cluster.Stream{Op: d.op, Unsupported: clusterUnsupported(d)})
 	}
+	var sinks [][]string
 	for _, s := range ssc.kafkaSinks {
-		if !cluster.SameBrokers(s.Brokers, c.Brokers) {
-			return fmt.Errorf("SaveToKafka writes to the brokers %s but the job runs on %s: a cluster job uses one Kafka cluster", s, c.Name())
-		}
+		sinks = append(sinks, s.Brokers)
 	}
-	return nil
+	return ssc.cluster.Check(ssc.checkpoint, inputs, streams, sinks)
 }
 
 // clusterUnsupported says why stream d cannot run in a cluster job, or "".
@@ -67,23 +51,17 @@ func clusterUnsupported(d *DStream) string {
 // partitions of shuffles and state, so the streams made after it agree on
 // every member.
 func (ssc *StreamingContext) clusterInput(op string, topics []string) {
-	c := ssc.cluster
-	counts, err := cluster.PartitionCounts(c.Brokers, topics)
-	if err != nil {
-		buildErrorf(op, "a cluster job's tasks are its input topics' partitions, so the topics must exist when the stream is made: %v (at %s)", err, c.Name())
-	}
-	all := slices.Clone(topics)
 	ssc.mu.Lock()
-	defer ssc.mu.Unlock()
-	if ssc.clusterParts > 0 {
-		all = append([]string{ssc.clusterTopic}, all...)
-		counts[ssc.clusterTopic] = ssc.clusterParts
-	}
-	if err := cluster.CoPartitioned(all, counts); err != nil {
+	known, parts := ssc.clusterTopic, ssc.clusterParts
+	ssc.mu.Unlock()
+	n, err := ssc.cluster.InputTasks(topics, known, parts)
+	if err != nil {
 		buildErrorf(op, "%v", err)
 	}
+	ssc.mu.Lock()
+	defer ssc.mu.Unlock()
 	if ssc.clusterParts == 0 {
-		ssc.clusterParts, ssc.clusterTopic = counts[topics[0]], topics[0]
+		ssc.clusterParts, ssc.clusterTopic = n, topics[0]
 		ssc.ex.parallelism = ssc.clusterParts
 	}
 }

@@ -56,7 +56,9 @@
 //
 // Beside the Member, the plain parts of a job's layout:
 //   - ParseMaster reads the master URL (brokers, APP, local=N, session,
-//     txn), its errors naming the URL and what is wrong.
+//     txn), its errors naming the URL and what is wrong; Check refuses at
+//     Start what a cluster job cannot split among its members, and
+//     InputTasks gives an input's partition count, the job's tasks.
 //   - Reducer is the reduce side of one repartition partition: it holds the
 //     records read (MapHeaders: batch, map task, marker) until every map
 //     task's marker of their batch or a later one is in, hands over the
