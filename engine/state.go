@@ -80,11 +80,6 @@ func (d *DStream) restoreWindowBatches(times []Time, parts [][][]any) {
 	}
 }
 
-// newKeyIndex returns a key index whose unhashable keys fail op.
-func newKeyIndex(op string) *state.Index {
-	return &state.Index{Unhashable: unhashableKey(op)}
-}
-
 // unhashableKey fails op for a key that cannot be hashed.
 func unhashableKey(op string) func(k, r any) {
 	return func(k, r any) {
@@ -227,8 +222,8 @@ type stateRDD struct {
 
 // base returns the state batch t starts from, one map per partition (nil
 // for an empty one); fresh reports that there is none yet (the first
-// batch). prev is nil and fresh false when t was already computed: an old
-// time the stream no longer remembers.
+// batch). prev is none and fresh false when t was already computed: an
+// old time the stream no longer remembers.
 func (s *stateRDD) base(t Time) (prev stateBase, fresh bool) {
 	s.mu.Lock()
 	if s.computed != 0 && t <= s.computed {

@@ -7,9 +7,11 @@ import (
 	"sync"
 )
 
-// valued is a slot with the values a batch brought its key.
+// valued is a key with the values a batch brought it, and its slot when
+// it has a state.
 type valued struct {
 	slot   int32
+	key    any
 	values []any
 }
 
@@ -32,16 +34,15 @@ func Updates[P ~struct{ Key, Value any }, T any](prev *Map, grouped []any, t T, 
 	} else {
 		m = prev.NextFull()
 	}
-	var hits []valued
-	var fresh []struct{ Key, Value any }
+	var hits, fresh []valued
 	for _, x := range grouped {
 		kv := struct{ Key, Value any }(x.(P))
 		values := *kv.Value.(*[]any)
 		if i, e, ok := m.Get(kv.Key); ok && e.Live {
-			hits = append(hits, valued{i, values})
+			hits = append(hits, valued{i, kv.Key, values})
 			continue
 		}
-		fresh = append(fresh, struct{ Key, Value any }{kv.Key, values})
+		fresh = append(fresh, valued{-1, kv.Key, values})
 	}
 	slices.SortFunc(hits, func(a, b valued) int { return cmp.Compare(a.slot, b.slot) })
 	part := make([]any, 0, m.Len()+len(fresh))
@@ -64,11 +65,10 @@ func Updates[P ~struct{ Key, Value any }, T any](prev *Map, grouped []any, t T, 
 			part = append(part, x)
 		}
 	})
-	for _, kv := range fresh {
-		values := kv.Value.([]any)
-		if ns, keep := update(t, kv.Key, values[:len(values):len(values)], nil, false); keep {
-			x := any(P(struct{ Key, Value any }{kv.Key, ns}))
-			m.Add(kv.Key, x, 0)
+	for _, f := range fresh {
+		if ns, keep := update(t, f.key, f.values[:len(f.values):len(f.values)], nil, false); keep {
+			x := any(P(struct{ Key, Value any }{f.key, ns}))
+			m.Add(f.key, x, 0)
 			part = append(part, x)
 		}
 	}
