@@ -198,17 +198,34 @@ func (m *Merge[P]) Typed(wt *Table, old, new []*Cols) []any {
 }
 
 // State is an incremental window's state: its latest window (the caller's
-// R, such as its RDD) at time t in ms, and the tables of the typed path
-// for the window they were computed for. Safe for concurrent use.
+// R, such as its RDD) at time t in ms, and what the merge of a window left
+// for the next one: the tables of the typed path or the state maps of the
+// generic path (Versioned's). Safe for concurrent use.
 type State[R any] struct {
-	mu      sync.Mutex
-	t       int64
-	last    R
-	has     bool
-	tables  []*Table
-	tablesT int64
-	maps    []*state.Map
-	mapsT   int64
+	mu     sync.Mutex
+	t      int64
+	last   R
+	has    bool
+	tables kept[*Table]
+	maps   kept[*state.Map]
+}
+
+// kept is a table or a map per partition, for the window at t.
+type kept[X any] struct {
+	xs []X
+	t  int64
+}
+
+// take returns what is kept for the window at t, and forgets it: a merge
+// that fails leaves none, and the next window rebuilds them. Nil when they
+// are of another window, or there are none.
+func (k *kept[X]) take(t int64) []X {
+	xs := k.xs
+	k.xs = nil
+	if xs == nil || k.t != t {
+		return nil
+	}
+	return xs
 }
 
 // Previous returns the latest window and its time; false when there is
@@ -226,52 +243,41 @@ func (s *State[R]) Set(t int64, r R) {
 	s.mu.Unlock()
 }
 
-// Reset forgets the latest window and the tables: the next window reduces
-// its whole window.
+// Reset forgets the latest window, the tables and the maps: the next
+// window reduces its whole window.
 func (s *State[R]) Reset() {
 	var zero R
 	s.mu.Lock()
-	s.t, s.last, s.has, s.tables, s.maps = 0, zero, false, nil, nil
+	s.t, s.last, s.has, s.tables, s.maps = 0, zero, false, kept[*Table]{}, kept[*state.Map]{}
 	s.mu.Unlock()
 }
 
-// TakeTables returns the tables of the window at t, and forgets them: a
-// merge that fails leaves none, and the next window rebuilds them. Nil
-// when the tables are of another window, or there are none.
+// TakeTables returns the tables of the window at t, and forgets them (see
+// kept.take).
 func (s *State[R]) TakeTables(t int64) []*Table {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	tables := s.tables
-	s.tables = nil
-	if tables == nil || s.tablesT != t {
-		return nil
-	}
-	return tables
+	return s.tables.take(t)
 }
 
 // PutTables keeps the tables of the window at t for the next window.
 func (s *State[R]) PutTables(t int64, tables []*Table) {
 	s.mu.Lock()
-	s.tables, s.tablesT = tables, t
+	s.tables = kept[*Table]{tables, t}
 	s.mu.Unlock()
 }
 
-// TakeMaps returns the state maps of the window at t on the generic path
-// (Versioned's), and forgets them, as TakeTables does the tables.
+// TakeMaps returns the state maps of the window at t, and forgets them, as
+// TakeTables does the tables.
 func (s *State[R]) TakeMaps(t int64) []*state.Map {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	maps := s.maps
-	s.maps = nil
-	if maps == nil || s.mapsT != t {
-		return nil
-	}
-	return maps
+	return s.maps.take(t)
 }
 
 // PutMaps keeps the state maps of the window at t for the next window.
 func (s *State[R]) PutMaps(t int64, maps []*state.Map) {
 	s.mu.Lock()
-	s.maps, s.mapsT = maps, t
+	s.maps = kept[*state.Map]{maps, t}
 	s.mu.Unlock()
 }

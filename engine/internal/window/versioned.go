@@ -9,14 +9,11 @@ import (
 )
 
 // acc is what one window's leaving and entering batches bring a key: its
-// slot in the previous window's map (-1 for a key not in it) and the
-// reductions of the batches that left and entered.
+// slot in the previous window's map (at, -1 for a key not in it) and the
+// key's values to merge.
 type acc struct {
-	slot           int32
-	key            any
-	old, new       any
-	iold, inew     int
-	hasOld, hasNew bool
+	at int32
+	slot
 }
 
 // Elements makes a partition of the previous window, P{key, value}
@@ -75,9 +72,9 @@ func (m *Merge[P]) Versioned(prev *state.Map, old, new [][]any) (*state.Map, []a
 		i, found := idx.Get(p.Key)
 		if !found {
 			i = int32(len(accs))
-			a := acc{slot: -1, key: p.Key}
+			a := acc{at: -1, slot: slot{key: p.Key}}
 			if s, e, ok := vm.Get(p.Key); ok && e.Live {
-				a.slot = s
+				a.at = s
 			} else if s, ok := p.Key.(string); ok && entering {
 				a.key = strings.Clone(s)
 			}
@@ -120,27 +117,28 @@ func (m *Merge[P]) Versioned(prev *state.Map, old, new [][]any) (*state.Map, []a
 	fold(new, true)
 	var inPrev, fresh []*acc
 	for i := range accs {
-		if accs[i].slot >= 0 {
+		if accs[i].at >= 0 {
 			inPrev = append(inPrev, &accs[i])
 		} else {
 			fresh = append(fresh, &accs[i])
 		}
 	}
-	slices.SortFunc(inPrev, func(a, b *acc) int { return cmp.Compare(a.slot, b.slot) })
+	slices.SortFunc(inPrev, func(a, b *acc) int { return cmp.Compare(a.at, b.at) })
 	merged := func(a *acc, prev any, hasPrev bool) any {
-		s := slot{key: a.key, prev: prev, old: a.old, new: a.new, iold: a.iold, inew: a.inew, hasPrev: hasPrev, hasOld: a.hasOld, hasNew: a.hasNew}
+		a.hasPrev = hasPrev
 		if ints {
 			if hasPrev {
-				s.iprev = prev.(int)
+				a.iprev = prev.(int)
 			}
-			return m.mergeInts(&s)
+			return m.mergeInts(&a.slot)
 		}
-		return m.mergeAnys(&s)
+		a.prev = prev
+		return m.mergeAnys(&a.slot)
 	}
 	out := make([]any, 0, vm.Len()+len(fresh))
 	vm.Each(func(i int32, k any, e state.Entry) {
 		kv := e.State
-		changed := len(inPrev) > 0 && inPrev[0].slot == i
+		changed := len(inPrev) > 0 && inPrev[0].at == i
 		if changed {
 			v := merged(inPrev[0], struct{ Key, Value any }(kv.(P)).Value, true)
 			inPrev = inPrev[1:]
