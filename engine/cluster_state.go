@@ -141,7 +141,7 @@ func (cm *clusterMember) mapSet(ms *mapState, t Time, parts []*statePart, touche
 		if !cs.Holds(q) {
 			continue
 		}
-		if err := cs.WriteMap(q, sp.m, touched[q], sp); err != nil {
+		if err := cs.WriteMap(q, sp.M, touched[q], sp); err != nil {
 			cm.job.Fail(&Error{Op: ms.op, Time: t, Msg: err.Error()})
 			return
 		}

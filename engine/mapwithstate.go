@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/exec"
@@ -174,7 +173,7 @@ func (d *DStream) MapWithState(spec *StateSpec) *MapWithStateDStream {
 	mapped := inner.derive(op, func(r *RDD, t Time) *RDD {
 		return newRDD(r.ex, op, r.n, []*RDD{r}, func(p int, emit func(any)) {
 			r.iterate(p, func(x any) {
-				for _, y := range x.(*statePart).mapped {
+				for _, y := range x.(*statePart).Mapped {
 					emit(y)
 				}
 			})
@@ -183,7 +182,7 @@ func (d *DStream) MapWithState(spec *StateSpec) *MapWithStateDStream {
 	snaps := inner.derive(op+".StateSnapshots", func(r *RDD, t Time) *RDD {
 		return newRDD(r.ex, op, r.n, []*RDD{r}, func(p int, emit func(any)) {
 			r.iterate(p, func(x any) {
-				x.(*statePart).m.Each(func(_ int32, k any, e state.Entry) {
+				x.(*statePart).M.Each(func(_ int32, k any, e state.Entry) {
 					emit(Pair{k, e.State})
 				})
 			})
@@ -192,44 +191,24 @@ func (d *DStream) MapWithState(spec *StateSpec) *MapWithStateDStream {
 	return &MapWithStateDStream{DStream: mapped, snapshots: snaps}
 }
 
-// statePart is one partition of a MapWithState's state after a batch (a
-// version of the partition's state map, a delta over the batch before),
-// and the batch's mapped results for its keys.
-type statePart struct {
-	m      *state.Map
-	mapped []any
-}
-
-// next returns the partition's state for the batch after sp.
-func (sp *statePart) next(op string) *statePart {
-	if sp == nil {
-		return &statePart{m: state.NewMap(unhashableKey(op))}
-	}
-	return &statePart{m: sp.m.Next()}
-}
+// statePart is one partition of a MapWithState's state after a batch.
+type statePart = state.Part
 
 // mapState holds the latest state of a MapWithState.
 type mapState struct {
-	op   string
-	n    int
-	ex   *executor
-	spec *StateSpec
-
-	mu       sync.Mutex
-	t        Time
-	parts    []*statePart
-	computed Time
+	op     string
+	n      int
+	ex     *executor
+	spec   *StateSpec
+	latest state.Latest[[]*statePart]
 }
 
 func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 	op := ms.op
-	ms.mu.Lock()
-	if ms.computed != 0 && t <= ms.computed {
-		ms.mu.Unlock()
+	prev, _, ok := ms.latest.Begin(int64(t))
+	if !ok {
 		return nil
 	}
-	prev := ms.parts
-	ms.mu.Unlock()
 	cm := ms.ex.cluster
 	var touched [][]int32 // in a cluster job: the slots each partition's batch wrote
 	if cm != nil {
@@ -243,33 +222,29 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 		parted = partitionPairs(op, parent, ms.n)
 		parted.ready()
 	}
-	fn := ms.spec.fn
-	timeout := ms.spec.timeout
 	parts := make([]*statePart, ms.n)
 	ms.ex.run(op, t, ms.n, func(q int) {
 		var base *statePart
 		if prev != nil {
 			base = prev[q]
 		}
-		sp := base.next(op)
+		sp := base.Next(unhashableKey(op))
 		var records []any
 		if parted != nil {
 			records = parted.partition(q)
 		}
 		st := &State{op: op}
-		batch := state.MapBatch[Pair, Time, *State]{Fn: fn, State: st, Cell: &st.c, Timeout: timeout > 0, Threshold: int64(t.Sub(timeout))}
+		batch := state.MapBatch[Pair, Time, *State]{Fn: ms.spec.fn, State: st, Cell: &st.c, Timeout: ms.spec.timeout > 0, Threshold: int64(t.Sub(ms.spec.timeout))}
 		if touched != nil {
 			batch.Wrote = &touched[q]
 		}
-		sp.mapped = batch.Run(sp.m, records, t, int64(t))
+		sp.Mapped = batch.Run(sp.M, records, t, int64(t))
 		parts[q] = sp
 	})
 	if cm != nil {
 		cm.mapSet(ms, t, parts, touched)
 	}
-	ms.mu.Lock()
-	ms.t, ms.parts, ms.computed = t, parts, t
-	ms.mu.Unlock()
+	ms.latest.Done(int64(t), parts)
 	out := make([][]any, ms.n)
 	for q, sp := range parts {
 		out[q] = []any{sp}
@@ -280,43 +255,24 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 // fromPairs builds state partitions from hash-partitioned elements; entry
 // gives each element's (key, state) pair and update time.
 func (ms *mapState) fromPairs(parts [][]any, entry func(x any) (any, Time)) []*statePart {
-	out := make([]*statePart, len(parts))
-	for q, part := range parts {
-		m := state.NewMap(unhashableKey(ms.op))
-		for _, x := range part {
-			e, t := entry(x)
-			kv := e.(Pair)
-			if i, _, ok := m.Get(kv.Key); ok {
-				m.Set(i, state.Entry{State: kv.Value, Updated: int64(t), Live: true})
-				continue
-			}
-			m.Add(kv.Key, kv.Value, int64(t))
-		}
-		out[q] = &statePart{m: m}
-	}
-	return out
+	return state.PartsOf(parts, unhashableKey(ms.op), func(x any) (any, any, int64) {
+		e, t := entry(x)
+		kv := e.(Pair)
+		return kv.Key, kv.Value, int64(t)
+	})
 }
 
 func (ms *mapState) snapshot() (Time, [][]any, bool) {
-	ms.mu.Lock()
-	defer ms.mu.Unlock()
-	if ms.parts == nil {
+	t, parts, has := ms.latest.Get()
+	if !has {
 		return 0, nil, false
 	}
-	out := make([][]any, len(ms.parts))
-	for q, sp := range ms.parts {
-		part := make([]any, 0, sp.m.Len())
-		sp.m.Each(func(_ int32, k any, e state.Entry) {
-			part = append(part, Pair{k, Pair{e.State, Time(e.Updated)}})
-		})
-		out[q] = part
-	}
-	return ms.t, out, true
+	return Time(t), state.Snapshot[Pair, Time](parts), true
 }
 
 func (ms *mapState) restore(t Time, parts [][]any) {
 	op := ms.op
-	sps := ms.fromPairs(rehash(op, parts, ms.n), func(x any) (any, Time) {
+	ms.latest.Restore(int64(t), ms.fromPairs(rehash(op, parts, ms.n), func(x any) (any, Time) {
 		kv := x.(Pair)
 		st, ok := kv.Value.(Pair)
 		if !ok {
@@ -327,8 +283,5 @@ func (ms *mapState) restore(t Time, parts [][]any) {
 			panic(&Error{Op: op, Msg: fmt.Sprintf("restoring state: update time of type %s where engine.Time was expected", typeName(st.Value))})
 		}
 		return Pair{kv.Key, st.Key}, ut
-	})
-	ms.mu.Lock()
-	ms.t, ms.parts = t, sps
-	ms.mu.Unlock()
+	}))
 }

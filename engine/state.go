@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"sync"
 
 	"github.com/gostream/gostream/engine/internal/exec"
 	"github.com/gostream/gostream/engine/internal/state"
@@ -211,13 +210,7 @@ type stateRDD struct {
 	n       int
 	ex      *executor
 	initial *RDD
-
-	mu       sync.Mutex
-	t        Time
-	maps     []*state.Map // nil until a batch ran since a restore
-	parts    [][]any
-	has      bool
-	computed Time // the latest batch computed here (not restored)
+	latest  state.Latest[stateBase] // maps nil until a batch ran since a restore
 }
 
 // base returns the state batch t starts from, one map per partition (nil
@@ -225,29 +218,21 @@ type stateRDD struct {
 // batch). prev is none and fresh false when t was already computed: an
 // old time the stream no longer remembers.
 func (s *stateRDD) base(t Time) (prev stateBase, fresh bool) {
-	s.mu.Lock()
-	if s.computed != 0 && t <= s.computed {
-		s.mu.Unlock()
+	prev, has, ok := s.latest.Begin(int64(t))
+	switch {
+	case !ok:
 		return stateBase{}, false
-	}
-	if cm := s.ex.cluster; cm != nil {
+	case s.ex.cluster != nil:
 		// A cluster job's state is its partitions' changelogs (cluster_state.go).
-		s.mu.Unlock()
-		return stateBase{parts: cm.stateBase(s, t)}, false
-	}
-	if s.has {
-		defer s.mu.Unlock()
-		if s.maps == nil {
-			return stateBase{parts: s.parts}, false
-		}
-		return stateBase{maps: s.maps}, false
-	}
-	initial := s.initial
-	s.mu.Unlock()
-	if initial == nil {
+		return stateBase{parts: s.ex.cluster.stateBase(s, t)}, false
+	case has && prev.maps != nil:
+		return stateBase{maps: prev.maps}, false
+	case has:
+		return stateBase{parts: prev.parts}, false
+	case s.initial == nil:
 		return stateBase{}, true
 	}
-	return stateBase{parts: partitionPairs(s.op, initial, s.n).Partitions()}, true
+	return stateBase{parts: partitionPairs(s.op, s.initial, s.n).Partitions()}, true
 }
 
 func (s *stateRDD) set(t Time, maps []*state.Map, parts [][]any) {
@@ -255,20 +240,14 @@ func (s *stateRDD) set(t Time, maps []*state.Map, parts [][]any) {
 		cm.stateSet(s, t, parts)
 		maps = nil // the changelogs hold the state the next batch starts from
 	}
-	s.mu.Lock()
-	s.t, s.maps, s.parts, s.has, s.computed = t, maps, parts, true, t
-	s.mu.Unlock()
+	s.latest.Done(int64(t), stateBase{maps, parts})
 }
 
 func (s *stateRDD) snapshot() (Time, [][]any, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.t, s.parts, s.has
+	t, b, has := s.latest.Get()
+	return Time(t), b.parts, has
 }
 
 func (s *stateRDD) restore(t Time, parts [][]any) {
-	parts = rehash(s.op, parts, s.n)
-	s.mu.Lock()
-	s.t, s.maps, s.parts, s.has = t, nil, parts, true
-	s.mu.Unlock()
+	s.latest.Restore(int64(t), stateBase{parts: rehash(s.op, parts, s.n)})
 }

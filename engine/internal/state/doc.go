@@ -32,7 +32,10 @@
 // again; the incremental windows' generic path keeps its window so too
 // (engine/internal/window's Versioned), its typed path in tables of its
 // own. Updates is UpdateStateByKey's batch over one partition, MapBatch
-// MapWithState's. Index is the
+// MapWithState's, over the Parts (a Map and the batch's mapped results)
+// PartsOf makes from elements and Snapshot turns back into them. Latest
+// holds a stream's latest state and the time it belongs to, and refuses a
+// batch time already computed. Index is the
 // key index Map and the engine's per-batch passes use.
 //
 // The package speaks plain Go: elements are the engine's own values, split

@@ -86,3 +86,54 @@ func (b *MapBatch[P, T, S]) Run(m *Map, records []any, t T, now int64) []any {
 	}
 	return out
 }
+
+// Part is one partition of a MapWithState's state after a batch: a version
+// of the partition's Map (a delta over the batch before) and the batch's
+// mapped results for its keys.
+type Part struct {
+	M      *Map
+	Mapped []any
+}
+
+// Next returns the partition's state for the batch after p, empty when p
+// is nil.
+func (p *Part) Next(unhashable func(k, r any)) *Part {
+	if p == nil {
+		return &Part{M: NewMap(unhashable)}
+	}
+	return &Part{M: p.M.Next()}
+}
+
+// PartsOf builds state partitions from hash-partitioned elements; entry
+// gives each element's key, state and update time (ms). A key met twice
+// keeps the later state in its first place.
+func PartsOf(parts [][]any, unhashable func(k, r any), entry func(x any) (key, state any, updated int64)) []*Part {
+	out := make([]*Part, len(parts))
+	for q, part := range parts {
+		m := NewMap(unhashable)
+		for _, x := range part {
+			k, s, t := entry(x)
+			if i, _, ok := m.Get(k); ok {
+				m.Set(i, Entry{State: s, Updated: t, Live: true})
+				continue
+			}
+			m.Add(k, s, t)
+		}
+		out[q] = &Part{M: m}
+	}
+	return out
+}
+
+// Snapshot returns the elements of state partitions: for each key
+// P{key, P{state, T(update time)}}, in the order the keys first appeared.
+func Snapshot[P ~struct{ Key, Value any }, T ~int64](parts []*Part) [][]any {
+	out := make([][]any, len(parts))
+	for q, p := range parts {
+		part := make([]any, 0, p.M.Len())
+		p.M.Each(func(_ int32, k any, e Entry) {
+			part = append(part, P{k, P{e.State, T(e.Updated)}})
+		})
+		out[q] = part
+	}
+	return out
+}
