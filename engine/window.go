@@ -24,15 +24,8 @@ import (
 // checkWindow panics with *Error unless window and slide are positive
 // multiples of d's slide duration.
 func (d *DStream) checkWindow(op string, window, slide time.Duration) {
-	parent := fmt.Sprintf("the parent stream's slide duration %v", d.slide)
-	if d.slide == d.ssc.batch {
-		parent += " (the batch interval)"
-	}
-	if window <= 0 || window%d.slide != 0 {
-		buildErrorf(op, "window duration %v must be a positive multiple of %s", window, parent)
-	}
-	if slide <= 0 || slide%d.slide != 0 {
-		buildErrorf(op, "slide duration %v must be a positive multiple of %s", slide, parent)
+	if err := win.Check(window, slide, d.slide, d.slide == d.ssc.batch); err != nil {
+		buildErrorf(op, "%s", err)
 	}
 }
 
@@ -48,6 +41,9 @@ func (d *DStream) persistForWindow() {
 // slice returns d's RDDs at its valid times in [from, to], oldest first;
 // times at or before the zero time (before the first batch) are skipped.
 func (d *DStream) slice(from, to Time) []*RDD {
+	if from > to {
+		return nil
+	}
 	if cm := d.ssc.ex.cluster; cm != nil && cm.winKeep[d] > 0 {
 		return cm.windowSlice(d, from, to)
 	}
@@ -137,22 +133,14 @@ func (d *DStream) ReduceByWindow(f any, window, slide time.Duration, opts ...OpO
 		return w.derive(op, func(r *RDD, t Time) *RDD { return reduceRDD(op, r, rd) })
 	}
 	inv := newReducer(op, o.inverse)
-	keyed := d.derive(op, func(r *RDD, _ Time) *RDD {
-		return r.narrow(op, func(_ int, emit func(any)) func(any) {
-			return func(x any) { emit(Pair{0, x}) }
-		})
-	})
+	keyed := d.mapped(op, func(x any) any { return Pair{0, x} })
 	var filter func(any) bool
 	if o.filter != nil {
 		g := predicate(op, o.filter)
 		filter = func(x any) bool { return g(x.(Pair).Value) }
 	}
 	w := keyed.reducedWindow(op, rd, inv, filter, window, slide, 1)
-	return w.derive(op, func(r *RDD, t Time) *RDD {
-		return r.narrow(op, func(_ int, emit func(any)) func(any) {
-			return func(x any) { emit(x.(Pair).Value) }
-		})
-	})
+	return w.mapped(op, func(x any) any { return x.(Pair).Value })
 }
 
 // CountByValueAndWindow returns a stream of (value,count) pairs over the
@@ -161,11 +149,7 @@ func (d *DStream) CountByValueAndWindow(window, slide time.Duration, opts ...OpO
 	const op = "CountByValueAndWindow"
 	o := d.ssc.ex.opOptions(op, opts)
 	d.checkWindow(op, window, slide)
-	ones := d.derive(op, func(r *RDD, _ Time) *RDD {
-		return r.narrow(op, func(_ int, emit func(any)) func(any) {
-			return func(x any) { emit(Pair{x, 1}) }
-		})
-	})
+	ones := d.mapped(op, func(x any) any { return Pair{x, 1} })
 	return ones.reducedWindow(op, newReducer(op, Sum), newReducer(op, Diff), nonZeroCount, window, slide, o.numTasks)
 }
 
@@ -177,18 +161,24 @@ func (d *DStream) CountByKeyAndWindow(window, slide time.Duration, opts ...OpOpt
 	o := d.ssc.ex.opOptions(op, opts)
 	d.checkWindow(op, window, slide)
 	split := pairSplit(op)
-	ones := d.derive(op, func(r *RDD, _ Time) *RDD {
-		return r.narrow(op, func(_ int, emit func(any)) func(any) {
-			return func(x any) {
-				k, _ := split(x)
-				emit(Pair{k, 1})
-			}
-		})
+	ones := d.mapped(op, func(x any) any {
+		k, _ := split(x)
+		return Pair{k, 1}
 	})
 	return ones.reducedWindow(op, newReducer(op, Sum), newReducer(op, Diff), nonZeroCount, window, slide, o.numTasks)
 }
 
 func nonZeroCount(x any) bool { return x.(Pair).Value != 0 }
+
+// mapped returns the stream of f of every element of d, f an engine
+// function that fails the task itself.
+func (d *DStream) mapped(op string, f func(any) any) *DStream {
+	return d.derive(op, func(r *RDD, _ Time) *RDD {
+		return r.narrow(op, func(_ int, emit func(any)) func(any) {
+			return func(x any) { emit(f(x)) }
+		})
+	})
+}
 
 // GroupByKeyAndWindow groups the values of each key over the window:
 // (k, []any), the values in batch order.
@@ -292,21 +282,15 @@ func (d *DStream) reducedWindow(op string, rd, inv reducer, filter func(any) boo
 	w.windowExtra = window
 	ws := &windowState{op: op, n: n, ex: d.ssc.ex, reduced: reduced, window: window}
 	w.state = ws
-	batch := Time(durMS(d.slide))
 	w.compute = func(t Time) *RDD {
-		curBegin := t.Sub(window) + batch
 		prev, prevMS, ok := ws.Previous()
 		prevT := Time(prevMS)
-		var old, new []*RDD
-		if ok && prevT == t.Sub(slide) {
-			old = reduced.slice(prevT.Sub(window)+batch, min(curBegin-batch, prevT))
-			new = reduced.slice(max(prevT+batch, curBegin), t)
-		} else {
-			// No previous window (the first one, or after a failed batch):
-			// reduce the whole window.
+		oldSpan, newSpan, incremental := win.Plan(int64(t), prevMS, ok, durMS(window), durMS(slide), durMS(d.slide))
+		if !incremental {
 			prev = nil
-			new = reduced.slice(curBegin, t)
 		}
+		old := reduced.slice(Time(oldSpan.From), Time(oldSpan.To))
+		new := reduced.slice(Time(newSpan.From), Time(newSpan.To))
 		deps := append(append([]*RDD(nil), old...), new...)
 		if prev != nil {
 			deps = append(deps, prev)

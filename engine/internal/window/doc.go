@@ -33,6 +33,9 @@
 //     The generic path's maps are kept the same way (TakeMaps, PutMaps).
 //   - String keys met first in the entering batches are copied, so a key
 //     staying in the window does not pin the block it was cut from.
+//   - Plan says which reduced batches a window merges (those that left it
+//     and those that entered it since the window a slide before, or the
+//     whole window), Check what makes a window's durations invalid.
 //   - The package speaks plain Go: partitions are []any, pairs the caller's
 //     own type P (a struct{ Key, Value any }), times int64 milliseconds.
 //     User functions come in raw: the package calls each under a deferred
