@@ -13,7 +13,7 @@ import (
 func (cm *clusterMember) clusterShuffleRDDs(ex *executor, id, op string, n int, ins []*RDD, splits []func(any) (any, any), agg aggregator, out func(k, acc any) any) *RDD {
 	sagg := agg.shuffleAgg(op)
 	res := newRDD(ex, op, n, ins, nil)
-	res.materialize = func() [][]any {
+	res.d.Materialize = func() [][]any {
 		t := res.time
 		sh, err := cm.job.Shuffle(id, n)
 		if err != nil {

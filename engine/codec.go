@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/gostream/gostream/engine/internal/codec"
+	"github.com/gostream/gostream/engine/internal/rdd"
 )
 
 // The element codec (engine/internal/codec) writes object files, serialized
@@ -30,9 +31,10 @@ var elems = &codec.Codec[Pair, Time]{
 	Unsupported: func(typ string) error { return &UnsupportedTypeError{Type: typ} },
 }
 
-func init() {
-	defaultCodec = &blockCodec{encode: encodeBlock, decode: decodeBlock}
-}
+// blocks is the codec of serialized storage (engine/internal/rdd).
+var blocks = &rdd.Codec{Encode: encodeBlock, Decode: decodeBlock, Corrupt: func(err error) {
+	panic(taskFailure{&Error{Op: "storage", Msg: "decoding a stored partition: " + err.Error(), Err: err}})
+}}
 
 // encodeElems writes xs to w as one frame. An element of a type the codec
 // cannot encode gives *UnsupportedTypeError and nothing is written.

@@ -161,17 +161,27 @@ func TestCodecCorrupt(t *testing.T) {
 
 func TestCodecFallsBackForStorage(t *testing.T) {
 	ex := newExecutor(2)
-	if ex.codec == nil {
+	if ex.env.Codec == nil {
 		t.Fatal("no default codec installed")
 	}
-	r := materialized(ex, "test", [][]any{{1, "a"}, {KV("k", int64(2))}})
-	if b := ex.codec.store(r, [][]any{{1, "a"}, {KV("k", int64(2))}}); b == nil {
-		t.Fatal("store of encodable elements returned nil")
-	} else if got := b.partition(1); !reflect.DeepEqual(got, []any{KV("k", int64(2))}) {
-		t.Fatalf("stored partition decoded to %#v", got)
+	tests := []struct {
+		name  string
+		parts [][]any
+	}{
+		{"encodable", [][]any{{1, "a"}, {KV("k", int64(2))}}},
+		{"not encodable", [][]any{{struct{}{}}, {1}}},
 	}
-	if b := ex.codec.store(r, [][]any{{struct{}{}}}); b != nil {
-		t.Fatal("store of an unencodable element did not fall back")
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRDD(ex, "test", len(tc.parts), nil, func(p int, emit func(any)) {
+				for _, x := range tc.parts[p] {
+					emit(x)
+				}
+			}).Persist(MemoryOnlySer)
+			if got := r.Partitions(); !reflect.DeepEqual(got, tc.parts) {
+				t.Fatalf("got %#v, want %#v", got, tc.parts)
+			}
+		})
 	}
 }
 

@@ -221,7 +221,7 @@ func (d *DStream) Count() *DStream {
 
 func countRDD(r *RDD) *RDD {
 	out := newRDD(r.ex, "Count", 1, []*RDD{r}, nil).at(r.time)
-	out.materialize = func() [][]any { return [][]any{{r.Count()}} }
+	out.d.Materialize = func() [][]any { return [][]any{{r.Count()}} }
 	return out
 }
 
@@ -234,7 +234,7 @@ func (d *DStream) Reduce(f any) *DStream {
 
 func reduceRDD(op string, r *RDD, rd reducer) *RDD {
 	out := newRDD(r.ex, op, 1, []*RDD{r}, nil).at(r.time)
-	out.materialize = func() [][]any {
+	out.d.Materialize = func() [][]any {
 		if v, ok := r.reduce(op, rd); ok {
 			return [][]any{{v}}
 		}

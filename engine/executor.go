@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gostream/gostream/engine/internal/exec"
+	"github.com/gostream/gostream/engine/internal/rdd"
 )
 
 // executor runs tasks for one StreamingContext on at most parallelism
@@ -14,12 +15,14 @@ import (
 type executor struct {
 	parallelism int
 	pool        *exec.Pool
-	codec       *blockCodec
+	env         *rdd.Env       // what its RDDs share: the codec of serialized storage
 	cluster     *clusterMember // a member of a cluster job: shuffles go through Kafka (cluster_shuffle.go)
 }
 
 func newExecutor(n int) *executor {
-	return &executor{parallelism: n, pool: exec.NewPool(n), codec: defaultCodec}
+	ex := &executor{parallelism: n, pool: exec.NewPool(n)}
+	ex.env = &rdd.Env{Codec: blocks, Parallel: func() bool { return ex.parallelism >= 2 }}
+	return ex
 }
 
 // run runs task(0..n-1) in parallel and panics with the *Error of the first

@@ -42,7 +42,7 @@ func (s *fileSource) splitRDD(t Time, parts [][]any, splits []*file.Split) *RDD 
 		}
 		each(p, func(line string) { emit(line) })
 	})
-	r.strs = func(p int, emit func(string)) {
+	r.d.Strs = func(p int, emit func(string)) {
 		if splits[p] == nil {
 			for _, x := range parts[p] {
 				emit(x.(string))

@@ -10,7 +10,7 @@ import (
 // Typed paths for the shape of a word count: FlatMap(func(string) []string),
 // Filter(func(string) bool), Map(engine.WithOne or func(string) Pair) and a
 // shuffle with an int reducer (ReduceByKey, CountByValue). Besides compute,
-// such RDDs set strs (elements that are strings) or strInts (Pairs of a
+// such RDDs set their Data's Strs (elements that are strings) or StrInts (Pairs of a
 // string key and an int value), which push the same elements in the same
 // order without boxing each into an any (engine/internal/fused). A shuffle
 // whose input has a typed path counts into its tables straight from it
@@ -27,8 +27,8 @@ func sameFunc(f, g any) bool {
 // the generic path's type check does.
 func (r *RDD) eachString(op string) fused.Strs {
 	return func(p int, emit func(string)) {
-		if r.strs != nil {
-			r.strs(p, emit)
+		if r.d.Strs != nil {
+			r.d.Strs(p, emit)
 			return
 		}
 		r.iterate(p, func(x any) {
@@ -60,7 +60,7 @@ func flatMapStrs(r *RDD, f any) fused.Strs {
 // over an RDD that has a typed string path.
 func filterStrs(r *RDD, f any) fused.Strs {
 	g, ok := f.(func(string) bool)
-	if !ok || r.strs == nil {
+	if !ok || r.d.Strs == nil {
 		return nil
 	}
 	return fused.Filter(r.eachString("Filter"), g, failOnString("Filter"))
@@ -69,7 +69,7 @@ func filterStrs(r *RDD, f any) fused.Strs {
 // mapStrInts is the typed path of Map(f) over an RDD with a typed string
 // path, when f is engine.WithOne or a func(string) Pair.
 func mapStrInts(r *RDD, f any) fused.StrInts {
-	if r.strs == nil {
+	if r.d.Strs == nil {
 		return nil
 	}
 	switch g := f.(type) {
@@ -85,19 +85,19 @@ func mapStrInts(r *RDD, f any) fused.StrInts {
 
 // feedPairs is the typed feed of shuffles whose split takes a Pair apart.
 func feedPairs(in *RDD, p int, emit func(string, any, int), other func(any)) bool {
-	if in.strInts == nil {
+	if in.d.StrInts == nil {
 		return false
 	}
-	in.strInts(p, emit, other)
+	in.d.StrInts(p, emit, other)
 	return true
 }
 
 // feedElems is the typed feed of shuffles keyed by the whole element with
 // the value 1 (CountByValue).
 func feedElems(in *RDD, p int, emit func(string, any, int), _ func(any)) bool {
-	if in.strs == nil {
+	if in.d.Strs == nil {
 		return false
 	}
-	in.strs(p, func(s string) { emit(s, nil, 1) })
+	in.d.Strs(p, func(s string) { emit(s, nil, 1) })
 	return true
 }

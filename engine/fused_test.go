@@ -41,7 +41,7 @@ func genericFields(x any) []any {
 
 func genericWithOne(x any) any    { return Pair{x, 1} }
 func genericSum(a, b any) any     { return a.(int) + b.(int) }
-func isTyped(r *RDD) (bool, bool) { return r.strs != nil, r.strInts != nil }
+func isTyped(r *RDD) (bool, bool) { return r.d.Strs != nil, r.d.StrInts != nil }
 
 var fusedLines = [][]any{
 	{"the quick brown fox", "jumps over the lazy dog", "", "  the\tend \n", "fox fox fox"},

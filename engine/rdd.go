@@ -1,13 +1,10 @@
 package engine
 
 import (
-	"sync"
-	"sync/atomic"
-
 	"github.com/gostream/gostream/engine/internal/action"
 	"github.com/gostream/gostream/engine/internal/order"
+	"github.com/gostream/gostream/engine/internal/rdd"
 	"github.com/gostream/gostream/engine/internal/shuffle"
-	win "github.com/gostream/gostream/engine/internal/window"
 )
 
 // RDD is one batch's data: an immutable collection of elements split into
@@ -19,38 +16,30 @@ type RDD struct {
 	op   string
 	n    int
 	time Time // the batch this RDD belongs to, for errors; 0 outside batches
-
-	// compute pushes partition p's elements to emit; nil once materialized.
-	compute func(p int, emit func(any))
-	// deps are RDDs that must be materialized before this RDD's tasks run:
-	// shuffle inputs and persisted ancestors.
-	deps []*RDD
-	// materialize, when set, computes all partitions at once (shuffles).
-	materialize func() [][]any
-	// strs and strInts, when set, are typed forms of compute (fused.go):
-	// they push the same elements in the same order without boxing them.
-	// Both are nil once materialized.
-	strs    func(p int, emit func(string))
-	strInts func(p int, emit func(k string, key any, v int), other func(any))
-	// colsOut asks a shuffle with an int aggregator to materialize into
-	// cols when every key is a string; cols, when set, holds the
-	// partitions (engine/internal/window's Cols) and parts and stored stay nil.
-	colsOut bool
-	cols    []*win.Cols
-
-	mu      sync.Mutex
-	parts   [][]any
-	level   StorageLevel
-	stored  *storedBlock
-	persist bool
+	// d is the partitions: computed, materialized and stored by
+	// engine/internal/rdd.
+	d *rdd.Data[Pair]
 }
 
 func newRDD(ex *executor, op string, n int, deps []*RDD, compute func(int, func(any))) *RDD {
-	return &RDD{ex: ex, op: op, n: n, deps: deps, compute: compute}
+	r := &RDD{ex: ex, op: op, n: n}
+	var ds []*rdd.Data[Pair]
+	for _, d := range deps {
+		ds = append(ds, d.d)
+	}
+	r.d = rdd.New(ex.env, r.tasks(op), n, ds, compute)
+	return r
 }
 
 func materialized(ex *executor, op string, parts [][]any) *RDD {
-	return &RDD{ex: ex, op: op, n: len(parts), parts: parts}
+	r := &RDD{ex: ex, op: op, n: len(parts)}
+	r.d = rdd.Of[Pair](ex.env, r.tasks(op), parts)
+	return r
+}
+
+// tasks runs n tasks of op for r: a failure names op and r's batch.
+func (r *RDD) tasks(op string) func(n int, task func(p int)) {
+	return func(n int, task func(p int)) { r.ex.run(op, r.time, n, task) }
 }
 
 func (r *RDD) at(t Time) *RDD {
@@ -63,130 +52,16 @@ func (r *RDD) NumPartitions() int { return r.n }
 
 // ready materializes every dependency, so tasks reading r never start nested
 // parallel work, and materializes r itself when it is a shuffle or persisted.
-func (r *RDD) ready() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.parts != nil || r.stored != nil || r.cols != nil {
-		return
-	}
-	for _, d := range r.deps {
-		d.ready()
-	}
-	if r.materialize != nil {
-		parts := r.materialize()
-		if r.cols != nil {
-			r.compute, r.deps, r.materialize = nil, nil, nil
-			r.strs, r.strInts = nil, nil
-			return
-		}
-		r.setParts(parts)
-		return
-	}
-	if r.persist {
-		r.setParts(r.runCollect())
-	}
-}
-
-func (r *RDD) setParts(parts [][]any) {
-	if r.level.Serialized() && r.ex.codec != nil {
-		r.stored = r.storeParts(parts)
-	}
-	if r.stored == nil {
-		r.parts = parts
-	}
-	r.compute, r.deps, r.materialize = nil, nil, nil
-	r.strs, r.strInts = nil, nil
-}
-
-// storeParts encodes the partitions for serialized storage, as codec.store
-// does, but in parallel tasks; nil when some element cannot be encoded.
-func (r *RDD) storeParts(parts [][]any) *storedBlock {
-	c := r.ex.codec
-	if len(parts) < 2 || r.ex.parallelism < 2 {
-		return c.store(r, parts)
-	}
-	data := make([][]byte, len(parts))
-	var failed atomic.Bool
-	r.ex.run(r.op, r.time, len(parts), func(p int) {
-		d, err := c.encode(parts[p])
-		if err != nil {
-			failed.Store(true)
-			return
-		}
-		data[p] = d
-	})
-	if failed.Load() {
-		return nil
-	}
-	return &storedBlock{codec: c, data: data}
-}
-
-// runCollect computes every partition in parallel tasks.
-func (r *RDD) runCollect() [][]any {
-	parts := make([][]any, r.n)
-	r.ex.run(r.op, r.time, r.n, func(p int) {
-		var out []any
-		r.compute(p, func(x any) { out = append(out, x) })
-		parts[p] = out
-	})
-	return parts
-}
+func (r *RDD) ready() { r.d.Ready() }
 
 // iterate pushes partition p to emit. Call ready first.
-func (r *RDD) iterate(p int, emit func(any)) {
-	if r.parts != nil {
-		for _, x := range r.parts[p] {
-			emit(x)
-		}
-		return
-	}
-	if r.stored != nil {
-		for _, x := range r.stored.partition(p) {
-			emit(x)
-		}
-		return
-	}
-	if r.cols != nil {
-		c := r.cols[p]
-		for i := range c.Len() {
-			emit(Pair{c.Key(i), c.Val(i)})
-		}
-		return
-	}
-	r.compute(p, emit)
-}
+func (r *RDD) iterate(p int, emit func(any)) { r.d.Iterate(p, emit) }
 
 // partition returns partition p as a slice. Call ready first.
-func (r *RDD) partition(p int) []any {
-	if r.parts != nil {
-		return r.parts[p]
-	}
-	if r.stored != nil {
-		return r.stored.partition(p)
-	}
-	if r.cols != nil {
-		return win.Pairs[Pair](r.cols[p])
-	}
-	var out []any
-	r.compute(p, func(x any) { out = append(out, x) })
-	return out
-}
+func (r *RDD) partition(p int) []any { return r.d.Partition(p) }
 
 // Partitions computes the RDD and returns its partitions.
-func (r *RDD) Partitions() [][]any {
-	r.ready()
-	if r.parts != nil {
-		return r.parts
-	}
-	if r.stored != nil || r.cols != nil {
-		out := make([][]any, r.n)
-		for p := range out {
-			out[p] = r.partition(p)
-		}
-		return out
-	}
-	return r.runCollect()
-}
+func (r *RDD) Partitions() [][]any { return r.d.Partitions() }
 
 // Collect returns every element, partition by partition.
 func (r *RDD) Collect() []any {
@@ -201,50 +76,11 @@ func (r *RDD) Collect() []any {
 }
 
 // Count returns the number of elements.
-func (r *RDD) Count() int {
-	r.ready()
-	if r.cols != nil {
-		total := 0
-		for _, c := range r.cols {
-			total += c.Len()
-		}
-		return total
-	}
-	counts := make([]int, r.n)
-	r.ex.run("Count", r.time, r.n, func(p int) {
-		c := 0
-		r.iterate(p, func(any) { c++ })
-		counts[p] = c
-	})
-	total := 0
-	for _, c := range counts {
-		total += c
-	}
-	return total
-}
+func (r *RDD) Count() int { return r.d.Count(r.tasks("Count")) }
 
 // Take returns the first n elements, computing partitions in order only as far
 // as needed.
-func (r *RDD) Take(n int) []any {
-	out := []any{}
-	if n <= 0 {
-		return out
-	}
-	r.ready()
-	for p := 0; p < r.n && len(out) < n; p++ {
-		var part []any
-		r.ex.run("Take", r.time, 1, func(int) {
-			part = r.partition(p)
-		})
-		for _, x := range part {
-			if len(out) == n {
-				break
-			}
-			out = append(out, x)
-		}
-	}
-	return out
-}
+func (r *RDD) Take(n int) []any { return r.d.Take(n, r.tasks("Take")) }
 
 // First returns the first element, or nil when the RDD is empty.
 func (r *RDD) First() any {
@@ -259,16 +95,11 @@ func (r *RDD) IsEmpty() bool { return len(r.Take(1)) == 0 }
 
 // Persist marks the RDD to be kept in memory once computed.
 func (r *RDD) Persist(level ...StorageLevel) *RDD {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.persist = true
-	r.level = MemoryOnlySer
+	l := MemoryOnlySer
 	if len(level) > 0 {
-		r.level = level[0]
-		if r.level == None {
-			r.persist = false
-		}
+		l = level[0]
 	}
+	r.d.Persist(l != None, l.Serialized())
 	return r
 }
 
@@ -276,13 +107,7 @@ func (r *RDD) Persist(level ...StorageLevel) *RDD {
 func (r *RDD) Cache() *RDD { return r.Persist(MemoryOnly) }
 
 // Unpersist drops the stored partitions of a materialized, persisted RDD.
-func (r *RDD) Unpersist() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.stored != nil {
-		r.stored.release()
-	}
-}
+func (r *RDD) Unpersist() { r.d.Unpersist() }
 
 // narrow returns an RDD with r's partitioning whose partition p is f applied
 // to r's partition p.
@@ -300,7 +125,7 @@ func (r *RDD) mapAdapted(g func(any) any, f any) *RDD {
 	out := r.narrow("Map", func(_ int, emit func(any)) func(any) {
 		return func(x any) { emit(callUnary("Map", g, x)) }
 	})
-	out.strInts = mapStrInts(r, f)
+	out.d.StrInts = mapStrInts(r, f)
 	return out
 }
 
@@ -321,7 +146,7 @@ func (r *RDD) filterAdapted(g func(any) bool, f any) *RDD {
 			}
 		}
 	})
-	out.strs = filterStrs(r, f)
+	out.d.Strs = filterStrs(r, f)
 	return out
 }
 
@@ -344,7 +169,7 @@ func (r *RDD) flatMapAdapted(g func(any, func(any)), f any) *RDD {
 			e.done()
 		}
 	})
-	out.strs = flatMapStrs(r, f)
+	out.d.Strs = flatMapStrs(r, f)
 	return out
 }
 
@@ -481,7 +306,7 @@ func (r *RDD) SortBy(f any, ascending bool) *RDD {
 	g := unary("SortBy", f)
 	src := r
 	out := newRDD(r.ex, "SortBy", 1, []*RDD{r}, nil).at(r.time)
-	out.materialize = func() [][]any {
+	out.d.Materialize = func() [][]any {
 		var all []order.Keyed
 		for _, p := range src.Partitions() {
 			for _, x := range p {

@@ -112,7 +112,7 @@ func (r *RDD) SortByKey(ascending bool, opts ...OpOption) *RDD {
 	}
 	src := r
 	out := newRDD(r.ex, op, max(n, 1), []*RDD{r}, nil).at(r.time)
-	out.materialize = func() [][]any {
+	out.d.Materialize = func() [][]any {
 		runs := make([][]order.Keyed, src.n)
 		src.ex.run(op, src.time, src.n, func(p int) {
 			var run []order.Keyed

@@ -73,7 +73,7 @@ func (r *RDD) ZipWithIndex() *RDD {
 	const op = "ZipWithIndex"
 	src := r
 	out := newRDD(r.ex, op, r.n, []*RDD{r}, nil).at(r.time)
-	out.materialize = func() [][]any {
+	out.d.Materialize = func() [][]any {
 		parts := src.Partitions()
 		res := make([][]any, len(parts))
 		i := 0

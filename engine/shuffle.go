@@ -91,7 +91,7 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 	}
 	sagg := agg.shuffleAgg(op)
 	res := newRDD(ex, op, n, ins, nil)
-	res.materialize = func() [][]any {
+	res.d.Materialize = func() [][]any {
 		tasks := mapTasks(ins, splits)
 		written := make([][]*shuffle.Table, len(tasks))
 		ex.run(op, res.time, len(tasks), func(m int) {
@@ -99,7 +99,7 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 		})
 		parts := make([][]any, n)
 		var cols []*win.Cols
-		if res.colsOut && sagg.IntFn != nil {
+		if res.d.ColsOut && sagg.IntFn != nil {
 			cols = make([]*win.Cols, n)
 		}
 		failInt := func(r any) { failOnInt(op, r) }
@@ -120,7 +120,7 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 				typed = typed && c != nil
 			}
 			if typed {
-				res.cols = cols
+				res.d.Cols = cols
 				return nil
 			}
 			for q, c := range cols {

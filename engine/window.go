@@ -103,7 +103,7 @@ func (d *DStream) CountByWindow(window, slide time.Duration) *DStream {
 	w := counts.windowed(op, window, slide)
 	return w.derive(op, func(r *RDD, t Time) *RDD {
 		out := newRDD(r.ex, op, 1, []*RDD{r}, nil).at(t)
-		out.materialize = func() [][]any {
+		out.d.Materialize = func() [][]any {
 			total := 0
 			for _, p := range r.Partitions() {
 				for _, x := range p {
@@ -274,7 +274,7 @@ func (d *DStream) reducedWindow(op string, rd, inv reducer, filter func(any) boo
 	reduced := d.derive(op, func(r *RDD, _ Time) *RDD {
 		out := r.shuffle(op, n, pairSplit(op), reduceAggregator(rd), pairOut)
 		// (string, int) reductions are kept in columns for the typed window.
-		out.colsOut = m.Ints()
+		out.d.ColsOut = m.Ints()
 		return out
 	})
 	reduced.persistForWindow()
@@ -301,7 +301,7 @@ func (d *DStream) reducedWindow(op string, rd, inv reducer, filter func(any) boo
 			maps = nil
 		}
 		if tables := ws.tables(m, prev, prevT, old, new); tables != nil {
-			out.materialize = func() [][]any {
+			out.d.Materialize = func() [][]any {
 				return runParts(d.ssc.ex, op, t, n, func(q int) []any {
 					return m.Typed(tables[q], colsOf(old, q), colsOf(new, q))
 				})
@@ -310,7 +310,7 @@ func (d *DStream) reducedWindow(op string, rd, inv reducer, filter func(any) boo
 			ws.PutTables(int64(t), tables)
 		} else {
 			next := make([]*state.Map, n)
-			out.materialize = func() [][]any {
+			out.d.Materialize = func() [][]any {
 				return runParts(d.ssc.ex, op, t, n, func(q int) []any {
 					var vm *state.Map
 					switch {
@@ -354,7 +354,7 @@ func (ws *windowState) tables(m *win.Merge[Pair], prev *RDD, prevT Time, old, ne
 func allCols(rdds []*RDD) bool {
 	for _, r := range rdds {
 		r.ready()
-		if r.cols == nil {
+		if r.d.Cols == nil {
 			return false
 		}
 	}
@@ -364,7 +364,7 @@ func allCols(rdds []*RDD) bool {
 func colsOf(rdds []*RDD, q int) []*win.Cols {
 	out := make([]*win.Cols, len(rdds))
 	for i, r := range rdds {
-		out[i] = r.cols[q]
+		out[i] = r.d.Cols[q]
 	}
 	return out
 }

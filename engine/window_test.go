@@ -358,8 +358,8 @@ func TestStatefulRDDsAreMaterialized(t *testing.T) {
 			if r == nil {
 				t.Fatalf("%s has no RDD at %s", d.op, now)
 			}
-			if r.parts == nil || r.compute != nil || r.deps != nil || r.materialize != nil {
-				t.Fatalf("%s at %s is not materialized (deps %d)", d.op, now, len(r.deps))
+			if !r.d.Materialized() {
+				t.Fatalf("%s at %s is not materialized (deps %d)", d.op, now, len(r.d.Deps))
 			}
 		}
 	}

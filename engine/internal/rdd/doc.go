@@ -1,0 +1,28 @@
+// Package rdd owns an RDD's partitions: how they are computed (a lazy
+// compute function, fused narrow steps, the typed paths of
+// engine/internal/fused), materialized once (a shuffle's or a sort's
+// materialize, a persisted RDD computed in parallel tasks) and kept (the
+// elements, their serialized blocks, or a shuffle's (string, int) columns
+// of engine/internal/window).
+//
+// The contract:
+//   - A Data is built with New (lazy, from its dependencies and compute) or
+//     Of (materialized already). The caller may set Materialize, the typed
+//     paths Strs and StrInts and ColsOut before the first Ready; Materialize
+//     may set Cols instead of returning partitions.
+//   - Ready materializes every dependency first, so tasks reading the Data
+//     never start nested parallel work, then the Data itself when it has a
+//     Materialize or is persisted; once materialized, compute, dependencies
+//     and typed paths are dropped. Ready is safe for concurrent use; call it
+//     before Iterate, Partition, Count or Take.
+//   - Iterate, Partition and Partitions give the same elements in the same
+//     order whatever the form: kept elements, decoded blocks, columns boxed
+//     as the caller's pair type, or computed.
+//   - A persisted Data at a serialized level keeps each partition encoded by
+//     its Env's Codec when every element encodes, its elements otherwise; a
+//     block that does not decode fails the reading task through the Codec's
+//     Corrupt, which must not return.
+//   - Tasks run through the run function the caller gives New, which names
+//     the operation and batch for failures; the package speaks plain Go and
+//     the caller's pair type comes in as a type parameter.
+package rdd
