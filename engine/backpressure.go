@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/rate"
+	kafkasrc "github.com/gostream/gostream/engine/internal/source/kafka"
 )
 
 // WithBackpressure makes the context set the rate of every receiver
@@ -18,10 +19,7 @@ import (
 func WithBackpressure() Option { return func(c *config) { c.backpressure = true } }
 
 // kafkaRateListener feeds a Kafka stream's completed batches to its estimator.
-type kafkaRateListener struct {
-	s   *kafkaSource
-	est *rate.PID
-}
+type kafkaRateListener struct{ s *kafkasrc.Stream }
 
 func newPIDRateEstimator(batch time.Duration) *rate.PID {
 	p, err := rate.NewDefaultPID(durMS(batch))
@@ -32,9 +30,5 @@ func newPIDRateEstimator(batch time.Duration) *rate.PID {
 }
 
 func (l *kafkaRateListener) OnBatchCompleted(info BatchInfo) {
-	n := l.s.batches.Counted(int64(info.BatchTime))
-	r, ok := l.est.Compute(info.ProcessingEnd.UnixMilli(), n, info.ProcessingDelay.Milliseconds(), info.SchedulingDelay.Milliseconds())
-	if ok {
-		l.s.batches.SetEstimate(r)
-	}
+	l.s.Completed(int64(info.BatchTime), info.ProcessingEnd.UnixMilli(), info.ProcessingDelay.Milliseconds(), info.SchedulingDelay.Milliseconds())
 }

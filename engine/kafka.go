@@ -186,7 +186,7 @@ func (ssc *StreamingContext) KafkaStream(kafka Kafka, topics []string, opts ...K
 		}
 	}
 	src := &kafkaSource{ssc: ssc, kafka: kafka, topics: append([]string(nil), topics...), cfg: cfg,
-		src: kafka.source(topics, cfg, ssc.batch)}
+		src: kafka.source(topics, cfg, ssc)}
 	d := ssc.addInput(op, src)
 	kd := &KafkaDStream{DStream: d, src: src}
 	src.stream = kd
@@ -220,40 +220,29 @@ func rddName(r *RDD) string {
 // were asked for and never move a partition's offset back, and a graceful
 // Stop waits for them, so the offsets given in the last batch are committed.
 func (k *KafkaDStream) CommitAsync(ranges []OffsetRange, callback ...func(error)) {
-	s := k.src
-	if s.kafka.Group == "" {
+	if k.src.kafka.Group == "" {
 		buildErrorf("CommitAsync", "the stream's Kafka has no Group to commit to; set Kafka.Group")
 	}
 	var cb func(error)
 	if len(callback) > 0 {
 		cb = callback[0]
 	}
-	s.src.CommitAsync(kafkaRanges(ranges), func(err error) {
-		if err != nil {
-			s.report("committing offsets of group "+s.kafka.Group, err)
-		}
-		if cb != nil {
-			cb(err)
-		}
-	})
+	k.src.src.Commit(kafkaRanges(ranges), cb)
 }
 
 // kafkaSource is the input source behind a KafkaStream: the engine's side
-// (batches, RDDs, errors, backpressure) of a kafkasrc.Source.
+// (RDDs, errors) of a kafkasrc.Stream.
 type kafkaSource struct {
 	ssc    *StreamingContext
 	stream *KafkaDStream
 	kafka  Kafka
 	topics []string
 	cfg    kafkaConfig
-	src    *kafkasrc.Source
-
-	batches  kafkasrc.Batches  // the recent batches' ranges and RDDs, counts and the backpressure estimate
-	problems kafkasrc.Problems // the last problem reported, so a failing cluster is reported once per change
+	src    *kafkasrc.Stream
 }
 
-// source makes the internal source of a KafkaStream.
-func (k Kafka) source(topics []string, cfg kafkaConfig, batch time.Duration) *kafkasrc.Source {
+// source makes the internal stream of a KafkaStream.
+func (k Kafka) source(topics []string, cfg kafkaConfig, ssc *StreamingContext) *kafkasrc.Stream {
 	var offsets map[kafkasrc.TopicPartition]int64
 	if cfg.startMap != nil {
 		offsets = make(map[kafkasrc.TopicPartition]int64, len(cfg.startMap))
@@ -261,12 +250,15 @@ func (k Kafka) source(topics []string, cfg kafkaConfig, batch time.Duration) *ka
 			offsets[kafkasrc.TopicPartition(tp)] = o
 		}
 	}
-	return kafkasrc.NewSource(kafkasrc.SourceConfig{
-		Brokers: k.Brokers, Group: k.Group, Topics: topics, Batch: batch,
+	return kafkasrc.NewStream(kafkasrc.SourceConfig{
+		Brokers: k.Brokers, Group: k.Group, Topics: topics, Batch: ssc.batch,
 		Starting: kafkasrc.Starting{Set: cfg.startSet, Earliest: cfg.startSpec == Earliest,
 			Offsets: offsets, Time: cfg.startTime},
 		MaxRatePerPartition: cfg.maxRate,
 		ReadUncommitted:     cfg.uncommitted,
+	}, func(msg string, err error) {
+		// A problem reaching Kafka is reported as receivers report theirs.
+		ssc.reportReceiverError(ReceiverErrorInfo{Stream: "KafkaStream", Msg: msg, Err: err, Time: time.Now()})
 	})
 }
 
@@ -293,8 +285,8 @@ func (s *kafkaSource) start(ssc *StreamingContext) error {
 		return err
 	}
 	if ssc.backpressure {
-		s.batches.SetEstimate(float64(ssc.bpInitial)) // until the first estimate
-		ssc.AddStreamingListener(&kafkaRateListener{s: s, est: newPIDRateEstimator(ssc.batch)})
+		s.src.Backpressure(float64(ssc.bpInitial), newPIDRateEstimator(ssc.batch)) // the initial rate until the first estimate
+		ssc.AddStreamingListener(&kafkaRateListener{s.src})
 	}
 	return nil
 }
@@ -309,32 +301,13 @@ func (s *kafkaSource) stop(graceful bool) {
 // stopped is called once the context's last batch is done.
 func (s *kafkaSource) stopped() { s.src.Close() }
 
-// report tells the user about a problem reaching Kafka, as receivers report
-// theirs, once until it changes.
-func (s *kafkaSource) report(msg string, err error) {
-	if !s.problems.Changed(msg + err.Error()) {
-		return
-	}
-	s.ssc.reportReceiverError(ReceiverErrorInfo{Stream: "KafkaStream", Msg: msg, Err: err, Time: time.Now()})
-}
-
-// allocate cuts batch t: one range per partition, from the previous end to
-// the partition's end (limited by the rate). When the cluster cannot be
-// reached the batch has the previous partitions with empty ranges, the
-// error is reported, and the next batch tries again.
+// allocate cuts batch t (kafkasrc.Stream's Cut, or a cluster member's).
 func (s *kafkaSource) allocate(t Time) (*RDD, int) {
 	if cm := s.ssc.ex.cluster; cm != nil {
 		return cm.allocate(s, t)
 	}
-	next, err := s.src.Next(s.batches.Estimate())
-	ranges := offsetRanges(next)
-	if err != nil {
-		s.report(fmt.Sprintf("topics %s at the brokers %s: the batch of %s reads nothing new and the next batch tries again", strings.Join(s.topics, ","), s.kafka, t), err)
-	} else {
-		s.problems.Clear()
-	}
-	rdd := s.rangesRDD(t, ranges)
-	return rdd, int(s.batches.Count(int64(t), next))
+	next, n := s.src.Cut(int64(t), t.String())
+	return s.rangesRDD(t, offsetRanges(next)), int(n)
 }
 
 // rangesRDD makes the RDD of batch t and remembers its ranges.
@@ -348,7 +321,7 @@ func (s *kafkaSource) rangesRDD(t Time, ranges []OffsetRange) *RDD {
 	})
 	// Keep the ranges of the recent batches: the checkpoint, the transactional
 	// sink and OffsetRangesOf read them while the batch runs.
-	s.batches.Put(int64(t), kafkaRanges(rs), rdd, max(64, int(s.ssc.rememberDur/s.ssc.batch)+2))
+	s.src.Batches.Put(int64(t), kafkaRanges(rs), rdd, max(64, int(s.ssc.rememberDur/s.ssc.batch)+2))
 	return rdd
 }
 
@@ -362,20 +335,13 @@ func (s *kafkaSource) pending() bool { return false }
 // Checkpointing: a batch's record is its ranges, and the position is where
 // the next batch starts each partition.
 
-func (s *kafkaSource) batchRecord(t Time) ([]byte, error) {
-	ranges, ok := s.batches.Ranges(int64(t))
-	if !ok {
-		return nil, fmt.Errorf("no offset ranges for batch %s", t)
-	}
-	return kafkasrc.EncodeRanges(ranges)
-}
+func (s *kafkaSource) batchRecord(t Time) ([]byte, error) { return s.src.Record(int64(t), t.String()) }
 
 func (s *kafkaSource) rebuild(t Time, rec []byte) (*RDD, int, error) {
-	rs, err := kafkasrc.DecodeRanges(rec)
+	rs, n, err := s.src.Rebuild(int64(t), rec, t.String())
 	if err != nil {
-		return nil, 0, fmt.Errorf("the offset ranges of batch %s: %v", t, err)
+		return nil, 0, err
 	}
-	n := s.batches.Count(int64(t), rs)
 	return s.rangesRDD(t, offsetRanges(rs)), int(n), nil
 }
 

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
 	"sync"
 
@@ -96,18 +95,13 @@ func (w *kafkaWriter) consumed(t Time) (map[string][]kafkasrc.Range, error) {
 	w.ssc.mu.Unlock()
 	out := map[string][]kafkasrc.Range{}
 	for _, in := range inputs {
-		s, ok := in.src.(*kafkaSource)
-		if !ok {
-			continue
+		if s, ok := in.src.(*kafkaSource); ok {
+			group, ranges, err := s.src.Consumed(int64(t), t.String())
+			if err != nil {
+				return nil, err
+			}
+			out[group] = append(out[group], ranges...)
 		}
-		if s.kafka.Group == "" {
-			return nil, errors.New("Transactional() commits the offsets the Kafka streams consumed, but a KafkaStream has no Kafka.Group")
-		}
-		ranges, ok := s.batches.Ranges(int64(t))
-		if !ok {
-			return nil, fmt.Errorf("the offset ranges of batch %s are no longer known", t)
-		}
-		out[s.kafka.Group] = append(out[s.kafka.Group], ranges...)
 	}
 	return out, nil
 }

@@ -34,6 +34,16 @@
 // backpressure estimate to Next. Problems reports a problem once until it
 // changes.
 //
+// The contract of a Stream (a Source as the engine drives one KafkaStream):
+// Cut is Next with the stream's backpressure estimate, the batch's count
+// recorded and a failure reported through the engine's report, once until
+// the problem changes (Report; a commit's failure too, in Commit); Record
+// and Rebuild are a batch's checkpoint record and its ranges back from
+// it; Consumed is what a transactional sink commits for a batch (the
+// group and the ranges); Completed feeds a completed batch to the
+// estimator that Backpressure installed. Batch times are ms; the engine
+// passes the text that names a batch in errors.
+//
 // The contract of a Producer (one SaveToKafka):
 //   - Without a transactional ID, writes are idempotent and at least once.
 //   - With one, each Write fences the producer of an earlier run, writes
