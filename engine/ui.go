@@ -102,78 +102,19 @@ func attachUI(s *ui.Server, ssc *StreamingContext) {
 		Name: ssc.appName, Master: ssc.master, BatchInterval: ssc.batch,
 		State: func() string { return ssc.State().String() },
 	})
-	ssc.AddStreamingListener(&uiListener{ssc: ssc, app: app})
+	ssc.AddStreamingListener(&ui.Listener[Time, StreamInputInfo, OutputOperationInfo, BatchInfo, ReceiverInfo, ReceiverErrorInfo, StreamingStartedInfo]{
+		App: app, Streams: ssc.uiStreams,
+	})
 }
 
-// uiListener forwards a context's events to its App in the UI.
-type uiListener struct {
-	ssc *StreamingContext
-	app *ui.App
-}
-
-func (l *uiListener) OnStreamingStarted(info StreamingStartedInfo) {
-	l.ssc.mu.Lock()
-	streams := make([]ui.StreamInfo, len(l.ssc.inputs))
-	for i, in := range l.ssc.inputs {
+// uiStreams describes the context's input streams for the UI.
+func (ssc *StreamingContext) uiStreams() []ui.StreamInfo {
+	ssc.mu.Lock()
+	defer ssc.mu.Unlock()
+	streams := make([]ui.StreamInfo, len(ssc.inputs))
+	for i, in := range ssc.inputs {
 		_, recv := in.src.(*receiverSource)
 		streams[i] = ui.StreamInfo{ID: i, Name: in.d.op, Receiver: recv}
 	}
-	l.ssc.mu.Unlock()
-	l.app.Started(info.Time, streams)
-}
-
-func inputCounts(in []StreamInputInfo) []int {
-	out := make([]int, len(in))
-	for i, s := range in {
-		out[i] = s.Records
-	}
-	return out
-}
-
-func (l *uiListener) OnBatchSubmitted(info BatchInfo) {
-	l.app.BatchSubmitted(int64(info.BatchTime), info.SubmissionTime, inputCounts(info.Inputs))
-}
-
-func (l *uiListener) OnBatchStarted(info BatchInfo) {
-	l.app.BatchStarted(int64(info.BatchTime), info.ProcessingStart)
-}
-
-func uiOp(o OutputOperationInfo) ui.Op {
-	op := ui.Op{ID: o.ID, Name: o.Name, Description: o.Description, Start: o.StartTime, End: o.EndTime}
-	if o.Err != nil {
-		op.Err = o.Err.Error()
-	}
-	return op
-}
-
-func (l *uiListener) OnOutputOperationStarted(o OutputOperationInfo) {
-	l.app.OpStarted(int64(o.BatchTime), uiOp(o))
-}
-
-func (l *uiListener) OnOutputOperationCompleted(o OutputOperationInfo) {
-	l.app.OpCompleted(int64(o.BatchTime), uiOp(o))
-}
-
-func (l *uiListener) OnBatchCompleted(info BatchInfo) {
-	b := ui.Batch{
-		Time: int64(info.BatchTime), Submitted: info.SubmissionTime, Started: info.ProcessingStart,
-		Ended: info.ProcessingEnd, Records: info.Records, Inputs: inputCounts(info.Inputs),
-	}
-	for _, o := range info.OutputOperations {
-		b.Ops = append(b.Ops, uiOp(o))
-	}
-	if info.Err != nil {
-		b.Err = info.Err.Error()
-	}
-	l.app.BatchCompleted(b)
-}
-
-func (l *uiListener) OnReceiverStarted(r ReceiverInfo) { l.app.ReceiverStarted(r.StreamID, r.Stream) }
-func (l *uiListener) OnReceiverStopped(r ReceiverInfo) { l.app.ReceiverStopped(r.StreamID, r.Stream) }
-func (l *uiListener) OnReceiverError(r ReceiverErrorInfo) {
-	msg := r.Msg
-	if r.Err != nil {
-		msg += ": " + r.Err.Error()
-	}
-	l.app.ReceiverError(r.StreamID, r.Stream, msg, r.Time)
+	return streams
 }

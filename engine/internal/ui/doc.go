@@ -5,8 +5,10 @@
 // Prometheus metrics at /metrics.
 //
 // It works on plain data and knows nothing of the engine: package engine
-// registers each StreamingContext with Server.Add and turns its listener
-// events into calls on the returned App (engine/ui.go). Front ends (the
+// registers each StreamingContext with Server.Add and adds to the context
+// a Listener, instantiated with the engine's event types (their shapes are
+// engine/internal/jobset's and this package's), which turns each listener
+// event into a call on the returned App. Front ends (the
 // shell, the kernel, `gostream run`) start the server through
 // engine.StartUI, since they cannot import an internal package; compiled
 // programs use the engine.WithUI option.
