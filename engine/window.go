@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/shuffle"
-	"github.com/gostream/gostream/engine/internal/state"
 	win "github.com/gostream/gostream/engine/internal/window"
 )
 
@@ -284,7 +283,6 @@ func (d *DStream) reducedWindow(op string, rd, inv reducer, filter func(any) boo
 	w.state = ws
 	w.compute = func(t Time) *RDD {
 		prev, prevMS, ok := ws.Previous()
-		prevT := Time(prevMS)
 		oldSpan, newSpan, incremental := win.Plan(int64(t), prevMS, ok, durMS(window), durMS(slide), durMS(d.slide))
 		if !incremental {
 			prev = nil
@@ -296,83 +294,27 @@ func (d *DStream) reducedWindow(op string, rd, inv reducer, filter func(any) boo
 			deps = append(deps, prev)
 		}
 		out := newRDD(d.ssc.ex, op, n, deps, nil).at(t)
-		maps := ws.TakeMaps(int64(prevT))
-		if prev == nil {
-			maps = nil
+		var prevPart func(q int) []any
+		if prev != nil {
+			prevPart = prev.partition
 		}
-		if tables := ws.tables(m, prev, prevT, old, new); tables != nil {
-			out.d.Materialize = func() [][]any {
-				return runParts(d.ssc.ex, op, t, n, func(q int) []any {
-					return m.Typed(tables[q], colsOf(old, q), colsOf(new, q))
-				})
-			}
-			out.ready()
-			ws.PutTables(int64(t), tables)
-		} else {
-			next := make([]*state.Map, n)
-			out.d.Materialize = func() [][]any {
-				return runParts(d.ssc.ex, op, t, n, func(q int) []any {
-					var vm *state.Map
-					switch {
-					case maps != nil:
-						vm = maps[q]
-					case prev != nil:
-						vm = m.Elements(prev.partition(q))
-					}
-					var part []any
-					next[q], part = m.Versioned(vm, partsOf(old, q), partsOf(new, q))
-					return part
-				})
-			}
-			out.ready()
-			ws.PutMaps(int64(t), next)
-		}
+		step := win.NewStep(&ws.State, m, prevMS, n, prevPart, func() [][]any { return prev.Partitions() }, batchesOf(old), batchesOf(new))
+		out.d.Materialize = func() [][]any { return runParts(d.ssc.ex, op, t, n, step.Partition) }
+		out.ready()
+		step.Done(int64(t))
 		ws.Set(int64(t), out)
 		return out
 	}
 	return w
 }
 
-// tables returns the tables the typed path merges the window into, or nil
-// for the generic path: when the functions are not int ones, some batch is
-// not in columns or the previous window is not made of (string, int) pairs.
-func (ws *windowState) tables(m *win.Merge[Pair], prev *RDD, prevT Time, old, new []*RDD) []*win.Table {
-	tables := ws.TakeTables(int64(prevT))
-	if !m.Ints() || !allCols(old) || !allCols(new) {
-		return nil
-	}
-	if prev == nil {
-		return win.NewTables(ws.n)
-	}
-	if len(tables) != ws.n {
-		tables, _ = win.TablesOf[Pair](prev.Partitions())
-	}
-	return tables
-}
-
-// allCols reports whether every RDD holds columns (after ready).
-func allCols(rdds []*RDD) bool {
-	for _, r := range rdds {
+// batchesOf returns the reduced batches a window merges, with their
+// columns when they hold them (after ready).
+func batchesOf(rdds []*RDD) []win.Batch {
+	out := make([]win.Batch, len(rdds))
+	for i, r := range rdds {
 		r.ready()
-		if r.d.Cols == nil {
-			return false
-		}
-	}
-	return true
-}
-
-func colsOf(rdds []*RDD, q int) []*win.Cols {
-	out := make([]*win.Cols, len(rdds))
-	for i, r := range rdds {
-		out[i] = r.d.Cols[q]
-	}
-	return out
-}
-
-func partsOf(rdds []*RDD, q int) [][]any {
-	out := make([][]any, len(rdds))
-	for i, r := range rdds {
-		out[i] = r.partition(q)
+		out[i] = win.Batch{Cols: r.d.Cols, Part: r.partition}
 	}
 	return out
 }

@@ -33,6 +33,10 @@
 //     The generic path's maps are kept the same way (TakeMaps, PutMaps).
 //   - String keys met first in the entering batches are copied, so a key
 //     staying in the window does not pin the block it was cut from.
+//   - Step is the merge of one window, partition by partition, from what
+//     the window before left in the State: the typed path when every Batch
+//     holds columns and the functions are int ones, else the generic path;
+//     Done keeps what it left for the next window.
 //   - Plan says which reduced batches a window merges (those that left it
 //     and those that entered it since the window a slide before, or the
 //     whole window), Check what makes a window's durations invalid.
