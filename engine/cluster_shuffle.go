@@ -19,10 +19,10 @@ func (cm *clusterMember) clusterShuffleRDDs(ex *executor, id, op string, n int, 
 		if err != nil {
 			panic(taskFailure{&Error{Op: op, Time: t, Msg: fmt.Sprintf("the shuffle between the members: %v", err), Err: err}})
 		}
-		tasks := mapTasks(ins, splits)
+		tasks := res.d.MapTasks(splits)
 		ex.run(op, t, len(tasks), func(m int) {
-			if task := tasks[m]; cm.owns(task.p) {
-				for q, tb := range task.write(op, agg, sagg, n) {
+			if task := tasks[m]; cm.owns(task.Part) {
+				for q, tb := range task.Write(sagg, agg.feed, n, hashKey, func(r any) { failOnInt(op, r) }) {
 					if err := sh.Write(int64(t), m, q, tb, sagg.Records); err != nil {
 						panic(taskFailure{&Error{Op: op, Time: t, Msg: fmt.Sprintf("a key or value cannot be sent between the members: %v", err), Err: err}})
 					}

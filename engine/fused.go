@@ -10,35 +10,23 @@ import (
 // Typed paths for the shape of a word count: FlatMap(func(string) []string),
 // Filter(func(string) bool), Map(engine.WithOne or func(string) Pair) and a
 // shuffle with an int reducer (ReduceByKey, CountByValue). Besides compute,
-// such RDDs set their Data's Strs (elements that are strings) or StrInts (Pairs of a
-// string key and an int value), which push the same elements in the same
-// order without boxing each into an any (engine/internal/fused). A shuffle
-// whose input has a typed path counts into its tables straight from it
-// (aggregator.feed), so a word costs one map lookup instead of three
-// allocations. Results, their order and errors are those of the generic path.
+// such RDDs set their Data's Strs (elements that are strings) or StrInts
+// (Pairs of a string key and an int value), which push the same elements in
+// the same order without boxing each into an any (engine/internal/fused).
+// A shuffle whose input has a typed path counts into its tables straight
+// from it (aggregator.feed), so a word costs one map lookup instead of
+// three allocations. Results, their order and errors are those of the
+// generic path.
 
 // sameFunc reports whether f and g are the same compiled function.
 func sameFunc(f, g any) bool {
 	return reflect.ValueOf(f).Pointer() == reflect.ValueOf(g).Pointer()
 }
 
-// eachString is r's elements as strings for op: r's typed path while it
-// has one (it has none once materialized), else its elements checked as
-// the generic path's type check does.
+// eachString is r's elements as strings for op, checked as the generic
+// path's type check does.
 func (r *RDD) eachString(op string) fused.Strs {
-	return func(p int, emit func(string)) {
-		if r.d.Strs != nil {
-			r.d.Strs(p, emit)
-			return
-		}
-		r.iterate(p, func(x any) {
-			s, ok := x.(string)
-			if !ok {
-				failElem(op, x, "string")
-			}
-			emit(s)
-		})
-	}
+	return r.d.EachString(func(x any) { failElem(op, x, "string") })
 }
 
 // failOnString fails op for a panic r of its function on a string element,
@@ -81,23 +69,4 @@ func mapStrInts(r *RDD, f any) fused.StrInts {
 		return fused.Map(r.eachString("Map"), g, failOnString("Map"))
 	}
 	return nil
-}
-
-// feedPairs is the typed feed of shuffles whose split takes a Pair apart.
-func feedPairs(in *RDD, p int, emit func(string, any, int), other func(any)) bool {
-	if in.d.StrInts == nil {
-		return false
-	}
-	in.d.StrInts(p, emit, other)
-	return true
-}
-
-// feedElems is the typed feed of shuffles keyed by the whole element with
-// the value 1 (CountByValue).
-func feedElems(in *RDD, p int, emit func(string, any, int), _ func(any)) bool {
-	if in.d.Strs == nil {
-		return false
-	}
-	in.d.Strs(p, func(s string) { emit(s, nil, 1) })
-	return true
 }

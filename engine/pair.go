@@ -1,8 +1,9 @@
 package engine
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/gostream/gostream/engine/internal/sink/console"
 )
 
 // Pair is a key-value element, the element type of pair streams. It prints
@@ -26,42 +27,6 @@ func Format(v any) string { return FormatWith(v, nil) }
 // ends install a leaf that honours the String methods of interpreted types.
 func FormatWith(v any, leaf func(any) string) string {
 	var b strings.Builder
-	formatTo(&b, v, leaf)
+	console.Format[Pair](&b, v, leaf)
 	return b.String()
-}
-
-func formatTo(b *strings.Builder, v any, leaf func(any) string) {
-	switch x := v.(type) {
-	case string:
-		b.WriteString(x)
-	case int:
-		fmt.Fprint(b, x)
-	case Pair:
-		b.WriteByte('(')
-		formatTo(b, x.Key, leaf)
-		b.WriteByte(',')
-		formatTo(b, x.Value, leaf)
-		b.WriteByte(')')
-	case *Pair:
-		if x == nil {
-			b.WriteString("<nil>")
-			return
-		}
-		formatTo(b, *x, leaf)
-	case []any:
-		b.WriteByte('[')
-		for i, e := range x {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			formatTo(b, e, leaf)
-		}
-		b.WriteByte(']')
-	default:
-		if leaf != nil {
-			b.WriteString(leaf(v))
-		} else {
-			fmt.Fprint(b, v)
-		}
-	}
 }

@@ -3,18 +3,18 @@ package engine
 import (
 	"fmt"
 
+	"github.com/gostream/gostream/engine/internal/rdd"
 	"github.com/gostream/gostream/engine/internal/shuffle"
-	win "github.com/gostream/gostream/engine/internal/window"
 )
 
 // aggregator combines the values of one key, Spark's combineByKey: create
 // starts an accumulator from the first value, merge folds in another value,
 // combine merges two accumulators (nil means merge also combines). When
 // intFn is set, values are ints and accumulators stay unboxed; sum says
-// intFn is Sum, so it is inlined. feed, when set, reads a map task's input
-// through its typed path (fused.go), agreeing with the shuffle's split; it
-// returns false when the input has none. records says the shuffle combines
-// nothing: out gets every record's key and value, in order.
+// intFn is Sum, so it is inlined. feed says whether a map task may read its
+// input's typed path (fused.go), agreeing with the shuffle's split. records
+// says the shuffle combines nothing: out gets every record's key and value,
+// in order.
 type aggregator struct {
 	records bool
 	apart   bool // in a cluster, each batch a reduce side catches up on is grouped apart (cogroup)
@@ -23,10 +23,10 @@ type aggregator struct {
 	combine func(a, b any) any
 	intFn   func(a, b int) int
 	sum     bool
-	feed    func(in *RDD, p int, emit func(k string, key any, v int), other func(any)) bool
+	feed    rdd.Feed
 }
 
-var countAggregator = aggregator{intFn: Sum, sum: true, feed: feedElems}
+var countAggregator = aggregator{intFn: Sum, sum: true, feed: rdd.FeedElems}
 
 func pairOut(k, acc any) any { return Pair{k, acc} }
 
@@ -89,83 +89,9 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 			return cm.clusterShuffleRDDs(ex, id, op, n, ins, splits, agg, out)
 		}
 	}
-	sagg := agg.shuffleAgg(op)
 	res := newRDD(ex, op, n, ins, nil)
-	res.d.Materialize = func() [][]any {
-		tasks := mapTasks(ins, splits)
-		written := make([][]*shuffle.Table, len(tasks))
-		ex.run(op, res.time, len(tasks), func(m int) {
-			written[m] = tasks[m].write(op, agg, sagg, n)
-		})
-		parts := make([][]any, n)
-		var cols []*win.Cols
-		if res.d.ColsOut && sagg.IntFn != nil {
-			cols = make([]*win.Cols, n)
-		}
-		failInt := func(r any) { failOnInt(op, r) }
-		ex.run(op, res.time, n, func(q int) {
-			var take func(t *shuffle.Table) bool
-			if cols != nil {
-				take = func(t *shuffle.Table) bool {
-					c, ok := win.TableCols(t)
-					cols[q] = c
-					return ok
-				}
-			}
-			parts[q] = shuffle.ReducePart(sagg, written, q, take, out, failInt)
-		})
-		if cols != nil {
-			typed := true
-			for _, c := range cols {
-				typed = typed && c != nil
-			}
-			if typed {
-				res.d.Cols = cols
-				return nil
-			}
-			for q, c := range cols {
-				if c != nil {
-					parts[q] = win.Pairs[Pair](c)
-				}
-			}
-		}
-		return parts
-	}
+	res.d.Shuffle(splits, agg.shuffleAgg(op), agg.feed, hashKey, out, func(r any) { failOnInt(op, r) })
 	return res
-}
-
-// mapTask is one map task of a shuffle: partition p of the input in, its
-// elements split into key and value by split.
-type mapTask struct {
-	in    *RDD
-	p     int
-	split func(any) (any, any)
-}
-
-// mapTasks is a shuffle's map tasks: every partition of each input, in order.
-func mapTasks(ins []*RDD, splits []func(any) (any, any)) []mapTask {
-	var tasks []mapTask
-	for i, in := range ins {
-		for p := 0; p < in.n; p++ {
-			tasks = append(tasks, mapTask{in, p, splits[i]})
-		}
-	}
-	return tasks
-}
-
-// write runs the map task: its elements through a shuffle.Writer, which
-// combines them per key into one table per reduce partition of n.
-func (task mapTask) write(op string, agg aggregator, sagg *shuffle.Aggregator, n int) []*shuffle.Table {
-	split := task.split
-	return shuffle.WriteMap(sagg, n, hashKey, func(w *shuffle.Writer) {
-		generic := func(x any) {
-			k, v := split(x)
-			w.Write(k, v)
-		}
-		if agg.feed == nil || !agg.feed(task.in, task.p, w.WriteStrInt, generic) {
-			task.in.iterate(task.p, generic)
-		}
-	}, func(r any) { failOnInt(op, r) })
 }
 
 // partitionOf is the hash partitioner: the partition of key k among n.
@@ -186,7 +112,7 @@ func pairSplit(op string) func(x any) (any, any) {
 
 func reduceAggregator(rd reducer) aggregator {
 	if rd.intFn != nil {
-		return aggregator{intFn: rd.intFn, sum: rd.sum, feed: feedPairs}
+		return aggregator{intFn: rd.intFn, sum: rd.sum, feed: rdd.FeedPairs}
 	}
 	return aggregator{create: func(v any) any { return v }, merge: rd.f}
 }

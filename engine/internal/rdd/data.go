@@ -229,3 +229,22 @@ func (d *Data[P]) Take(n int, run func(n int, task func(p int))) []any {
 	}
 	return out
 }
+
+// EachString is d's elements as strings: its typed path while it has one
+// (it has none once materialized), else its elements, any that is not a
+// string handed to notString, which must not return.
+func (d *Data[P]) EachString(notString func(x any)) fused.Strs {
+	return func(p int, emit func(string)) {
+		if d.Strs != nil {
+			d.Strs(p, emit)
+			return
+		}
+		d.Iterate(p, func(x any) {
+			s, ok := x.(string)
+			if !ok {
+				notString(x)
+			}
+			emit(s)
+		})
+	}
+}

@@ -22,6 +22,13 @@
 //     its Env's Codec when every element encodes, its elements otherwise; a
 //     block that does not decode fails the reading task through the Codec's
 //     Corrupt, which must not return.
+//   - Shuffle makes a Data the local shuffle of its dependencies on
+//     engine/internal/shuffle: a map task per input partition (MapTasks,
+//     Write, which reads an input's typed path when the Feed allows and the
+//     input has one), then a reduce task per partition; with ColsOut and an
+//     int aggregator, the result is kept in columns when every key is a
+//     string. The caller's Aggregator comes in with its user functions
+//     guarded.
 //   - Tasks run through the run function the caller gives New, which names
 //     the operation and batch for failures; the package speaks plain Go and
 //     the caller's pair type comes in as a type parameter.
