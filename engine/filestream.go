@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -61,33 +60,6 @@ type fileSource struct {
 	st          *file.Stream
 }
 
-// fileStreamState is what a checkpoint keeps of a file stream (file.State,
-// its batches keyed by Time).
-type fileStreamState struct {
-	Initial   int64
-	Processed map[string]int64
-	Batches   map[Time][]string
-}
-
-// checkpointState returns a copy of the stream's processed files.
-func (s *fileSource) checkpointState() fileStreamState {
-	st := s.st.State()
-	out := fileStreamState{Initial: st.Initial, Processed: st.Processed, Batches: make(map[Time][]string, len(st.Batches))}
-	for k, v := range st.Batches {
-		out.Batches[Time(k)] = v
-	}
-	return out
-}
-
-// restoreState installs a checkpointed state before the context starts.
-func (s *fileSource) restoreState(st fileStreamState) {
-	in := file.State{Initial: st.Initial, Processed: st.Processed, Batches: make(map[int64][]string, len(st.Batches))}
-	for k, v := range st.Batches {
-		in.Batches[int64(k)] = v
-	}
-	s.st.Restore(in)
-}
-
 func (s *fileSource) start(ssc *StreamingContext) error {
 	// The stream starts at the context's zero time, the last batch boundary
 	// before Start: file systems stamp files with a coarse clock that may lag
@@ -114,34 +86,35 @@ func (s *fileSource) allocate(t Time) (*RDD, int) {
 	if err != nil {
 		return s.failing(t, fmt.Sprintf("listing directory %q: %v", s.dir, err), err), 0
 	}
-	run := func(n int, task func(int)) { s.ssc.ex.run(s.op, t, n, task) }
-	var parts [][]any
-	switch {
-	case s.objects:
-		for _, f := range files {
-			ps, err := readObjectParts(filepath.Join(s.dir, f))
-			if err != nil {
-				return s.failing(t, err.Error(), err), 0
-			}
-			parts = append(parts, ps...)
-		}
-	case s.read == nil:
-		parts, splits, n, err := file.ReadText(s.dir, files, fileSplitSize, run)
-		if err != nil {
-			return s.failing(t, err.Error(), err), 0
-		}
-		return s.splitRDD(t, parts, splits), n
-	default:
-		if parts, err = file.ReadWith(s.dir, files, s.read, run); err != nil {
-			return s.failing(t, err.Error(), errors.Unwrap(err)), 0
-		}
+	how := file.Reading{Records: s.read, SplitSize: fileSplitSize}
+	if s.objects {
+		how.Objects = readObjectParts
 	}
-	n := 0
-	for _, p := range parts {
-		n += len(p)
+	b, err := file.Read(s.dir, files, how, func(n int, task func(int)) { s.ssc.ex.run(s.op, t, n, task) })
+	if err != nil {
+		re := err.(*file.ReadError)
+		return s.failing(t, re.Msg, re.Err), 0
 	}
-	return materialized(s.ssc.ex, s.op, parts), n
+	return s.splitRDD(t, b.Parts, b.Splits), b.Records
 }
+
+// Checkpointing: a file stream's position is the files it has taken and
+// the files of its recent batches (file.Stream's Position), which is also
+// how a batch is rebuilt: the same files, read again.
+
+func (s *fileSource) batchRecord(Time) ([]byte, error) { return nil, nil }
+
+func (s *fileSource) rebuild(t Time, _ []byte) (*RDD, int, error) {
+	if !s.st.Has(int64(t)) {
+		return nil, 0, fmt.Errorf("the files of batch %s are older than the stream remembers", t)
+	}
+	r, n := s.allocate(t)
+	return r, n, nil
+}
+
+func (s *fileSource) position() ([]byte, error) { return s.st.Position() }
+
+func (s *fileSource) restorePosition(pos []byte) error { return s.st.RestorePosition(pos) }
 
 // failing returns an RDD whose computation fails the batch with msg.
 func (s *fileSource) failing(t Time, msg string, err error) *RDD {

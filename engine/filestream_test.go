@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/source/file"
 )
 
 // writeFile writes name in dir with the given modification time, in ms of
@@ -102,7 +104,7 @@ func TestTextFileStream(t *testing.T) {
 		t.Errorf("all lines: got %q, want %q", all, want)
 	}
 	src := ssc.inputs[0].src.(*fileSource)
-	st := src.checkpointState()
+	st := src.st.State()
 	wantProcessed := map[string]int64{"a.txt": 500, "m1.txt": 1800, "m2.txt": 1900, "w.txt": 4500}
 	if !reflect.DeepEqual(st.Processed, wantProcessed) {
 		t.Errorf("processed files: got %v, want %v", st.Processed, wantProcessed)
@@ -127,7 +129,7 @@ func TestTextFileStreamForgetsOldFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := ssc.inputs[0].src.(*fileSource)
-	st := src.checkpointState()
+	st := src.st.State()
 	if len(st.Processed) != 0 || len(st.Batches) > 60 {
 		t.Errorf("after two minutes the stream still remembers %d files and %d batches", len(st.Processed), len(st.Batches))
 	}
@@ -145,10 +147,10 @@ func TestTextFileStreamRecovery(t *testing.T) {
 	lines := ssc.TextFileStream(dir)
 	got := collect(lines)
 	src := ssc.inputs[0].src.(*fileSource)
-	src.restoreState(fileStreamState{
+	src.st.Restore(file.State{
 		Initial:   0,
 		Processed: map[string]int64{"done.txt": 500, "inflight.txt": 600},
-		Batches:   map[Time][]string{1000: {"inflight.txt"}},
+		Batches:   map[int64][]string{1000: {"inflight.txt"}},
 	})
 	if err := ssc.Start(); err != nil {
 		t.Fatal(err)

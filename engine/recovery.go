@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -44,42 +43,6 @@ type recoverableSource interface {
 type positionedSource interface {
 	position() ([]byte, error)
 	restorePosition(pos []byte) error
-}
-
-// RateStream's batches depend only on their time.
-func (s *rateSource) batchRecord(Time) ([]byte, error) { return nil, nil }
-
-func (s *rateSource) rebuild(t Time, _ []byte) (*RDD, int, error) {
-	r, n := s.allocate(t)
-	return r, n, nil
-}
-
-// fileRecovery checkpoints a file stream: its position is the set of files
-// it has taken and the files of its recent batches, which is also how a
-// batch is rebuilt (the same files, read again).
-type fileRecovery struct{ s *fileSource }
-
-func (f fileRecovery) batchRecord(Time) ([]byte, error) { return nil, nil }
-
-func (f fileRecovery) rebuild(t Time, _ []byte) (*RDD, int, error) {
-	if !f.s.st.Has(int64(t)) {
-		return nil, 0, fmt.Errorf("the files of batch %s are older than the stream remembers", t)
-	}
-	r, n := f.s.allocate(t)
-	return r, n, nil
-}
-
-func (f fileRecovery) resumed(t Time) { f.s.resumed(t) }
-
-func (f fileRecovery) position() ([]byte, error) { return json.Marshal(f.s.checkpointState()) }
-
-func (f fileRecovery) restorePosition(pos []byte) error {
-	var st fileStreamState
-	if err := json.Unmarshal(pos, &st); err != nil {
-		return err
-	}
-	f.s.restoreState(st)
-	return nil
 }
 
 // GetOrCreate returns the context to run from the checkpoint in dir: when
@@ -268,9 +231,6 @@ func (ssc *StreamingContext) ckptSource(in *input, w *writeAheadLog) checkpoint.
 	var s checkpoint.Source
 	rs, _ := in.src.(recoverableSource)
 	ps, _ := in.src.(positionedSource)
-	if fs, ok := in.src.(*fileSource); ok {
-		rs, ps = fileRecovery{fs}, fileRecovery{fs}
-	}
 	if w != nil {
 		rs, ps = w, w
 		s.Release, s.Close = w.release, w.close

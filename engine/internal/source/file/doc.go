@@ -17,8 +17,9 @@
 //     never listed; a symbolic link counts as its target; a dangling link,
 //     a directory among files or a device is skipped and reported to
 //     Skipped once per name and reason.
-//   - State and Restore are what a checkpoint holds; Resumed(t) makes the
-//     listing at a restart stand for batch t's.
+//   - State and Restore are what a checkpoint holds (Position and
+//     RestorePosition, as its JSON); Resumed(t) makes the listing at a
+//     restart stand for batch t's.
 //
 // The contract of the reading: a line is what lies between "\n"s, without
 // the "\n" or a "\r\n", invalid UTF-8 replaced; ReadLines, CountLines and
