@@ -187,10 +187,11 @@ func TestBackpressureCustomReceiverCapped(t *testing.T) {
 		}
 	}
 	// 1 ms a batch (the estimator needs a processing time of a millisecond
-	// at least) and 0.1 ms a record: over 3,000 records/s. The first
-	// estimate, from batches of 5 records, may fall under the cap on a
-	// loaded machine; from the next on, batches are larger.
-	fast := run(func(n int) time.Duration { return time.Millisecond + time.Duration(n)*100*time.Microsecond })
+	// at least), whatever its size: batches of 100 records sustain 100,000
+	// records/s, far over the cap even when a loaded machine stretches
+	// the sleep tenfold. The first estimate, from batches of 5 records,
+	// may fall under the cap; from the next on, batches are larger.
+	fast := run(func(int) time.Duration { return time.Millisecond })
 	for _, b := range fast[3:] {
 		if b.Rate != 1000 {
 			t.Errorf("fast pipeline, batch %s: rate %v, want MaxRate's 1000", b.BatchTime, b.Rate)
