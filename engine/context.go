@@ -87,10 +87,10 @@ type StreamingContext struct {
 	rememberDur time.Duration
 	maxRate     int // default receiver rate limit, records/s; 0: none
 	checkpoint  string
-	ckpt        *checkpointer         // writes checkpoints while active (recovery.go)
-	recovered   *checkpoint.Recovered // read by GetOrCreate, applied by Start
-	resumed     bool                  // started from a checkpoint
-	started     bool                  // Start succeeded once: zero times are set
+	ckpt        *checkpoint.Checkpointer // writes checkpoints while active (recovery.go)
+	recovered   *checkpoint.Recovered    // read by GetOrCreate, applied by Start
+	resumed     bool                     // started from a checkpoint
+	started     bool                     // Start succeeded once: zero times are set
 	zero        Time
 	sched       *scheduler.Scheduler[*batch] // the batch loop (jobs.go)
 	done        <-chan struct{}              // closed when stopped
@@ -432,13 +432,13 @@ func (ssc *StreamingContext) Start() error {
 				ssc.member.close()
 			}
 			if ckpt != nil {
-				ckpt.ck.Close()
+				ckpt.Close()
 			}
 			return &Error{Op: op, Msg: fmt.Sprintf("starting %s: %v", in.d.op, err), Err: err}
 		}
 	}
 	if rec != nil {
-		ssc.ckpt.ck.Resumed(int64(first.Sub(ssc.batch)))
+		ssc.ckpt.Resumed(int64(first.Sub(ssc.batch)))
 	}
 	running.Started(ssc)
 	ssc.postStreamingStarted(time.Now())

@@ -116,7 +116,7 @@ func (j jobs) Stopped() {
 	}
 	ssc.mu.Lock()
 	if ssc.ckpt != nil {
-		ssc.ckpt.ck.Close()
+		ssc.ckpt.Close()
 	}
 	ssc.state = Stopped
 	ssc.releaseLocked()
@@ -189,7 +189,7 @@ func (j jobs) Inputs() ([]jobset.Input, *checkpoint.Checkpointer) {
 	if ssc.ckpt == nil {
 		return inputs, nil
 	}
-	return inputs, ssc.ckpt.ck
+	return inputs, ssc.ckpt
 }
 
 func (j jobs) Outputs() []jobset.Output {
@@ -228,7 +228,7 @@ func (j jobs) Clear(t Time) {
 	ckpt := ssc.ckpt
 	ssc.mu.Unlock()
 	if ckpt != nil {
-		ckpt.completed(t)
+		ckpt.Completed(int64(t), ssc.snapshot)
 	}
 }
 

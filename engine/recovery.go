@@ -125,49 +125,80 @@ func fromTimes(ts []Time) []int64 {
 }
 
 // startCheckpoints starts checkpointing when a directory is set, with the
-// write-ahead log for receiver inputs, and applies a recovered checkpoint;
-// it returns the batches to re-run. Start calls it before the sources start.
-func (ssc *StreamingContext) startCheckpoints(rec *checkpoint.Recovered) ([]*batch, error) {
+// write-ahead log for receiver inputs, and applies a recovered checkpoint
+// (engine/internal/checkpoint's Begin); it returns the batches to re-run.
+// Start calls it before the sources start.
+func (ssc *StreamingContext) startCheckpoints(rec *checkpoint.Recovered) (pending []*batch, err error) {
 	const op = "StreamingContext.Start"
 	dir := ssc.CheckpointDir()
 	if dir == "" {
 		return nil, nil
 	}
-	var prev *checkpoint.Meta
-	if rec != nil {
-		prev = rec.Meta
+	ssc.mu.Lock()
+	streams := append([]*DStream(nil), ssc.streams...)
+	inputs := append([]*input(nil), ssc.inputs...)
+	ssc.mu.Unlock()
+	s := checkpoint.Start{Graph: ssc.graphStreams(), Recovered: rec, Config: checkpoint.Config{
+		Dir: dir, Encode: encodeCkptElems, Split: splitPair, Same: sameState,
+		Meta: checkpoint.Meta{App: ssc.appName, Master: ssc.master, BatchMS: durMS(ssc.batch), Zero: int64(ssc.zero)},
+		Fail: func(t int64, err error) {
+			ssc.reportError(&Error{Op: "checkpoint", Time: Time(t), Msg: fmt.Sprintf("writing to %s: %v", dir, err), Err: err})
+		},
+	}}
+	for _, in := range inputs {
+		s.Meta.Inputs = append(s.Meta.Inputs, checkpoint.Input{Stream: ssc.graph.Index(in.d.node), Op: in.d.op})
+		s.Remember = append(s.Remember, in.d.node.Remember)
 	}
-	c, inputs, err := newCheckpointer(ssc, dir, prev)
-	if err != nil {
-		return nil, &Error{Op: op, Msg: fmt.Sprintf("checkpoint directory %s: %v", dir, err), Err: err}
-	}
-	for i, in := range inputs {
+	s.Source = func(i int) (checkpoint.Source, error) {
+		in := inputs[i]
 		rs, ok := in.src.(*receiverSource)
 		if !ok {
-			continue
+			return ssc.ckptSource(in, nil), nil
 		}
 		w, err := openWAL(filepath.Join(dir, "wal", fmt.Sprintf("input-%d", i)), ssc, rs, rec == nil)
 		if err != nil {
-			return nil, &Error{Op: op, Msg: fmt.Sprintf("write-ahead log of %s: %v", in.d.op, err), Err: err}
+			return checkpoint.Source{}, &Error{Op: op, Msg: fmt.Sprintf("write-ahead log of %s: %v", in.d.op, err), Err: err}
 		}
-		c.ck.SetSource(i, ssc.ckptSource(in, w))
 		rs.setSink(w)
+		return ssc.ckptSource(in, w), nil
 	}
-	var pending []*batch
-	if rec != nil {
-		if pending, err = c.recoverBatches(rec); err != nil {
-			c.ck.Close()
-			return nil, err
+	s.Restore = func(st *checkpoint.Chain) {
+		d := streams[st.Ref.Stream]
+		d.restoreState(Time(st.Ref.Time), st.Parts)
+		if len(st.WindowTimes) > 0 {
+			d.restoreWindowBatches(toTimes(st.WindowTimes), st.WindowParts)
 		}
-	} else if err := c.ck.WriteInitial(); err != nil {
-		// Receivers may acknowledge records before the first batch: a
-		// checkpoint must exist by then, or a restart would start afresh
-		// and drop them.
-		c.ck.Close()
+	}
+	s.Replay = func(i int, t int64) {
+		if rdd := streams[i].getOrCompute(Time(t)); rdd != nil {
+			rdd.ready()
+		}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			if rec == nil {
+				panic(r)
+			}
+			e := asTaskError("recovery", r)
+			pending, err = nil, &Error{Op: op, Time: e.Time, Msg: fmt.Sprintf("recovering from %s: %v", rec.Path, e), Err: e}
+		}
+	}()
+	ck, ps, err := checkpoint.Begin(s)
+	switch e := err.(type) {
+	case nil:
+	case *Error:
+		return nil, e
+	case *checkpoint.RecoverError:
+		return nil, &Error{Op: op, Time: Time(e.Time), Msg: e.Msg, Err: e.Err}
+	default:
 		return nil, &Error{Op: op, Msg: fmt.Sprintf("checkpoint directory %s: %v", dir, err), Err: err}
 	}
+	now := time.Now()
+	for _, p := range ps {
+		pending = append(pending, &batch{Info: batchInfo{BatchTime: Time(p.Time), SubmissionTime: now, Records: p.Records}})
+	}
 	ssc.mu.Lock()
-	ssc.ckpt = c
+	ssc.ckpt = ck
 	ssc.mu.Unlock()
 	return pending, nil
 }
@@ -179,47 +210,6 @@ func (ssc *StreamingContext) graphStreams() []checkpoint.Stream {
 	ssc.syncNodes()
 	ssc.mu.Unlock()
 	return ssc.graph.Describe()
-}
-
-// checkpointer writes a running context's checkpoints with
-// checkpoint.Checkpointer, handing it the graph's state and the inputs'
-// records and positions.
-type checkpointer struct {
-	ssc     *StreamingContext
-	dir     string
-	ck      *checkpoint.Checkpointer
-	streams []*DStream
-}
-
-// newCheckpointer locks and prepares dir and returns the checkpointer of a
-// started context and its inputs; prev is the recovered metadata, if any.
-func newCheckpointer(ssc *StreamingContext, dir string, prev *checkpoint.Meta) (*checkpointer, []*input, error) {
-	c := &checkpointer{ssc: ssc, dir: dir}
-	ssc.mu.Lock()
-	c.streams = append([]*DStream(nil), ssc.streams...)
-	inputs := append([]*input(nil), ssc.inputs...)
-	ssc.mu.Unlock()
-	cfg := checkpoint.Config{
-		Dir: dir, Prev: prev, Encode: encodeCkptElems, Split: splitPair, Same: sameState,
-		Meta: checkpoint.Meta{App: ssc.appName, Master: ssc.master, BatchMS: durMS(ssc.batch), Zero: int64(ssc.zero)},
-		Fail: func(t int64, err error) { c.fail(Time(t), err) },
-	}
-	graph := ssc.graphStreams()
-	cfg.Meta.Graph = checkpoint.Fingerprint(graph)
-	cfg.Stateful, cfg.Interval = checkpoint.StateInterval(graph)
-	for _, in := range inputs {
-		cfg.Meta.Inputs = append(cfg.Meta.Inputs, checkpoint.Input{Stream: ssc.graph.Index(in.d.node), Op: in.d.op})
-		cfg.Remember = append(cfg.Remember, in.d.node.Remember)
-	}
-	ck, err := checkpoint.Open(cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	c.ck = ck
-	for i, in := range inputs {
-		ck.SetSource(i, ssc.ckptSource(in, nil))
-	}
-	return c, inputs, nil
 }
 
 // ckptSource is what the checkpointer asks of input in: its batches'
@@ -266,54 +256,4 @@ func (in *input) put(ssc *StreamingContext, t Time, r *RDD) {
 	}
 	r.time = t
 	in.d.put(t, r)
-}
-
-// fail reports a checkpoint that could not be written as the batch's
-// error (the context keeps the first); later batches try again.
-func (c *checkpointer) fail(t Time, err error) {
-	c.ssc.reportError(&Error{Op: "checkpoint", Time: t, Msg: fmt.Sprintf("writing to %s: %v", c.dir, err), Err: err})
-}
-
-// completed records that batch t's jobs are done: it writes the state of
-// the stateful streams when due, then the metadata, and removes what no
-// checkpoint needs any longer. It runs between batches.
-func (c *checkpointer) completed(t Time) { c.ck.Completed(int64(t), c.snapshot) }
-
-// recoverBatches applies the recovered checkpoint to a started graph: it
-// restores state and source positions, rebuilds the recorded input batches,
-// replays the stateful streams over the completed batches and returns the
-// batches to re-run. It runs in Start, before the sources start.
-func (c *checkpointer) recoverBatches(rec *checkpoint.Recovered) (pending []*batch, err error) {
-	const op = "StreamingContext.Start"
-	defer func() {
-		if r := recover(); r != nil {
-			e := asTaskError("recovery", r)
-			err = &Error{Op: op, Time: e.Time, Msg: fmt.Sprintf("recovering from %s: %v", rec.Path, e), Err: e}
-		}
-	}()
-	for _, s := range rec.States {
-		d := c.streams[s.Ref.Stream]
-		d.restoreState(Time(s.Ref.Time), s.Parts)
-		if len(s.WindowTimes) > 0 {
-			d.restoreWindowBatches(toTimes(s.WindowTimes), s.WindowParts)
-		}
-	}
-	records, err := c.ck.Recover(rec)
-	if err != nil {
-		re := err.(*checkpoint.RecoverError)
-		return nil, &Error{Op: op, Time: Time(re.Time), Msg: re.Msg, Err: re.Err}
-	}
-	// Replay the stateful streams over the completed batches after their state.
-	for _, r := range rec.Meta.Replays(c.ssc.graph.Stateful()) {
-		for _, i := range r.Streams {
-			if rdd := c.streams[i].getOrCompute(Time(r.Time)); rdd != nil {
-				rdd.ready()
-			}
-		}
-	}
-	now := time.Now()
-	for _, t := range rec.Meta.Pending {
-		pending = append(pending, &batch{Info: batchInfo{BatchTime: Time(t), SubmissionTime: now, Records: records[t]}})
-	}
-	return pending, nil
 }

@@ -12,8 +12,10 @@ import (
 
 // snapshot is the latest state of stream i for the checkpointer; false when
 // it has none yet.
-func (c *checkpointer) snapshot(i int) (checkpoint.Snapshot, bool) {
-	d := c.streams[i]
+func (ssc *StreamingContext) snapshot(i int) (checkpoint.Snapshot, bool) {
+	ssc.mu.Lock()
+	d := ssc.streams[i]
+	ssc.mu.Unlock()
 	st, parts, ok := d.stateSnapshot()
 	if !ok {
 		return checkpoint.Snapshot{}, false

@@ -53,6 +53,14 @@
 //     inputs' logs and deletes the files no kept metadata refers to. A
 //     write that fails is reported through Config.Fail with the batch's
 //     time, and later batches try again.
+//   - Begin is a started context's checkpointing from the start: it opens
+//     the checkpointer with the graph's fingerprint and state interval,
+//     sets each input's Source, and writes the initial checkpoint or, at
+//     recovery, restores the stateful streams' state through the engine's
+//     Restore, puts the inputs back (Recover), has the engine replay the
+//     stateful streams over the completed batches after their state and
+//     returns the pending batches to run again; it closes the checkpointer
+//     when it fails or a callback panics.
 //   - At recovery, ReadStates reads the state chains the newest metadata
 //     refers to, and Checkpointer.Recover puts each input back as the
 //     metadata recorded it (its position, then its batches still needed,
