@@ -18,7 +18,7 @@ type clusterMember struct {
 	job     *cluster.Job[Pair, Time]
 	zero    Time                       // the job's zero time
 	index   map[*DStream]int           // the streams' indices in the graph
-	stateD  map[stateHolder]*DStream   // stateful streams by their state
+	stateD  map[stateHolder]int        // the stateful streams' indices by their state
 	winKeep map[*DStream]time.Duration // the streams windows read, with the longest window over each
 
 	mu   sync.Mutex
@@ -28,13 +28,13 @@ type clusterMember struct {
 // joinCluster makes ssc a member of its job: it joins the group, agrees
 // on the zero time and returns the first batch time. Call with ssc.mu held.
 func (ssc *StreamingContext) joinCluster(first Time) (*clusterMember, Time, error) {
-	cm := &clusterMember{ssc: ssc, index: map[*DStream]int{}, stateD: map[stateHolder]*DStream{}, winKeep: windowParents(ssc.streams)}
+	cm := &clusterMember{ssc: ssc, index: map[*DStream]int{}, stateD: map[stateHolder]int{}, winKeep: windowParents(ssc.streams)}
 	var ops, topics []string
 	for i, d := range ssc.streams {
 		cm.index[d] = i
 		ops = append(ops, d.op)
 		if d.state != nil {
-			cm.stateD[d.state] = d
+			cm.stateD[d.state] = i
 		}
 	}
 	for _, in := range ssc.inputs {

@@ -1,9 +1,8 @@
 package engine
 
 import (
-	"fmt"
-
 	"github.com/gostream/gostream/engine/internal/cluster"
+	"github.com/gostream/gostream/engine/internal/state"
 )
 
 // The state of UpdateStateByKey and MapWithState in a cluster job is
@@ -13,15 +12,6 @@ import (
 // UpdateStateByKey's partitions are its (key, state) pairs; MapWithState's
 // are its state maps, each key's changelog record its state and update
 // time.
-
-// changelog returns the changelog of the stateful stream whose state is h,
-// of n partitions, holding S for each.
-func changelog[S any](cm *clusterMember, h stateHolder, n int) (*cluster.State[Pair, Time, S], error) {
-	cm.mu.Lock()
-	d := cm.stateD[h]
-	cm.mu.Unlock()
-	return cluster.OpenState[Pair, Time, S](cm.job, cm.streamID(d), d.op, n)
-}
 
 // initialState returns what computes a stream's InitialState, partitioned
 // into n; nil without one.
@@ -45,105 +35,34 @@ func (cm *clusterMember) initialState(op string, initial *RDD, n int) func() [][
 	}
 }
 
-// stateBase returns the state batch t starts from: the owned partitions'
-// state, restored from the changelog where this member does not hold it
-// yet; the other partitions are empty.
+// stateBase returns the state batch t starts from (cluster.Job's
+// LoadPairs): the owned partitions' state; the others are empty.
 func (cm *clusterMember) stateBase(st *stateRDD, t Time) [][]any {
-	parts := make([][]any, st.n)
-	cs, err := changelog[[]any](cm, st, st.n)
-	if err != nil {
-		cm.job.Fail(fmt.Errorf("the state of %s: %w", st.op, err))
-		return parts
-	}
-	cs.Load(cluster.Restore[[]any]{
-		Initial:     cm.initialState(st.op, st.initial, st.n),
-		FromInitial: func(pairs []any) []any { return pairs },
-		FromPairs:   func(pairs []any) ([]any, error) { return pairs, nil },
-		Image:       true,
-	})
-	for q := range parts {
-		if held, ok := cs.Held(q); ok {
-			parts[q] = held
-		}
-	}
-	return parts
+	return cm.job.LoadPairs(cm.stateD[st], st.n, cm.initialState(st.op, st.initial, st.n))
 }
 
 // stateSet takes batch t's new state: the owned partitions' changed keys
 // go to the changelog in the batch's transaction.
 func (cm *clusterMember) stateSet(st *stateRDD, t Time, parts [][]any) {
-	cs, err := changelog[[]any](cm, st, st.n)
-	if err != nil {
-		cm.job.Fail(err)
-		return
-	}
-	for q, part := range parts {
-		if !cs.Holds(q) {
-			continue
-		}
-		if err := cs.WritePairs(q, part, part); err != nil {
-			cm.job.Fail(&Error{Op: st.op, Time: t, Msg: err.Error()})
-			return
-		}
+	if err := cm.job.SavePairs(cm.stateD[st], parts); err != nil {
+		cm.job.Fail(&Error{Op: st.op, Time: t, Msg: err.Error()})
 	}
 }
 
-// mapBase returns the state maps batch t of a MapWithState starts from:
-// the owned partitions', restored from the changelog where this member
-// does not hold them yet; nil (empty) for the others.
+// mapBase returns the state maps batch t of a MapWithState starts from
+// (cluster's LoadMaps): the owned partitions'; nil (empty) for the others.
 func (cm *clusterMember) mapBase(ms *mapState, t Time) []*statePart {
-	parts := make([]*statePart, ms.n)
-	cs, err := changelog[*statePart](cm, ms, ms.n)
-	if err != nil {
-		cm.job.Fail(fmt.Errorf("the state of %s: %w", ms.op, err))
-		return parts
-	}
-	cs.Load(cluster.Restore[*statePart]{
-		Initial: cm.initialState(ms.op, ms.spec.initial, ms.n),
-		FromInitial: func(pairs []any) *statePart {
-			return ms.fromPairs([][]any{pairs}, func(x any) (any, Time) { return x, t })[0]
-		},
-		FromPairs: func(pairs []any) (*statePart, error) {
-			// Each key's record holds its state and the time it was last
-			// updated.
-			for _, x := range pairs {
-				kv := x.(Pair)
-				st, ok := kv.Value.(Pair)
-				if _, isTime := st.Value.(Time); !ok || !isTime {
-					return nil, fmt.Errorf("the record of key %s does not hold a state and its update time", Format(kv.Key))
-				}
-			}
-			return ms.fromPairs([][]any{pairs}, func(x any) (any, Time) {
-				kv := x.(Pair)
-				st := kv.Value.(Pair)
-				return Pair{kv.Key, st.Key}, st.Value.(Time)
-			})[0], nil
-		},
-	})
-	for q := range parts {
-		if held, ok := cs.Held(q); ok {
-			parts[q] = held
-		}
-	}
-	return parts
+	return cluster.LoadMaps(cm.job, cm.stateD[ms], ms.n, t, cm.initialState(ms.op, ms.spec.initial, ms.n),
+		func(pairs []any, entry func(x any) (any, Time)) *statePart {
+			return ms.fromPairs([][]any{pairs}, entry)[0]
+		})
 }
 
 // mapSet takes batch t's state maps of a MapWithState: in each owned
 // partition the slots the batch touched go to the changelog, a key's state
 // with its update time, or a tombstone for a removed key.
 func (cm *clusterMember) mapSet(ms *mapState, t Time, parts []*statePart, touched [][]int32) {
-	cs, err := changelog[*statePart](cm, ms, ms.n)
-	if err != nil {
-		cm.job.Fail(err)
-		return
-	}
-	for q, sp := range parts {
-		if !cs.Holds(q) {
-			continue
-		}
-		if err := cs.WriteMap(q, sp.M, touched[q], sp); err != nil {
-			cm.job.Fail(&Error{Op: ms.op, Time: t, Msg: err.Error()})
-			return
-		}
+	if err := cluster.SaveMaps(cm.job, cm.stateD[ms], parts, touched, func(sp *statePart) *state.Map { return sp.M }); err != nil {
+		cm.job.Fail(&Error{Op: ms.op, Time: t, Msg: err.Error()})
 	}
 }

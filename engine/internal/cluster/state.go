@@ -245,3 +245,117 @@ func (s *State[P, T, S]) WriteMap(q int, m *state.Map, touched []int32, held S) 
 	s.held[q] = held
 	return nil
 }
+
+// LoadPairs returns the state the running batch of stream i, an
+// UpdateStateByKey of n partitions, starts from: the owned partitions' (key, state) pairs,
+// restored from the changelog where this member does not hold them yet
+// (initial gives the InitialState's pairs, partitioned; nil without one);
+// nil for the other partitions. A changelog that cannot be opened fails
+// the batch.
+func (j *Job[P, T]) LoadPairs(i, n int, initial func() [][]any) [][]any {
+	parts := make([][]any, n)
+	cs, err := OpenState[P, T, []any](j, j.StreamID(i), j.ops[i], n)
+	if err != nil {
+		j.Fail(fmt.Errorf("the state of %s: %w", j.ops[i], err))
+		return parts
+	}
+	cs.Load(Restore[[]any]{
+		Initial:     initial,
+		FromInitial: func(pairs []any) []any { return pairs },
+		FromPairs:   func(pairs []any) ([]any, error) { return pairs, nil },
+		Image:       true,
+	})
+	for q := range parts {
+		if held, ok := cs.Held(q); ok {
+			parts[q] = held
+		}
+	}
+	return parts
+}
+
+// SavePairs takes the running batch's state of stream i, an
+// UpdateStateByKey: the owned partitions' changed keys go to the changelog
+// in the batch's transaction (WritePairs). The error is a key or state the
+// codec cannot encode, for the caller to fail the batch with; a changelog
+// that cannot be opened fails the batch itself.
+func (j *Job[P, T]) SavePairs(i int, parts [][]any) error {
+	cs, err := OpenState[P, T, []any](j, j.StreamID(i), j.ops[i], len(parts))
+	if err != nil {
+		j.Fail(err)
+		return nil
+	}
+	for q, part := range parts {
+		if cs.Holds(q) {
+			if err := cs.WritePairs(q, part, part); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// LoadMaps returns the state the running batch, at, of stream i, a
+// MapWithState of n partitions, starts from: the owned partitions' S, restored from the
+// changelog where this member does not hold them yet, nil (empty) for the
+// others. from makes a partition's S from its pairs, entry giving each
+// pair's (key, state) pair and update time: an initial pair (initial, as
+// LoadPairs) is its own, updated at; a changelog record holds
+// P{key, P{state, T(updated)}}.
+func LoadMaps[P codec.PairType, T codec.TimeType, S any](j *Job[P, T], i, n int, at T, initial func() [][]any, from func(pairs []any, entry func(x any) (any, T)) S) []S {
+	parts := make([]S, n)
+	cs, err := OpenState[P, T, S](j, j.StreamID(i), j.ops[i], n)
+	if err != nil {
+		j.Fail(fmt.Errorf("the state of %s: %w", j.ops[i], err))
+		return parts
+	}
+	cs.Load(Restore[S]{
+		Initial:     initial,
+		FromInitial: func(pairs []any) S { return from(pairs, func(x any) (any, T) { return x, at }) },
+		FromPairs: func(pairs []any) (S, error) {
+			for _, x := range pairs {
+				kv := struct{ Key, Value any }(x.(P))
+				st, ok := kv.Value.(P)
+				if _, isTime := struct{ Key, Value any }(st).Value.(T); !ok || !isTime {
+					var zero S
+					return zero, fmt.Errorf("the record of key %s does not hold a state and its update time", j.codec.Format(kv.Key))
+				}
+			}
+			return from(pairs, updated[P, T]), nil
+		},
+	})
+	for q := range parts {
+		if held, ok := cs.Held(q); ok {
+			parts[q] = held
+		}
+	}
+	return parts
+}
+
+// updated splits a MapWithState's changelog record P{key, P{state,
+// T(updated)}} into P{key, state} and its update time.
+func updated[P codec.PairType, T codec.TimeType](x any) (any, T) {
+	kv := struct{ Key, Value any }(x.(P))
+	st := struct{ Key, Value any }(kv.Value.(P))
+	return P(struct{ Key, Value any }{kv.Key, st.Key}), st.Value.(T)
+}
+
+// SaveMaps takes the running batch's state of stream i, a MapWithState:
+// in each owned partition the slots the batch touched go to the
+// changelog (WriteMap); m gives a partition's state map. The error is a
+// key or state the codec cannot encode, for the caller to fail the batch
+// with; a changelog that cannot be opened fails the batch itself.
+func SaveMaps[P codec.PairType, T codec.TimeType, S any](j *Job[P, T], i int, parts []S, touched [][]int32, m func(S) *state.Map) error {
+	cs, err := OpenState[P, T, S](j, j.StreamID(i), j.ops[i], len(parts))
+	if err != nil {
+		j.Fail(err)
+		return nil
+	}
+	for q, sp := range parts {
+		if cs.Holds(q) {
+			if err := cs.WriteMap(q, m(sp), touched[q], sp); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
