@@ -2,12 +2,14 @@ package engine
 
 import (
 	"errors"
-	"fmt"
+
+	"github.com/gostream/gostream/engine/internal/cluster"
+	"github.com/gostream/gostream/engine/internal/shuffle"
 )
 
 // clusterShuffleRDDs is shuffleRDDs of a cluster job: the shuffle goes
 // through a repartition topic with end-of-batch markers
-// (engine/internal/cluster's Shuffle). The owned map tasks write their
+// (engine/internal/cluster's RunShuffle). The owned map tasks write their
 // tables in the batch's transaction; the owned reduce partitions read the
 // batches complete so far.
 func (cm *clusterMember) clusterShuffleRDDs(ex *executor, id, op string, n int, ins []*RDD, splits []func(any) (any, any), agg aggregator, out func(k, acc any) any) *RDD {
@@ -15,44 +17,27 @@ func (cm *clusterMember) clusterShuffleRDDs(ex *executor, id, op string, n int, 
 	res := newRDD(ex, op, n, ins, nil)
 	res.d.Materialize = func() [][]any {
 		t := res.time
-		sh, err := cm.job.Shuffle(id, n)
-		if err != nil {
-			panic(taskFailure{&Error{Op: op, Time: t, Msg: fmt.Sprintf("the shuffle between the members: %v", err), Err: err}})
+		fail := func(err error) {
+			panic(taskFailure{&Error{Op: op, Time: t, Msg: err.Error(), Err: errors.Unwrap(err)}})
 		}
 		tasks := res.d.MapTasks(splits)
-		ex.run(op, t, len(tasks), func(m int) {
-			if task := tasks[m]; cm.owns(task.Part) {
-				for q, tb := range task.Write(sagg, agg.feed, n, hashKey, func(r any) { failOnInt(op, r) }) {
-					if err := sh.Write(int64(t), m, q, tb, sagg.Records); err != nil {
-						panic(taskFailure{&Error{Op: op, Time: t, Msg: fmt.Sprintf("a key or value cannot be sent between the members: %v", err), Err: err}})
+		parts, err := cm.job.RunShuffle(id, n, cluster.ShuffleRun{
+			Time: int64(t), Tasks: len(tasks), Part: func(m int) int { return tasks[m].Part },
+			Write: func(m int) []*shuffle.Table {
+				return tasks[m].Write(sagg, agg.feed, n, hashKey, func(r any) { failOnInt(op, r) })
+			},
+			Agg: sagg, Apart: agg.apart, Out: out, FailInt: func(r any) { failOnInt(op, r) },
+			Run: func(n int, task func(i int) error) {
+				ex.run(op, t, n, func(i int) {
+					if err := task(i); err != nil {
+						fail(err)
 					}
-				}
-			}
+				})
+			},
 		})
-		parts := make([][]any, n)
-		ex.run(op, t, n, func(q int) {
-			if !cm.owns(q) {
-				return
-			}
-			tables, err := sh.Reduce(q, len(tasks), sagg, agg.apart)
-			if err != nil {
-				panic(taskFailure{&Error{Op: op, Time: t, Msg: err.Error(), Err: errors.Unwrap(err)}})
-			}
-			var part []any
-			for _, tb := range tables {
-				func() {
-					defer func() {
-						if tb.InFn() {
-							failOnInt(op, recover())
-						}
-					}()
-					for i := range tb.Len() {
-						part = append(part, out(tb.Key(i), tb.Acc(i)))
-					}
-				}()
-			}
-			parts[q] = part
-		})
+		if err != nil {
+			fail(err)
+		}
 		return parts
 	}
 	cm.mu.Lock()

@@ -161,6 +161,73 @@ func (sh *Shuffle[P, T]) Reduce(q, tasks int, agg *shuffle.Aggregator, apart boo
 	return tables, nil
 }
 
+// A ShuffleRun is one batch's shuffle as the caller runs it: its map
+// tasks, what they write, and how the reduce side's keys come out.
+type ShuffleRun struct {
+	Time    int64                               // the batch (ms)
+	Tasks   int                                 // the map tasks
+	Part    func(m int) int                     // map task m's input partition, which says who runs it
+	Write   func(m int) []*shuffle.Table        // runs map task m: a table per reduce partition
+	Agg     *shuffle.Aggregator                 // the shuffle's aggregator
+	Apart   bool                                // each batch complete grouped apart (a cogroup)
+	Out     func(k, acc any) any                // a reduce partition's element of a key
+	FailInt func(r any)                         // gets a panic of Agg's int function, as ReducePart
+	Run     func(n int, task func(i int) error) // runs n tasks; a task's error fails them
+}
+
+// RunShuffle runs the shuffle id of n partitions in the running batch on
+// this member: each owned map task writes its tables (Write), then each
+// owned reduce partition q is Out(key, accumulator) of every key of the
+// batches complete (Reduce), in order; nil for the others. An error names
+// what failed and its Unwrap is the cause.
+func (j *Job[P, T]) RunShuffle(id string, n int, s ShuffleRun) ([][]any, error) {
+	sh, err := j.Shuffle(id, n)
+	if err != nil {
+		return nil, fmt.Errorf("the shuffle between the members: %w", err)
+	}
+	s.Run(s.Tasks, func(m int) error {
+		if !j.Owns(s.Part(m)) {
+			return nil
+		}
+		for q, tb := range s.Write(m) {
+			if err := sh.Write(s.Time, m, q, tb, s.Agg.Records); err != nil {
+				return fmt.Errorf("a key or value cannot be sent between the members: %w", err)
+			}
+		}
+		return nil
+	})
+	parts := make([][]any, n)
+	s.Run(n, func(q int) error {
+		if !j.Owns(q) {
+			return nil
+		}
+		tables, err := sh.Reduce(q, s.Tasks, s.Agg, s.Apart)
+		if err != nil {
+			return err
+		}
+		var part []any
+		for _, tb := range tables {
+			part = appendTable(part, tb, s.Out, s.FailInt)
+		}
+		parts[q] = part
+		return nil
+	})
+	return parts, nil
+}
+
+// appendTable appends out(key, accumulator) of each key of tb to part.
+func appendTable(part []any, tb *shuffle.Table, out func(k, acc any) any, failInt func(r any)) []any {
+	defer func() {
+		if tb.InFn() {
+			failInt(recover())
+		}
+	}()
+	for i := range tb.Len() {
+		part = append(part, out(tb.Key(i), tb.Acc(i)))
+	}
+	return part
+}
+
 // The kinds of accumulator on the wire.
 const (
 	wirePlain   = iota
