@@ -351,46 +351,38 @@ func (ws *windowState) restore(t Time, parts [][]any) {
 }
 
 // batches returns the reduced batches that later windows still read: those
-// inside the latest window and those after it, oldest first.
+// inside the latest window and those after it, oldest first. Batches after
+// the latest window are reduced only when a window reads them: they are
+// reduced now, while their input is remembered, up to the latest batch
+// whose input has been generated.
 func (ws *windowState) batches() ([]Time, [][][]any) {
-	_, prevMS, ok := ws.Previous()
-	t := Time(prevMS)
+	_, t, ok := ws.Previous()
 	if !ok {
 		return nil, nil
 	}
-	d := ws.reduced
-	var times []Time
-	var all [][][]any
-	step := Time(durMS(d.slide))
-	// Batches after the latest window are reduced only when a window
-	// reads them: reduce them now, while their input is remembered, up to
-	// the latest batch whose input has been generated.
-	for tt := t.Sub(ws.window) + step; ; tt += step {
-		var r *RDD
-		if tt <= t {
-			r = d.getOrCompute(tt)
-		} else if r = ws.probe(tt); r == nil {
-			break
-		}
-		if r == nil {
-			continue
-		}
-		times = append(times, tt)
-		all = append(all, r.Partitions())
+	get := func(t int64) (*RDD, bool) {
+		r := ws.reduced.getOrCompute(Time(t))
+		return r, r != nil
 	}
-	return times, all
+	times, rdds := win.Kept(t, durMS(ws.window), durMS(ws.reduced.slide), get, ws.probe)
+	parts := make([][][]any, len(rdds))
+	for i, r := range rdds {
+		parts[i] = r.Partitions()
+	}
+	return toTimes(times), parts
 }
 
-// probe returns the reduced batch at t, a time after the latest window,
-// or nil when its input has not been generated (some operators, such as
+// probe returns the reduced batch at t, a time after the latest window;
+// false when its input has not been generated (some operators, such as
 // Union, fail then).
-func (ws *windowState) probe(t Time) (r *RDD) {
+func (ws *windowState) probe(t int64) (r *RDD, ok bool) {
 	defer func() {
 		if recover() != nil {
-			r = nil
+			r, ok = nil, false
 		}
 	}()
-	return ws.reduced.getOrCompute(t)
+	r = ws.reduced.getOrCompute(Time(t))
+	return r, r != nil
 }
 
 func (ws *windowState) restoreBatches(times []Time, parts [][][]any) {

@@ -19,6 +19,28 @@ func Plan(t, prevT int64, hasPrev bool, window, slide, batch int64) (old, new Sp
 	return Span{prevT - window + batch, min(begin-batch, prevT)}, Span{max(prevT+batch, begin), t}, true
 }
 
+// Kept returns the reduced batches later windows still read, after the
+// window at t (ms) of length window over batches every step: those inside
+// it, from get, and those after it, from probe, up to the first probe
+// finds none, oldest first; a time get finds no batch at is skipped.
+func Kept[R any](t, window, step int64, get, probe func(t int64) (R, bool)) (times []int64, rs []R) {
+	for tt := t - window + step; ; tt += step {
+		find := get
+		if tt > t {
+			find = probe
+		}
+		r, ok := find(tt)
+		if !ok {
+			if tt > t {
+				break
+			}
+			continue
+		}
+		times, rs = append(times, tt), append(rs, r)
+	}
+	return times, rs
+}
+
 // Check returns what is wrong with a window of length window sliding every
 // slide over a parent stream sliding every parent (time.Duration or
 // another type of the same kind, whose String the messages use): both must

@@ -1,6 +1,7 @@
 package window
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -39,5 +40,17 @@ func TestCheck(t *testing.T) {
 	}
 	if err := Check(4*s, 0, 2*s, false); err == nil || err.Error() != "slide duration 0s must be a positive multiple of the parent stream's slide duration 2s" {
 		t.Fatalf("slide: %v", err)
+	}
+}
+
+// After the window at 5s of 3 one-second batches, later windows read the
+// batches at 3s to 5s (the one at 4s is missing) and those after it up to
+// the first not yet generated (7s).
+func TestKept(t *testing.T) {
+	have := map[int64]bool{3000: true, 5000: true, 6000: true, 8000: true}
+	find := func(tt int64) (string, bool) { return fmt.Sprint(tt / 1000), have[tt] }
+	times, rs := Kept(5000, 3000, 1000, find, find)
+	if fmt.Sprint(times, rs) != "[3000 5000 6000] [3 5 6]" {
+		t.Fatalf("Kept = %v %v", times, rs)
 	}
 }
