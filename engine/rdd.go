@@ -2,7 +2,7 @@ package engine
 
 import (
 	"github.com/gostream/gostream/engine/internal/action"
-	"github.com/gostream/gostream/engine/internal/order"
+	"github.com/gostream/gostream/engine/internal/exec"
 	"github.com/gostream/gostream/engine/internal/rdd"
 	"github.com/gostream/gostream/engine/internal/shuffle"
 )
@@ -160,43 +160,19 @@ func (r *RDD) FlatMap(f any) *RDD { return r.flatMapAdapted(expander("FlatMap", 
 
 // flatMapAdapted is FlatMap with f already adapted to g.
 func (r *RDD) flatMapAdapted(g func(any, func(any)), f any) *RDD {
+	fail := userFailure("FlatMap")
 	out := r.narrow("FlatMap", func(_ int, emit func(any)) func(any) {
-		e := newExpansion()
+		e := exec.NewExpansion()
 		return func(x any) {
-			for _, y := range e.expand("FlatMap", g, x) {
+			for _, y := range e.Expand(g, x, fail) {
 				emit(y)
 			}
-			e.done()
+			e.Done()
 		}
 	})
 	out.d.Strs = flatMapStrs(r, f)
 	return out
 }
-
-// expansion buffers the results of a FlatMap-like call, so a panic
-// downstream is not blamed on the op. One serves a whole partition: its
-// buffer and collecting func are reused for every element.
-type expansion struct {
-	buf []any
-	add func(any)
-}
-
-func newExpansion() *expansion {
-	e := &expansion{}
-	e.add = func(y any) { e.buf = append(e.buf, y) }
-	return e
-}
-
-// expand returns g's results for x; call done once they are emitted.
-func (e *expansion) expand(op string, g func(any, func(any)), x any) []any {
-	e.buf = e.buf[:0]
-	defer func() { guard(op, x, recover()) }()
-	g(x, e.add)
-	return e.buf
-}
-
-// done drops the references to the emitted results.
-func (e *expansion) done() { clear(e.buf) }
 
 // MapPartitions applies f, a func([]T) []U, to each whole partition.
 func (r *RDD) MapPartitions(f any) *RDD {
@@ -204,29 +180,12 @@ func (r *RDD) MapPartitions(f any) *RDD {
 }
 
 func (r *RDD) mapPartitionsAdapted(g func([]any) []any) *RDD {
-	return newRDD(r.ex, "MapPartitions", r.n, []*RDD{r}, func(p int, emit func(any)) {
-		in := r.partition(p)
-		var out []any
-		func() {
-			defer func() { guard("MapPartitions", in, recover()) }()
-			out = g(in)
-		}()
-		for _, y := range out {
-			emit(y)
-		}
-	}).at(r.time)
+	whole := func(_ int, part []any) []any { return g(part) }
+	return newRDD(r.ex, "MapPartitions", r.n, []*RDD{r}, r.d.Whole(whole, userFailure("MapPartitions"))).at(r.time)
 }
 
 // Glom turns each partition into one element, a []any.
-func (r *RDD) Glom() *RDD {
-	return newRDD(r.ex, "Glom", r.n, []*RDD{r}, func(p int, emit func(any)) {
-		part := r.partition(p)
-		if part == nil {
-			part = []any{}
-		}
-		emit(part)
-	}).at(r.time)
-}
+func (r *RDD) Glom() *RDD { return newRDD(r.ex, "Glom", r.n, []*RDD{r}, r.d.Glom()).at(r.time) }
 
 // Union returns the elements of r and others; the partitions of r come first.
 func (r *RDD) Union(others ...*RDD) *RDD {
@@ -235,19 +194,12 @@ func (r *RDD) Union(others ...*RDD) *RDD {
 }
 
 func unionRDDs(ex *executor, all []*RDD) *RDD {
-	type ref struct {
-		r *RDD
-		p int
+	var ds []*rdd.Data[Pair]
+	for _, r := range all {
+		ds = append(ds, r.d)
 	}
-	var refs []ref
-	for _, x := range all {
-		for p := 0; p < x.n; p++ {
-			refs = append(refs, ref{x, p})
-		}
-	}
-	return newRDD(ex, "Union", len(refs), all, func(p int, emit func(any)) {
-		refs[p].r.iterate(refs[p].p, emit)
-	})
+	n, compute := rdd.Union(ds)
+	return newRDD(ex, "Union", n, all, compute)
 }
 
 // Repartition redistributes the elements into n partitions, round robin.
@@ -258,15 +210,7 @@ func (r *RDD) Repartition(n int) *RDD {
 	// Through the shuffle, each element keyed by its position: the i-th
 	// element of input partition p goes to partition (p+i) mod n.
 	const op = "Repartition"
-	keyed := newRDD(r.ex, op, r.n, []*RDD{r}, func(p int, emit func(any)) {
-		i := p % n
-		r.iterate(p, func(x any) {
-			emit(Pair{shuffle.Position(i), x})
-			if i++; i == n {
-				i = 0
-			}
-		})
-	}).at(r.time)
+	keyed := newRDD(r.ex, op, r.n, []*RDD{r}, r.d.Positions(n)).at(r.time)
 	split := func(x any) (any, any) {
 		kv := x.(Pair)
 		return kv.Key, kv.Value
@@ -286,11 +230,9 @@ func (r *RDD) Reduce(f any) any {
 }
 
 func (r *RDD) reduce(op string, rd reducer) (any, bool) {
-	r.ready()
-	parts := make([]action.Partial, r.n)
 	fail := userFailure(op)
-	r.ex.run(op, r.time, r.n, func(p int) {
-		parts[p] = action.ReducePartition(func(emit func(any)) { r.iterate(p, emit) }, rd.f, fail)
+	parts := rdd.Each(r.d, r.tasks(op), func(p int) action.Partial {
+		return action.ReducePartition(func(emit func(any)) { r.iterate(p, emit) }, rd.f, fail)
 	})
 	return action.Reduce(parts, rd.f, fail)
 }
@@ -304,17 +246,8 @@ func callReduce(op string, f func(a, b any) any, a, b any) any {
 // ints, floats or strings (or Pairs of them). The result has one partition.
 func (r *RDD) SortBy(f any, ascending bool) *RDD {
 	g := unary("SortBy", f)
-	src := r
 	out := newRDD(r.ex, "SortBy", 1, []*RDD{r}, nil).at(r.time)
-	out.d.Materialize = func() [][]any {
-		var all []order.Keyed
-		for _, p := range src.Partitions() {
-			for _, x := range p {
-				all = append(all, order.Keyed{K: callUnary("SortBy", g, x), X: x})
-			}
-		}
-		return [][]any{order.SortBy[Pair](all, ascending)}
-	}
+	out.d.Materialize = r.d.SortBy(func(x any) any { return callUnary("SortBy", g, x) }, ascending)
 	return out
 }
 

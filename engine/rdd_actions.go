@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/gostream/gostream/engine/internal/action"
+	"github.com/gostream/gostream/engine/internal/rdd"
 	"github.com/gostream/gostream/engine/internal/sink/dir"
 )
 
@@ -31,11 +32,9 @@ func (r *RDD) Fold(zero, f any) any {
 }
 
 func (r *RDD) fold(op string, zero any, seq, comb func(a, b any) any) any {
-	r.ready()
-	accs := make([]any, r.n)
 	fail := userFailure(op)
-	r.ex.run(op, r.time, r.n, func(p int) {
-		accs[p] = action.FoldPartition(func(emit func(any)) { r.iterate(p, emit) }, zero, seq, fail)
+	accs := rdd.Each(r.d, r.tasks(op), func(p int) any {
+		return action.FoldPartition(func(emit func(any)) { r.iterate(p, emit) }, zero, seq, fail)
 	})
 	return action.Fold(accs, zero, comb, fail)
 }
@@ -81,11 +80,9 @@ func (r *RDD) SaveAsTextFile(path string) {
 }
 
 func (r *RDD) stats(op string) action.Stats {
-	r.ready()
-	parts := make([]action.Stats, r.n)
 	notNumber := func(x any) { failElem(op, x, "a number") }
-	r.ex.run(op, r.time, r.n, func(p int) {
-		parts[p] = action.StatsPartition(func(emit func(any)) { r.iterate(p, emit) }, numberOf, notNumber)
+	parts := rdd.Each(r.d, r.tasks(op), func(p int) action.Stats {
+		return action.StatsPartition(func(emit func(any)) { r.iterate(p, emit) }, numberOf, notNumber)
 	})
 	var all action.Stats
 	for _, s := range parts {

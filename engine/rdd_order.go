@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/gostream/gostream/engine/internal/order"
+	"github.com/gostream/gostream/engine/internal/rdd"
 )
 
 // Ordering overrides the natural order of Top, TakeOrdered, Max, Min and
@@ -61,10 +62,8 @@ func (r *RDD) smallest(op string, n int, c func(a, b any) int) []any {
 	if n == 0 {
 		return []any{}
 	}
-	r.ready()
-	least := make([][]any, r.n)
-	r.ex.run(op, r.time, r.n, func(p int) {
-		least[p] = order.Least(func(emit func(any)) { r.iterate(p, emit) }, n, c)
+	least := rdd.Each(r.d, r.tasks(op), func(p int) []any {
+		return order.Least(func(emit func(any)) { r.iterate(p, emit) }, n, c)
 	})
 	return order.Smallest(least, n, c)
 }
@@ -110,23 +109,7 @@ func (r *RDD) SortByKey(ascending bool, opts ...OpOption) *RDD {
 	if !ascending {
 		c = order.Reverse(c)
 	}
-	src := r
 	out := newRDD(r.ex, op, max(n, 1), []*RDD{r}, nil).at(r.time)
-	out.d.Materialize = func() [][]any {
-		runs := make([][]order.Keyed, src.n)
-		src.ex.run(op, src.time, src.n, func(p int) {
-			var run []order.Keyed
-			src.iterate(p, func(x any) {
-				kv, ok := x.(Pair)
-				if !ok {
-					failElem(op, x, "engine.Pair")
-				}
-				run = append(run, order.Keyed{K: kv.Key, X: x})
-			})
-			order.SortRun(run, c)
-			runs[p] = run
-		})
-		return order.RangeParts(order.MergeRuns(runs, c), out.n, c)
-	}
+	out.d.Materialize = r.d.SortByKey(r.tasks(op), c, out.n, func(x any) { failElem(op, x, "engine.Pair") })
 	return out
 }

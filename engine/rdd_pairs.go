@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/gostream/gostream/engine/internal/action"
+	"github.com/gostream/gostream/engine/internal/rdd"
 	"github.com/gostream/gostream/engine/internal/shuffle"
 )
 
@@ -71,15 +72,14 @@ func (r *RDD) CollectAsMap() map[any]any {
 func (r *RDD) Lookup(key any) []any {
 	const op = "Lookup"
 	split := pairSplit(op)
-	r.ready()
-	found := make([][]any, r.n)
-	r.ex.run(op, r.time, r.n, func(p int) {
+	found := rdd.Each(r.d, r.tasks(op), func(p int) (vs []any) {
 		r.iterate(p, func(x any) {
 			k, v := split(x)
 			if action.EqualKeys(k, key, compareNatural) {
-				found[p] = append(found[p], v)
+				vs = append(vs, v)
 			}
 		})
+		return vs
 	})
 	out := []any{}
 	for _, vs := range found {

@@ -54,15 +54,7 @@ func (r *RDD) Intersection(other *RDD, opts ...OpOption) *RDD {
 func (r *RDD) Cartesian(other *RDD) *RDD {
 	const op = "Cartesian"
 	checkOther(op, other)
-	m := other.n
-	return newRDD(r.ex, op, r.n*m, []*RDD{r, other}, func(p int, emit func(any)) {
-		right := other.partition(p % m)
-		r.iterate(p/m, func(a any) {
-			for _, b := range right {
-				emit(Pair{a, b})
-			}
-		})
-	}).at(r.time)
+	return newRDD(r.ex, op, r.n*other.n, []*RDD{r, other}, r.d.Cartesian(other.d)).at(r.time)
 }
 
 // ZipWithIndex pairs every element with its index in the RDD's order
@@ -71,22 +63,8 @@ func (r *RDD) Cartesian(other *RDD) *RDD {
 // zipWithIndex.
 func (r *RDD) ZipWithIndex() *RDD {
 	const op = "ZipWithIndex"
-	src := r
 	out := newRDD(r.ex, op, r.n, []*RDD{r}, nil).at(r.time)
-	out.d.Materialize = func() [][]any {
-		parts := src.Partitions()
-		res := make([][]any, len(parts))
-		i := 0
-		for p, part := range parts {
-			zipped := make([]any, len(part))
-			for j, x := range part {
-				zipped[j] = Pair{x, i}
-				i++
-			}
-			res[p] = zipped
-		}
-		return res
-	}
+	out.d.Materialize = r.d.ZipWithIndex()
 	return out
 }
 
@@ -133,16 +111,5 @@ func (r *RDD) Sample(withReplacement bool, fraction float64, seed ...int64) *RDD
 // mapPartitionsWithIndex.
 func (r *RDD) MapPartitionsWithIndex(f any) *RDD {
 	const op = "MapPartitionsWithIndex"
-	g := indexedPartitionFunc(op, f)
-	return newRDD(r.ex, op, r.n, []*RDD{r}, func(p int, emit func(any)) {
-		in := r.partition(p)
-		var out []any
-		func() {
-			defer func() { guard(op, in, recover()) }()
-			out = g(p, in)
-		}()
-		for _, y := range out {
-			emit(y)
-		}
-	}).at(r.time)
+	return newRDD(r.ex, op, r.n, []*RDD{r}, r.d.Whole(indexedPartitionFunc(op, f), userFailure(op))).at(r.time)
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 
+	"github.com/gostream/gostream/engine/internal/exec"
 	"github.com/gostream/gostream/engine/internal/rdd"
 	"github.com/gostream/gostream/engine/internal/shuffle"
 )
@@ -158,15 +159,15 @@ func (r *RDD) mapValues(g func(any) any) *RDD {
 func (r *RDD) FlatMapValues(f any) *RDD { return r.flatMapValues(expander("FlatMapValues", f)) }
 
 func (r *RDD) flatMapValues(g func(any, func(any))) *RDD {
-	split := pairSplit("FlatMapValues")
+	split, fail := pairSplit("FlatMapValues"), userFailure("FlatMapValues")
 	return r.narrow("FlatMapValues", func(_ int, emit func(any)) func(any) {
-		e := newExpansion()
+		e := exec.NewExpansion()
 		return func(x any) {
 			k, v := split(x)
-			for _, w := range e.expand("FlatMapValues", g, v) {
+			for _, w := range e.Expand(g, v, fail) {
 				emit(Pair{k, w})
 			}
-			e.done()
+			e.Done()
 		}
 	})
 }

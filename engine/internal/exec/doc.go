@@ -19,4 +19,9 @@
 // what was wanted and what was given; an element of the wrong type, when
 // it is met, through Elem, naming the type the function takes (PairName
 // for the engine's pair type). Neither returns.
+//
+// An Expansion holds a FlatMap-like call's results for one element at a
+// time, so a panic of the function is told apart from a panic downstream
+// of it (handed to the caller's fail with the element) and the buffer is
+// reused across a partition.
 package exec

@@ -29,6 +29,12 @@
 //     int aggregator, the result is kept in columns when every key is a
 //     string. The caller's Aggregator comes in with its user functions
 //     guarded.
+//   - The operations that move whole partitions or elements without a user
+//     function per element give their compute or materialize: Union, Glom,
+//     Cartesian, Positions (Repartition's round robin), ZipWithIndex,
+//     SortBy, SortByKey (a stable sort, range partitioned), Whole (a
+//     function of a whole partition); Each runs an action's task per
+//     partition and returns the results in partition order.
 //   - Tasks run through the run function the caller gives New, which names
 //     the operation and batch for failures; the package speaks plain Go and
 //     the caller's pair type comes in as a type parameter.
