@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -150,16 +147,7 @@ func ActiveContexts() []*StreamingContext { return running.List() }
 // *Error when the master or interval is invalid.
 func NewStreamingContext(master, appName string, batch time.Duration, opts ...Option) *StreamingContext {
 	const op = "NewStreamingContext"
-	var job *cluster.Master
-	n, err := 0, error(nil)
-	if strings.HasPrefix(master, "kafka://") {
-		job, err = cluster.ParseMaster(master)
-		if job != nil {
-			n = job.Workers
-		}
-	} else {
-		n, err = parseMaster(master)
-	}
+	n, job, err := cluster.Workers(master)
 	if err != nil {
 		buildErrorf(op, "%v", err)
 	}
@@ -196,22 +184,6 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 	ssc.done = ssc.sched.Done()
 	newHooks.Run(ssc)
 	return ssc
-}
-
-func parseMaster(master string) (int, error) {
-	switch {
-	case master == "local":
-		return 1, nil
-	case master == "local[*]":
-		return runtime.NumCPU(), nil
-	case strings.HasPrefix(master, "local[") && strings.HasSuffix(master, "]"):
-		n, err := strconv.Atoi(master[len("local[") : len(master)-1])
-		if err != nil || n < 1 {
-			return 0, fmt.Errorf("master %q: want local[N] with N ≥ 1", master)
-		}
-		return n, nil
-	}
-	return 0, fmt.Errorf("master %q: want \"local\", \"local[N]\", \"local[*]\" or %s", master, cluster.MasterShape)
 }
 
 // AppName returns the application name given to NewStreamingContext.

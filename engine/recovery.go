@@ -62,9 +62,6 @@ func GetOrCreate(dir string, create func() *StreamingContext) *StreamingContext 
 	}
 	meta, path, err := checkpoint.Load(dir)
 	if err != nil {
-		if path == "" {
-			path = dir
-		}
 		panic(ckptError(op, path, err))
 	}
 	ssc := create()
@@ -81,10 +78,7 @@ func GetOrCreate(dir string, create func() *StreamingContext) *StreamingContext 
 	ssc.mu.Lock()
 	nIn := len(ssc.inputs)
 	ssc.mu.Unlock()
-	if err := meta.Match(ssc.batch, ssc.master, checkpoint.Fingerprint(ssc.graphStreams()), nIn); err != nil {
-		panic(ckptError(op, path, err))
-	}
-	rec, sp, err := checkpoint.ReadStates(dir, path, meta, decodeCkptElems, splitPair)
+	rec, sp, err := checkpoint.Resume(dir, path, meta, ssc.batch, ssc.master, ssc.graphStreams(), nIn, decodeCkptElems, splitPair)
 	if err != nil {
 		panic(ckptError(op, sp, err))
 	}

@@ -61,9 +61,10 @@
 //     stateful streams over the completed batches after their state and
 //     returns the pending batches to run again; it closes the checkpointer
 //     when it fails or a callback panics.
-//   - At recovery, ReadStates reads the state chains the newest metadata
-//     refers to, and Checkpointer.Recover puts each input back as the
-//     metadata recorded it (its position, then its batches still needed,
+//   - At recovery, Resume checks the rebuilt graph against the newest
+//     metadata and ReadStates reads the state chains it refers to, and
+//     Checkpointer.Recover puts each input back as the metadata recorded
+//     it (its position, then its batches still needed,
 //     through the engine's Source.Restore and Source.Rebuild), reporting
 //     one that cannot be put back as a RecoverError naming the file, the
 //     input and the batch; Resumed then tells the started inputs the last

@@ -100,8 +100,8 @@ func TestOrphans(t *testing.T) {
 			if !errors.Is(err, ErrLost) || !errors.Is(err, ErrBad) {
 				t.Errorf("got %v, want it to match ErrLost and ErrBad", err)
 			}
-			if _, _, lerr := Load(dir); lerr == nil || lerr.Error() != err.Error() {
-				t.Errorf("Load: got %v, want the Orphans error", lerr)
+			if _, p, lerr := Load(dir); lerr == nil || lerr.Error() != err.Error() || p != dir {
+				t.Errorf("Load: got %v at %q, want the Orphans error at the directory", lerr, p)
 			}
 		})
 	}

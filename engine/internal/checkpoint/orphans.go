@@ -44,11 +44,15 @@ func Orphans(dir string) error {
 
 // Load returns the newest metadata checkpoint in dir and its path; nil when
 // dir holds none (or does not exist). A directory without metadata that
-// still holds state or log files is an error (Orphans).
+// still holds state or log files is an error (Orphans). On an error, the
+// path is the file at fault, or dir.
 func Load(dir string) (*Meta, string, error) {
 	m, path, err := ReadLatest(dir)
 	if err == nil && m == nil {
 		err = Orphans(dir)
+	}
+	if err != nil && path == "" {
+		path = dir
 	}
 	return m, path, err
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/gostream/gostream/engine/internal/state"
 )
@@ -29,6 +30,17 @@ func ReadStates(dir, path string, meta *Meta, decode func([]byte) ([]any, error)
 		rec.States = append(rec.States, st)
 	}
 	return rec, "", nil
+}
+
+// Resume checks that a rebuilt graph, its streams described by graph with
+// the given number of inputs, matches meta, read from the file at path in
+// dir (Meta.Match), and reads the state chains meta refers to (ReadStates).
+// On an error, the path is the file at fault.
+func Resume(dir, path string, meta *Meta, batch time.Duration, master string, graph []Stream, inputs int, decode func([]byte) ([]any, error), split state.Split) (*Recovered, string, error) {
+	if err := meta.Match(batch, master, Fingerprint(graph), inputs); err != nil {
+		return nil, path, err
+	}
+	return ReadStates(dir, path, meta, decode, split)
 }
 
 // RecoverError is an input that Recover could not put back: Msg names the

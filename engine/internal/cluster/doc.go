@@ -56,7 +56,9 @@
 //
 // Beside the Member, the plain parts of a job's layout:
 //   - ParseMaster reads the master URL (brokers, APP, local=N, session,
-//     txn), its errors naming the URL and what is wrong; Check refuses at
+//     txn), its errors naming the URL and what is wrong; Workers reads
+//     any master a context runs on (local, local[N], local[*] or a job's
+//     URL) into its number of workers; Check refuses at
 //     Start what a cluster job cannot split among its members, and
 //     InputTasks gives an input's partition count, the job's tasks.
 //   - Reducer is the reduce side of one repartition partition: it holds the
