@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gostream/gostream/engine/internal/exec"
+	"github.com/gostream/gostream/engine/internal/shuffle"
 	"github.com/gostream/gostream/engine/internal/state"
 )
 
@@ -102,21 +103,8 @@ func partitionPairs(op string, r *RDD, n int) *RDD {
 	return shuffleRDDs(r.ex, op, n, []*RDD{r}, []func(any) (any, any){split}, agg, recordOut).at(r.time)
 }
 
-// valuesAggregator gathers each key's values in order, in a *[]any so
-// that folding a value in boxes nothing.
-var valuesAggregator = aggregator{
-	create: func(v any) any { return &[]any{v} },
-	merge: func(acc, v any) any {
-		vs := acc.(*[]any)
-		*vs = append(*vs, v)
-		return vs
-	},
-	combine: func(a, b any) any {
-		vs := a.(*[]any)
-		*vs = append(*vs, *b.(*[]any)...)
-		return vs
-	},
-}
+// valuesAggregator gathers each key's values in order.
+var valuesAggregator = aggregator{create: shuffle.ValuesCreate, merge: shuffle.ValuesMerge, combine: shuffle.ValuesCombine}
 
 // recordOut is the output of a records shuffle: the element itself.
 func recordOut(_, x any) any { return x }

@@ -189,11 +189,7 @@ func (d *DStream) GroupByKeyAndWindow(window, slide time.Duration, opts ...OpOpt
 		return r.shuffle(op, o.numTasks, pairSplit(op), groupAggregator(), pairOut)
 	})
 	w := grouped.windowed(op, window, slide)
-	agg := aggregator{
-		create:  func(v any) any { return append([]any(nil), v.([]any)...) },
-		merge:   func(acc, v any) any { return append(acc.([]any), v.([]any)...) },
-		combine: func(a, b any) any { return append(a.([]any), b.([]any)...) },
-	}
+	agg := aggregator{create: shuffle.ConcatCreate, merge: shuffle.ConcatMerge, combine: shuffle.GroupCombine}
 	return w.derive(op, func(r *RDD, _ Time) *RDD {
 		return r.shuffle(op, o.numTasks, pairSplit(op), agg, pairOut)
 	})
