@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gostream/gostream/engine/internal/exec"
 	"github.com/gostream/gostream/engine/internal/shuffle"
 	win "github.com/gostream/gostream/engine/internal/window"
 )
@@ -209,7 +210,7 @@ func (d *DStream) ReduceByKeyAndWindow(f any, window, slide time.Duration, opts 
 	rd := newReducer(op, f)
 	o := d.ssc.ex.opOptions(op, opts, "NumTasks", "Inverse", "FilterFunc")
 	d.checkWindow(op, window, slide)
-	filter := pairFilter(op, o.filter)
+	filter := exec.PairFilter(adapt, op, o.filter)
 	if o.inverse == nil {
 		reduced := d.derive(op, func(r *RDD, _ Time) *RDD {
 			return r.shuffle(op, o.numTasks, pairSplit(op), reduceAggregator(rd), pairOut)
@@ -231,22 +232,6 @@ func (d *DStream) ReduceByKeyAndWindow(f any, window, slide time.Duration, opts 
 	}
 	inv := newReducer(op, o.inverse)
 	return d.reducedWindow(op, rd, inv, filter, window, slide, o.numTasks)
-}
-
-// pairFilter adapts a FilterFunc: a func(engine.Pair) bool or func(any)
-// bool, both given the (k,v) Pair, or a predicate on the value.
-func pairFilter(op string, f any) func(any) bool {
-	if f == nil {
-		return nil
-	}
-	switch g := f.(type) {
-	case func(Pair) bool:
-		return func(x any) bool { return g(x.(Pair)) }
-	case func(any) bool:
-		return g
-	}
-	g := predicate(op, f)
-	return func(x any) bool { return g(x.(Pair).Value) }
 }
 
 // reducedWindow is the incremental window (Spark's ReducedWindowedDStream).
