@@ -16,12 +16,8 @@ import (
 var adapt = exec.Adapter[Pair, Time]{PairName: "engine.Pair", Elem: failElem, Shape: buildErrorf,
 	Key: func(op string, key, r any) { guardKey(op, key, "", r) }}
 
-func funcType(op string, f any, what string) reflect.Type { return adapt.FuncType(op, f, what) }
-
 // argValue converts element x to a reflect.Value for a parameter of type in.
 func argValue(op string, x any, in reflect.Type) reflect.Value { return adapt.Arg(op, x, in) }
-
-func resultValue(v reflect.Value) any { return exec.Result(v) }
 
 // unary adapts f, a func(T) U, to func(any) any.
 func unary(op string, f any) func(any) any { return adapt.Unary(op, f) }

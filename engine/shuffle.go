@@ -68,11 +68,6 @@ func failOnInt(op string, r any) {
 	}
 }
 
-func callIntReduce(op string, f func(a, b int) int, a, b int) int {
-	defer func() { guard(op, b, recover()) }()
-	return f(a, b)
-}
-
 // shuffle hash-partitions r by the key split returns, combining values per
 // key on both sides, and emits out(key, accumulator) per key.
 func (r *RDD) shuffle(op string, n int, split func(x any) (k, v any), agg aggregator, out func(k, acc any) any) *RDD {
