@@ -150,9 +150,12 @@ func (s *receiverSource) start(ssc *StreamingContext) error {
 	if !s.rateSet {
 		rate = ssc.receiverMaxRate()
 	}
-	l := newRateLimiter(rate, ssc)
-	s.startBackpressure(ssc, l)
-	s.src.Start(l)
+	r := receiver.Rate{Limit: rate, Manual: ssc.hand != nil, Clock: ssc.clock, NowMS: int64(ssc.Now())}
+	if ssc.backpressure {
+		r.Initial, r.Estimator = ssc.bpInitial, newPIDRateEstimator(ssc.batch)
+		ssc.AddStreamingListener(&receiverRateListener{s})
+	}
+	s.src.StartRated(r)
 	return nil
 }
 
@@ -166,9 +169,6 @@ func (s *receiverSource) allocate(t Time) (*RDD, int) {
 	}
 	return s.ssc.Parallelize(recs, s.ssc.receiverPartitions()), len(recs)
 }
-
-// setSink installs a write-ahead log.
-func (s *receiverSource) setSink(sink receiver.Sink) { s.src.SetSink(sink) }
 
 func (s *receiverSource) report(msg string, err error) {
 	s.ssc.reportReceiverError(ReceiverErrorInfo{StreamID: s.ssc.inputID(s.d), Stream: s.name, Msg: msg, Err: err, Time: time.Now()})

@@ -401,7 +401,7 @@ func TestReceiverBlockSink(t *testing.T) {
 	d := ssc.ReceiverStream(&chanReceiver{in: q})
 	got := collect(d)
 	sink := &fakeSink{}
-	receiverOf(d).setSink(sink)
+	receiverOf(d).src.SetSink(sink)
 	if err := ssc.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -147,14 +147,13 @@ func (ssc *StreamingContext) startCheckpoints(rec *checkpoint.Recovered) (pendin
 		in := inputs[i]
 		rs, ok := in.src.(*receiverSource)
 		if !ok {
-			return ssc.ckptSource(in, nil), nil
+			return ssc.ckptSource(in), nil
 		}
-		w, err := openWAL(filepath.Join(dir, "wal", fmt.Sprintf("input-%d", i)), ssc, rs, rec == nil)
+		w, err := rs.logTo(filepath.Join(dir, "wal", fmt.Sprintf("input-%d", i)), in, rec == nil)
 		if err != nil {
 			return checkpoint.Source{}, &Error{Op: op, Msg: fmt.Sprintf("write-ahead log of %s: %v", in.d.op, err), Err: err}
 		}
-		rs.setSink(w)
-		return ssc.ckptSource(in, w), nil
+		return w, nil
 	}
 	s.Restore = func(st *checkpoint.Chain) {
 		d := streams[st.Ref.Stream]
@@ -208,17 +207,11 @@ func (ssc *StreamingContext) graphStreams() []checkpoint.Stream {
 
 // ckptSource is what the checkpointer asks of input in: its batches'
 // records and its position, and at recovery its position and batches put
-// back. A write-ahead log w, when not nil, records the input's batches and
-// position instead, releases what no batch needs and is closed with the
-// checkpointer.
-func (ssc *StreamingContext) ckptSource(in *input, w *writeAheadLog) checkpoint.Source {
+// back. (A receiver's write-ahead log, receiverSource's logTo, replaces it.)
+func (ssc *StreamingContext) ckptSource(in *input) checkpoint.Source {
 	var s checkpoint.Source
 	rs, _ := in.src.(recoverableSource)
 	ps, _ := in.src.(positionedSource)
-	if w != nil {
-		rs, ps = w, w
-		s.Release, s.Close = w.release, w.close
-	}
 	if rs != nil {
 		s.Record = func(t int64) ([]byte, error) { return rs.batchRecord(Time(t)) }
 	}

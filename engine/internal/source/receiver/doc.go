@@ -27,7 +27,15 @@
 //   - Log is the Sink of a write-ahead log (engine/internal/wal): it syncs
 //     what is stored, remembers what each batch took, reads a batch's
 //     records back, and gives the records no batch took before a crash back
-//     to the Source.
+//     to the Source. Checkpoint is the same log as the checkpointer's
+//     source of the input (engine/internal/checkpoint's Source): its
+//     batches' records and position, a batch rebuilt from the log, the
+//     unallocated records restored, segments released, the log closed.
+//   - StartRated starts the source with the limiter a Rate describes: a
+//     fixed limit, or backpressure, whose estimator Completed feeds with
+//     each completed batch and whose estimate, capped by the limit,
+//     becomes the rate (from Rate.Initial until the first estimate);
+//     RateInForce is the rate the last batch was cut with.
 //   - Options are a stream's settings with their defaults; Check names
 //     the first invalid one. Name names a stream after its receiver's
 //     type, and StoreError makes the caller's error of a store's.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/gostream/gostream/engine/internal/checkpoint"
 	"github.com/gostream/gostream/engine/internal/wal"
 )
 
@@ -103,3 +104,34 @@ func (l *Log) Release(batches [][]byte, position []byte) {
 
 // Close closes the log; stores fail from then on.
 func (l *Log) Close() { l.log.Close() }
+
+// Checkpoint is the log as the checkpointer sees src's input (src's sink
+// being the log): a batch's record is its range of record numbers, the
+// position the end of the records given to batches; at recovery Rebuild
+// reads a batch's records back and hands them to put, and Restore gives
+// src the records no batch took. wrap turns the log's errors into the
+// caller's. Release deletes what no kept batch and no position needs, and
+// Close closes the log.
+func (l *Log) Checkpoint(src *Source, wrap func(error) error, put func(t int64, records []any)) checkpoint.Source {
+	return checkpoint.Source{
+		Record:   func(t int64) ([]byte, error) { return l.BatchRecord(t), nil },
+		Position: func() ([]byte, error) { return l.Position(), nil },
+		Restore:  func(pos []byte) error { return wrap(l.RestorePosition(pos, src)) },
+		Rebuild: func(t int64, rec []byte) (int, error) {
+			xs, err := l.Rebuild(rec)
+			if err != nil {
+				return 0, wrap(err)
+			}
+			put(t, xs)
+			return len(xs), nil
+		},
+		Release: func(batches []checkpoint.Batch, position []byte) {
+			ranges := make([][]byte, len(batches))
+			for i, b := range batches {
+				ranges[i] = b.Data
+			}
+			l.Release(ranges, position)
+		},
+		Close: l.Close,
+	}
+}

@@ -73,6 +73,7 @@ type Source struct {
 	restarts  sync.WaitGroup
 
 	limiter *rate.Limiter
+	est     *rate.PID // the backpressure estimator (StartRated); nil: none
 }
 
 // New returns a Source that runs a receiver through h once started.
