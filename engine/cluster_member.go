@@ -109,10 +109,10 @@ func (cm *clusterMember) begin(t Time) {
 func (cm *clusterMember) allocate(s *kafkaSource, t Time) (*RDD, int) {
 	var ranges []OffsetRange
 	n := 0
-	earliest := s.cfg.startSet && s.cfg.startMap == nil && s.cfg.startSpec == Earliest
+	earliest := s.cfg.Starting.Set && s.cfg.Starting.Offsets == nil && s.cfg.Starting.Earliest
 	limit := int64(0)
-	if s.cfg.maxRate > 0 {
-		limit = max(s.cfg.maxRate*durMS(s.ssc.batch)/1000, 1)
+	if s.cfg.MaxRatePerPartition > 0 {
+		limit = max(s.cfg.MaxRatePerPartition*durMS(s.ssc.batch)/1000, 1)
 	}
 	for _, topic := range s.topics {
 		from, until := cm.job.Cut(topic, earliest, limit)

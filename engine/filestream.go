@@ -43,9 +43,13 @@ func (ssc *StreamingContext) ObjectFileStream(dir string, opts ...FileOption) *D
 
 func (ssc *StreamingContext) fileStream(op, dir string, objects bool, opts ...FileOption) *DStream {
 	src := &fileSource{ssc: ssc, op: op, dir: dir, objects: objects}
-	src.fileOptions = fileOptionsOf(op, opts)
-	src.st = file.NewStream(file.Config{Dir: dir, Objects: objects, Accept: src.accept,
-		OldFiles: src.oldFiles, Skipped: src.skipped})
+	cfg := file.Config{Dir: dir, Objects: objects, Skipped: src.skipped}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg) // FileFilter, NewFilesOnly, a record reader (sources_more.go)
+		}
+	}
+	src.records, src.st = cfg.Records, file.NewStream(cfg)
 	return ssc.addInput(fmt.Sprintf("%s(%s)", op, dir), src)
 }
 
@@ -53,11 +57,11 @@ func (ssc *StreamingContext) fileStream(op, dir string, objects bool, opts ...Fi
 // RDDs, errors) of a file.Stream, which lists the directory and decides
 // which files each batch takes.
 type fileSource struct {
-	ssc         *StreamingContext
-	op, dir     string
-	objects     bool
-	fileOptions // FileFilter, NewFilesOnly, the record reader (sources_more.go)
-	st          *file.Stream
+	ssc     *StreamingContext
+	op, dir string
+	objects bool
+	records func(path string) ([]any, error) // one file's records; nil: its lines
+	st      *file.Stream
 }
 
 func (s *fileSource) start(ssc *StreamingContext) error {
@@ -86,7 +90,7 @@ func (s *fileSource) allocate(t Time) (*RDD, int) {
 	if err != nil {
 		return s.failing(t, fmt.Sprintf("listing directory %q: %v", s.dir, err), err), 0
 	}
-	how := file.Reading{Records: s.read, SplitSize: fileSplitSize}
+	how := file.Reading{Records: s.records, SplitSize: fileSplitSize}
 	if s.objects {
 		how.Objects = readObjectParts
 	}

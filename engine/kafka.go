@@ -77,17 +77,7 @@ func (s OffsetSpec) String() string {
 // KafkaOption configures KafkaStream and SaveToKafka.
 type KafkaOption func(*kafkaConfig)
 
-type kafkaConfig struct {
-	startSet      bool
-	startSpec     OffsetSpec
-	startMap      map[TopicPartition]int64
-	startTime     time.Time
-	maxRate       int64 // per partition, records/s; 0: none
-	transactional bool
-	uncommitted   bool
-	sinkOnly      string // the name of a sink option, for errors
-	sourceOnly    string
-}
+type kafkaConfig = kafkasrc.Options
 
 // StartingOffsets sets where a KafkaStream starts when the checkpoint has no
 // position: Earliest, Latest, a map[TopicPartition]int64 of offsets (other
@@ -95,28 +85,28 @@ type kafkaConfig struct {
 // first record at or after it). Without it a stream starts from the group's
 // committed offsets, and from Latest where the group has none.
 func StartingOffsets(at any) KafkaOption {
-	var set func(*kafkaConfig)
+	var set func(*kafkasrc.Starting)
 	switch v := at.(type) {
 	case OffsetSpec:
-		set = func(c *kafkaConfig) { c.startSpec = v }
+		set = func(st *kafkasrc.Starting) { st.Earliest = v == Earliest }
 	case map[TopicPartition]int64:
-		m := make(map[TopicPartition]int64, len(v))
+		m := make(map[kafkasrc.TopicPartition]int64, len(v))
 		for tp, o := range v {
 			if o < 0 {
 				buildErrorf("StartingOffsets", "offset %d of %s: want a non-negative offset", o, tp)
 			}
-			m[tp] = o
+			m[kafkasrc.TopicPartition(tp)] = o
 		}
-		set = func(c *kafkaConfig) { c.startMap = m }
+		set = func(st *kafkasrc.Starting) { st.Offsets = m }
 	case time.Time:
-		set = func(c *kafkaConfig) { c.startTime = v }
+		set = func(st *kafkasrc.Starting) { st.Time = v }
 	default:
 		buildErrorf("StartingOffsets", "want engine.Earliest, engine.Latest, a map[engine.TopicPartition]int64 or a time.Time, got %T", at)
 	}
 	return func(c *kafkaConfig) {
-		c.startSet = true
-		set(c)
-		c.sourceOnly = "StartingOffsets"
+		c.Starting.Set = true
+		set(&c.Starting)
+		c.SourceOnly = "StartingOffsets"
 	}
 }
 
@@ -127,14 +117,14 @@ func MaxRatePerPartition(n int) KafkaOption {
 	if n <= 0 {
 		buildErrorf("MaxRatePerPartition", "want a positive rate, got %d", n)
 	}
-	return func(c *kafkaConfig) { c.maxRate = int64(n); c.sourceOnly = "MaxRatePerPartition" }
+	return func(c *kafkaConfig) { c.MaxRatePerPartition = int64(n); c.SourceOnly = "MaxRatePerPartition" }
 }
 
 // ReadUncommitted makes a KafkaStream read up to the high watermark,
 // records of open and aborted transactions included; by default it reads
 // only committed records, up to the last stable offset.
 func ReadUncommitted() KafkaOption {
-	return func(c *kafkaConfig) { c.uncommitted = true; c.sourceOnly = "ReadUncommitted" }
+	return func(c *kafkaConfig) { c.ReadUncommitted = true; c.SourceOnly = "ReadUncommitted" }
 }
 
 // Transactional makes SaveToKafka write each batch's output, and the
@@ -142,7 +132,7 @@ func ReadUncommitted() KafkaOption {
 // reading with read_committed see every batch exactly once, also across
 // failures and restarts from a checkpoint.
 func Transactional() KafkaOption {
-	return func(c *kafkaConfig) { c.transactional = true; c.sinkOnly = "Transactional" }
+	return func(c *kafkaConfig) { c.Transactional = true; c.SinkOnly = "Transactional" }
 }
 
 // KafkaDStream is the stream of a KafkaStream: a *DStream of KafkaRecord
@@ -180,8 +170,8 @@ func (ssc *StreamingContext) KafkaStream(kafka Kafka, topics []string, opts ...K
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
-			if cfg.sinkOnly != "" {
-				buildErrorf(op, "%s is an option of SaveToKafka, not of KafkaStream", cfg.sinkOnly)
+			if cfg.SinkOnly != "" {
+				buildErrorf(op, "%s is an option of SaveToKafka, not of KafkaStream", cfg.SinkOnly)
 			}
 		}
 	}
@@ -243,20 +233,7 @@ type kafkaSource struct {
 
 // source makes the internal stream of a KafkaStream.
 func (k Kafka) source(topics []string, cfg kafkaConfig, ssc *StreamingContext) *kafkasrc.Stream {
-	var offsets map[kafkasrc.TopicPartition]int64
-	if cfg.startMap != nil {
-		offsets = make(map[kafkasrc.TopicPartition]int64, len(cfg.startMap))
-		for tp, o := range cfg.startMap {
-			offsets[kafkasrc.TopicPartition(tp)] = o
-		}
-	}
-	return kafkasrc.NewStream(kafkasrc.SourceConfig{
-		Brokers: k.Brokers, Group: k.Group, Topics: topics, Batch: ssc.batch,
-		Starting: kafkasrc.Starting{Set: cfg.startSet, Earliest: cfg.startSpec == Earliest,
-			Offsets: offsets, Time: cfg.startTime},
-		MaxRatePerPartition: cfg.maxRate,
-		ReadUncommitted:     cfg.uncommitted,
-	}, func(msg string, err error) {
+	return kafkasrc.NewStream(cfg.Config(k.Brokers, k.Group, topics, ssc.batch), func(msg string, err error) {
 		// A problem reaching Kafka is reported as receivers report theirs.
 		ssc.reportReceiverError(ReceiverErrorInfo{Stream: "KafkaStream", Msg: msg, Err: err, Time: time.Now()})
 	})

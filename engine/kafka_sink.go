@@ -27,8 +27,8 @@ func (d *DStream) SaveToKafka(kafka Kafka, topic string, opts ...KafkaOption) {
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
-			if cfg.sourceOnly != "" {
-				buildErrorf(op, "%s is an option of KafkaStream, not of SaveToKafka", cfg.sourceOnly)
+			if cfg.SourceOnly != "" {
+				buildErrorf(op, "%s is an option of KafkaStream, not of SaveToKafka", cfg.SourceOnly)
 			}
 		}
 	}
@@ -37,7 +37,7 @@ func (d *DStream) SaveToKafka(kafka Kafka, topic string, opts ...KafkaOption) {
 	d.ssc.mu.Unlock()
 	w := &kafkaWriter{ssc: d.ssc, topic: topic}
 	pc := kafkasrc.ProducerConfig{Brokers: kafka.Brokers, Topic: topic}
-	if cfg.transactional {
+	if cfg.Transactional {
 		pc.TransactionalID = w.txnID()
 	}
 	w.p = kafkasrc.NewProducer(pc)

@@ -14,18 +14,14 @@ import (
 // ObjectFileStream, BinaryRecordsStream): FileFilter, NewFilesOnly.
 type FileOption func(*fileOptions)
 
-type fileOptions struct {
-	filter   func(name string) bool
-	oldFiles bool
-	read     func(path string) ([]any, error) // one file's records; nil: its lines
-}
+type fileOptions = file.Config
 
 // FileFilter makes a file stream take only the files whose name (the base
 // name, within the directory) keep returns true for, as the filter of
 // Spark's fileStream; names the stream always ignores (".", "_" and
 // temporary files) stay ignored.
 func FileFilter(keep func(name string) bool) FileOption {
-	return func(o *fileOptions) { o.filter = keep }
+	return func(o *fileOptions) { o.Accept = keep }
 }
 
 // NewFilesOnly(false) makes a file stream's first batch also take the files
@@ -34,20 +30,8 @@ func FileFilter(keep func(name string) bool) FileOption {
 // modified within the stream's remember window (a minute, rounded up to
 // whole batches) before the batch. NewFilesOnly(true) is the default.
 func NewFilesOnly(newOnly bool) FileOption {
-	return func(o *fileOptions) { o.oldFiles = !newOnly }
+	return func(o *fileOptions) { o.OldFiles = !newOnly }
 }
-
-func fileOptionsOf(op string, opts []FileOption) fileOptions {
-	var o fileOptions
-	for _, f := range opts {
-		if f != nil {
-			f(&o)
-		}
-	}
-	return o
-}
-
-func (o *fileOptions) accept(name string) bool { return o.filter == nil || o.filter(name) }
 
 // BinaryRecordsStream(dir, recordLength, opts...) returns a stream of the
 // new files in dir (by TextFileStream's rules) cut into records of
@@ -63,7 +47,7 @@ func (ssc *StreamingContext) BinaryRecordsStream(dir string, recordLength int, o
 		buildErrorf(op, "want a positive record length, got %d", recordLength)
 	}
 	read := func(path string) ([]any, error) { return file.ReadRecords(path, recordLength) }
-	return ssc.fileStream(op, dir, false, append(opts, func(o *fileOptions) { o.read = read })...)
+	return ssc.fileStream(op, dir, false, append(opts, func(o *fileOptions) { o.Records = read })...)
 }
 
 // SocketStream(host, port, converter, opts...) returns a stream of what

@@ -38,6 +38,9 @@ type Config struct {
 	// dangling symbolic link, a directory among files, a device. It is
 	// called with the stream's lock held.
 	Skipped func(name, reason string)
+	// Records, when not nil, reads one file's records (a Reading's
+	// Records), for the caller: the stream's own listing does not use it.
+	Records func(path string) ([]any, error)
 }
 
 // Stream is the listing and selection side of one file stream: which

@@ -42,7 +42,9 @@
 // it; Consumed is what a transactional sink commits for a batch (the
 // group and the ranges); Completed feeds a completed batch to the
 // estimator that Backpressure installed. Batch times are ms; the engine
-// passes the text that names a batch in errors.
+// passes the text that names a batch in errors. Options are what the
+// engine's Kafka options set, and Config the source configuration they
+// give a stream's topics.
 //
 // The contract of a Producer (one SaveToKafka):
 //   - Without a transactional ID, writes are idempotent and at least once.

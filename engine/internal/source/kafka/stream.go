@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gostream/gostream/engine/internal/rate"
 )
@@ -107,4 +108,22 @@ func (s *Stream) Completed(t, endMS, processingMS, schedulingMS int64) {
 	if r, ok := s.est.Compute(endMS, s.Batches.Counted(t), processingMS, schedulingMS); ok {
 		s.Batches.SetEstimate(r)
 	}
+}
+
+// Options are what the engine's Kafka options set: a stream's source
+// settings (Starting, MaxRatePerPartition, ReadUncommitted) and the sink's
+// Transactional; SinkOnly and SourceOnly name the last option given that
+// belongs to the sink or to the stream, for the other's error.
+type Options struct {
+	Starting             Starting
+	MaxRatePerPartition  int64 // records/s; 0: none
+	ReadUncommitted      bool
+	Transactional        bool
+	SinkOnly, SourceOnly string
+}
+
+// Config is the configuration of a source of topics with these options.
+func (o Options) Config(brokers []string, group string, topics []string, batch time.Duration) SourceConfig {
+	return SourceConfig{Brokers: brokers, Group: group, Topics: topics, Batch: batch, Starting: o.Starting,
+		MaxRatePerPartition: o.MaxRatePerPartition, ReadUncommitted: o.ReadUncommitted}
 }

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gostream/gostream/engine/internal/rate"
 )
@@ -81,5 +82,15 @@ func TestStreamBackpressure(t *testing.T) {
 	}
 	if got := s.Batches.Estimate(); got == 50 || got >= 1000 {
 		t.Errorf("estimate after slow batches = %v; want one set by the estimator, under 1000", got)
+	}
+}
+
+func TestOptionsConfig(t *testing.T) {
+	o := Options{Starting: Starting{Set: true, Earliest: true}, MaxRatePerPartition: 7, ReadUncommitted: true, Transactional: true}
+	got := o.Config([]string{"b:1"}, "g", []string{"t"}, 2*time.Second)
+	want := SourceConfig{Brokers: []string{"b:1"}, Group: "g", Topics: []string{"t"}, Batch: 2 * time.Second,
+		Starting: Starting{Set: true, Earliest: true}, MaxRatePerPartition: 7, ReadUncommitted: true}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Config = %+v; want %+v", got, want)
 	}
 }
