@@ -23,17 +23,8 @@ func (s *rateSource) start(*StreamingContext) error { return nil }
 func (s *rateSource) stop(bool)                     {}
 
 func (s *rateSource) allocate(t Time) (*RDD, int) {
-	batchMS := durMS(s.ssc.batch)
-	per := generate.PerBatch(s.perSecond, batchMS)
-	first := generate.First(int64(t), batchMS, per)
-	p := s.ssc.ex.parallelism
-	r := newRDD(s.ssc.ex, "RateStream", p, nil, func(part int, emit func(any)) {
-		lo, hi := generate.Part(first, per, part, p)
-		for i := lo; i < hi; i++ {
-			emit(generate.Line(i))
-		}
-	})
-	return r, int(per)
+	b := generate.NewBatch(s.perSecond, int64(t), durMS(s.ssc.batch), s.ssc.ex.parallelism)
+	return newRDD(s.ssc.ex, "RateStream", b.Parts, nil, b.Emit), int(b.Lines)
 }
 
 // RateStream's batches depend only on their time.

@@ -7,5 +7,6 @@
 // second holds PerBatch lines (at least one); batch t (int64 milliseconds,
 // a multiple of the batch length, the first batch being one batch length
 // after time zero) holds the lines numbered from First, and Part cuts them
-// into p partitions that together hold each line once, in order.
+// into p partitions that together hold each line once, in order. A Batch
+// (NewBatch) is those figures for one batch, and Emit a partition's lines.
 package generate

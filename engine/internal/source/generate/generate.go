@@ -43,3 +43,25 @@ func First(tMS, batchMS, per int64) int64 { return (tMS/batchMS - 1) * per }
 func Part(first, per int64, part, p int) (lo, hi int64) {
 	return first + int64(part)*per/int64(p), first + int64(part+1)*per/int64(p)
 }
+
+// Batch is the lines of one batch, cut over Parts partitions.
+type Batch struct {
+	Lines int64 // how many
+	Parts int
+	first int64
+}
+
+// NewBatch returns the batch tMS of a stream of perSecond lines a second
+// in batches of batchMS, over p partitions.
+func NewBatch(perSecond int, tMS, batchMS int64, p int) Batch {
+	per := PerBatch(perSecond, batchMS)
+	return Batch{Lines: per, Parts: p, first: First(tMS, batchMS, per)}
+}
+
+// Emit emits the lines of partition part, in order.
+func (b Batch) Emit(part int, emit func(any)) {
+	lo, hi := Part(b.first, b.Lines, part, b.Parts)
+	for i := lo; i < hi; i++ {
+		emit(Line(i))
+	}
+}

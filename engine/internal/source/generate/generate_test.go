@@ -73,3 +73,24 @@ func TestBatches(t *testing.T) {
 		})
 	}
 }
+
+// TestBatch: a batch's partitions emit its lines in order, each once, the
+// lines following on from the previous batch's.
+func TestBatch(t *testing.T) {
+	var got []any
+	b := NewBatch(10, 2000, 1000, 3)
+	if b.Lines != 10 || b.Parts != 3 {
+		t.Fatalf("NewBatch = %d lines over %d parts; want 10 over 3", b.Lines, b.Parts)
+	}
+	for p := range b.Parts {
+		b.Emit(p, func(x any) { got = append(got, x) })
+	}
+	if len(got) != 10 {
+		t.Fatalf("%d lines emitted; want 10", len(got))
+	}
+	for i, x := range got {
+		if want := Line(10 + int64(i)); x != want {
+			t.Errorf("line %d = %q; want line %d, %q", i, x, 10+i, want)
+		}
+	}
+}
