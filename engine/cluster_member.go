@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"sync"
 	"time"
 
@@ -53,15 +52,7 @@ func (ssc *StreamingContext) joinCluster(first Time) (*clusterMember, Time, erro
 // clusterLog writes a line of the member to the batch log, or in the shell
 // and the kernel to the output of the cell that started the member.
 func (ssc *StreamingContext) clusterLog(line string) {
-	ssc.outMu.Lock()
-	defer ssc.outMu.Unlock()
-	w := ssc.batchLog
-	if w == nil {
-		w = ssc.out
-	}
-	if w != nil {
-		fmt.Fprintln(w, line)
-	}
+	ssc.out.Reportf("%s\n", line)
 }
 
 // enter marks d's compute as running (nil: none); leave restores the

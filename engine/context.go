@@ -13,6 +13,7 @@ import (
 	"github.com/gostream/gostream/engine/internal/contexts"
 	"github.com/gostream/gostream/engine/internal/graph"
 	"github.com/gostream/gostream/engine/internal/scheduler"
+	"github.com/gostream/gostream/engine/internal/sink/console"
 )
 
 // ContextState is the life-cycle state of a StreamingContext.
@@ -102,10 +103,7 @@ type StreamingContext struct {
 	clusterParts int             // the input topics' partition count, once a KafkaStream is made
 	clusterTopic string          // the first input topic
 
-	outMu     sync.Mutex
-	out       io.Writer
-	formatter func(any) string
-	batchLog  io.Writer
+	out *console.Out // the output, the batch log and the formatter
 }
 
 type input struct {
@@ -163,7 +161,7 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 	ssc := &StreamingContext{
 		master: master, appName: appName, batch: batch,
 		ex: newExecutor(n), clock: clock.System{},
-		out: os.Stdout, batchLog: os.Stderr,
+		out:     console.NewOut(os.Stdout, os.Stderr),
 		cluster: job, graph: graph.New[*RDD](),
 	}
 	if cfg.maxRate < 0 {
@@ -173,7 +171,7 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 	ssc.backpressure, ssc.bpInitial = cfg.backpressure, cfg.bpInitial
 	ssc.more = cfg.more.checked(op, batch)
 	if cfg.batchLogSet {
-		ssc.batchLog = cfg.batchLog
+		ssc.out.SetLog(cfg.batchLog)
 	}
 	if cfg.manual {
 		ssc.hand = clock.NewManual(0)
@@ -212,45 +210,19 @@ func (ssc *StreamingContext) String() string {
 }
 
 // SetOutput sets where Print writes (standard output by default).
-func (ssc *StreamingContext) SetOutput(w io.Writer) {
-	ssc.outMu.Lock()
-	defer ssc.outMu.Unlock()
-	if w == nil {
-		w = io.Discard
-	}
-	ssc.out = w
-}
+func (ssc *StreamingContext) SetOutput(w io.Writer) { ssc.out.SetOutput(w) }
 
 // SetBatchLog sets where the per-batch log line goes; nil turns it off.
-func (ssc *StreamingContext) SetBatchLog(w io.Writer) {
-	ssc.outMu.Lock()
-	defer ssc.outMu.Unlock()
-	ssc.batchLog = w
-}
+func (ssc *StreamingContext) SetBatchLog(w io.Writer) { ssc.out.SetLog(w) }
 
 // SetFormatter sets how Print renders the values inside elements: f gets
 // every value that is not a Pair or a []any (nil restores fmt.Sprint).
-func (ssc *StreamingContext) SetFormatter(f func(any) string) {
-	ssc.outMu.Lock()
-	defer ssc.outMu.Unlock()
-	ssc.formatter = f
-}
+func (ssc *StreamingContext) SetFormatter(f func(any) string) { ssc.out.SetLeaf(f) }
 
 // Format renders x as Print does, with the context's formatter.
 func (ssc *StreamingContext) Format(x any) string { return ssc.format(x) }
 
-func (ssc *StreamingContext) format(x any) string {
-	ssc.outMu.Lock()
-	f := ssc.formatter
-	ssc.outMu.Unlock()
-	return FormatWith(x, f)
-}
-
-func (ssc *StreamingContext) write(s string) {
-	ssc.outMu.Lock()
-	defer ssc.outMu.Unlock()
-	io.WriteString(ssc.out, s)
-}
+func (ssc *StreamingContext) format(x any) string { return FormatWith(x, ssc.out.Leaf()) }
 
 // Remember makes every DStream keep its RDDs for at least d, so that
 // ForeachRDD code and Slice can look further back.

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"os"
 	"sync"
 	"time"
@@ -105,11 +104,7 @@ func GetActiveOrCreate(create func() *StreamingContext) *StreamingContext {
 // ends the process on a second.
 func stopOnSignal(ssc *StreamingContext) {
 	scheduler.StopOnSignal(ssc.done, func(sig os.Signal) {
-		ssc.outMu.Lock()
-		if ssc.batchLog != nil {
-			fmt.Fprintf(ssc.batchLog, "Received %s: stopping gracefully\n", sig)
-		}
-		ssc.outMu.Unlock()
+		ssc.out.Logf("Received %s: stopping gracefully\n", sig)
 		ssc.Stop(true)
 	})
 }

@@ -457,7 +457,7 @@ func (d *DStream) Print(num ...int) {
 		buildErrorf("Print", "want a non-negative number of elements, got %d", n)
 	}
 	d.addOutput("Print", func(r *RDD, t Time) {
-		d.ssc.write(console.Batch(t.String(), r.Take(min(n, math.MaxInt-1)+1), n, d.ssc.format))
+		d.ssc.out.Write(console.Batch(t.String(), r.Take(min(n, math.MaxInt-1)+1), n, d.ssc.format))
 	})
 }
 

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"io"
 	"path/filepath"
 
 	"github.com/gostream/gostream/engine/internal/source/file"
@@ -135,13 +134,5 @@ func (s *fileSource) skipped(name, reason string) {
 	if ssc == nil {
 		return
 	}
-	ssc.outMu.Lock()
-	defer ssc.outMu.Unlock()
-	var w io.Writer = ssc.batchLog
-	if w == nil {
-		w = ssc.out
-	}
-	if w != nil {
-		fmt.Fprintf(w, "%s: skipping %s: %s\n", s.op, filepath.Join(s.dir, name), reason)
-	}
+	ssc.out.Reportf("%s: skipping %s: %s\n", s.op, filepath.Join(s.dir, name), reason)
 }

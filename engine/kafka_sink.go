@@ -78,9 +78,7 @@ func (w *kafkaWriter) txnID() string { return "gostream-" + w.ssc.appName + "-" 
 
 // messages formats the RDD's elements as records.
 func (w *kafkaWriter) messages(r *RDD) []kafkasrc.Message {
-	w.ssc.outMu.Lock()
-	leaf := w.ssc.formatter
-	w.ssc.outMu.Unlock()
+	leaf := w.ssc.out.Leaf()
 	return kafkasrc.Messages(r.Collect(), func(x any) (key, value any, ok bool) {
 		p, ok := x.(Pair)
 		return p.Key, p.Value, ok

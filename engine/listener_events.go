@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"io"
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/scheduler"
@@ -126,11 +127,7 @@ func (j jobs) Completed(info batchInfo, errs []error) {
 	ssc.mu.Lock()
 	ssc.last, ssc.hasLast = BatchInfo(info), true
 	ssc.mu.Unlock()
-	ssc.outMu.Lock()
-	if ssc.batchLog != nil {
-		info.Log(ssc.batchLog, errs)
-	}
-	ssc.outMu.Unlock()
+	ssc.out.Log(func(w io.Writer) { info.Log(w, errs) })
 }
 
 // inputID returns the number of the input stream d in its context; -1 when

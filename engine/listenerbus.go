@@ -1,11 +1,6 @@
 package engine
 
-import (
-	"fmt"
-	"io"
-
-	"github.com/gostream/gostream/engine/internal/scheduler"
-)
+import "github.com/gostream/gostream/engine/internal/scheduler"
 
 // Listener events are delivered by engine/internal/scheduler's Bus: to
 // every listener that implements the event's interface, directly or
@@ -33,14 +28,6 @@ func postEvent[L any](ssc *StreamingContext, listeners []StreamingListener, meth
 // to the batch log, or to the context's output when there is no batch log.
 func newBus(ssc *StreamingContext) *scheduler.Bus[StreamingListener] {
 	return scheduler.NewBus[StreamingListener](func(method string, r any) {
-		ssc.outMu.Lock()
-		defer ssc.outMu.Unlock()
-		var w io.Writer = ssc.batchLog
-		if w == nil {
-			w = ssc.out
-		}
-		if w != nil {
-			fmt.Fprintf(w, "panic in the listener's %s: %v (the listener stays registered)\n", method, r)
-		}
+		ssc.out.Reportf("panic in the listener's %s: %v (the listener stays registered)\n", method, r)
 	})
 }

@@ -32,9 +32,7 @@ func (d *DStream) SaveAsTextFiles(prefix, suffix string) {
 	const op = "SaveAsTextFiles"
 	checkPrefix(op, prefix)
 	d.addOutput(op, func(r *RDD, t Time) {
-		d.ssc.outMu.Lock()
-		leaf := d.ssc.formatter
-		d.ssc.outMu.Unlock()
+		leaf := d.ssc.out.Leaf()
 		saveRDD(op, r, t, OutputPath(prefix, suffix, t), func(w *bufio.Writer, part []any) error {
 			return dir.WriteLines(w, part, func(x any) string { return FormatWith(x, leaf) })
 		})

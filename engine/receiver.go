@@ -177,11 +177,7 @@ func (s *receiverSource) report(msg string, err error) {
 // reportReceiverError writes info to the batch log and tells the listeners
 // that implement ReceiverErrorListener.
 func (ssc *StreamingContext) reportReceiverError(info ReceiverErrorInfo) {
-	ssc.outMu.Lock()
-	if ssc.batchLog != nil {
-		fmt.Fprintf(ssc.batchLog, "%v\n", info)
-	}
-	ssc.outMu.Unlock()
+	ssc.out.Logf("%v\n", info)
 	postEvent(ssc, ssc.listenerList(), "OnReceiverError", func(l ReceiverErrorListener) { l.OnReceiverError(info) })
 }
 

@@ -13,4 +13,12 @@
 // (key,value), slices of elements as [a b c], recursively; values of any
 // other type go to the caller's leaf, so front ends can honour the String
 // methods of interpreted types.
+//
+// Out is where a context's text goes: its output, its batch log and the
+// leaf it formats with. The caller sets them (SetOutput, SetLog, SetLeaf)
+// and writes through it; each write is whole, under one lock: Print's
+// blocks to the output, batch log lines only when the log is on (Log,
+// Logf), and what the user must be told (a listener's panic, a skipped
+// file, a cluster member's news) to the log or, when it is off, to the
+// output (Reportf).
 package console
