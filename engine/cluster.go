@@ -20,30 +20,24 @@ func (ssc *StreamingContext) checkClusterGraph() error {
 		}
 		inputs = append(inputs, i)
 	}
-	var streams []cluster.Stream
-	for _, d := range ssc.streams {
-		streams = append(streams, cluster.Stream{Op: d.op, Unsupported: clusterUnsupported(d)})
-	}
 	var sinks [][]string
 	for _, s := range ssc.kafkaSinks {
 		sinks = append(sinks, s.Brokers)
 	}
-	return ssc.cluster.Check(ssc.checkpoint, inputs, streams, sinks)
+	return ssc.cluster.Check(ssc.checkpoint, inputs, ssc.clusterStreams(), sinks)
 }
 
-// clusterUnsupported says why stream d cannot run in a cluster job, or "".
-func clusterUnsupported(d *DStream) string {
-	if d.windowExtra == 0 || d.state != nil {
-		return ""
+// clusterStreams describes the graph's streams to
+// engine/internal/cluster, in graph order. Call with ssc.mu held.
+func (ssc *StreamingContext) clusterStreams() []cluster.Stream {
+	out := make([]cluster.Stream, len(ssc.streams))
+	for i, d := range ssc.streams {
+		out[i] = cluster.Stream{Op: d.op, Parent: -1, Window: durMS(d.windowExtra), Stateful: d.state != nil}
+		if len(d.parents) > 0 {
+			out[i].Parent = ssc.graph.Index(d.parents[0].node)
+		}
 	}
-	switch d.parents[0].op {
-	case "Count", "Reduce", "CountByWindow", "ReduceByWindow":
-		// Their one partition is each member's own result, which follows
-		// no task.
-		return "its window would hold each member's own " + d.parents[0].op + " of its partitions, which a rebalance moves; " +
-			"use ReduceByWindow with Inverse, which reduces over all the members (for a count, of 1 per element)"
-	}
-	return ""
+	return out
 }
 
 // clusterInput looks up the partition count of a cluster job's input

@@ -21,7 +21,7 @@ func (cm *clusterMember) clusterShuffleRDDs(ex *executor, id, op string, n int, 
 			panic(taskFailure{&Error{Op: op, Time: t, Msg: err.Error(), Err: errors.Unwrap(err)}})
 		}
 		tasks := res.d.MapTasks(splits)
-		parts, err := cm.job.RunShuffle(id, n, cluster.ShuffleRun{
+		parts, err := cm.RunShuffle(id, n, cluster.ShuffleRun{
 			Time: int64(t), Tasks: len(tasks), Part: func(m int) int { return tasks[m].Part },
 			Write: func(m int) []*shuffle.Table {
 				return tasks[m].Write(sagg, agg.feed, n, hashKey, func(r any) { failOnInt(op, r) })
@@ -40,8 +40,6 @@ func (cm *clusterMember) clusterShuffleRDDs(ex *executor, id, op string, n int, 
 		}
 		return parts
 	}
-	cm.mu.Lock()
-	cm.made = append(cm.made, res)
-	cm.mu.Unlock()
+	cm.Made(op, res.ready)
 	return res
 }

@@ -22,7 +22,7 @@ func (cm *clusterMember) initialState(op string, initial *RDD, n int) func() [][
 	return func() [][]any {
 		// The initial RDD is the same on every member: its shuffles, if
 		// any, stay on this member.
-		defer cm.leave(cm.enter(nil))
+		defer cm.Leave(cm.Enter(-1))
 		parts := initial.Partitions()
 		for _, part := range parts {
 			for _, x := range part {
@@ -38,21 +38,21 @@ func (cm *clusterMember) initialState(op string, initial *RDD, n int) func() [][
 // stateBase returns the state batch t starts from (cluster.Job's
 // LoadPairs): the owned partitions' state; the others are empty.
 func (cm *clusterMember) stateBase(st *stateRDD, t Time) [][]any {
-	return cm.job.LoadPairs(cm.stateD[st], st.n, cm.initialState(st.op, st.initial, st.n))
+	return cm.LoadPairs(cm.stateD[st], st.n, cm.initialState(st.op, st.initial, st.n))
 }
 
 // stateSet takes batch t's new state: the owned partitions' changed keys
 // go to the changelog in the batch's transaction.
 func (cm *clusterMember) stateSet(st *stateRDD, t Time, parts [][]any) {
-	if err := cm.job.SavePairs(cm.stateD[st], parts); err != nil {
-		cm.job.Fail(&Error{Op: st.op, Time: t, Msg: err.Error()})
+	if err := cm.SavePairs(cm.stateD[st], parts); err != nil {
+		cm.Fail(&Error{Op: st.op, Time: t, Msg: err.Error()})
 	}
 }
 
 // mapBase returns the state maps batch t of a MapWithState starts from
 // (cluster's LoadMaps): the owned partitions'; nil (empty) for the others.
 func (cm *clusterMember) mapBase(ms *mapState, t Time) []*statePart {
-	return cluster.LoadMaps(cm.job, cm.stateD[ms], ms.n, t, cm.initialState(ms.op, ms.spec.initial, ms.n),
+	return cluster.LoadMaps(cm.Job, cm.stateD[ms], ms.n, t, cm.initialState(ms.op, ms.spec.initial, ms.n),
 		func(pairs []any, entry func(x any) (any, Time)) *statePart {
 			return ms.fromPairs([][]any{pairs}, entry)[0]
 		})
@@ -62,7 +62,7 @@ func (cm *clusterMember) mapBase(ms *mapState, t Time) []*statePart {
 // partition the slots the batch touched go to the changelog, a key's state
 // with its update time, or a tombstone for a removed key.
 func (cm *clusterMember) mapSet(ms *mapState, t Time, parts []*statePart, touched [][]int32) {
-	if err := cluster.SaveMaps(cm.job, cm.stateD[ms], parts, touched, func(sp *statePart) *state.Map { return sp.M }); err != nil {
-		cm.job.Fail(&Error{Op: ms.op, Time: t, Msg: err.Error()})
+	if err := cluster.SaveMaps(cm.Job, cm.stateD[ms], parts, touched, func(sp *statePart) *state.Map { return sp.M }); err != nil {
+		cm.Fail(&Error{Op: ms.op, Time: t, Msg: err.Error()})
 	}
 }

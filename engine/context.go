@@ -373,7 +373,7 @@ func (ssc *StreamingContext) Start() error {
 			ssc.mu.Unlock()
 			ssc.sched.Close()
 			if ssc.member != nil {
-				ssc.member.close()
+				ssc.member.Close()
 			}
 			if ckpt != nil {
 				ckpt.Close()

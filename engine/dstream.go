@@ -85,7 +85,7 @@ func (d *DStream) computeRDD(ms int64) (*RDD, bool) {
 	}
 	if cm := d.ssc.ex.cluster; cm != nil {
 		// The shuffles this compute makes are named after d.
-		defer cm.leave(cm.enter(d))
+		defer cm.Leave(cm.Enter(d.ssc.graph.Index(d.node)))
 	}
 	r := d.compute(t)
 	if r == nil {

@@ -107,7 +107,7 @@ func (j jobs) Pending() bool {
 func (j jobs) Stopped() {
 	ssc := j.ssc
 	if ssc.member != nil {
-		ssc.member.close() // leave the group: the partitions move at once
+		ssc.member.Close() // leave the group: the partitions move at once
 	}
 	for _, in := range ssc.inputList() {
 		if s, ok := in.src.(interface{ stopped() }); ok {
@@ -212,7 +212,7 @@ func (j jobs) Begin(t Time) {
 
 func (j jobs) End(t Time, errs []error) []error {
 	if j.ssc.member != nil {
-		return j.ssc.member.end(t, errs)
+		return j.ssc.member.End(int64(t), errs)
 	}
 	return errs
 }

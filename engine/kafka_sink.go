@@ -59,7 +59,7 @@ func (w *kafkaWriter) write(r *RDD, t Time) error {
 	if cm := w.ssc.member; cm != nil {
 		// In a cluster job the records are in the member's transaction.
 		for _, m := range w.messages(r) {
-			cm.produce(w.topic, m.Key, m.Value)
+			cm.Produce(w.topic, m.Key, m.Value)
 		}
 		return nil
 	}

@@ -80,7 +80,7 @@ func saveRDDFiles(op string, r *RDD, t Time, path, ext string, write func(*bufio
 	var err error
 	if cm := r.ex.cluster; cm != nil {
 		// A member of a cluster job writes its own partitions' part files.
-		err = cluster.WriteParts(path, r.n, ext, cm.owns, run, part)
+		err = cluster.WriteParts(path, r.n, ext, cm.Owns, run, part)
 	} else {
 		err = dir.Write(path, r.n, ext, run, part)
 	}

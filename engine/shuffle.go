@@ -81,7 +81,7 @@ func shuffleRDDs(ex *executor, op string, n int, ins []*RDD, splits []func(any) 
 		n = ex.parallelism
 	}
 	if cm := ex.cluster; cm != nil {
-		if id := cm.shuffleID(op); id != "" {
+		if id := cm.ShuffleID(); id != "" {
 			return cm.clusterShuffleRDDs(ex, id, op, n, ins, splits, agg, out)
 		}
 	}

@@ -44,7 +44,7 @@ func (d *DStream) slice(from, to Time) []*RDD {
 	if from > to {
 		return nil
 	}
-	if cm := d.ssc.ex.cluster; cm != nil && cm.winKeep[d] > 0 {
+	if cm := d.ssc.ex.cluster; cm != nil && cm.windowed(d) {
 		return cm.windowSlice(d, from, to)
 	}
 	var out []*RDD

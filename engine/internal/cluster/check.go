@@ -15,10 +15,31 @@ type Input struct {
 	Group   string
 }
 
-// Stream is what Check needs of a stream: its operation, and why it
-// cannot run in a cluster job ("" when it can).
+// Stream is what a job needs of a stream of the graph: its operation, the
+// index of the stream it reads first (-1 for none), how far back it reads
+// that one (a window's length, ms; 0 for no window) and whether it keeps
+// a state (an incremental window does).
 type Stream struct {
-	Op, Unsupported string
+	Op       string
+	Parent   int
+	Window   int64
+	Stateful bool
+}
+
+// unsupported says why stream s of streams cannot run in a cluster job,
+// or "".
+func (s Stream) unsupported(streams []Stream) string {
+	if s.Window == 0 || s.Stateful || s.Parent < 0 {
+		return ""
+	}
+	switch op := streams[s.Parent].Op; op {
+	case "Count", "Reduce", "CountByWindow", "ReduceByWindow":
+		// Their one partition is each member's own result, which follows
+		// no task.
+		return "its window would hold each member's own " + op + " of its partitions, which a rebalance moves; " +
+			"use ReduceByWindow with Inverse, which reduces over all the members (for a count, of 1 per element)"
+	}
+	return ""
 }
 
 // Check refuses, at the start of a job on c, what a cluster job cannot
@@ -45,8 +66,8 @@ func (c *Master) Check(checkpoint string, inputs []Input, streams []Stream, sink
 		return fmt.Errorf("a cluster job needs at least one KafkaStream input: its partitions are what the members share")
 	}
 	for _, s := range streams {
-		if s.Unsupported != "" {
-			return fmt.Errorf("%s cannot run in a cluster job: %s", s.Op, s.Unsupported)
+		if why := s.unsupported(streams); why != "" {
+			return fmt.Errorf("%s cannot run in a cluster job: %s", s.Op, why)
 		}
 	}
 	for _, brokers := range sinks {

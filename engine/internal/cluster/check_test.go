@@ -19,13 +19,15 @@ func TestCheck(t *testing.T) {
 		sinks      [][]string
 		want       string
 	}{
-		{"fine", "", []Input{ok, {Op: "KafkaStream", Kafka: true, Brokers: ok.Brokers, Group: "app"}}, []Stream{{Op: "Map"}}, [][]string{{"b1:9092", "b2:9092"}}, ""},
+		{"fine", "", []Input{ok, {Op: "KafkaStream", Kafka: true, Brokers: ok.Brokers, Group: "app"}}, []Stream{{Op: "Map", Parent: -1}, {Op: "Window", Parent: 0, Window: 3000}}, [][]string{{"b1:9092", "b2:9092"}}, ""},
 		{"checkpoint", "/tmp/cp", []Input{{Op: "QueueStream"}}, nil, nil, `not in a checkpoint directory: remove Checkpoint("/tmp/cp")`},
 		{"not kafka", "", []Input{ok, {Op: "QueueStream"}}, nil, nil, "QueueStream cannot be split among the members of kafka://b1:9092,b2:9092/app"},
 		{"other brokers", "", []Input{{Op: "KafkaStream", Kafka: true, Brokers: []string{"b3:9092"}}}, nil, nil, "KafkaStream reads from the brokers b3:9092 but the job runs on"},
 		{"other group", "", []Input{{Op: "KafkaStream", Kafka: true, Brokers: ok.Brokers, Group: "g"}}, nil, nil, `the consumer group "g" but a cluster job's group is its APP "app"`},
 		{"no input", "", nil, nil, nil, "needs at least one KafkaStream input"},
-		{"unsupported", "", []Input{ok}, []Stream{{Op: "Map"}, {Op: "Window", Unsupported: "why"}}, nil, "Window cannot run in a cluster job: why"},
+		{"incremental window", "", []Input{ok}, []Stream{{Op: "Count", Parent: -1}, {Op: "ReduceByWindow", Parent: 0, Window: 3000, Stateful: true}}, nil, ""},
+		{"unsupported", "", []Input{ok}, []Stream{{Op: "Map", Parent: -1}, {Op: "Count", Parent: 0}, {Op: "Window", Parent: 1, Window: 3000}}, nil,
+			"Window cannot run in a cluster job: its window would hold each member's own Count of its partitions, which a rebalance moves; use ReduceByWindow with Inverse"},
 		{"sink", "", []Input{ok}, nil, [][]string{{"b3:9092", "b4:9092"}}, "SaveToKafka writes to the brokers b3:9092,b4:9092 but the job runs on"},
 	}
 	for _, tt := range tests {

@@ -41,11 +41,15 @@
 //     this member's in the running batch: task i mod P is assigned to it
 //     and its last committed batch is older than the running one.
 //   - Cut gives an input topic's ranges of the batch, from the committed
-//     positions on; End commits the next positions with metadata batch=T.
+//     positions on (Ranges, those of an input's topics, capped by a rate);
+//     End commits the next positions with metadata batch=T.
 //   - Shuffle is a repartition topic (shuffle.go): Write is a map task's
-//     table with its marker, Reduce the tables of the batches complete.
+//     table with its marker, Reduce the tables of the batches complete;
+//     RunShuffle runs a batch's shuffle on it through the caller's tasks.
 //   - State is a stateful stream's changelog (state.go): Load restores
-//     the partitions gained, WritePairs and WriteMap write what changed.
+//     the partitions gained, WritePairs and WriteMap write what changed;
+//     LoadPairs and SavePairs (UpdateStateByKey), LoadMaps and SaveMaps
+//     (MapWithState) do it for stream i's partitions.
 //   - Window, LoadWindow and PutWindow keep a window parent's batches in
 //     its WindowStore.
 //   - StreamID names stream i in the job's topics; between Enter(i) and
@@ -53,6 +57,21 @@
 //     batch, in order, so that every member gives a shuffle the same name.
 //   - The caller must call Owns, Shuffle, State and the window methods
 //     only between Begin and End, and End once for every Begin.
+//
+// The contract of Streams, a Job wired to the engine's graph (Stream: each
+// stream's operation, first parent, window and state) through Hooks, the
+// engine's functions on its streams (by index) and their RDDs (R), each
+// called per batch, stream or RDD, never per element:
+//   - Slice gives a window its parent's batches: the running one computed
+//     and kept in the parent's window store, the earlier ones from there.
+//   - Made records a shuffle the batch made; End first keeps every window
+//     parent's batch in its store (a healthy batch only), then
+//     materializes the shuffles made, then ends the Job's batch, and
+//     returns the errors the batch reports (none when its partitions
+//     moved while it ran).
+//   - Failures reach the caller's Panic and Error hooks, which make the
+//     batch's failure of them; an error given to Error names what failed
+//     and its Unwrap is the cause.
 //
 // Beside the Member, the plain parts of a job's layout:
 //   - ParseMaster reads the master URL (brokers, APP, local=N, session,

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/codec"
+	kafkasrc "github.com/gostream/gostream/engine/internal/source/kafka"
 )
 
 // Job is this process's part of a cluster job, batch by batch: the group's
@@ -25,15 +26,16 @@ import (
 // or a transaction is aborted, it forgets all of it and loads it again from
 // Kafka as the batches need it (committed offsets, changelogs).
 type Job[P codec.PairType, T codec.TimeType] struct {
-	km     *Member
-	cfg    *Master
-	name   string
-	parts  int   // P: the partition count of every input topic
-	zero   int64 // the job's zero time (ms)
-	topics []string
-	ops    []string // the streams' operations, in graph order
-	codec  Codec[P, T]
-	log    func(line string)
+	km       *Member
+	cfg      *Master
+	name     string
+	parts    int   // P: the partition count of every input topic
+	zero     int64 // the job's zero time (ms)
+	interval int64 // the batch interval (ms)
+	topics   []string
+	streams  []Stream // the graph's streams, in graph order
+	codec    Codec[P, T]
+	log      func(line string)
 
 	mu        sync.Mutex
 	cur       int         // the stream whose compute is running; -1 for none
@@ -70,14 +72,14 @@ type Codec[P codec.PairType, T codec.TimeType] struct {
 }
 
 // JobConfig is what Start needs: the master, the input topics (in the
-// order the streams name them, repeats dropped), the operations of the
-// graph's streams in graph order (they name the job's topics), the batch
+// order the streams name them, repeats dropped), the graph's streams in
+// graph order (their operations name the job's topics), the batch
 // interval, the codec and where the job's lines go (each without its
 // newline).
 type JobConfig[P codec.PairType, T codec.TimeType] struct {
 	Master   *Master
 	Topics   []string
-	Streams  []string
+	Streams  []Stream
 	Interval time.Duration
 	Codec    Codec[P, T]
 	Log      func(line string)
@@ -114,7 +116,7 @@ func Start[P codec.PairType, T codec.TimeType](cfg JobConfig[P, T], first int64,
 			topics = append(topics, t)
 		}
 	}
-	j := &Job[P, T]{cfg: c, name: MemberName(memberSeq.Add(1)), topics: topics, ops: cfg.Streams, codec: cfg.Codec, log: cfg.Log, cur: -1,
+	j := &Job[P, T]{cfg: c, name: MemberName(memberSeq.Add(1)), topics: topics, streams: cfg.Streams, codec: cfg.Codec, log: cfg.Log, cur: -1,
 		shuffles: map[string]*Shuffle[P, T]{}, states: map[string]any{}, windows: map[string]*WindowStore{},
 		topicsOK: map[string]bool{}, reload: true}
 	counts, err := PartitionCounts(c.Brokers, j.topics)
@@ -139,7 +141,7 @@ func Start[P codec.PairType, T codec.TimeType](cfg JobConfig[P, T], first int64,
 		km.Close(true)
 		return nil, 0, fmt.Errorf("this member's batch interval %v differs from the job's %v (recorded in topic %s by its first member)", cfg.Interval, time.Duration(iv)*time.Millisecond, MetaTopic(c.App))
 	}
-	j.km, j.zero = km, zero
+	j.km, j.zero, j.interval = km, zero, b
 	k := int64(1)
 	if t := now(); t > zero {
 		k = (t-zero)/b + 1
@@ -184,7 +186,7 @@ func (j *Job[P, T]) Topic(id, kind string) string {
 // StreamID names stream i of the graph in the job's topics: its
 // operation (without what follows a parenthesis) and i.
 func (j *Job[P, T]) StreamID(i int) string {
-	op, _, _ := strings.Cut(j.ops[i], "(")
+	op, _, _ := strings.Cut(j.streams[i].Op, "(")
 	return fmt.Sprintf("%s-%d", op, i)
 }
 
@@ -477,6 +479,26 @@ func (j *Job[P, T]) Cut(topic string, earliest bool, limit int64) (from, until [
 		from[p], until[p] = f, u
 	}
 	return from, until
+}
+
+// Ranges cuts the running batch's ranges of an input's topics, in order
+// (Cut; at most maxRate records a second over the batch interval, and at
+// least one, when maxRate > 0), and counts their offsets.
+func (j *Job[P, T]) Ranges(topics []string, earliest bool, maxRate int64) ([]kafkasrc.Range, int) {
+	limit := int64(0)
+	if maxRate > 0 {
+		limit = max(maxRate*j.interval/1000, 1)
+	}
+	var ranges []kafkasrc.Range
+	n := 0
+	for _, topic := range topics {
+		from, until := j.Cut(topic, earliest, limit)
+		for p := range from {
+			ranges = append(ranges, kafkasrc.Range{Topic: topic, Partition: int32(p), FromOffset: from[p], UntilOffset: until[p]})
+			n += int(until[p] - from[p])
+		}
+	}
+	return ranges, n
 }
 
 // Produce writes a record of an output (SaveToKafka) in the batch's

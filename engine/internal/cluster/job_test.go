@@ -54,7 +54,7 @@ func startJob(t *testing.T, brokers string) (*Job[pair, ms], *[]string) {
 		t.Fatal(err)
 	}
 	lines := new([]string)
-	j, first, err := Start(JobConfig[pair, ms]{Master: m, Topics: []string{"in", "in"}, Streams: []string{"KafkaStream", "ReduceByKey(sum)", "UpdateStateByKey", "MapWithState"}, Interval: 100 * time.Millisecond,
+	j, first, err := Start(JobConfig[pair, ms]{Master: m, Topics: []string{"in", "in"}, Streams: []Stream{{Op: "KafkaStream", Parent: -1}, {Op: "ReduceByKey(sum)"}, {Op: "UpdateStateByKey", Stateful: true}, {Op: "MapWithState", Stateful: true}, {Op: "Window", Window: 300}}, Interval: 100 * time.Millisecond,
 		Codec: Codec[pair, ms]{Elems: &codec.Codec[pair, ms]{}, Format: func(x any) string { return fmt.Sprint(x) }},
 		Log:   func(line string) { *lines = append(*lines, line) }}, 1000, func() int64 { return 1000 })
 	if err != nil {

@@ -254,9 +254,9 @@ func (s *State[P, T, S]) WriteMap(q int, m *state.Map, touched []int32, held S) 
 // the batch.
 func (j *Job[P, T]) LoadPairs(i, n int, initial func() [][]any) [][]any {
 	parts := make([][]any, n)
-	cs, err := OpenState[P, T, []any](j, j.StreamID(i), j.ops[i], n)
+	cs, err := OpenState[P, T, []any](j, j.StreamID(i), j.streams[i].Op, n)
 	if err != nil {
-		j.Fail(fmt.Errorf("the state of %s: %w", j.ops[i], err))
+		j.Fail(fmt.Errorf("the state of %s: %w", j.streams[i].Op, err))
 		return parts
 	}
 	cs.Load(Restore[[]any]{
@@ -279,7 +279,7 @@ func (j *Job[P, T]) LoadPairs(i, n int, initial func() [][]any) [][]any {
 // codec cannot encode, for the caller to fail the batch with; a changelog
 // that cannot be opened fails the batch itself.
 func (j *Job[P, T]) SavePairs(i int, parts [][]any) error {
-	cs, err := OpenState[P, T, []any](j, j.StreamID(i), j.ops[i], len(parts))
+	cs, err := OpenState[P, T, []any](j, j.StreamID(i), j.streams[i].Op, len(parts))
 	if err != nil {
 		j.Fail(err)
 		return nil
@@ -303,9 +303,9 @@ func (j *Job[P, T]) SavePairs(i int, parts [][]any) error {
 // P{key, P{state, T(updated)}}.
 func LoadMaps[P codec.PairType, T codec.TimeType, S any](j *Job[P, T], i, n int, at T, initial func() [][]any, from func(pairs []any, entry func(x any) (any, T)) S) []S {
 	parts := make([]S, n)
-	cs, err := OpenState[P, T, S](j, j.StreamID(i), j.ops[i], n)
+	cs, err := OpenState[P, T, S](j, j.StreamID(i), j.streams[i].Op, n)
 	if err != nil {
-		j.Fail(fmt.Errorf("the state of %s: %w", j.ops[i], err))
+		j.Fail(fmt.Errorf("the state of %s: %w", j.streams[i].Op, err))
 		return parts
 	}
 	cs.Load(Restore[S]{
@@ -345,7 +345,7 @@ func updated[P codec.PairType, T codec.TimeType](x any) (any, T) {
 // key or state the codec cannot encode, for the caller to fail the batch
 // with; a changelog that cannot be opened fails the batch itself.
 func SaveMaps[P codec.PairType, T codec.TimeType, S any](j *Job[P, T], i int, parts []S, touched [][]int32, m func(S) *state.Map) error {
-	cs, err := OpenState[P, T, S](j, j.StreamID(i), j.ops[i], len(parts))
+	cs, err := OpenState[P, T, S](j, j.StreamID(i), j.streams[i].Op, len(parts))
 	if err != nil {
 		j.Fail(err)
 		return nil
