@@ -7,10 +7,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gostream/gostream/engine/internal/checkpoint"
 	"github.com/gostream/gostream/engine/internal/clock"
 	"github.com/gostream/gostream/engine/internal/cluster"
 	"github.com/gostream/gostream/engine/internal/contexts"
+	"github.com/gostream/gostream/engine/internal/driver"
 	"github.com/gostream/gostream/engine/internal/graph"
 	"github.com/gostream/gostream/engine/internal/scheduler"
 	"github.com/gostream/gostream/engine/internal/sink/console"
@@ -77,18 +77,15 @@ type StreamingContext struct {
 	more            moreConfig
 
 	mu          sync.Mutex
-	state       ContextState
-	graph       *graph.Graph[*RDD] // the streams' nodes (engine/internal/graph)
+	life        driver.Life[*batch] // the state, Start and Stop, the checkpointer (engine/internal/driver)
+	graph       *graph.Graph[*RDD]  // the streams' nodes (engine/internal/graph)
 	streams     []*DStream
 	outputs     []*DStream
 	inputs      []*input
 	rememberDur time.Duration
 	maxRate     int // default receiver rate limit, records/s; 0: none
 	checkpoint  string
-	ckpt        *checkpoint.Checkpointer // writes checkpoints while active (recovery.go)
-	recovered   *checkpoint.Recovered    // read by GetOrCreate, applied by Start
-	resumed     bool                     // started from a checkpoint
-	started     bool                     // Start succeeded once: zero times are set
+	started     bool // Start succeeded once: zero times are set
 	zero        Time
 	sched       *scheduler.Scheduler[*batch] // the batch loop (jobs.go)
 	done        <-chan struct{}              // closed when stopped
@@ -177,7 +174,7 @@ func NewStreamingContext(master, appName string, batch time.Duration, opts ...Op
 		ssc.hand = clock.NewManual(0)
 		ssc.clock = ssc.hand
 	}
-	ssc.sched = newScheduler(ssc)
+	ssc.newLoop()
 	ssc.bus = newBus(ssc)
 	ssc.done = ssc.sched.Done()
 	newHooks.Run(ssc)
@@ -200,7 +197,7 @@ func (ssc *StreamingContext) DefaultParallelism() int { return ssc.ex.parallelis
 func (ssc *StreamingContext) State() ContextState {
 	ssc.mu.Lock()
 	defer ssc.mu.Unlock()
-	return ssc.state
+	return ContextState(ssc.life.State)
 }
 
 // String describes the context as the shell and notebooks show it, for
@@ -254,7 +251,7 @@ func (ssc *StreamingContext) CheckpointDir() string {
 }
 
 func (ssc *StreamingContext) mustBeInitialized(op string) {
-	switch ssc.state {
+	switch ContextState(ssc.life.State) {
 	case Active:
 		buildErrorf(op, "cannot add or change streams after StreamingContext.Start; stop it and create a new context")
 	case Stopped:
@@ -287,107 +284,93 @@ func slicePartitions(elems []any, p int) [][]any {
 // Start starts running the streams. It fails when the context was already
 // started or stopped, or when no output operation is registered.
 func (ssc *StreamingContext) Start() error {
-	const op = "StreamingContext.Start"
 	if ssc.State() == Initialized {
 		startHooks.Run(ssc)
 	}
-	ssc.mu.Lock()
-	switch ssc.state {
-	case Active:
-		ssc.mu.Unlock()
-		return &Error{Op: op, Msg: "the context is already started"}
-	case Stopped:
-		ssc.mu.Unlock()
-		return &Error{Op: op, Msg: "the context is stopped and cannot be restarted; create a new one", Err: ErrStopped}
+	return ssc.life.Start(&starter{ssc: ssc})
+}
+
+// starter is a context as engine/internal/driver's Start brings it up.
+type starter struct {
+	ssc    *StreamingContext
+	inputs []*input // the inputs once active
+}
+
+const startOp = "StreamingContext.Start"
+
+func (s *starter) Check() error {
+	ssc := s.ssc
+	switch ssc.life.State {
+	case driver.Active:
+		return &Error{Op: startOp, Msg: "the context is already started"}
+	case driver.Stopped:
+		return &Error{Op: startOp, Msg: "the context is stopped and cannot be restarted; create a new one", Err: ErrStopped}
 	}
 	if len(ssc.outputs) == 0 {
-		ssc.mu.Unlock()
-		return &Error{Op: op, Msg: "no output operations registered, so nothing to execute (add Print, ForeachRDD or SaveAs...)"}
+		return &Error{Op: startOp, Msg: "no output operations registered, so nothing to execute (add Print, ForeachRDD or SaveAs...)"}
 	}
 	if ssc.checkpoint != "" {
 		for _, in := range ssc.inputs {
 			if _, ok := in.src.(*queueSource); ok {
-				ssc.mu.Unlock()
-				return &Error{Op: op, Msg: fmt.Sprintf("QueueStream does not support checkpointing: its RDDs live in the program's memory and cannot be recovered after a restart; remove Checkpoint(%q) or feed the stream from a recoverable source (TextFileStream, RateStream, a receiver)", ssc.checkpoint), Err: ErrQueueCheckpoint}
+				return &Error{Op: startOp, Msg: fmt.Sprintf("QueueStream does not support checkpointing: its RDDs live in the program's memory and cannot be recovered after a restart; remove Checkpoint(%q) or feed the stream from a recoverable source (TextFileStream, RateStream, a receiver)", ssc.checkpoint), Err: ErrQueueCheckpoint}
 			}
 		}
 	}
 	if ssc.cluster != nil {
 		if err := ssc.checkClusterGraph(); err != nil {
-			ssc.mu.Unlock()
-			return &Error{Op: op, Msg: err.Error()}
+			return &Error{Op: startOp, Msg: err.Error()}
 		}
+	}
+	return nil
+}
 
+// Join makes a cluster's context a member of its job: every member agrees
+// on which batches a window emits, and a window reads batches from before
+// this member joined.
+func (s *starter) Join(first, zero int64) (int64, int64, error) {
+	ssc := s.ssc
+	if ssc.cluster == nil {
+		return first, zero, nil
 	}
-	// The first batch is the next batch boundary: the interval itself on a
-	// manual clock, which starts at 0.
-	b := durMS(ssc.batch)
-	first := Time((ssc.clock.Now()/b + 1) * b)
-	ssc.zero = first.Sub(ssc.batch)
-	rec := ssc.recovered
-	ssc.recovered = nil
-	if rec != nil {
-		ssc.resumed = true
-		ssc.zero = Time(rec.Meta.Zero)
-		first = Time(rec.Meta.ResumeTime())
+	cm, f, err := ssc.joinCluster(Time(first))
+	if err != nil {
+		return 0, 0, &Error{Op: startOp, Msg: err.Error(), Err: err}
 	}
-	if ssc.cluster != nil {
-		cm, f, err := ssc.joinCluster(first)
-		if err != nil {
-			ssc.mu.Unlock()
-			return &Error{Op: op, Msg: err.Error(), Err: err}
-		}
-		// The job's zero time: every member agrees on which batches a
-		// window emits, and a window reads batches from before this
-		// member joined.
-		first, ssc.zero, ssc.member = f, cm.zero, cm
-	}
-	if ssc.hand != nil {
-		ssc.hand.Set(int64(first.Sub(ssc.batch)))
-	}
+	ssc.member = cm
+	return int64(f), int64(cm.zero), nil
+}
+
+func (s *starter) Activate(zero int64) int {
+	ssc := s.ssc
+	ssc.zero = Time(zero)
 	ssc.prepareGraph()
 	if ssc.member != nil {
 		ssc.ex.cluster = ssc.member
 	}
-	ssc.state = Active
 	ssc.started = true
-	inputs := append([]*input(nil), ssc.inputs...)
-	ssc.mu.Unlock()
+	s.inputs = append([]*input(nil), ssc.inputs...)
+	return len(s.inputs)
+}
 
-	pending, err := ssc.startCheckpoints(rec)
-	if err != nil {
-		ssc.mu.Lock()
-		ssc.state = Stopped
-		ssc.mu.Unlock()
-		ssc.sched.Close()
-		return err
+func (s *starter) StartInput(i int) error {
+	in := s.inputs[i]
+	if err := in.src.start(s.ssc); err != nil {
+		return &Error{Op: startOp, Msg: fmt.Sprintf("starting %s: %v", in.d.op, err), Err: err}
 	}
-	for i, in := range inputs {
-		if err := in.src.start(ssc); err != nil {
-			for _, s := range inputs[:i] {
-				s.src.stop(false)
-			}
-			ssc.mu.Lock()
-			ssc.state = Stopped
-			ckpt := ssc.ckpt
-			ssc.mu.Unlock()
-			ssc.sched.Close()
-			if ssc.member != nil {
-				ssc.member.Close()
-			}
-			if ckpt != nil {
-				ckpt.Close()
-			}
-			return &Error{Op: op, Msg: fmt.Sprintf("starting %s: %v", in.d.op, err), Err: err}
-		}
-	}
-	if rec != nil {
-		ssc.ckpt.Resumed(int64(first.Sub(ssc.batch)))
-	}
-	running.Started(ssc)
-	ssc.postStreamingStarted(time.Now())
-	ssc.sched.Start(int64(first), pending)
 	return nil
+}
+
+func (s *starter) StopInput(i int) { s.inputs[i].src.stop(false) }
+
+func (s *starter) Abort() {
+	if s.ssc.member != nil {
+		s.ssc.member.Close()
+	}
+}
+
+func (s *starter) Started() {
+	running.Started(s.ssc)
+	s.ssc.postStreamingStarted(time.Now())
 }
 
 // prepareGraph sets zero times and remember durations as Spark's DStreamGraph does.

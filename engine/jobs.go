@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/checkpoint"
+	"github.com/gostream/gostream/engine/internal/driver"
 	"github.com/gostream/gostream/engine/internal/jobset"
 	"github.com/gostream/gostream/engine/internal/scheduler"
 )
@@ -43,22 +44,7 @@ func (ssc *StreamingContext) Now() Time { return Time(ssc.clock.Now()) }
 // from inside one of the context's own jobs (a ForeachRDD function), which
 // cannot finish while Stop waits for it, Stop returns at once and the
 // context stops when the job's batch is over; no later batch starts.
-func (ssc *StreamingContext) Stop(graceful bool) {
-	ssc.mu.Lock()
-	switch ssc.state {
-	case Stopped:
-		ssc.mu.Unlock()
-		return
-	case Initialized:
-		ssc.state = Stopped
-		ssc.releaseLocked()
-		ssc.mu.Unlock()
-		ssc.sched.Close()
-		return
-	}
-	ssc.mu.Unlock()
-	ssc.sched.Stop(graceful)
-}
+func (ssc *StreamingContext) Stop(graceful bool) { ssc.life.Stop(graceful, ssc.releaseLocked) }
 
 // jobs is a context as the scheduler and engine/internal/jobset see it.
 type jobs struct{ ssc *StreamingContext }
@@ -69,8 +55,11 @@ type (
 	batchInfo = jobset.Info[Time, StreamInputInfo, OutputOperationInfo]
 )
 
-func newScheduler(ssc *StreamingContext) *scheduler.Scheduler[*batch] {
-	return scheduler.New[*batch](jobs{ssc}, ssc.clock, durMS(ssc.batch))
+// newLoop makes the context's batch loop and the life cycle
+// (engine/internal/driver) that starts and stops it.
+func (ssc *StreamingContext) newLoop() {
+	ssc.sched = scheduler.New[*batch](jobs{ssc}, ssc.clock, durMS(ssc.batch))
+	ssc.life = driver.Life[*batch]{Lock: &ssc.mu, Loop: ssc.sched, Clock: ssc.clock, Interval: durMS(ssc.batch)}
 }
 
 // Generate cuts batch t; a cluster member's batch is one transaction, so
@@ -114,13 +103,7 @@ func (j jobs) Stopped() {
 			s.stopped() // after the last batch: its commits are done
 		}
 	}
-	ssc.mu.Lock()
-	if ssc.ckpt != nil {
-		ssc.ckpt.Close()
-	}
-	ssc.state = Stopped
-	ssc.releaseLocked()
-	ssc.mu.Unlock()
+	ssc.life.Stopped(ssc.releaseLocked)
 	running.Stopped(ssc)
 }
 
@@ -131,16 +114,15 @@ func (ssc *StreamingContext) inputList() []*input {
 }
 
 // releaseLocked lets go of what a stopped context no longer needs: its
-// streams' state and functions, the checkpointer and the recovered
-// checkpoint. A session that creates and
-// stops many contexts keeps only their small shells (State, Err,
-// LastBatch) for as long as its variables refer to them. Call with ssc.mu
-// held, once the context is stopped and no batch runs.
+// streams' state and functions (the driver lets go of the checkpointer and
+// the recovered checkpoint). A session that creates and stops many
+// contexts keeps only their small shells (State, Err, LastBatch) for as
+// long as its variables refer to them. Call with ssc.mu held, once the
+// context is stopped and no batch runs.
 func (ssc *StreamingContext) releaseLocked() {
 	for _, d := range ssc.streams {
 		d.release()
 	}
-	ssc.ckpt, ssc.recovered = nil, nil
 }
 
 // AwaitTermination blocks until the context is stopped or a batch fails,
@@ -186,10 +168,7 @@ func (j jobs) Inputs() ([]jobset.Input, *checkpoint.Checkpointer) {
 	for i, in := range ssc.inputs {
 		inputs[i] = in
 	}
-	if ssc.ckpt == nil {
-		return inputs, nil
-	}
-	return inputs, ssc.ckpt
+	return inputs, ssc.life.Ckpt
 }
 
 func (j jobs) Outputs() []jobset.Output {
@@ -225,7 +204,7 @@ func (j jobs) Clear(t Time) {
 	ssc := j.ssc
 	ssc.graph.Clear(int64(t), (*RDD).Unpersist)
 	ssc.mu.Lock()
-	ckpt := ssc.ckpt
+	ckpt := ssc.life.Ckpt
 	ssc.mu.Unlock()
 	if ckpt != nil {
 		ckpt.Completed(int64(t), ssc.snapshot)

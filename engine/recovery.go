@@ -83,7 +83,7 @@ func GetOrCreate(dir string, create func() *StreamingContext) *StreamingContext 
 		panic(ckptError(op, sp, err))
 	}
 	ssc.mu.Lock()
-	ssc.recovered = rec
+	ssc.life.Recovered = rec
 	ssc.mu.Unlock()
 	return ssc
 }
@@ -93,7 +93,7 @@ func GetOrCreate(dir string, create func() *StreamingContext) *StreamingContext 
 func (ssc *StreamingContext) Recovered() bool {
 	ssc.mu.Lock()
 	defer ssc.mu.Unlock()
-	return ssc.recovered != nil || ssc.resumed
+	return ssc.life.Recovered != nil || ssc.life.Resumed
 }
 
 func toTimes(ts []int64) []Time {
@@ -118,19 +118,19 @@ func fromTimes(ts []Time) []int64 {
 	return out
 }
 
-// startCheckpoints starts checkpointing when a directory is set, with the
+// Checkpoints starts checkpointing when a directory is set, with the
 // write-ahead log for receiver inputs, and applies a recovered checkpoint
 // (engine/internal/checkpoint's Begin); it returns the batches to re-run.
 // Start calls it before the sources start.
-func (ssc *StreamingContext) startCheckpoints(rec *checkpoint.Recovered) (pending []*batch, err error) {
-	const op = "StreamingContext.Start"
+func (st *starter) Checkpoints(rec *checkpoint.Recovered) (ck *checkpoint.Checkpointer, pending []*batch, err error) {
+	const op = startOp
+	ssc, inputs := st.ssc, st.inputs
 	dir := ssc.CheckpointDir()
 	if dir == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	ssc.mu.Lock()
 	streams := append([]*DStream(nil), ssc.streams...)
-	inputs := append([]*input(nil), ssc.inputs...)
 	ssc.mu.Unlock()
 	s := checkpoint.Start{Graph: ssc.graphStreams(), Recovered: rec, Config: checkpoint.Config{
 		Dir: dir, Encode: encodeCkptElems, Split: splitPair, Same: sameState,
@@ -173,27 +173,24 @@ func (ssc *StreamingContext) startCheckpoints(rec *checkpoint.Recovered) (pendin
 				panic(r)
 			}
 			e := asTaskError("recovery", r)
-			pending, err = nil, &Error{Op: op, Time: e.Time, Msg: fmt.Sprintf("recovering from %s: %v", rec.Path, e), Err: e}
+			ck, pending, err = nil, nil, &Error{Op: op, Time: e.Time, Msg: fmt.Sprintf("recovering from %s: %v", rec.Path, e), Err: e}
 		}
 	}()
 	ck, ps, err := checkpoint.Begin(s)
 	switch e := err.(type) {
 	case nil:
 	case *Error:
-		return nil, e
+		return nil, nil, e
 	case *checkpoint.RecoverError:
-		return nil, &Error{Op: op, Time: Time(e.Time), Msg: e.Msg, Err: e.Err}
+		return nil, nil, &Error{Op: op, Time: Time(e.Time), Msg: e.Msg, Err: e.Err}
 	default:
-		return nil, &Error{Op: op, Msg: fmt.Sprintf("checkpoint directory %s: %v", dir, err), Err: err}
+		return nil, nil, &Error{Op: op, Msg: fmt.Sprintf("checkpoint directory %s: %v", dir, err), Err: err}
 	}
 	now := time.Now()
 	for _, p := range ps {
 		pending = append(pending, &batch{Info: batchInfo{BatchTime: Time(p.Time), SubmissionTime: now, Records: p.Records}})
 	}
-	ssc.mu.Lock()
-	ssc.ckpt = ck
-	ssc.mu.Unlock()
-	return pending, nil
+	return ck, pending, nil
 }
 
 // graphStreams describes every stream of the graph, in construction order,
