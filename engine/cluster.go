@@ -41,21 +41,17 @@ func (ssc *StreamingContext) clusterStreams() []cluster.Stream {
 }
 
 // clusterInput looks up the partition count of a cluster job's input
-// topics when the stream is made: it is the job's default number of
-// partitions of shuffles and state, so the streams made after it agree on
-// every member.
+// topics when the stream is made (cluster.Tasks): it is the job's default
+// number of partitions of shuffles and state, so the streams made after it
+// agree on every member.
 func (ssc *StreamingContext) clusterInput(op string, topics []string) {
-	ssc.mu.Lock()
-	known, parts := ssc.clusterTopic, ssc.clusterParts
-	ssc.mu.Unlock()
-	n, err := ssc.cluster.InputTasks(topics, known, parts)
+	n, first, err := ssc.clusterTasks.Add(ssc.cluster, topics)
 	if err != nil {
 		buildErrorf(op, "%v", err)
 	}
-	ssc.mu.Lock()
-	defer ssc.mu.Unlock()
-	if ssc.clusterParts == 0 {
-		ssc.clusterParts, ssc.clusterTopic = n, topics[0]
-		ssc.ex.parallelism = ssc.clusterParts
+	if first {
+		ssc.mu.Lock()
+		ssc.ex.parallelism = n
+		ssc.mu.Unlock()
 	}
 }

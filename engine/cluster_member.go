@@ -71,7 +71,13 @@ func (cm *clusterMember) hooks(streams []*DStream) cluster.Hooks[*RDD] {
 // storeError is a failure of stream op's window store in the running
 // batch.
 func (cm *clusterMember) storeError(op string, err error) *Error {
-	return &Error{Op: op, Time: Time(cm.Time()), Msg: err.Error(), Err: errors.Unwrap(err)}
+	return errorOf(op, Time(cm.Time()), err)
+}
+
+// errorOf is the *Error of op at t for err, an internal package's error
+// that names what failed and whose Unwrap is the cause.
+func errorOf(op string, t Time, err error) *Error {
+	return &Error{Op: op, Time: t, Msg: err.Error(), Err: errors.Unwrap(err)}
 }
 
 // clusterLog writes a line of the member to the batch log, or in the shell

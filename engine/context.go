@@ -97,8 +97,7 @@ type StreamingContext struct {
 	cluster      *cluster.Master // the kafka:// master; nil on local[N] (cluster.go)
 	member       *clusterMember  // this process's membership once started (cluster_member.go)
 	kafkaSinks   []Kafka         // the clusters SaveToKafka writes to, for Start's checks
-	clusterParts int             // the input topics' partition count, once a KafkaStream is made
-	clusterTopic string          // the first input topic
+	clusterTasks cluster.Tasks   // the input topics' partition count, once a KafkaStream is made
 
 	out *console.Out // the output, the batch log and the formatter
 }

@@ -1,10 +1,6 @@
 package engine
 
-import (
-	"fmt"
-
-	"github.com/gostream/gostream/engine/internal/source/file"
-)
+import "github.com/gostream/gostream/engine/internal/source/file"
 
 // A large file is not read whole into its batch: as Hadoop's input splits
 // do for Spark's textFileStream, a text file larger than fileSplitSize
@@ -20,36 +16,21 @@ import (
 // is generated.
 var fileSplitSize int64 = 32 << 20
 
-// splitRDD returns the RDD of a batch's text files: partition i is parts[i]
-// when splits[i] is nil, else the lines of splits[i], read as the task runs.
-func (s *fileSource) splitRDD(t Time, parts [][]any, splits []*file.Split) *RDD {
-	if splits == nil {
-		return materialized(s.ssc.ex, s.op, parts)
+// batchRDD returns the RDD of a batch's files: partition i is b.Parts[i],
+// or the lines of b.Splits[i], read as the task runs (file.Batch's Each).
+func (s *fileSource) batchRDD(t Time, b file.Batch) *RDD {
+	if b.Splits == nil {
+		return materialized(s.ssc.ex, s.op, b.Parts)
 	}
-	each := func(p int, emit func(string)) {
-		sp := splits[p]
-		if err := sp.Each(emit); err != nil {
-			e := &Error{Op: s.op, Time: t, Msg: fmt.Sprintf("reading %q (bytes %d-%d): %v", sp.Path, sp.Start, sp.End, err), Err: err}
-			panic(taskFailure{e})
+	r := newRDD(s.ssc.ex, s.op, len(b.Parts), nil, func(p int, emit func(any)) {
+		if err := b.Each(p, emit); err != nil {
+			panic(taskFailure{s.readError(t, err)})
 		}
-	}
-	r := newRDD(s.ssc.ex, s.op, len(parts), nil, func(p int, emit func(any)) {
-		if splits[p] == nil {
-			for _, x := range parts[p] {
-				emit(x)
-			}
-			return
-		}
-		each(p, func(line string) { emit(line) })
 	})
 	r.d.Strs = func(p int, emit func(string)) {
-		if splits[p] == nil {
-			for _, x := range parts[p] {
-				emit(x.(string))
-			}
-			return
+		if err := b.EachString(p, emit); err != nil {
+			panic(taskFailure{s.readError(t, err)})
 		}
-		each(p, emit)
 	}
 	return r
 }

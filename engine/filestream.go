@@ -85,20 +85,16 @@ func (s *fileSource) resumed(t Time) { s.st.Resumed(int64(t)) }
 func (s *fileSource) pending() bool { return false }
 
 func (s *fileSource) allocate(t Time) (*RDD, int) {
-	files, err := s.st.Select(int64(t), durMS(s.ssc.batch))
-	if err != nil {
-		return s.failing(t, fmt.Sprintf("listing directory %q: %v", s.dir, err), err), 0
-	}
 	how := file.Reading{Records: s.records, SplitSize: fileSplitSize}
 	if s.objects {
 		how.Objects = readObjectParts
 	}
-	b, err := file.Read(s.dir, files, how, func(n int, task func(int)) { s.ssc.ex.run(s.op, t, n, task) })
+	b, err := s.st.ReadBatch(int64(t), durMS(s.ssc.batch), how, func(n int, task func(int)) { s.ssc.ex.run(s.op, t, n, task) })
 	if err != nil {
-		re := err.(*file.ReadError)
-		return s.failing(t, re.Msg, re.Err), 0
+		e := s.readError(t, err) // the batch fails when it runs
+		return newRDD(s.ssc.ex, s.op, 1, nil, func(int, func(any)) { panic(taskFailure{e}) }), 0
 	}
-	return s.splitRDD(t, b.Parts, b.Splits), b.Records
+	return s.batchRDD(t, b), b.Records
 }
 
 // Checkpointing: a file stream's position is the files it has taken and
@@ -119,10 +115,10 @@ func (s *fileSource) position() ([]byte, error) { return s.st.Position() }
 
 func (s *fileSource) restorePosition(pos []byte) error { return s.st.RestorePosition(pos) }
 
-// failing returns an RDD whose computation fails the batch with msg.
-func (s *fileSource) failing(t Time, msg string, err error) *RDD {
-	e := &Error{Op: s.op, Time: t, Msg: msg, Err: err}
-	return newRDD(s.ssc.ex, s.op, 1, nil, func(int, func(any)) { panic(taskFailure{e}) })
+// readError is the batch's error for a *file.ReadError.
+func (s *fileSource) readError(t Time, err error) *Error {
+	re := err.(*file.ReadError)
+	return &Error{Op: s.op, Time: t, Msg: re.Msg, Err: re.Err}
 }
 
 // skipped tells the user, on the context's batch log (or its output, when

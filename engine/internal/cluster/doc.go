@@ -45,7 +45,8 @@
 //     End commits the next positions with metadata batch=T.
 //   - Shuffle is a repartition topic (shuffle.go): Write is a map task's
 //     table with its marker, Reduce the tables of the batches complete;
-//     RunShuffle runs a batch's shuffle on it through the caller's tasks.
+//     RunShuffle runs a batch's shuffle on it through the caller's tasks;
+//     ShuffleData makes a shuffle's rdd.Data materialize that way.
 //   - State is a stateful stream's changelog (state.go): Load restores
 //     the partitions gained, WritePairs and WriteMap write what changed;
 //     LoadPairs and SavePairs (UpdateStateByKey), LoadMaps and SaveMaps
@@ -79,7 +80,8 @@
 //     any master a context runs on (local, local[N], local[*] or a job's
 //     URL) into its number of workers; Check refuses at
 //     Start what a cluster job cannot split among its members, and
-//     InputTasks gives an input's partition count, the job's tasks.
+//     InputTasks gives an input's partition count, the job's tasks, which
+//     Tasks agrees on as the inputs are made, one input at a time.
 //   - Reducer is the reduce side of one repartition partition: it holds the
 //     records read (MapHeaders: batch, map task, marker) until every map
 //     task's marker of their batch or a later one is in, hands over the

@@ -20,6 +20,7 @@
 //   - State and Restore are what a checkpoint holds (Position and
 //     RestorePosition, as its JSON); Resumed(t) makes the listing at a
 //     restart stand for batch t's.
+//   - ReadBatch is a batch's Select, then Read: its partitions and splits.
 //
 // The contract of the reading: a line is what lies between "\n"s, without
 // the "\n" or a "\r\n", invalid UTF-8 replaced; ReadLines, CountLines and
@@ -27,7 +28,8 @@
 // order, are the file's lines. Plan and ReadText decide, at a batch's
 // generation, which of its files are read whole (then, through the
 // caller's Runner) and which are cut into splits; a split's lines are read
-// by the task that runs it (Split.Each), a line belonging to the split it
+// by the task that runs it (Split.Each; a Batch's Each and EachString
+// give any of its partitions), a line belonging to the split it
 // starts in. ReadRecords cuts a file into records of a fixed length
 // (BinaryRecordsStream's reader for ReadWith). Errors are plain, wrapping the operating system's (or the
 // reader's, in ReadWith) and naming the file; the engine names the stream
