@@ -2,7 +2,6 @@ package engine
 
 import (
 	"github.com/gostream/gostream/engine/internal/action"
-	"github.com/gostream/gostream/engine/internal/exec"
 	"github.com/gostream/gostream/engine/internal/rdd"
 	"github.com/gostream/gostream/engine/internal/shuffle"
 )
@@ -112,9 +111,13 @@ func (r *RDD) Unpersist() { r.d.Unpersist() }
 // narrow returns an RDD with r's partitioning whose partition p is f applied
 // to r's partition p.
 func (r *RDD) narrow(op string, f func(p int, emit func(any)) func(any)) *RDD {
-	return newRDD(r.ex, op, r.n, []*RDD{r}, func(p int, emit func(any)) {
-		r.iterate(p, f(p, emit))
-	}).at(r.time)
+	return r.derived(op, r.d.Narrow(f))
+}
+
+// derived returns an RDD with r's partitioning and batch whose partitions
+// compute computes from r's.
+func (r *RDD) derived(op string, compute func(p int, emit func(any))) *RDD {
+	return newRDD(r.ex, op, r.n, []*RDD{r}, compute).at(r.time)
 }
 
 // Map applies f, a func(T) U, to every element.
@@ -122,9 +125,7 @@ func (r *RDD) Map(f any) *RDD { return r.mapAdapted(unary("Map", f), f) }
 
 // mapAdapted is Map with f already adapted to g; f itself picks the typed path.
 func (r *RDD) mapAdapted(g func(any) any, f any) *RDD {
-	out := r.narrow("Map", func(_ int, emit func(any)) func(any) {
-		return func(x any) { emit(callUnary("Map", g, x)) }
-	})
+	out := r.derived("Map", r.d.Map(g, userFailure("Map")))
 	out.d.StrInts = mapStrInts(r, f)
 	return out
 }
@@ -139,13 +140,7 @@ func (r *RDD) Filter(f any) *RDD { return r.filterAdapted(predicate("Filter", f)
 
 // filterAdapted is Filter with f already adapted to g.
 func (r *RDD) filterAdapted(g func(any) bool, f any) *RDD {
-	out := r.narrow("Filter", func(_ int, emit func(any)) func(any) {
-		return func(x any) {
-			if callPredicate("Filter", g, x) {
-				emit(x)
-			}
-		}
-	})
+	out := r.derived("Filter", r.d.Filter(g, userFailure("Filter")))
 	out.d.Strs = filterStrs(r, f)
 	return out
 }
@@ -160,16 +155,7 @@ func (r *RDD) FlatMap(f any) *RDD { return r.flatMapAdapted(expander("FlatMap", 
 
 // flatMapAdapted is FlatMap with f already adapted to g.
 func (r *RDD) flatMapAdapted(g func(any, func(any)), f any) *RDD {
-	fail := userFailure("FlatMap")
-	out := r.narrow("FlatMap", func(_ int, emit func(any)) func(any) {
-		e := exec.NewExpansion()
-		return func(x any) {
-			for _, y := range e.Expand(g, x, fail) {
-				emit(y)
-			}
-			e.Done()
-		}
-	})
+	out := r.derived("FlatMap", r.d.FlatMap(g, userFailure("FlatMap")))
 	out.d.Strs = flatMapStrs(r, f)
 	return out
 }
@@ -181,11 +167,11 @@ func (r *RDD) MapPartitions(f any) *RDD {
 
 func (r *RDD) mapPartitionsAdapted(g func([]any) []any) *RDD {
 	whole := func(_ int, part []any) []any { return g(part) }
-	return newRDD(r.ex, "MapPartitions", r.n, []*RDD{r}, r.d.Whole(whole, userFailure("MapPartitions"))).at(r.time)
+	return r.derived("MapPartitions", r.d.Whole(whole, userFailure("MapPartitions")))
 }
 
 // Glom turns each partition into one element, a []any.
-func (r *RDD) Glom() *RDD { return newRDD(r.ex, "Glom", r.n, []*RDD{r}, r.d.Glom()).at(r.time) }
+func (r *RDD) Glom() *RDD { return r.derived("Glom", r.d.Glom()) }
 
 // Union returns the elements of r and others; the partitions of r come first.
 func (r *RDD) Union(others ...*RDD) *RDD {
@@ -210,7 +196,7 @@ func (r *RDD) Repartition(n int) *RDD {
 	// Through the shuffle, each element keyed by its position: the i-th
 	// element of input partition p goes to partition (p+i) mod n.
 	const op = "Repartition"
-	keyed := newRDD(r.ex, op, r.n, []*RDD{r}, r.d.Positions(n)).at(r.time)
+	keyed := r.derived(op, r.d.Positions(n))
 	split := func(x any) (any, any) {
 		kv := x.(Pair)
 		return kv.Key, kv.Value

@@ -110,6 +110,6 @@ func (r *RDD) SortByKey(ascending bool, opts ...OpOption) *RDD {
 		c = order.Reverse(c)
 	}
 	out := newRDD(r.ex, op, max(n, 1), []*RDD{r}, nil).at(r.time)
-	out.d.Materialize = r.d.SortByKey(r.tasks(op), c, out.n, func(x any) { failElem(op, x, "engine.Pair") })
+	out.d.Materialize = r.d.SortByKey(r.tasks(op), c, out.n, notPair(op))
 	return out
 }

@@ -7,26 +7,13 @@ import (
 )
 
 // Keys returns the key of every Pair. Spark's keys.
-func (r *RDD) Keys() *RDD {
-	split := pairSplit("Keys")
-	return r.narrow("Keys", func(_ int, emit func(any)) func(any) {
-		return func(x any) {
-			k, _ := split(x)
-			emit(k)
-		}
-	})
-}
+func (r *RDD) Keys() *RDD { return r.derived("Keys", r.d.Keys(notPair("Keys"))) }
 
 // Values returns the value of every Pair. Spark's values.
-func (r *RDD) Values() *RDD {
-	split := pairSplit("Values")
-	return r.narrow("Values", func(_ int, emit func(any)) func(any) {
-		return func(x any) {
-			_, v := split(x)
-			emit(v)
-		}
-	})
-}
+func (r *RDD) Values() *RDD { return r.derived("Values", r.d.Values(notPair("Values"))) }
+
+// notPair fails op for an element that is not a Pair.
+func notPair(op string) func(x any) { return func(x any) { failElem(op, x, "engine.Pair") } }
 
 // CountByKey returns the number of Pairs of each key. Spark's countByKey.
 func (r *RDD) CountByKey() map[any]int {

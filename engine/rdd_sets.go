@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"math"
 	"math/rand/v2"
 
 	"github.com/gostream/gostream/engine/internal/sample"
@@ -10,11 +9,7 @@ import (
 
 // asKeys turns every element x into the Pair (x, nil), so set operations
 // can cogroup elements as keys.
-func asKeys(op string, r *RDD) *RDD {
-	return r.narrow(op, func(_ int, emit func(any)) func(any) {
-		return func(x any) { emit(Pair{x, nil}) }
-	})
-}
+func asKeys(op string, r *RDD) *RDD { return r.derived(op, r.d.AsKeys()) }
 
 // Subtract(other, opts...) returns the elements of r that are not elements
 // of other; an element r holds several times stays as many times.
@@ -76,11 +71,8 @@ func (r *RDD) ZipWithIndex() *RDD {
 // Spark's sample.
 func (r *RDD) Sample(withReplacement bool, fraction float64, seed ...int64) *RDD {
 	const op = "Sample"
-	if math.IsNaN(fraction) || fraction < 0 || (!withReplacement && fraction > 1) {
-		if withReplacement {
-			buildErrorf(op, "with replacement, fraction is the expected number of copies and must be >= 0, got %v", fraction)
-		}
-		buildErrorf(op, "without replacement, fraction is a probability and must be in [0, 1], got %v", fraction)
+	if err := sample.Check(withReplacement, fraction); err != nil {
+		buildErrorf(op, "%v", err)
 	}
 	if len(seed) > 1 {
 		buildErrorf(op, "want at most one seed, got %d", len(seed))
@@ -89,21 +81,7 @@ func (r *RDD) Sample(withReplacement bool, fraction float64, seed ...int64) *RDD
 	if len(seed) == 1 {
 		s = seed[0]
 	}
-	return r.narrow(op, func(p int, emit func(any)) func(any) {
-		smp := sample.New(s, p, fraction)
-		if !withReplacement {
-			return func(x any) {
-				if smp.Keep() {
-					emit(x)
-				}
-			}
-		}
-		return func(x any) {
-			for range smp.Copies() {
-				emit(x)
-			}
-		}
-	})
+	return r.derived(op, r.d.Sample(s, fraction, withReplacement))
 }
 
 // MapPartitionsWithIndex applies f, a func(index int, part []T) []U, to each
@@ -111,5 +89,5 @@ func (r *RDD) Sample(withReplacement bool, fraction float64, seed ...int64) *RDD
 // mapPartitionsWithIndex.
 func (r *RDD) MapPartitionsWithIndex(f any) *RDD {
 	const op = "MapPartitionsWithIndex"
-	return newRDD(r.ex, op, r.n, []*RDD{r}, r.d.Whole(indexedPartitionFunc(op, f), userFailure(op))).at(r.time)
+	return r.derived(op, r.d.Whole(indexedPartitionFunc(op, f), userFailure(op)))
 }

@@ -29,6 +29,10 @@
 //     int aggregator, the result is kept in columns when every key is a
 //     string. The caller's Aggregator comes in with its user functions
 //     guarded.
+//   - The narrow transformations give their compute, element by element
+//     in the reading task: Narrow (the caller's step per partition), Map,
+//     Filter, FlatMap (buffered per element by exec.Expansion), Keys,
+//     Values, AsKeys and Sample (engine/internal/sample's draw).
 //   - The operations that move whole partitions or elements without a user
 //     function per element give their compute or materialize: Union, Glom,
 //     Cartesian, Positions (Repartition's round robin), ZipWithIndex,

@@ -5,5 +5,6 @@
 // draw per element in order, so the same source (the same seed and
 // partition) gives the same sample. Without replacement an element is kept
 // once with probability fraction (in [0, 1]); with replacement it is kept
-// a Poisson(fraction) number of times. The caller checks fraction.
+// a Poisson(fraction) number of times. Check says what is wrong with a
+// fraction; the caller checks it before drawing.
 package sample

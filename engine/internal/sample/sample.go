@@ -1,6 +1,7 @@
 package sample
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 )
@@ -37,4 +38,16 @@ func Poisson(rng *rand.Rand, lambda float64) int {
 		}
 	}
 	return k
+}
+
+// Check reports what is wrong with fraction: without replacement it is a
+// probability, with replacement an expected number of copies.
+func Check(withReplacement bool, fraction float64) error {
+	switch {
+	case withReplacement && (math.IsNaN(fraction) || fraction < 0):
+		return fmt.Errorf("with replacement, fraction is the expected number of copies and must be >= 0, got %v", fraction)
+	case !withReplacement && (math.IsNaN(fraction) || fraction < 0 || fraction > 1):
+		return fmt.Errorf("without replacement, fraction is a probability and must be in [0, 1], got %v", fraction)
+	}
+	return nil
 }

@@ -51,3 +51,16 @@ func TestPoissonMean(t *testing.T) {
 		t.Errorf("Copies with fraction 0 = %d", c)
 	}
 }
+
+func TestCheck(t *testing.T) {
+	for _, tc := range []struct {
+		repl bool
+		f    float64
+		ok   bool
+	}{{false, 0, true}, {false, 1, true}, {false, 1.5, false}, {false, -0.1, false}, {false, math.NaN(), false},
+		{true, 3, true}, {true, -1, false}, {true, math.NaN(), false}} {
+		if err := Check(tc.repl, tc.f); (err == nil) != tc.ok {
+			t.Errorf("Check(%v, %v) = %v", tc.repl, tc.f, err)
+		}
+	}
+}
