@@ -2,10 +2,10 @@ package engine
 
 import (
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/checkpoint"
+	"github.com/gostream/gostream/engine/internal/num"
 )
 
 // Recovery from a checkpoint, and the checkpointer that writes them.
@@ -96,33 +96,13 @@ func (ssc *StreamingContext) Recovered() bool {
 	return ssc.life.Recovered != nil || ssc.life.Resumed
 }
 
-func toTimes(ts []int64) []Time {
-	if ts == nil {
-		return nil
-	}
-	out := make([]Time, len(ts))
-	for i, t := range ts {
-		out[i] = Time(t)
-	}
-	return out
-}
-
-func fromTimes(ts []Time) []int64 {
-	if ts == nil {
-		return nil
-	}
-	out := make([]int64, len(ts))
-	for i, t := range ts {
-		out[i] = int64(t)
-	}
-	return out
-}
+func toTimes(ts []int64) []Time { return num.Convert[Time](ts) }
 
 // Checkpoints starts checkpointing when a directory is set, with the
 // write-ahead log for receiver inputs, and applies a recovered checkpoint
 // (engine/internal/checkpoint's Begin); it returns the batches to re-run.
 // Start calls it before the sources start.
-func (st *starter) Checkpoints(rec *checkpoint.Recovered) (ck *checkpoint.Checkpointer, pending []*batch, err error) {
+func (st *starter) Checkpoints(rec *checkpoint.Recovered) (*checkpoint.Checkpointer, []*batch, error) {
 	const op = startOp
 	ssc, inputs := st.ssc, st.inputs
 	dir := ssc.CheckpointDir()
@@ -149,7 +129,7 @@ func (st *starter) Checkpoints(rec *checkpoint.Recovered) (ck *checkpoint.Checkp
 		if !ok {
 			return ssc.ckptSource(in), nil
 		}
-		w, err := rs.logTo(filepath.Join(dir, "wal", fmt.Sprintf("input-%d", i)), in, rec == nil)
+		w, err := rs.logTo(checkpoint.LogDir(dir, i), in, rec == nil)
 		if err != nil {
 			return checkpoint.Source{}, &Error{Op: op, Msg: fmt.Sprintf("write-ahead log of %s: %v", in.d.op, err), Err: err}
 		}
@@ -167,15 +147,10 @@ func (st *starter) Checkpoints(rec *checkpoint.Recovered) (ck *checkpoint.Checkp
 			rdd.ready()
 		}
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			if rec == nil {
-				panic(r)
-			}
-			e := asTaskError("recovery", r)
-			ck, pending, err = nil, nil, &Error{Op: op, Time: e.Time, Msg: fmt.Sprintf("recovering from %s: %v", rec.Path, e), Err: e}
-		}
-	}()
+	s.Panic = func(r any) error {
+		e := asTaskError("recovery", r)
+		return &Error{Op: op, Time: e.Time, Msg: fmt.Sprintf("recovering from %s: %v", rec.Path, e), Err: e}
+	}
 	ck, ps, err := checkpoint.Begin(s)
 	switch e := err.(type) {
 	case nil:
@@ -186,6 +161,7 @@ func (st *starter) Checkpoints(rec *checkpoint.Recovered) (ck *checkpoint.Checkp
 	default:
 		return nil, nil, &Error{Op: op, Msg: fmt.Sprintf("checkpoint directory %s: %v", dir, err), Err: err}
 	}
+	var pending []*batch
 	now := time.Now()
 	for _, p := range ps {
 		pending = append(pending, &batch{Info: batchInfo{BatchTime: Time(p.Time), SubmissionTime: now, Records: p.Records}})

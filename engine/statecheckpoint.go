@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/gostream/gostream/engine/internal/checkpoint"
+	"github.com/gostream/gostream/engine/internal/num"
 	"github.com/gostream/gostream/engine/internal/state"
 )
 
@@ -21,7 +22,7 @@ func (ssc *StreamingContext) snapshot(i int) (checkpoint.Snapshot, bool) {
 		return checkpoint.Snapshot{}, false
 	}
 	times, wparts := d.windowBatches()
-	return checkpoint.Snapshot{Stream: i, Op: d.op, Time: int64(st), Parts: parts, WindowTimes: fromTimes(times), WindowParts: wparts}, true
+	return checkpoint.Snapshot{Stream: i, Op: d.op, Time: int64(st), Parts: parts, WindowTimes: num.Convert[int64](times), WindowParts: wparts}, true
 }
 
 // splitPair splits a state element, a Pair, into key and state.

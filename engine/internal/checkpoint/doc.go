@@ -14,7 +14,8 @@
 //	                          source positions, and which state files hold the
 //	                          state
 //	state-<stream>-<time>     a stateful stream's state at a batch time
-//	wal/input-<i>/<seq>.log   the write-ahead log of receiver input i (package wal)
+//	wal/input-<i>/<seq>.log   the write-ahead log of receiver input i (package wal,
+//	                          in LogDir)
 //	.lock                     the lock of the context writing the directory
 //
 // Every checkpoint and state file has the same frame:
@@ -60,7 +61,8 @@
 //     Restore, puts the inputs back (Recover), has the engine replay the
 //     stateful streams over the completed batches after their state and
 //     returns the pending batches to run again; it closes the checkpointer
-//     when it fails or a callback panics.
+//     when it fails or a callback panics, and at recovery returns the
+//     panic as the error Start.Panic makes of it.
 //   - At recovery, Resume checks the rebuilt graph against the newest
 //     metadata and ReadStates reads the state chains it refers to, and
 //     Checkpointer.Recover puts each input back as the metadata recorded

@@ -8,6 +8,16 @@ import (
 	"strings"
 )
 
+// LogDir is the directory of the write-ahead log of input i in the
+// checkpoint directory dir (i < 0: a pattern that matches every input's).
+func LogDir(dir string, i int) string {
+	name := "input-*"
+	if i >= 0 {
+		name = fmt.Sprintf("input-%d", i)
+	}
+	return filepath.Join(dir, "wal", name)
+}
+
 // Orphans returns an error when dir, which holds no metadata file, still
 // holds state files or non-empty log segments. A context writes its first
 // checkpoint before any receiver stores a record, so these can only remain
@@ -20,7 +30,7 @@ func Orphans(dir string) error {
 			found = append(found, e.Name())
 		}
 	}
-	segs, _ := filepath.Glob(filepath.Join(dir, "wal", "input-*", "*.log"))
+	segs, _ := filepath.Glob(filepath.Join(LogDir(dir, -1), "*.log"))
 	for _, s := range segs {
 		if fi, err := os.Stat(s); err == nil && fi.Size() > 0 {
 			rel, _ := filepath.Rel(dir, s)

@@ -20,6 +20,9 @@ type Start struct {
 	Restore func(state *Chain)
 	// Replay recomputes stateful stream i's batch t, without its outputs.
 	Replay func(stream int, t int64)
+	// Panic, at recovery, turns a panic of a callback into Begin's
+	// error; nil lets it go on.
+	Panic func(r any) error
 }
 
 // Pending is a batch generated before the restart but not completed, to be
@@ -37,8 +40,20 @@ type Pending struct {
 // stateful streams over the completed batches after their state (Replay)
 // and returns the batches to run again. On an error, or when a callback
 // panics, the checkpointer is closed; the error of Source is returned as it
-// is, one of Recover as a *RecoverError. Call it before the inputs start.
-func Begin(s Start) (*Checkpointer, []Pending, error) {
+// is, one of Recover as a *RecoverError, and at recovery a panic as Panic
+// turns it. Call it before the inputs start.
+func Begin(s Start) (c *Checkpointer, pending []Pending, err error) {
+	if s.Recovered != nil && s.Panic != nil {
+		defer func() {
+			if r := recover(); r != nil {
+				c, pending, err = nil, nil, s.Panic(r)
+			}
+		}()
+	}
+	return begin(s)
+}
+
+func begin(s Start) (*Checkpointer, []Pending, error) {
 	cfg := s.Config
 	if s.Recovered != nil {
 		cfg.Prev = s.Recovered.Meta

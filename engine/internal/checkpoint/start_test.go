@@ -158,3 +158,48 @@ func TestResume(t *testing.T) {
 		t.Fatalf("Resume of another graph: %v at %q, want an error at %s", err, p, path)
 	}
 }
+
+func TestBeginPanicAtRecovery(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ckpt")
+	var f failures
+	s := testStart(dir, &f)
+	s.Source = func(int) (Source, error) { return Source{}, nil }
+	c, _, err := Begin(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := func(i int) (Snapshot, bool) {
+		return Snapshot{Stream: i, Op: "UpdateStateByKey", Time: 2000, Parts: [][]any{keys(2, nil)}}, true
+	}
+	for b := int64(1000); b <= 2000; b += 1000 {
+		c.Generated(b, []Batch{c.Record(0, b, 1)})
+		c.Completed(b, snap)
+	}
+	c.Close()
+	meta, path, err := Load(dir)
+	if err != nil || meta == nil {
+		t.Fatalf("Load: %v %v", meta, err)
+	}
+	rec, _, err := ReadStates(dir, path, meta, decodeJSON, splitKV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Recovered = rec
+	s.Restore = func(*Chain) { panic("boom") }
+	s.Replay = func(int, int64) {}
+	boom := errors.New("recovering: boom")
+	var got any
+	s.Panic = func(r any) error { got = r; return boom }
+	if c, pending, err := Begin(s); c != nil || pending != nil || err != boom || got != "boom" {
+		t.Fatalf("Begin with a panicking Restore: %v %v %v (panic %v), want Panic's error", c, pending, err, got)
+	}
+	s.Restore = func(*Chain) {}
+	c, _, err = Begin(s)
+	if err != nil {
+		t.Fatalf("Begin after a panic at recovery: %v", err)
+	}
+	c.Close()
+	if len(f.errs) > 0 {
+		t.Fatal(f.errs)
+	}
+}

@@ -2,8 +2,21 @@
 // widest integer types: the one place that knows which Go kinds count as
 // signed or unsigned integers, for ordering (SortBy, Max, Min) and for
 // typed output columns (Parquet). The caller's batch time type, an int64
-// of milliseconds, counts as signed.
+// of milliseconds, counts as signed; Convert turns slices of batch times
+// into int64 milliseconds and back.
 package num
+
+// Convert returns xs as a slice of D, nil when xs is nil.
+func Convert[D, S ~int64](xs []S) []D {
+	if xs == nil {
+		return nil
+	}
+	out := make([]D, len(xs))
+	for i, x := range xs {
+		out[i] = D(x)
+	}
+	return out
+}
 
 // Signed returns x as an int64 when it is a signed integer of any Go kind
 // or a T.
