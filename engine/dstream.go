@@ -221,7 +221,7 @@ func (d *DStream) Count() *DStream {
 
 func countRDD(r *RDD) *RDD {
 	out := newRDD(r.ex, "Count", 1, []*RDD{r}, nil).at(r.time)
-	out.d.Materialize = func() [][]any { return [][]any{{r.Count()}} }
+	out.d.Materialize = r.d.CountOne(r.tasks("Count"))
 	return out
 }
 
@@ -234,12 +234,7 @@ func (d *DStream) Reduce(f any) *DStream {
 
 func reduceRDD(op string, r *RDD, rd reducer) *RDD {
 	out := newRDD(r.ex, op, 1, []*RDD{r}, nil).at(r.time)
-	out.d.Materialize = func() [][]any {
-		if v, ok := r.reduce(op, rd); ok {
-			return [][]any{{v}}
-		}
-		return [][]any{nil}
-	}
+	out.d.Materialize = r.d.ReduceOne(r.tasks(op), rd.f, userFailure(op))
 	return out
 }
 

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"github.com/gostream/gostream/engine/internal/action"
 	"github.com/gostream/gostream/engine/internal/rdd"
 	"github.com/gostream/gostream/engine/internal/shuffle"
 )
@@ -63,16 +62,7 @@ func (r *RDD) partition(p int) []any { return r.d.Partition(p) }
 func (r *RDD) Partitions() [][]any { return r.d.Partitions() }
 
 // Collect returns every element, partition by partition.
-func (r *RDD) Collect() []any {
-	var out []any
-	for _, p := range r.Partitions() {
-		out = append(out, p...)
-	}
-	if out == nil {
-		out = []any{}
-	}
-	return out
-}
+func (r *RDD) Collect() []any { return r.d.Collect() }
 
 // Count returns the number of elements.
 func (r *RDD) Count() int { return r.d.Count(r.tasks("Count")) }
@@ -216,11 +206,7 @@ func (r *RDD) Reduce(f any) any {
 }
 
 func (r *RDD) reduce(op string, rd reducer) (any, bool) {
-	fail := userFailure(op)
-	parts := rdd.Each(r.d, r.tasks(op), func(p int) action.Partial {
-		return action.ReducePartition(func(emit func(any)) { r.iterate(p, emit) }, rd.f, fail)
-	})
-	return action.Reduce(parts, rd.f, fail)
+	return r.d.Reduce(r.tasks(op), rd.f, userFailure(op))
 }
 
 func callReduce(op string, f func(a, b any) any, a, b any) any {

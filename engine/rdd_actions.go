@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/gostream/gostream/engine/internal/action"
-	"github.com/gostream/gostream/engine/internal/rdd"
 	"github.com/gostream/gostream/engine/internal/sink/dir"
 )
 
@@ -32,11 +31,7 @@ func (r *RDD) Fold(zero, f any) any {
 }
 
 func (r *RDD) fold(op string, zero any, seq, comb func(a, b any) any) any {
-	fail := userFailure(op)
-	accs := rdd.Each(r.d, r.tasks(op), func(p int) any {
-		return action.FoldPartition(func(emit func(any)) { r.iterate(p, emit) }, zero, seq, fail)
-	})
-	return action.Fold(accs, zero, comb, fail)
+	return r.d.Fold(r.tasks(op), zero, seq, comb, userFailure(op))
 }
 
 // Foreach calls f, a func(T), with every element, in parallel tasks (one per
@@ -80,15 +75,7 @@ func (r *RDD) SaveAsTextFile(path string) {
 }
 
 func (r *RDD) stats(op string) action.Stats {
-	notNumber := func(x any) { failElem(op, x, "a number") }
-	parts := rdd.Each(r.d, r.tasks(op), func(p int) action.Stats {
-		return action.StatsPartition(func(emit func(any)) { r.iterate(p, emit) }, numberOf, notNumber)
-	})
-	var all action.Stats
-	for _, s := range parts {
-		all.Merge(s)
-	}
-	return all
+	return r.d.Stats(r.tasks(op), numberOf, func(x any) { failElem(op, x, "a number") })
 }
 
 // Sum returns the sum of the elements, numbers of any Go kind, as a float64

@@ -4,7 +4,6 @@ import (
 	"slices"
 
 	"github.com/gostream/gostream/engine/internal/order"
-	"github.com/gostream/gostream/engine/internal/rdd"
 )
 
 // Ordering overrides the natural order of Top, TakeOrdered, Max, Min and
@@ -59,13 +58,7 @@ func (r *RDD) smallest(op string, n int, c func(a, b any) int) []any {
 	if n < 0 {
 		buildErrorf(op, "want a non-negative number of elements, got %d", n)
 	}
-	if n == 0 {
-		return []any{}
-	}
-	least := rdd.Each(r.d, r.tasks(op), func(p int) []any {
-		return order.Least(func(emit func(any)) { r.iterate(p, emit) }, n, c)
-	})
-	return order.Smallest(least, n, c)
+	return r.d.Smallest(r.tasks(op), n, c)
 }
 
 // Max(opts...) returns the largest element by natural order or

@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"github.com/gostream/gostream/engine/internal/action"
-	"github.com/gostream/gostream/engine/internal/rdd"
 	"github.com/gostream/gostream/engine/internal/shuffle"
 )
 
@@ -23,32 +21,16 @@ func (r *RDD) CountByKey() map[any]int {
 		k, _ := split(x)
 		return k, 1
 	}, aggregator{intFn: Sum, sum: true}, pairOut)
-	out := make(map[any]int)
-	for _, x := range counted.Collect() {
-		kv := x.(Pair)
-		out[kv.Key] = kv.Value.(int)
-	}
-	return out
+	return counted.d.IntsByKey()
 }
 
 // CollectAsMap returns the Pairs as a map of key to value; of several pairs
 // with one key, the last in partition order wins. Spark's collectAsMap.
 func (r *RDD) CollectAsMap() map[any]any {
 	const op = "CollectAsMap"
-	split := pairSplit(op)
-	out := make(map[any]any)
-	for _, x := range r.Collect() {
-		k, v := split(x)
-		func() {
-			defer func() {
-				if rec := recover(); rec != nil {
-					buildErrorf(op, "key of type %s cannot be a map key: %v", typeName(k), rec)
-				}
-			}()
-			out[k] = v
-		}()
-	}
-	return out
+	return r.d.AsMap(notPair(op), func(k, rec any) {
+		buildErrorf(op, "key of type %s cannot be a map key: %v", typeName(k), rec)
+	})
 }
 
 // Lookup(key) returns the values of the Pairs whose key equals key, in
@@ -58,21 +40,7 @@ func (r *RDD) CollectAsMap() map[any]any {
 // lookup.
 func (r *RDD) Lookup(key any) []any {
 	const op = "Lookup"
-	split := pairSplit(op)
-	found := rdd.Each(r.d, r.tasks(op), func(p int) (vs []any) {
-		r.iterate(p, func(x any) {
-			k, v := split(x)
-			if action.EqualKeys(k, key, compareNatural) {
-				vs = append(vs, v)
-			}
-		})
-		return vs
-	})
-	out := []any{}
-	for _, vs := range found {
-		out = append(out, vs...)
-	}
-	return out
+	return r.d.Lookup(r.tasks(op), key, compareNatural, notPair(op))
 }
 
 // CombineByKey(create, mergeValue, mergeCombiners, opts...) combines the

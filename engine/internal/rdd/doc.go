@@ -39,6 +39,10 @@
 //     SortBy, SortByKey (a stable sort, range partitioned), Whole (a
 //     function of a whole partition); Each runs an action's task per
 //     partition and returns the results in partition order.
+//   - The actions (Collect, Reduce, Fold, Stats, Lookup, Smallest, AsMap,
+//     IntsByKey) run each partition's work of engine/internal/action or
+//     engine/internal/order in a task and merge the results in partition
+//     order; CountOne and ReduceOne materialize a one-partition result.
 //   - Tasks run through the run function the caller gives New, which names
 //     the operation and batch for failures; the package speaks plain Go and
 //     the caller's pair type comes in as a type parameter.
