@@ -2,7 +2,6 @@ package engine
 
 import (
 	"os"
-	"sync"
 	"time"
 
 	"github.com/gostream/gostream/engine/internal/scheduler"
@@ -40,18 +39,9 @@ func WithStopGracefullyOnShutdown() Option {
 // "true", as Spark's spark.streaming.stopGracefullyOnShutdown configuration.
 const StopGracefullyEnv = "GOSTREAM_STOP_GRACEFULLY_ON_SHUTDOWN"
 
-var shutdownDefault struct {
-	sync.Mutex
-	on bool
-}
-
 // StopGracefullyOnShutdown(on) turns WithStopGracefullyOnShutdown on (or
 // off) for every context started from now on in this process.
-func StopGracefullyOnShutdown(on bool) {
-	shutdownDefault.Lock()
-	defer shutdownDefault.Unlock()
-	shutdownDefault.on = on
-}
+func StopGracefullyOnShutdown(on bool) { scheduler.SetStopOnShutdown(on) }
 
 func (m moreConfig) checked(op string, batch time.Duration) moreConfig {
 	if d := m.blockInterval; d != 0 && (d < time.Millisecond || d%time.Millisecond != 0 || d > batch) {
@@ -71,10 +61,7 @@ func (ssc *StreamingContext) receiverPartitions() int {
 func init() {
 	OnContextStart(func(ssc *StreamingContext) {
 		running.Starting(ssc, func(c *StreamingContext) bool { return c.State() == Stopped })
-		shutdownDefault.Lock()
-		on := shutdownDefault.on
-		shutdownDefault.Unlock()
-		if on || ssc.more.stopOnShutdown || os.Getenv(StopGracefullyEnv) == "true" {
+		if scheduler.StopOnShutdown(ssc.more.stopOnShutdown, StopGracefullyEnv) {
 			stopOnSignal(ssc)
 		}
 	})

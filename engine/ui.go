@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"os"
-	"sync"
 
 	"github.com/gostream/gostream/engine/internal/ui"
 )
@@ -22,27 +21,16 @@ const UIEnv = "GOSTREAM_UI"
 
 func init() { newHooks.Add(uiFromEnv) }
 
-var uiEnvOnce sync.Once
-
 // uiFromEnv starts the UI named by $GOSTREAM_UI when the first context is
 // made, unless a UI already runs (which shows the context itself).
 func uiFromEnv(ssc *StreamingContext) {
-	uiEnvOnce.Do(func() {
-		addr := os.Getenv(UIEnv)
-		if addr == "" || addr == "off" || UIURL() != "" {
-			return
-		}
-		if addr == "on" {
-			addr = ""
-		}
-		s, err := startUI(addr)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "%v; running without it\n", err)
-			return
-		}
-		// The hook startUI added runs from the next context on.
-		attachUI(s, ssc)
-	})
+	s, err := ui.FromEnv(UIEnv, startUI)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%v; running without it\n", err)
+	}
+	if s != nil {
+		attachUI(s, ssc) // the hook startUI added runs from the next context on
+	}
 }
 
 // StartUI starts the process's streaming UI on addr and returns its URL;

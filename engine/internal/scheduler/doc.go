@@ -42,6 +42,8 @@
 //
 // StopOnSignal is Spark's stopGracefullyOnShutdown: the first SIGTERM or
 // SIGINT asks for a stop, a second one while stopping ends the process.
+// StopOnShutdown says whether a context asks for it: its own option, the
+// process's default (SetStopOnShutdown) or an environment variable.
 //
 // The caller generates and runs its batches in Jobs with no lock of its own
 // held across a call into the scheduler, and may call Stop, Fail and Err

@@ -3,8 +3,33 @@ package scheduler
 import (
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 )
+
+// shutdownDefault is the process's default of StopOnShutdown.
+var shutdownDefault struct {
+	sync.Mutex
+	on bool
+}
+
+// SetStopOnShutdown makes contexts started from now on in this process
+// stop on a signal (or not), whatever their own option.
+func SetStopOnShutdown(on bool) {
+	shutdownDefault.Lock()
+	defer shutdownDefault.Unlock()
+	shutdownDefault.on = on
+}
+
+// StopOnShutdown reports whether a context stops on a signal: when its own
+// option says so, the process's default (SetStopOnShutdown) does, or the
+// environment variable env is "true".
+func StopOnShutdown(option bool, env string) bool {
+	shutdownDefault.Lock()
+	on := shutdownDefault.on
+	shutdownDefault.Unlock()
+	return on || option || os.Getenv(env) == "true"
+}
 
 // StopOnSignal listens, from the moment it returns, for SIGTERM and SIGINT
 // until done is closed. The first signal calls stop with it, on a goroutine

@@ -46,3 +46,21 @@ func TestStopOnSignal(t *testing.T) {
 	case <-time.After(10 * time.Millisecond):
 	}
 }
+
+func TestStopOnShutdown(t *testing.T) {
+	const env = "GOSTREAM_STOP_TEST"
+	t.Setenv(env, "")
+	if StopOnShutdown(false, env) || !StopOnShutdown(true, env) {
+		t.Fatal("the context's own option is not followed")
+	}
+	t.Setenv(env, "true")
+	if !StopOnShutdown(false, env) {
+		t.Fatal("the environment is not followed")
+	}
+	t.Setenv(env, "")
+	SetStopOnShutdown(true)
+	defer SetStopOnShutdown(false)
+	if !StopOnShutdown(false, env) {
+		t.Fatal("the process's default is not followed")
+	}
+}

@@ -15,7 +15,8 @@
 //
 // The process has one UI at a time (Start, Stop, Running), shared by every
 // context; Start calls the caller back when it starts one, so the engine
-// can show each context made from then on.
+// can show each context made from then on. FromEnv starts, once, the UI an
+// environment variable names.
 //
 // Everything a page needs is served by the binary: the HTML is rendered on
 // the server (charts are hand-written SVG), one small script (static/ui.js)

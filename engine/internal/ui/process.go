@@ -1,6 +1,9 @@
 package ui
 
-import "sync"
+import (
+	"os"
+	"sync"
+)
 
 // The process's UI: one server at a time, shared by every context of the
 // process.
@@ -9,7 +12,26 @@ var (
 	procServer *Server
 	procUndo   func()
 	procFailed map[string]bool // addresses that could not be listened on, reported once
+	envOnce    sync.Once
 )
+
+// FromEnv starts, the first time it is called, the UI the environment
+// variable env names: "on" for Listen's default address, or an address as
+// Listen takes it; none when env is unset or "off", or when a UI already
+// runs. start starts it; FromEnv returns what start returned, or nil.
+func FromEnv(env string, start func(addr string) (*Server, error)) (s *Server, err error) {
+	envOnce.Do(func() {
+		addr := os.Getenv(env)
+		if addr == "" || addr == "off" || Running() != nil {
+			return
+		}
+		if addr == "on" {
+			addr = ""
+		}
+		s, err = start(addr)
+	})
+	return s, err
+}
 
 // Start starts the process's UI on addr (as Listen takes it), or returns
 // the one running, whatever addr; started says whether this call started
