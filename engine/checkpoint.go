@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 
@@ -37,24 +36,6 @@ func ckptError(op, path string, err error) *Error {
 }
 
 // encodeCkptElems encodes a partition of state or a log record with the
-// element codec: one versioned, checksummed frame.
-func encodeCkptElems(xs []any) ([]byte, error) {
-	var b bytes.Buffer
-	if err := encodeElems(&b, xs); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
-// decodeCkptElems decodes what encodeCkptElems encoded; it never panics.
-func decodeCkptElems(b []byte) ([]any, error) {
-	r := bytes.NewReader(b)
-	xs, err := decodeElems(r)
-	if err != nil {
-		return nil, err
-	}
-	if r.Len() != 0 {
-		return nil, fmt.Errorf("%d bytes after the encoded elements", r.Len())
-	}
-	return xs, nil
-}
+// element codec: one versioned, checksummed frame; decodeCkptElems
+// decodes it and never panics.
+var encodeCkptElems, decodeCkptElems = elems.EncodeFrame, elems.DecodeFrame

@@ -119,10 +119,7 @@ func (st *starter) Checkpoints(rec *checkpoint.Recovered) (*checkpoint.Checkpoin
 			ssc.reportError(&Error{Op: "checkpoint", Time: Time(t), Msg: fmt.Sprintf("writing to %s: %v", dir, err), Err: err})
 		},
 	}}
-	for _, in := range inputs {
-		s.Meta.Inputs = append(s.Meta.Inputs, checkpoint.Input{Stream: ssc.graph.Index(in.d.node), Op: in.d.op})
-		s.Remember = append(s.Remember, in.d.node.Remember)
-	}
+	s.Meta.Inputs, s.Remember = ssc.graph.CheckpointInputs()
 	s.Source = func(i int) (checkpoint.Source, error) {
 		in := inputs[i]
 		rs, ok := in.src.(*receiverSource)

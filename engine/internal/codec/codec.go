@@ -475,6 +475,29 @@ func (c *Codec[P, T]) Decode(r io.Reader) ([]any, error) {
 	return c.Unmarshal(payload)
 }
 
+// EncodeFrame returns xs encoded as one frame, as Encode writes it.
+func (c *Codec[P, T]) EncodeFrame(xs []any) ([]byte, error) {
+	var b bytes.Buffer
+	if err := c.Encode(&b, xs); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// DecodeFrame decodes b, which holds exactly one frame: bytes after it
+// are an error, as Decode's errors are. It never panics.
+func (c *Codec[P, T]) DecodeFrame(b []byte) ([]any, error) {
+	r := bytes.NewReader(b)
+	xs, err := c.Decode(r)
+	if err != nil {
+		return nil, err
+	}
+	if r.Len() != 0 {
+		return nil, fmt.Errorf("%d bytes after the encoded elements", r.Len())
+	}
+	return xs, nil
+}
+
 // DecodeAll reads frames from r until its end and concatenates them.
 func (c *Codec[P, T]) DecodeAll(r io.Reader) ([]any, error) {
 	br := bufio.NewReader(r)

@@ -118,6 +118,19 @@ func (g *Graph[R]) Stateful() []int {
 	return out
 }
 
+// CheckpointInputs describes the input streams, in input order, as the
+// checkpoint's metadata records them, and how far back each one looks (ms,
+// once Prepared).
+func (g *Graph[R]) CheckpointInputs() (inputs []checkpoint.Input, remember []int64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, n := range g.inputs {
+		inputs = append(inputs, checkpoint.Input{Stream: g.index[n], Op: n.Op})
+		remember = append(remember, n.Remember)
+	}
+	return inputs, remember
+}
+
 // Describe describes every stream, in the order they were made, for the
 // checkpoint's fingerprint and state interval.
 func (g *Graph[R]) Describe() []checkpoint.Stream {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gostream/gostream/engine/internal/checkpoint"
 )
 
 // chain builds input → window(length w) → output, all with a 1 s slide.
@@ -179,5 +181,17 @@ func TestDescribeAndNumbers(t *testing.T) {
 	}
 	if g.Index(out) != 2 || g.Index(New[string]().Add("x", nil, 1)) != -1 {
 		t.Fatal("Index wrong")
+	}
+}
+
+func TestCheckpointInputs(t *testing.T) {
+	g, in, _, _ := chain(3000)
+	second := g.Add("Second", nil, 1000)
+	g.AddInput(second)
+	g.Prepare(0, 0)
+	inputs, remember := g.CheckpointInputs()
+	want := []checkpoint.Input{{Stream: 0, Op: "Input"}, {Stream: 3, Op: "Second"}}
+	if !reflect.DeepEqual(inputs, want) || !reflect.DeepEqual(remember, []int64{in.Remember, second.Remember}) || in.Remember != 4000 {
+		t.Fatalf("CheckpointInputs = %v %v, want %v [4000 %d]", inputs, remember, want, second.Remember)
 	}
 }
