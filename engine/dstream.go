@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/gostream/gostream/engine/internal/exec"
 	"github.com/gostream/gostream/engine/internal/graph"
 	"github.com/gostream/gostream/engine/internal/sink/console"
 )
@@ -195,8 +196,8 @@ func (ssc *StreamingContext) Union(streams ...*DStream) *DStream {
 		if s == nil {
 			buildErrorf(op, "want a *DStream, got nil")
 		}
-		if s.slide != streams[0].slide {
-			buildErrorf(op, "the DStreams have different slide durations (%v and %v)", streams[0].slide, s.slide)
+		if err := graph.SameSlide(streams[0].node, s.node); err != nil {
+			buildErrorf(op, "%v", err)
 		}
 	}
 	all := append([]*DStream(nil), streams...)
@@ -252,14 +253,11 @@ func (d *DStream) Transform(f any) *DStream {
 }
 
 func transformFunc(op string, f any) func(*RDD, Time) *RDD {
-	switch g := f.(type) {
-	case func(*RDD) *RDD:
-		return func(r *RDD, _ Time) *RDD { return g(r) }
-	case func(*RDD, Time) *RDD:
-		return g
+	g, ok := exec.Transform[*RDD, Time](f)
+	if !ok {
+		buildErrorf(op, "want a func(*engine.RDD) *engine.RDD or func(*engine.RDD, engine.Time) *engine.RDD, got %s", describeFunc(f))
 	}
-	buildErrorf(op, "want a func(*engine.RDD) *engine.RDD or func(*engine.RDD, engine.Time) *engine.RDD, got %s", describeFunc(f))
-	return nil
+	return g
 }
 
 func callTransform(op string, ex *executor, t Time, f func() *RDD) (out *RDD) {
@@ -279,13 +277,8 @@ func callTransform(op string, ex *executor, t Time, f func() *RDD) (out *RDD) {
 // Time), to the RDDs of d and other at every batch.
 func (d *DStream) TransformWith(other *DStream, f any) *DStream {
 	const op = "TransformWith"
-	var g func(a, b *RDD, t Time) *RDD
-	switch h := f.(type) {
-	case func(*RDD, *RDD) *RDD:
-		g = func(a, b *RDD, _ Time) *RDD { return h(a, b) }
-	case func(*RDD, *RDD, Time) *RDD:
-		g = h
-	default:
+	g, ok := exec.Transform2[*RDD, Time](f)
+	if !ok {
 		buildErrorf(op, "want a func(*engine.RDD, *engine.RDD) *engine.RDD, got %s", describeFunc(f))
 	}
 	return d.binary(op, other, func(a, b *RDD, t Time) *RDD {
@@ -326,8 +319,8 @@ func (d *DStream) binary(op string, other *DStream, f func(a, b *RDD, t Time) *R
 	if other == nil {
 		buildErrorf(op, "want a *DStream, got nil")
 	}
-	if other.slide != d.slide {
-		buildErrorf(op, "the DStreams have different slide durations (%v and %v)", d.slide, other.slide)
+	if err := graph.SameSlide(d.node, other.node); err != nil {
+		buildErrorf(op, "%v", err)
 	}
 	return d.ssc.newDStream(op, []*DStream{d, other}, d.slide, func(t Time) *RDD {
 		a, b := d.getOrCompute(t), other.getOrCompute(t)
@@ -415,11 +408,8 @@ func (d *DStream) Slice(from, to Time) []*RDD {
 	if !started {
 		buildErrorf(op, "the context is not started")
 	}
-	if !d.node.OnGrid(int64(from)) {
-		buildErrorf(op, "from time %s is not a multiple of the slide duration %v", from, d.slide)
-	}
-	if !d.node.OnGrid(int64(to)) {
-		buildErrorf(op, "to time %s is not a multiple of the slide duration %v", to, d.slide)
+	if err := d.node.CheckSlice(int64(from), int64(to)); err != nil {
+		buildErrorf(op, "%v", err)
 	}
 	return d.node.Slice(int64(from), int64(to), func(t int64) (*RDD, bool) {
 		r := d.getOrCompute(Time(t))
@@ -459,13 +449,8 @@ func (d *DStream) Print(num ...int) {
 // ForeachRDD calls f, a func(*RDD) or func(*RDD, Time), with every RDD.
 func (d *DStream) ForeachRDD(f any) {
 	const op = "ForeachRDD"
-	var g func(*RDD, Time)
-	switch h := f.(type) {
-	case func(*RDD):
-		g = func(r *RDD, _ Time) { h(r) }
-	case func(*RDD, Time):
-		g = h
-	default:
+	g, ok := exec.Foreach[*RDD, Time](f)
+	if !ok {
 		buildErrorf(op, "want a func(*engine.RDD) or func(*engine.RDD, engine.Time), got %s", describeFunc(f))
 	}
 	d.addOutput(op, func(r *RDD, t Time) {

@@ -77,6 +77,14 @@ func (r *RDD) Min(opts ...OpOption) any {
 	return first(r.smallest(op, 1, comparator(op, o)))
 }
 
+// tasksOr is NumTasks when given, else n.
+func (o opOptions) tasksOr(n int) int {
+	if slices.Contains(o.given, "NumTasks") {
+		return o.numTasks
+	}
+	return n
+}
+
 func first(xs []any) any {
 	if len(xs) == 0 {
 		return nil
@@ -94,10 +102,7 @@ func first(xs []any) any {
 func (r *RDD) SortByKey(ascending bool, opts ...OpOption) *RDD {
 	const op = "SortByKey"
 	o := r.ex.opOptions(op, opts, "NumTasks", "Ordering")
-	n := r.n
-	if slices.Contains(o.given, "NumTasks") {
-		n = o.numTasks
-	}
+	n := o.tasksOr(r.n)
 	c := comparator(op, o)
 	if !ascending {
 		c = order.Reverse(c)

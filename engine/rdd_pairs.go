@@ -107,25 +107,12 @@ func (r *RDD) SubtractByKey(other *RDD, opts ...OpOption) *RDD {
 	const op = "SubtractByKey"
 	checkOther(op, other)
 	n := partitionsOr(r, op, opts)
-	return cogroup(op, r, other, n, func(k any, g *shuffle.Groups, emit func(any)) {
-		if len(g.Right) > 0 {
-			return
-		}
-		for _, v := range g.Left {
-			emit(Pair{k, v})
-		}
-	})
+	return cogroup(op, r, other, n, shuffle.SubtractPairs[Pair])
 }
 
 // partitionsOr is NumTasks when given, else r's number of partitions.
 func partitionsOr(r *RDD, op string, opts []OpOption) int {
-	o := r.ex.opOptions(op, opts)
-	for _, g := range o.given {
-		if g == "NumTasks" {
-			return o.numTasks
-		}
-	}
-	return r.n
+	return r.ex.opOptions(op, opts).tasksOr(r.n)
 }
 
 func checkOther(op string, other *RDD) {

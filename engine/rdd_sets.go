@@ -18,14 +18,7 @@ func (r *RDD) Subtract(other *RDD, opts ...OpOption) *RDD {
 	const op = "Subtract"
 	checkOther(op, other)
 	n := partitionsOr(r, op, opts)
-	return cogroup(op, asKeys(op, r), asKeys(op, other), n, func(k any, g *shuffle.Groups, emit func(any)) {
-		if len(g.Right) > 0 {
-			return
-		}
-		for range g.Left {
-			emit(k)
-		}
-	})
+	return cogroup(op, asKeys(op, r), asKeys(op, other), n, shuffle.Subtract)
 }
 
 // Intersection(other, opts...) returns the distinct elements that are in
@@ -35,11 +28,7 @@ func (r *RDD) Intersection(other *RDD, opts ...OpOption) *RDD {
 	const op = "Intersection"
 	checkOther(op, other)
 	o := r.ex.opOptions(op, opts)
-	return cogroup(op, asKeys(op, r), asKeys(op, other), o.numTasks, func(k any, g *shuffle.Groups, emit func(any)) {
-		if len(g.Left) > 0 && len(g.Right) > 0 {
-			emit(k)
-		}
-	})
+	return cogroup(op, asKeys(op, r), asKeys(op, other), o.numTasks, shuffle.Intersect)
 }
 
 // Cartesian(other) returns every Pair (a, b) of an element a of r and an

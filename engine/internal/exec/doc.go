@@ -24,4 +24,8 @@
 // time, so a panic of the function is told apart from a panic downstream
 // of it (handed to the caller's fail with the element) and the buffer is
 // reused across a partition.
+//
+// Transform, Transform2 and Foreach adapt the functions given a whole RDD
+// (the caller's RDD and time types as type parameters), with or without
+// the batch time, to the form with it; false for any other shape.
 package exec

@@ -27,6 +27,9 @@
 //   - Describe is the graph as the checkpoint's fingerprint sees it;
 //     Stateful the indexes of the stateful streams; Lineage the chain of
 //     streams an output reads, for its OutputOperationInfo.
+//   - SameSlide and CheckSlice are the engine's checks on streams made
+//     from several and on Slice's times: plain errors in the engine's
+//     words, which it wraps as its own.
 //   - A Graph is safe for concurrent use; a Node's RDD map too. Prepare and
 //     the fields the engine sets must not race with a running batch: the
 //     engine sets them before its first batch.

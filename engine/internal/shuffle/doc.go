@@ -22,7 +22,9 @@
 //     a shuffle in one process, for the caller's parallel tasks: a panic of
 //     the bare int function reaches the caller's failInt.
 //   - The grouping accumulators (GroupByKey's values, Distinct's nothing, a
-//     cogroup's two sides as Groups) and Join, a key's groups joined.
+//     cogroup's two sides as Groups) and Join, a key's groups joined;
+//     Subtract, Intersect and SubtractPairs, what the set operations emit
+//     for a key's groups.
 //   - An Aggregator with Records combines nothing (Spark's shuffle without
 //     an aggregator): the reduce side gets every record, in map-task order
 //     and in order within a map task (MapWithState, UpdateStateByKey's
