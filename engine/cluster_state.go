@@ -20,18 +20,10 @@ func (cm *clusterMember) initialState(op string, initial *RDD, n int) func() [][
 		return nil
 	}
 	return func() [][]any {
-		// The initial RDD is the same on every member: its shuffles, if
-		// any, stay on this member.
+		// The initial RDD is the same on every member: its shuffles, and
+		// the one partitioning it as local mode does, stay on this member.
 		defer cm.Leave(cm.Enter(-1))
-		parts := initial.Partitions()
-		for _, part := range parts {
-			for _, x := range part {
-				if _, ok := x.(Pair); !ok {
-					failElem(op, x, "engine.Pair")
-				}
-			}
-		}
-		return rehash(op, parts, n)
+		return partitionPairs(op, initial, n).Partitions()
 	}
 }
 

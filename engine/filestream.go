@@ -42,12 +42,8 @@ func (ssc *StreamingContext) ObjectFileStream(dir string, opts ...FileOption) *D
 
 func (ssc *StreamingContext) fileStream(op, dir string, objects bool, opts ...FileOption) *DStream {
 	src := &fileSource{ssc: ssc, op: op, dir: dir, objects: objects}
-	cfg := file.Config{Dir: dir, Objects: objects, Skipped: src.skipped}
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg) // FileFilter, NewFilesOnly, a record reader (sources_more.go)
-		}
-	}
+	// FileFilter, NewFilesOnly, a record reader (sources_more.go)
+	cfg := file.Configure(file.Config{Dir: dir, Objects: objects, Skipped: src.skipped}, opts)
 	src.records, src.st = cfg.Records, file.NewStream(cfg)
 	return ssc.addInput(fmt.Sprintf("%s(%s)", op, dir), src)
 }

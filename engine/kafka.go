@@ -90,12 +90,9 @@ func StartingOffsets(at any) KafkaOption {
 	case OffsetSpec:
 		set = func(st *kafkasrc.Starting) { st.Earliest = v == Earliest }
 	case map[TopicPartition]int64:
-		m := make(map[kafkasrc.TopicPartition]int64, len(v))
-		for tp, o := range v {
-			if o < 0 {
-				buildErrorf("StartingOffsets", "offset %d of %s: want a non-negative offset", o, tp)
-			}
-			m[kafkasrc.TopicPartition(tp)] = o
+		m, err := kafkasrc.OffsetsOf(v)
+		if err != nil {
+			buildErrorf("StartingOffsets", "%v", err)
 		}
 		set = func(st *kafkasrc.Starting) { st.Offsets = m }
 	case time.Time:
@@ -152,28 +149,15 @@ type KafkaDStream struct {
 // else from the group's committed offsets. See docs/kafka.md.
 func (ssc *StreamingContext) KafkaStream(kafka Kafka, topics []string, opts ...KafkaOption) *KafkaDStream {
 	const op = "KafkaStream"
-	if len(kafka.Brokers) == 0 {
-		buildErrorf(op, "want at least one broker address in Kafka.Brokers")
-	}
-	if len(topics) == 0 {
-		buildErrorf(op, "want at least one topic")
-	}
-	for _, t := range topics {
-		if t == "" {
-			buildErrorf(op, "want topic names, got an empty one")
-		}
+	if err := kafkasrc.CheckStream(kafka.Brokers, topics); err != nil {
+		buildErrorf(op, "%v", err)
 	}
 	if ssc.cluster != nil {
 		ssc.clusterInput(op, topics)
 	}
-	var cfg kafkaConfig
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
-			if cfg.SinkOnly != "" {
-				buildErrorf(op, "%s is an option of SaveToKafka, not of KafkaStream", cfg.SinkOnly)
-			}
-		}
+	cfg, err := kafkasrc.StreamOptions(opts)
+	if err != nil {
+		buildErrorf(op, "%v", err)
 	}
 	src := &kafkaSource{ssc: ssc, kafka: kafka, topics: append([]string(nil), topics...), cfg: cfg,
 		src: kafka.source(topics, cfg, ssc)}
@@ -240,22 +224,10 @@ func (k Kafka) source(topics []string, cfg kafkaConfig, ssc *StreamingContext) *
 }
 
 // kafkaRanges converts offset ranges to the internal package's.
-func kafkaRanges(rs []OffsetRange) []kafkasrc.Range {
-	out := make([]kafkasrc.Range, len(rs))
-	for i, r := range rs {
-		out[i] = kafkasrc.Range(r)
-	}
-	return out
-}
+func kafkaRanges(rs []OffsetRange) []kafkasrc.Range { return kafkasrc.ToRanges(rs) }
 
 // offsetRanges converts the internal package's ranges to offset ranges.
-func offsetRanges(rs []kafkasrc.Range) []OffsetRange {
-	out := make([]OffsetRange, len(rs))
-	for i, r := range rs {
-		out[i] = OffsetRange(r)
-	}
-	return out
-}
+func offsetRanges(rs []kafkasrc.Range) []OffsetRange { return kafkasrc.FromRanges[OffsetRange](rs) }
 
 func (s *kafkaSource) start(ssc *StreamingContext) error {
 	if err := s.src.Connect(); err != nil {

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"sync"
 
 	kafkasrc "github.com/gostream/gostream/engine/internal/source/kafka"
 )
@@ -17,26 +16,18 @@ import (
 // nothing, so read_committed consumers see every batch exactly once.
 func (d *DStream) SaveToKafka(kafka Kafka, topic string, opts ...KafkaOption) {
 	const op = "SaveToKafka"
-	if len(kafka.Brokers) == 0 {
-		buildErrorf(op, "want at least one broker address in Kafka.Brokers")
+	if err := kafkasrc.CheckSink(kafka.Brokers, topic); err != nil {
+		buildErrorf(op, "%v", err)
 	}
-	if topic == "" {
-		buildErrorf(op, "want a topic name, got an empty string")
-	}
-	var cfg kafkaConfig
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
-			if cfg.SourceOnly != "" {
-				buildErrorf(op, "%s is an option of KafkaStream, not of SaveToKafka", cfg.SourceOnly)
-			}
-		}
+	cfg, err := kafkasrc.SinkOptions(opts)
+	if err != nil {
+		buildErrorf(op, "%v", err)
 	}
 	d.ssc.mu.Lock()
 	d.ssc.kafkaSinks = append(d.ssc.kafkaSinks, kafka)
 	d.ssc.mu.Unlock()
 	w := &kafkaWriter{ssc: d.ssc, topic: topic}
-	pc := kafkasrc.ProducerConfig{Brokers: kafka.Brokers, Topic: topic}
+	pc := kafkasrc.ProducerConfig{Brokers: kafka.Brokers, Topic: topic, Done: d.ssc.done}
 	if cfg.Transactional {
 		pc.TransactionalID = w.txnID()
 	}
@@ -52,7 +43,6 @@ type kafkaWriter struct {
 	ssc   *StreamingContext
 	topic string
 	p     *kafkasrc.Producer
-	once  sync.Once
 }
 
 func (w *kafkaWriter) write(r *RDD, t Time) error {
@@ -63,12 +53,6 @@ func (w *kafkaWriter) write(r *RDD, t Time) error {
 		}
 		return nil
 	}
-	w.once.Do(func() {
-		go func() {
-			<-w.ssc.done
-			w.p.Close()
-		}()
-	})
 	return w.p.Write(func() []kafkasrc.Message { return w.messages(r) }, func() (map[string][]kafkasrc.Range, error) { return w.consumed(t) })
 }
 
@@ -88,18 +72,13 @@ func (w *kafkaWriter) messages(r *RDD) []kafkasrc.Message {
 // consumed returns, per group, the ranges the context's Kafka streams read
 // for batch t.
 func (w *kafkaWriter) consumed(t Time) (map[string][]kafkasrc.Range, error) {
+	var streams []*kafkasrc.Stream
 	w.ssc.mu.Lock()
-	inputs := append([]*input(nil), w.ssc.inputs...)
-	w.ssc.mu.Unlock()
-	out := map[string][]kafkasrc.Range{}
-	for _, in := range inputs {
+	for _, in := range w.ssc.inputs {
 		if s, ok := in.src.(*kafkaSource); ok {
-			group, ranges, err := s.src.Consumed(int64(t), t.String())
-			if err != nil {
-				return nil, err
-			}
-			out[group] = append(out[group], ranges...)
+			streams = append(streams, s.src)
 		}
 	}
-	return out, nil
+	w.ssc.mu.Unlock()
+	return kafkasrc.Consumed(streams, int64(t), t.String())
 }

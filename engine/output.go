@@ -2,7 +2,6 @@ package engine
 
 import (
 	"bufio"
-	"errors"
 	"strconv"
 
 	"github.com/gostream/gostream/engine/internal/cluster"
@@ -69,9 +68,6 @@ func saveRDD(op string, r *RDD, t Time, dir string, write func(*bufio.Writer, []
 // saveRDDFiles is saveRDD with ext ending the part files' names; the
 // directory is written atomically (engine/internal/sink/dir).
 func saveRDDFiles(op string, r *RDD, t Time, path, ext string, write func(*bufio.Writer, []any) error) {
-	fail := func(err error) {
-		panic(taskFailure{&Error{Op: op, Time: t, Msg: err.Error(), Err: errors.Unwrap(err)}})
-	}
 	run := func(n int, task func(int)) {
 		r.ready()
 		r.ex.run(op, t, n, task)
@@ -85,7 +81,7 @@ func saveRDDFiles(op string, r *RDD, t Time, path, ext string, write func(*bufio
 		err = dir.Write(path, r.n, ext, run, part)
 	}
 	if err != nil {
-		fail(err)
+		panic(taskFailure{errorOf(op, t, err)})
 	}
 }
 
@@ -108,7 +104,7 @@ func ReadObjectFiles(path string) ([]any, error) {
 func readObjectParts(path string) ([][]any, error) {
 	parts, err := dir.ReadParts(path, decodeAllElems)
 	if err != nil {
-		return nil, &Error{Op: "ReadObjectFiles", Msg: err.Error(), Err: errors.Unwrap(err)}
+		return nil, errorOf("ReadObjectFiles", 0, err)
 	}
 	return parts, nil
 }

@@ -61,29 +61,22 @@ func (s *queueSource) stop(bool)                     {}
 func (s *queueSource) pending() bool                 { return s.q.Len() > 0 }
 
 func (s *queueSource) allocate(t Time) (*RDD, int) {
-	taken := s.q.q.Take(s.one)
-	var rdds []*RDD
-	n := 0
-	for _, it := range taken {
+	r, n, ok := queue.Batch(&s.q.q, s.one, func(it queued) (*RDD, int) {
 		r := it.rdd
 		if r == nil {
 			r = s.ssc.Parallelize(it.elems)
 		}
 		r.ready()
-		n += r.Count()
-		rdds = append(rdds, r)
+		return r, r.Count()
+	}, func(rdds []*RDD) *RDD { return unionRDDs(s.ssc.ex, rdds) })
+	switch {
+	case ok:
+		return r, n
+	case s.def != nil:
+		s.def.ready()
+		return s.def, s.def.Count()
 	}
-	switch len(rdds) {
-	case 0:
-		if s.def != nil {
-			s.def.ready()
-			return s.def, s.def.Count()
-		}
-		return materialized(s.ssc.ex, "QueueStream", nil), 0
-	case 1:
-		return rdds[0], n
-	}
-	return unionRDDs(s.ssc.ex, rdds), n
+	return materialized(s.ssc.ex, "QueueStream", nil), 0
 }
 
 // addInput registers an input stream reading from src.

@@ -94,14 +94,9 @@ func (ssc *StreamingContext) receiverMaxRate() int {
 }
 
 func receiverOptions(op string, opts []ReceiverOption) receiverConfig {
-	c := receiver.DefaultOptions()
-	for _, o := range opts {
-		if o != nil {
-			o(&c)
-		}
-	}
-	if msg := c.Check(); msg != "" {
-		buildErrorf(op, "%s", msg)
+	c, err := receiver.Apply(opts)
+	if err != nil {
+		buildErrorf(op, "%v", err)
 	}
 	return c
 }

@@ -53,3 +53,11 @@ func TestReadBatchListingError(t *testing.T) {
 		t.Fatalf("got %v, want a listing's *ReadError", err)
 	}
 }
+
+func TestConfigure(t *testing.T) {
+	type option func(*Config)
+	cfg := Configure(Config{Dir: "d"}, []option{nil, func(c *Config) { c.OldFiles = true }})
+	if cfg.Dir != "d" || !cfg.OldFiles {
+		t.Errorf("got %+v", cfg)
+	}
+}

@@ -4,7 +4,8 @@
 // a text file's lines and the splits a large file is cut into so that no
 // batch holds it whole.
 //
-// The contract of a Stream (one file stream; times are ms):
+// The contract of a Stream (one file stream; times are ms; its Config
+// made with the engine's options by Configure):
 //   - Start checks the directory and takes the first listing; files
 //     modified at or before the start are old (on the real clock, up to
 //     ClockSlackMS before it still count as new), unless OldFiles.

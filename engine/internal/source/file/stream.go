@@ -43,6 +43,17 @@ type Config struct {
 	Records func(path string) ([]any, error)
 }
 
+// Configure returns cfg with opts (of the engine's option type) applied,
+// in order.
+func Configure[O ~func(*Config)](cfg Config, opts []O) Config {
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	return cfg
+}
+
 // Stream is the listing and selection side of one file stream: which
 // entries of the directory count, and which files each batch takes, kept
 // in a Tracker under the stream's lock. Times are ms.

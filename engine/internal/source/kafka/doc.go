@@ -54,6 +54,14 @@
 //     the records and the consumed offsets in one transaction.
 //   - Messages makes the records of a batch's elements: a pair's key and
 //     value, or an element's value alone, as the caller formats them.
+//   - Done, when given, closes the producer's client once it is closed.
+//
+// The engine's side: CheckStream and CheckSink check what a KafkaStream
+// and a SaveToKafka are made of; StreamOptions and SinkOptions apply their
+// options (generic over the engine's option type), refusing one of the
+// other's; ToRanges, FromRanges and OffsetsOf convert the engine's types
+// of Range's and TopicPartition's fields; Consumed is what a transactional
+// sink commits for a batch of the context's streams, per group.
 //
 // Every client is made by one function, NewClient, with the options they
 // share; a cluster member's group and transactional clients

@@ -22,6 +22,9 @@ type ProducerConfig struct {
 	// it the same across restarts, so a restarted job fences the producer
 	// of the run it replaces.
 	TransactionalID string
+	// Done, when not nil, is closed when the producer's writes are over
+	// (the context stopped): its client is closed then.
+	Done <-chan struct{}
 }
 
 // Producer writes batches of messages to one topic.
@@ -59,6 +62,12 @@ func (p *Producer) client() (*kgo.Client, error) {
 		return nil, err
 	}
 	p.cl = cl
+	if p.cfg.Done != nil {
+		go func() {
+			<-p.cfg.Done
+			p.Close()
+		}()
+	}
 	return cl, nil
 }
 

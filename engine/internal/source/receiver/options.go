@@ -30,6 +30,21 @@ func DefaultOptions() Options {
 	return Options{MaxLine: DefaultMaxLine, RestartDelay: DefaultRestartDelay, MaxBuffered: DefaultMaxBuffered}
 }
 
+// Apply applies a stream's options (of the engine's option type) to the
+// defaults, in order; the error says what Check finds wrong.
+func Apply[O ~func(*Options)](opts []O) (Options, error) {
+	o := DefaultOptions()
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	if msg := o.Check(); msg != "" {
+		return o, errors.New(msg)
+	}
+	return o, nil
+}
+
 // Check returns what is wrong with o, naming the option, or "" when
 // nothing is.
 func (o Options) Check() string {

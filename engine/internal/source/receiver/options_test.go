@@ -65,3 +65,14 @@ func TestStoreError(t *testing.T) {
 		t.Fatalf("another error: %v", err)
 	}
 }
+
+func TestApply(t *testing.T) {
+	type option func(*Options)
+	o, err := Apply([]option{nil, func(o *Options) { o.MaxRate, o.RateSet = 7, true }})
+	if err != nil || o.MaxRate != 7 || !o.RateSet || o.MaxLine != DefaultMaxLine || o.MaxBuffered != DefaultMaxBuffered {
+		t.Errorf("got %+v, %v", o, err)
+	}
+	if _, err := Apply([]option{func(o *Options) { o.MaxLine = 0 }}); err == nil || err.Error() != "MaxLineLength must be positive, got 0" {
+		t.Errorf("a bad option: %v", err)
+	}
+}
