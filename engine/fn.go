@@ -31,8 +31,6 @@ func expander(op string, f any) func(any, func(any)) { return adapt.Expander(op,
 // partitionFunc adapts f, a func([]T) []U.
 func partitionFunc(op string, f any) func([]any) []any { return adapt.PartitionFunc(op, f) }
 
-func toAnys[T any](xs []T) []any { return exec.ToAnys(xs) }
-
 // reducer adapts f, a func(V, V) V. intFn is set when f is func(int, int) int,
 // so callers can keep int accumulators unboxed.
 type reducer struct {

@@ -5,7 +5,11 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gostream/gostream/engine/internal/exec"
 )
+
+func toAnys[T any](xs []T) []any { return exec.ToAnys(xs) }
 
 // The typed paths of fused.go must give exactly what the generic path gives:
 // the same elements in the same order, and the same errors. Each case runs a

@@ -22,6 +22,9 @@
 //     its Env's Codec when every element encodes, its elements otherwise; a
 //     block that does not decode fails the reading task through the Codec's
 //     Corrupt, which must not return.
+//   - FlatMapStrs, FilterStrs and MapStrInts pick the typed path of a
+//     narrow step from the shape of its function (nil for none), on
+//     engine/internal/fused.
 //   - Shuffle makes a Data the local shuffle of its dependencies on
 //     engine/internal/shuffle: a map task per input partition (MapTasks,
 //     Write, which reads an input's typed path when the Feed allows and the
