@@ -260,61 +260,42 @@ func (d *DStream) reducedWindow(op string, rd, inv reducer, filter func(any) boo
 	reduced.persistForWindow()
 	w := d.ssc.newDStream(op, []*DStream{reduced}, slide, nil)
 	w.windowExtra = window
-	ws := &windowState{op: op, n: n, ex: d.ssc.ex, reduced: reduced, window: window}
+	ex := d.ssc.ex
+	ws := &windowState{op: op, ex: ex, reduced: reduced, Stream: win.Stream[Pair, *RDD]{
+		Merge: m, N: n, Window: durMS(window), Slide: durMS(slide), Batch: durMS(d.slide),
+		Get: func(t int64) (*RDD, bool) {
+			r := reduced.getOrCompute(Time(t))
+			return r, r != nil
+		},
+		Slice: func(from, to int64) []*RDD { return reduced.slice(Time(from), Time(to)) },
+		Read: func(r *RDD) win.Batch {
+			r.ready()
+			return win.Batch{Cols: r.d.Cols, Part: r.partition}
+		},
+		Parts: (*RDD).Partitions,
+		Out: func(t int64, deps []*RDD, merge func(q int) []any) *RDD {
+			out := newRDD(ex, op, n, deps, nil).at(Time(t))
+			out.d.Materialize = func() [][]any {
+				parts := make([][]any, n)
+				ex.run(op, Time(t), n, func(q int) { parts[q] = merge(q) })
+				return parts
+			}
+			out.ready()
+			return out
+		},
+	}}
 	w.state = ws
-	w.compute = func(t Time) *RDD {
-		prev, prevMS, ok := ws.Previous()
-		oldSpan, newSpan, incremental := win.Plan(int64(t), prevMS, ok, durMS(window), durMS(slide), durMS(d.slide))
-		if !incremental {
-			prev = nil
-		}
-		old := reduced.slice(Time(oldSpan.From), Time(oldSpan.To))
-		new := reduced.slice(Time(newSpan.From), Time(newSpan.To))
-		deps := append(append([]*RDD(nil), old...), new...)
-		if prev != nil {
-			deps = append(deps, prev)
-		}
-		out := newRDD(d.ssc.ex, op, n, deps, nil).at(t)
-		var prevPart func(q int) []any
-		if prev != nil {
-			prevPart = prev.partition
-		}
-		step := win.NewStep(&ws.State, m, prevMS, n, prevPart, func() [][]any { return prev.Partitions() }, batchesOf(old), batchesOf(new))
-		out.d.Materialize = func() [][]any { return runParts(d.ssc.ex, op, t, n, step.Partition) }
-		out.ready()
-		step.Done(int64(t))
-		ws.Set(int64(t), out)
-		return out
-	}
+	w.compute = func(t Time) *RDD { return ws.Compute(int64(t)) }
 	return w
 }
 
-// batchesOf returns the reduced batches a window merges, with their
-// columns when they hold them (after ready).
-func batchesOf(rdds []*RDD) []win.Batch {
-	out := make([]win.Batch, len(rdds))
-	for i, r := range rdds {
-		r.ready()
-		out[i] = win.Batch{Cols: r.d.Cols, Part: r.partition}
-	}
-	return out
-}
-
-// runParts computes n partitions in parallel tasks.
-func runParts(ex *executor, op string, t Time, n int, part func(q int) []any) [][]any {
-	parts := make([][]any, n)
-	ex.run(op, t, n, func(q int) { parts[q] = part(q) })
-	return parts
-}
-
-// windowState is the state of an incremental window: its latest RDD.
+// windowState is the state of an incremental window: its latest RDD
+// (engine/internal/window's Stream).
 type windowState struct {
-	win.State[*RDD]
+	win.Stream[Pair, *RDD]
 	op      string
-	n       int
 	ex      *executor
 	reduced *DStream
-	window  time.Duration
 }
 
 func (ws *windowState) snapshot() (Time, [][]any, bool) {
@@ -326,49 +307,19 @@ func (ws *windowState) snapshot() (Time, [][]any, bool) {
 }
 
 func (ws *windowState) restore(t Time, parts [][]any) {
-	ws.TakeTables(0)
-	ws.TakeMaps(0)
-	ws.Set(int64(t), materialized(ws.ex, ws.op, rehash(ws.op, parts, ws.n)).at(t))
+	ws.Restore(int64(t), materialized(ws.ex, ws.op, rehash(ws.op, parts, ws.N)).at(t))
 }
 
-// batches returns the reduced batches that later windows still read: those
-// inside the latest window and those after it, oldest first. Batches after
-// the latest window are reduced only when a window reads them: they are
-// reduced now, while their input is remembered, up to the latest batch
-// whose input has been generated.
+// batches returns the reduced batches that later windows still read:
+// those inside the latest window and those after it, oldest first.
 func (ws *windowState) batches() ([]Time, [][][]any) {
-	_, t, ok := ws.Previous()
-	if !ok {
-		return nil, nil
-	}
-	get := func(t int64) (*RDD, bool) {
-		r := ws.reduced.getOrCompute(Time(t))
-		return r, r != nil
-	}
-	times, rdds := win.Kept(t, durMS(ws.window), durMS(ws.reduced.slide), get, ws.probe)
-	parts := make([][][]any, len(rdds))
-	for i, r := range rdds {
-		parts[i] = r.Partitions()
-	}
+	times, parts := ws.KeptBatches()
 	return toTimes(times), parts
-}
-
-// probe returns the reduced batch at t, a time after the latest window;
-// false when its input has not been generated (some operators, such as
-// Union, fail then).
-func (ws *windowState) probe(t int64) (r *RDD, ok bool) {
-	defer func() {
-		if recover() != nil {
-			r, ok = nil, false
-		}
-	}()
-	r = ws.reduced.getOrCompute(Time(t))
-	return r, r != nil
 }
 
 func (ws *windowState) restoreBatches(times []Time, parts [][][]any) {
 	for i, t := range times {
-		ws.reduced.put(t, materialized(ws.ex, ws.op, rehash(ws.op, parts[i], ws.n)).at(t))
+		ws.reduced.put(t, materialized(ws.ex, ws.op, rehash(ws.op, parts[i], ws.N)).at(t))
 	}
 }
 

@@ -37,6 +37,12 @@
 //     the window before left in the State: the typed path when every Batch
 //     holds columns and the functions are int ones, else the generic path;
 //     Done keeps what it left for the next window.
+//   - Stream is one incremental window stream over the caller's RDD type:
+//     its State, Compute (the window at t from the one before and the
+//     reduced batches Plan picks, a Step in the caller's tasks) and
+//     KeptBatches (the reduced batches later windows still read, those
+//     after the latest window only when their input has been generated),
+//     reaching the caller's RDDs and streams through its hooks.
 //   - Plan says which reduced batches a window merges (those that left it
 //     and those that entered it since the window a slide before, or the
 //     whole window), Check what makes a window's durations invalid.

@@ -252,6 +252,14 @@ func (s *State[R]) Reset() {
 	s.mu.Unlock()
 }
 
+// Restore makes r the window at t, the latest, restored from a checkpoint:
+// tables and maps kept for an earlier window are forgotten.
+func (s *State[R]) Restore(t int64, r R) {
+	s.TakeTables(0)
+	s.TakeMaps(0)
+	s.Set(t, r)
+}
+
 // TakeTables returns the tables of the window at t, and forgets them (see
 // kept.take).
 func (s *State[R]) TakeTables(t int64) []*Table {
