@@ -50,15 +50,9 @@ func (cm *clusterMember) hooks(streams []*DStream) cluster.Hooks[*RDD] {
 			return r, r != nil
 		},
 		Valid: func(i int, t int64) bool { return streams[i].validTime(Time(t)) },
-		Parts: func(r *RDD, owns func(q int) bool) [][]any {
+		Parts: func(r *RDD) (int, func(q int) []any) {
 			r.ready()
-			parts := make([][]any, r.n)
-			for q := range parts {
-				if owns(q) {
-					parts[q] = r.partition(q)
-				}
-			}
-			return parts
+			return r.n, r.partition
 		},
 		Batch: func(i int, t int64, parts [][]any) *RDD {
 			return materialized(cm.ssc.ex, streams[i].op, parts).at(Time(t))

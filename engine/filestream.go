@@ -23,9 +23,6 @@ import (
 // so a large file is never held in memory whole. The directory must exist
 // when the context starts.
 func (ssc *StreamingContext) TextFileStream(dir string, opts ...FileOption) *DStream {
-	if dir == "" {
-		buildErrorf("TextFileStream", "want a directory, got an empty path")
-	}
 	return ssc.fileStream("TextFileStream", dir, false, opts...)
 }
 
@@ -34,13 +31,13 @@ func (ssc *StreamingContext) TextFileStream(dir string, opts ...FileOption) *DSt
 // complete (holds _SUCCESS) is read once, its part files becoming
 // partitions. It follows TextFileStream's rules, applied to directories.
 func (ssc *StreamingContext) ObjectFileStream(dir string, opts ...FileOption) *DStream {
-	if dir == "" {
-		buildErrorf("ObjectFileStream", "want a directory, got an empty path")
-	}
 	return ssc.fileStream("ObjectFileStream", dir, true, opts...)
 }
 
 func (ssc *StreamingContext) fileStream(op, dir string, objects bool, opts ...FileOption) *DStream {
+	if dir == "" {
+		buildErrorf(op, "want a directory, got an empty path")
+	}
 	src := &fileSource{ssc: ssc, op: op, dir: dir, objects: objects}
 	// FileFilter, NewFilesOnly, a record reader (sources_more.go)
 	cfg := file.Configure(file.Config{Dir: dir, Objects: objects, Skipped: src.skipped}, opts)

@@ -116,7 +116,7 @@ func (ssc *StreamingContext) ReceiverStream(r Receiver, opts ...ReceiverOption) 
 // receiverStreamOf adds a receiver stream whose receiver is onStart and
 // onStop on the internal context (the built-in receivers are).
 func (ssc *StreamingContext) receiverStreamOf(name string, onStart func(*receiver.Context), onStop func(), cfg receiverConfig) *DStream {
-	s := &receiverSource{ssc: ssc, name: name, rateSet: cfg.RateSet, maxRate: cfg.MaxRate}
+	s := &receiverSource{ssc: ssc, name: name, cfg: cfg}
 	s.src = receiver.New(cfg.Config(), receiver.Hooks{
 		OnStart: onStart,
 		OnStop:  onStop,
@@ -132,20 +132,15 @@ func (ssc *StreamingContext) receiverStreamOf(name string, onStart func(*receive
 // receiverSource is a receiver stream's input: engine/internal/source/receiver
 // runs the receiver and holds its records; this turns them into batches.
 type receiverSource struct {
-	ssc     *StreamingContext
-	d       *DStream
-	name    string
-	src     *receiver.Source
-	maxRate int
-	rateSet bool
+	ssc  *StreamingContext
+	d    *DStream
+	name string
+	src  *receiver.Source
+	cfg  receiverConfig
 }
 
 func (s *receiverSource) start(ssc *StreamingContext) error {
-	rate := s.maxRate
-	if !s.rateSet {
-		rate = ssc.receiverMaxRate()
-	}
-	r := receiver.Rate{Limit: rate, Manual: ssc.hand != nil, Clock: ssc.clock, NowMS: int64(ssc.Now())}
+	r := receiver.Rate{Limit: s.cfg.Rate(ssc.receiverMaxRate()), Manual: ssc.hand != nil, Clock: ssc.clock, NowMS: int64(ssc.Now())}
 	if ssc.backpressure {
 		r.Initial, r.Estimator = ssc.bpInitial, newPIDRateEstimator(ssc.batch)
 		ssc.AddStreamingListener(&receiverRateListener{s})

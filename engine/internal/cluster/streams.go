@@ -38,9 +38,9 @@ type Hooks[R any] struct {
 	Compute func(i int, t int64) (R, bool)
 	// Valid reports whether stream i has an RDD at t.
 	Valid func(i int, t int64) bool
-	// Parts materializes r and returns its partitions, nil where owns is
-	// false.
-	Parts func(r R, owns func(q int) bool) [][]any
+	// Parts materializes r and returns its number of partitions and what
+	// gives partition q's elements (asked of the owned ones).
+	Parts func(r R) (n int, part func(q int) []any)
 	// Batch returns an RDD of stream i at t made of parts (a batch the
 	// window store held).
 	Batch func(i int, t int64, parts [][]any) R
@@ -207,5 +207,12 @@ func (s *Streams[P, T, R]) put(ws *WindowStore, t int64, r R) error {
 	if _, ok := ws.Batch(t); ok {
 		return nil
 	}
-	return s.PutWindow(ws, t, s.h.Parts(r, s.Owns))
+	n, part := s.h.Parts(r)
+	parts := make([][]any, n)
+	for q := range parts {
+		if s.Owns(q) {
+			parts[q] = part(q)
+		}
+	}
+	return s.PutWindow(ws, t, parts)
 }

@@ -33,14 +33,8 @@ func (st *streamsTest) hooks() Hooks[*batch] {
 			return &batch{name, [][]any{{name + "/0"}, {name + "/1"}}}, true
 		},
 		Valid: func(i int, t int64) bool { return t%100 == 0 },
-		Parts: func(b *batch, owns func(q int) bool) [][]any {
-			parts := make([][]any, len(b.parts))
-			for q := range parts {
-				if owns(q) {
-					parts[q] = b.parts[q]
-				}
-			}
-			return parts
+		Parts: func(b *batch) (int, func(q int) []any) {
+			return len(b.parts), func(q int) []any { return b.parts[q] }
 		},
 		Batch: func(i int, t int64, parts [][]any) *batch { return &batch{fmt.Sprintf("stored %d@%d", i, t), parts} },
 		Panic: func(op string, p any) error { return fmt.Errorf("%s panicked: %v", op, p) },

@@ -37,7 +37,8 @@
 //     becomes the rate (from Rate.Initial until the first estimate);
 //     RateInForce is the rate the last batch was cut with.
 //   - Options are a stream's settings with their defaults; Check names
-//     the first invalid one. Name names a stream after its receiver's
+//     the first invalid one, Apply applies the engine's options and checks
+//     them, Rate is the limit given or the context's default. Name names a stream after its receiver's
 //     type, and StoreError makes the caller's error of a store's.
 //   - The package speaks plain Go: batch times are int64 milliseconds,
 //     records are any, errors are plain; ErrStopped and *LogError are what

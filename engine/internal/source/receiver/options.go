@@ -61,6 +61,15 @@ func (o Options) Check() string {
 	return ""
 }
 
+// Rate is the stream's rate limit: MaxRate when given, else def, the
+// context's default.
+func (o Options) Rate(def int) int {
+	if o.RateSet {
+		return o.MaxRate
+	}
+	return def
+}
+
 // Config is the configuration of a Source with these options.
 func (o Options) Config() Config {
 	return Config{MaxBuffered: o.MaxBuffered, RestartDelay: o.RestartDelay}

@@ -76,3 +76,12 @@ func TestApply(t *testing.T) {
 		t.Errorf("a bad option: %v", err)
 	}
 }
+
+func TestRate(t *testing.T) {
+	if got := (Options{}).Rate(9); got != 9 {
+		t.Errorf("without MaxRate: %d, want the default 9", got)
+	}
+	if got := (Options{MaxRate: 0, RateSet: true}).Rate(9); got != 0 {
+		t.Errorf("MaxRate(0): %d, want 0", got)
+	}
+}
