@@ -12,6 +12,7 @@ import (
 	"github.com/gostream/gostream/engine/internal/contexts"
 	"github.com/gostream/gostream/engine/internal/driver"
 	"github.com/gostream/gostream/engine/internal/graph"
+	"github.com/gostream/gostream/engine/internal/rdd"
 	"github.com/gostream/gostream/engine/internal/scheduler"
 	"github.com/gostream/gostream/engine/internal/sink/console"
 )
@@ -268,16 +269,7 @@ func (ssc *StreamingContext) Parallelize(elems []any, numPartitions ...int) *RDD
 	if p < 1 {
 		buildErrorf("Parallelize", "want a positive number of partitions, got %d", p)
 	}
-	return materialized(ssc.ex, "Parallelize", slicePartitions(elems, p))
-}
-
-func slicePartitions(elems []any, p int) [][]any {
-	parts := make([][]any, p)
-	n := len(elems)
-	for i := range parts {
-		parts[i] = elems[i*n/p : (i+1)*n/p : (i+1)*n/p]
-	}
-	return parts
+	return materialized(ssc.ex, "Parallelize", rdd.Slices(elems, p))
 }
 
 // Start starts running the streams. It fails when the context was already

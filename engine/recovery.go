@@ -75,10 +75,7 @@ func GetOrCreate(dir string, create func() *StreamingContext) *StreamingContext 
 	if meta == nil {
 		return ssc
 	}
-	ssc.mu.Lock()
-	nIn := len(ssc.inputs)
-	ssc.mu.Unlock()
-	rec, sp, err := checkpoint.Resume(dir, path, meta, ssc.batch, ssc.master, ssc.graphStreams(), nIn, decodeCkptElems, splitPair)
+	rec, sp, err := checkpoint.Resume(dir, path, meta, ssc.batch, ssc.master, ssc.graphStreams(), decodeCkptElems, splitPair)
 	if err != nil {
 		panic(ckptError(op, sp, err))
 	}

@@ -32,11 +32,17 @@ func ReadStates(dir, path string, meta *Meta, decode func([]byte) ([]any, error)
 	return rec, "", nil
 }
 
-// Resume checks that a rebuilt graph, its streams described by graph with
-// the given number of inputs, matches meta, read from the file at path in
-// dir (Meta.Match), and reads the state chains meta refers to (ReadStates).
-// On an error, the path is the file at fault.
-func Resume(dir, path string, meta *Meta, batch time.Duration, master string, graph []Stream, inputs int, decode func([]byte) ([]any, error), split state.Split) (*Recovered, string, error) {
+// Resume checks that a rebuilt graph, its streams described by graph,
+// matches meta, read from the file at path in dir (Meta.Match), and reads
+// the state chains meta refers to (ReadStates). On an error, the path is
+// the file at fault.
+func Resume(dir, path string, meta *Meta, batch time.Duration, master string, graph []Stream, decode func([]byte) ([]any, error), split state.Split) (*Recovered, string, error) {
+	inputs := 0
+	for _, s := range graph {
+		if s.Input {
+			inputs++
+		}
+	}
 	if err := meta.Match(batch, master, Fingerprint(graph), inputs); err != nil {
 		return nil, path, err
 	}

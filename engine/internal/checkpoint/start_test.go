@@ -148,13 +148,13 @@ func TestResume(t *testing.T) {
 	if err != nil || meta == nil {
 		t.Fatalf("Load: %v %v", meta, err)
 	}
-	rec, p, err := Resume(dir, path, meta, time.Second, "local[2]", startGraph, 1, decodeJSON, splitKV)
+	rec, p, err := Resume(dir, path, meta, time.Second, "local[2]", startGraph, decodeJSON, splitKV)
 	if err != nil || p != "" || rec.Meta != meta || rec.Path != path {
 		t.Fatalf("Resume of the same graph: %+v at %q, %v; want the metadata recovered", rec, p, err)
 	}
 	other := append([]Stream(nil), startGraph...)
 	other[1].Op = "MapWithState"
-	if _, p, err := Resume(dir, path, meta, time.Second, "local[2]", other, 1, decodeJSON, splitKV); err == nil || p != path {
+	if _, p, err := Resume(dir, path, meta, time.Second, "local[2]", other, decodeJSON, splitKV); err == nil || p != path {
 		t.Fatalf("Resume of another graph: %v at %q, want an error at %s", err, p, path)
 	}
 }
