@@ -221,9 +221,7 @@ func (d *DStream) Count() *DStream {
 }
 
 func countRDD(r *RDD) *RDD {
-	out := newRDD(r.ex, "Count", 1, []*RDD{r}, nil).at(r.time)
-	out.d.Materialize = r.d.CountOne(r.tasks("Count"))
-	return out
+	return r.materializedBy("Count", 1, r.d.CountOne(r.tasks("Count")))
 }
 
 // Reduce returns a stream of one-element RDDs: the elements of each batch
@@ -234,9 +232,7 @@ func (d *DStream) Reduce(f any) *DStream {
 }
 
 func reduceRDD(op string, r *RDD, rd reducer) *RDD {
-	out := newRDD(r.ex, op, 1, []*RDD{r}, nil).at(r.time)
-	out.d.Materialize = r.d.ReduceOne(r.tasks(op), rd.f, userFailure(op))
-	return out
+	return r.materializedBy(op, 1, r.d.ReduceOne(r.tasks(op), rd.f, userFailure(op)))
 }
 
 // CountByValue returns a stream of (value,count) pairs for each batch.
@@ -431,15 +427,9 @@ func (d *DStream) addOutput(op string, f func(r *RDD, t Time)) {
 // Print prints the first num elements (default 10) of every RDD, in Spark's
 // format, with a line "..." when there are more.
 func (d *DStream) Print(num ...int) {
-	n := 10
-	if len(num) > 1 {
-		buildErrorf("Print", "want at most one number of elements, got %d arguments", len(num))
-	}
-	if len(num) > 0 {
-		n = num[0]
-	}
-	if n < 0 {
-		buildErrorf("Print", "want a non-negative number of elements, got %d", n)
+	n, err := console.Count(num)
+	if err != nil {
+		buildErrorf("Print", "%v", err)
 	}
 	d.addOutput("Print", func(r *RDD, t Time) {
 		d.ssc.out.Write(console.Batch(t.String(), r.Take(min(n, math.MaxInt-1)+1), n, d.ssc.format))

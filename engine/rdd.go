@@ -104,6 +104,14 @@ func (r *RDD) narrow(op string, f func(p int, emit func(any)) func(any)) *RDD {
 	return r.derived(op, r.d.Narrow(f))
 }
 
+// materializedBy returns an RDD of n partitions after r, materialized at
+// once by m.
+func (r *RDD) materializedBy(op string, n int, m func() [][]any) *RDD {
+	out := newRDD(r.ex, op, n, []*RDD{r}, nil).at(r.time)
+	out.d.Materialize = m
+	return out
+}
+
 // derived returns an RDD with r's partitioning and batch whose partitions
 // compute computes from r's.
 func (r *RDD) derived(op string, compute func(p int, emit func(any))) *RDD {
@@ -187,11 +195,7 @@ func (r *RDD) Repartition(n int) *RDD {
 	// element of input partition p goes to partition (p+i) mod n.
 	const op = "Repartition"
 	keyed := r.derived(op, r.d.Positions(n))
-	split := func(x any) (any, any) {
-		kv := x.(Pair)
-		return kv.Key, kv.Value
-	}
-	return shuffleRDDs(r.ex, op, n, []*RDD{keyed}, []func(any) (any, any){split}, aggregator{records: true}, recordOut).at(r.time)
+	return shuffleRDDs(r.ex, op, n, []*RDD{keyed}, []func(any) (any, any){pairSplit(op)}, aggregator{records: true}, recordOut).at(r.time)
 }
 
 // Reduce combines all elements with f, a func(a, b T) T, and returns the
@@ -218,9 +222,7 @@ func callReduce(op string, f func(a, b any) any, a, b any) any {
 // ints, floats or strings (or Pairs of them). The result has one partition.
 func (r *RDD) SortBy(f any, ascending bool) *RDD {
 	g := unary("SortBy", f)
-	out := newRDD(r.ex, "SortBy", 1, []*RDD{r}, nil).at(r.time)
-	out.d.Materialize = r.d.SortBy(func(x any) any { return callUnary("SortBy", g, x) }, ascending)
-	return out
+	return r.materializedBy("SortBy", 1, r.d.SortBy(func(x any) any { return callUnary("SortBy", g, x) }, ascending))
 }
 
 // Distinct returns the distinct elements, hash-partitioned.

@@ -38,14 +38,7 @@ func (r *RDD) fold(op string, zero any, seq, comb func(a, b any) any) any {
 // partition). Spark's foreach.
 func (r *RDD) Foreach(f any) {
 	const op = "Foreach"
-	g := consumer(op, f)
-	r.ready()
-	r.ex.run(op, r.time, r.n, func(p int) {
-		r.iterate(p, func(x any) {
-			defer func() { guard(op, x, recover()) }()
-			g(x)
-		})
-	})
+	r.d.Foreach(r.tasks(op), consumer(op, f), userFailure(op))
 }
 
 // ForeachPartition calls f, a func(part []T), with every whole partition, in
@@ -53,13 +46,7 @@ func (r *RDD) Foreach(f any) {
 // Spark's foreachPartition.
 func (r *RDD) ForeachPartition(f any) {
 	const op = "ForeachPartition"
-	g := partitionConsumer(op, f)
-	r.ready()
-	r.ex.run(op, r.time, r.n, func(p int) {
-		part := r.partition(p)
-		defer func() { guard(op, part, recover()) }()
-		g(part)
-	})
+	r.d.ForeachPartition(r.tasks(op), partitionConsumer(op, f), userFailure(op))
 }
 
 // SaveAsTextFile(path) writes the RDD to the directory path as

@@ -107,7 +107,6 @@ func (r *RDD) SortByKey(ascending bool, opts ...OpOption) *RDD {
 	if !ascending {
 		c = order.Reverse(c)
 	}
-	out := newRDD(r.ex, op, max(n, 1), []*RDD{r}, nil).at(r.time)
-	out.d.Materialize = r.d.SortByKey(r.tasks(op), c, out.n, notPair(op))
-	return out
+	n = max(n, 1)
+	return r.materializedBy(op, n, r.d.SortByKey(r.tasks(op), c, n, notPair(op)))
 }

@@ -47,9 +47,7 @@ func (r *RDD) Cartesian(other *RDD) *RDD {
 // zipWithIndex.
 func (r *RDD) ZipWithIndex() *RDD {
 	const op = "ZipWithIndex"
-	out := newRDD(r.ex, op, r.n, []*RDD{r}, nil).at(r.time)
-	out.d.Materialize = r.d.ZipWithIndex()
-	return out
+	return r.materializedBy(op, r.n, r.d.ZipWithIndex())
 }
 
 // Sample(withReplacement, fraction, seed...) returns a random sample:

@@ -125,3 +125,33 @@ func (d *Data[P]) ReduceOne(run func(n int, task func(p int)), f func(a, b any) 
 		return [][]any{nil}
 	}
 }
+
+// Foreach calls f with every element, in a task per partition run by run.
+func (d *Data[P]) Foreach(run func(n int, task func(p int)), f func(any), fail func(r, x any)) {
+	d.Ready()
+	run(d.N, func(p int) {
+		d.Iterate(p, func(x any) {
+			defer func() {
+				if r := recover(); r != nil {
+					fail(r, x)
+				}
+			}()
+			f(x)
+		})
+	})
+}
+
+// ForeachPartition calls f with every whole partition, in a task each run
+// by run; a panic of f is handed to fail with the partition.
+func (d *Data[P]) ForeachPartition(run func(n int, task func(p int)), f func([]any), fail func(r, part any)) {
+	d.Ready()
+	run(d.N, func(p int) {
+		part := d.Partition(p)
+		defer func() {
+			if r := recover(); r != nil {
+				fail(r, part)
+			}
+		}()
+		f(part)
+	})
+}

@@ -52,3 +52,26 @@ func TestAsMapBadKey(t *testing.T) {
 	}()
 	d.AsMap(nil, func(k, r any) { panic([]any{k, r}) })
 }
+
+func TestForeach(t *testing.T) {
+	d := of([]any{1, 2}, []any{3})
+	var elems, parts []any
+	d.Foreach(run, func(x any) { elems = append(elems, x) }, nil)
+	d.ForeachPartition(run, func(part []any) { parts = append(parts, part) }, nil)
+	if !reflect.DeepEqual(elems, []any{1, 2, 3}) || !reflect.DeepEqual(parts, []any{[]any{1, 2}, []any{3}}) {
+		t.Fatalf("Foreach saw %v, ForeachPartition %v", elems, parts)
+	}
+	for name, call := range map[string]func(fail func(r, x any)){
+		"Foreach":          func(fail func(r, x any)) { d.Foreach(run, func(any) { panic("boom") }, fail) },
+		"ForeachPartition": func(fail func(r, x any)) { d.ForeachPartition(run, func([]any) { panic("boom") }, fail) },
+	} {
+		var got []any
+		func() {
+			defer func() { recover() }()
+			call(func(r, x any) { got = []any{r, x}; panic("failed") })
+		}()
+		if len(got) != 2 || got[0] != "boom" {
+			t.Errorf("%s: fail got %v", name, got)
+		}
+	}
+}

@@ -45,7 +45,9 @@
 //   - The actions (Collect, Reduce, Fold, Stats, Lookup, Smallest, AsMap,
 //     IntsByKey) run each partition's work of engine/internal/action or
 //     engine/internal/order in a task and merge the results in partition
-//     order; CountOne and ReduceOne materialize a one-partition result.
+//     order; Foreach and ForeachPartition call the caller's function with
+//     each element or partition in those tasks; CountOne and ReduceOne
+//     materialize a one-partition result.
 //   - Tasks run through the run function the caller gives New, which names
 //     the operation and batch for failures; the package speaks plain Go and
 //     the caller's pair type comes in as a type parameter.

@@ -28,3 +28,26 @@ func TestBatch(t *testing.T) {
 		})
 	}
 }
+
+func TestCount(t *testing.T) {
+	for _, tc := range []struct {
+		num  []int
+		want int
+		err  string
+	}{
+		{nil, 10, ""},
+		{[]int{0}, 0, ""},
+		{[]int{3}, 3, ""},
+		{[]int{-1}, 0, "want a non-negative number of elements, got -1"},
+		{[]int{1, 2}, 0, "want at most one number of elements, got 2 arguments"},
+	} {
+		n, err := Count(tc.num)
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if n != tc.want || got != tc.err {
+			t.Errorf("Count(%v) = %d, %q; want %d, %q", tc.num, n, got, tc.want, tc.err)
+		}
+	}
+}

@@ -7,6 +7,7 @@
 // the batch's first elements (one more than shown tells whether there are
 // more) and the engine's formatter, and returns the whole block; the caller
 // writes it at once, so blocks of concurrent outputs do not interleave.
+// Count is n from Print's optional argument, checked.
 //
 // Format is how an element prints, in Batch's lines and wherever the
 // engine shows an element: the caller's pair type (a type parameter) as
