@@ -23,20 +23,12 @@ type ContextState int
 // The states of a StreamingContext: streams are defined while Initialized,
 // batches run while Active, and a Stopped context cannot be restarted.
 const (
-	Initialized ContextState = iota
-	Active
-	Stopped
+	Initialized = ContextState(driver.Initialized)
+	Active      = ContextState(driver.Active)
+	Stopped     = ContextState(driver.Stopped)
 )
 
-func (s ContextState) String() string {
-	switch s {
-	case Initialized:
-		return "INITIALIZED"
-	case Active:
-		return "ACTIVE"
-	}
-	return "STOPPED"
-}
+func (s ContextState) String() string { return driver.State(s).String() }
 
 // Option configures a StreamingContext.
 type Option func(*config)
@@ -194,11 +186,7 @@ func (ssc *StreamingContext) BatchDuration() time.Duration { return ssc.batch }
 func (ssc *StreamingContext) DefaultParallelism() int { return ssc.ex.parallelism }
 
 // State returns the context's life-cycle state.
-func (ssc *StreamingContext) State() ContextState {
-	ssc.mu.Lock()
-	defer ssc.mu.Unlock()
-	return ContextState(ssc.life.State)
-}
+func (ssc *StreamingContext) State() ContextState { return ContextState(ssc.life.Current()) }
 
 // String describes the context as the shell and notebooks show it, for
 // example StreamingContext(local[2], "wordcount", batch 1s, ACTIVE).

@@ -87,11 +87,7 @@ func GetOrCreate(dir string, create func() *StreamingContext) *StreamingContext 
 
 // Recovered reports whether the context was restored from a checkpoint by
 // GetOrCreate.
-func (ssc *StreamingContext) Recovered() bool {
-	ssc.mu.Lock()
-	defer ssc.mu.Unlock()
-	return ssc.life.Recovered != nil || ssc.life.Resumed
-}
+func (ssc *StreamingContext) Recovered() bool { return ssc.life.FromCheckpoint() }
 
 func toTimes(ts []int64) []Time { return num.Convert[Time](ts) }
 

@@ -8,7 +8,8 @@
 //
 // The contract:
 //   - A Life's fields are guarded by its Lock, the engine's lock of the
-//     context; Start, Stop and Stopped take it themselves.
+//     context; Current, FromCheckpoint, Start, Stop and Stopped take it
+//     themselves. State's String is Spark's name of the state.
 //   - Start, with the lock held, asks Starter.Check whether the context may
 //     start and returns its error as it is. It then picks the first batch
 //     time: the clock's next multiple of the interval, the zero time one

@@ -18,6 +18,16 @@ const (
 	Stopped
 )
 
+func (s State) String() string {
+	switch s {
+	case Initialized:
+		return "INITIALIZED"
+	case Active:
+		return "ACTIVE"
+	}
+	return "STOPPED"
+}
+
 // Loop is the batch loop of batches B (engine/internal/scheduler's
 // Scheduler).
 type Loop[B any] interface {
@@ -66,6 +76,21 @@ type Life[B any] struct {
 	Recovered *checkpoint.Recovered    // the checkpoint Start resumes from
 	Resumed   bool                     // started from a checkpoint
 	Ckpt      *checkpoint.Checkpointer // writes the checkpoints while active
+}
+
+// Current returns the state, taking the lock.
+func (l *Life[B]) Current() State {
+	l.Lock.Lock()
+	defer l.Lock.Unlock()
+	return l.State
+}
+
+// FromCheckpoint reports whether the context resumes, or resumed, from a
+// checkpoint, taking the lock.
+func (l *Life[B]) FromCheckpoint() bool {
+	l.Lock.Lock()
+	defer l.Lock.Unlock()
+	return l.Recovered != nil || l.Resumed
 }
 
 // Start starts the context through s.

@@ -145,3 +145,18 @@ func TestStop(t *testing.T) {
 		t.Fatalf("state %v released %d", l.State, released)
 	}
 }
+
+func TestStateAndCheckpoint(t *testing.T) {
+	tr := &trace{}
+	l := newLife(tr, clock.NewManual(0))
+	l.Recovered = &checkpoint.Recovered{Meta: &checkpoint.Meta{BatchMS: 1000}}
+	if l.Current() != Initialized || !l.FromCheckpoint() || l.Current().String() != "INITIALIZED" {
+		t.Fatalf("before Start: %v, from a checkpoint %v", l.Current(), l.FromCheckpoint())
+	}
+	if err := l.Start(tr); err != nil {
+		t.Fatal(err)
+	}
+	if l.Current() != Active || !l.FromCheckpoint() || Active.String() != "ACTIVE" || Stopped.String() != "STOPPED" {
+		t.Fatalf("after Start: %v, from a checkpoint %v", l.Current(), l.FromCheckpoint())
+	}
+}
