@@ -174,7 +174,7 @@ func (ssc *StreamingContext) KafkaStream(kafka Kafka, topics []string, opts ...K
 func OffsetRangesOf(rdd *RDD) []OffsetRange {
 	if rdd != nil {
 		if rs, ok := kafkasrc.RangesOf(rdd); ok {
-			return append([]OffsetRange(nil), offsetRanges(rs)...)
+			return offsetRanges(rs) // a copy
 		}
 	}
 	buildErrorf("OffsetRangesOf", "the RDD is not one a KafkaStream made (%s); call it on the stream's own RDDs, in its ForeachRDD or Transform, before any other operation", rddName(rdd))

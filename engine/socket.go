@@ -2,8 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"net"
-	"strconv"
 
 	"github.com/gostream/gostream/engine/internal/source/socket"
 )
@@ -17,10 +15,10 @@ import (
 // than MaxLineLength (default 1 MiB) is reported and skipped.
 func (ssc *StreamingContext) SocketTextStream(host string, port int, opts ...ReceiverOption) *DStream {
 	const op = "SocketTextStream"
-	if port < 0 || port > 65535 {
+	addr, ok := socket.Addr(host, port)
+	if !ok {
 		buildErrorf(op, "port %d is out of range 0-65535", port)
 	}
-	addr := net.JoinHostPort(host, strconv.Itoa(port))
 	cfg := receiverOptions(op, opts)
 	r := &socket.Receiver{Addr: addr, MaxLine: cfg.MaxLine, Delay: cfg.RestartDelay, TooLong: func(length int) error {
 		return &LineTooLongError{Addr: addr, Max: cfg.MaxLine, Length: length}

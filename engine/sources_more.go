@@ -3,8 +3,6 @@ package engine
 import (
 	"fmt"
 	"io"
-	"net"
-	"strconv"
 
 	"github.com/gostream/gostream/engine/internal/source/file"
 	"github.com/gostream/gostream/engine/internal/source/socket"
@@ -61,11 +59,11 @@ func (ssc *StreamingContext) SocketStream(host string, port int, converter func(
 	if converter == nil {
 		buildErrorf(op, "want a converter func(io.Reader, func(any) error) error, got nil")
 	}
-	if port < 0 || port > 65535 {
+	addr, ok := socket.Addr(host, port)
+	if !ok {
 		buildErrorf(op, "want a port in 0..65535, got %d", port)
 	}
 	cfg := receiverOptions(op, opts)
-	addr := net.JoinHostPort(host, strconv.Itoa(port))
 	name := fmt.Sprintf("%s(%s)", op, addr)
 	r := &socket.Converter{Addr: addr, Convert: converter, Store: func(err error) error { return storeErr(name, err) }}
 	return ssc.receiverStreamOf(name, r.OnStart, r.OnStop, cfg)

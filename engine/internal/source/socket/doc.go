@@ -21,4 +21,7 @@
 // to the caller's Convert; when Convert returns, errs or panics, the
 // receiver restarts through Context.Restart, naming what ended. The
 // errors Convert's store returns are the caller's (Store).
+//
+// Addr is a socket stream's host:port, refusing a port out of range; the
+// error's text is the caller's.
 package socket
