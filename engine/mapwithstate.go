@@ -163,7 +163,7 @@ func (d *DStream) MapWithState(spec *StateSpec) *MapWithStateDStream {
 	if n == 0 {
 		n = d.ssc.ex.parallelism
 	}
-	ms := &mapState{op: op, n: n, ex: d.ssc.ex, spec: spec}
+	ms := &mapState{op: op, n: n, ex: d.ssc.ex, spec: spec, unhashable: unhashableKey(op)}
 	inner := d.ssc.newDStream(op, []*DStream{d}, d.slide, nil)
 	inner.state = ms
 	inner.compute = func(t Time) *RDD {
@@ -172,20 +172,12 @@ func (d *DStream) MapWithState(spec *StateSpec) *MapWithStateDStream {
 	}
 	mapped := inner.derive(op, func(r *RDD, t Time) *RDD {
 		return newRDD(r.ex, op, r.n, []*RDD{r}, func(p int, emit func(any)) {
-			r.iterate(p, func(x any) {
-				for _, y := range x.(*statePart).Mapped {
-					emit(y)
-				}
-			})
+			r.iterate(p, state.EachMapped(emit))
 		}).at(t)
 	})
 	snaps := inner.derive(op+".StateSnapshots", func(r *RDD, t Time) *RDD {
 		return newRDD(r.ex, op, r.n, []*RDD{r}, func(p int, emit func(any)) {
-			r.iterate(p, func(x any) {
-				x.(*statePart).M.Each(func(_ int32, k any, e state.Entry) {
-					emit(Pair{k, e.State})
-				})
-			})
+			r.iterate(p, state.EachState[Pair](emit))
 		}).at(t)
 	})
 	return &MapWithStateDStream{DStream: mapped, snapshots: snaps}
@@ -201,6 +193,8 @@ type mapState struct {
 	ex     *executor
 	spec   *StateSpec
 	latest state.Latest[[]*statePart]
+	// unhashable fails a key that cannot be hashed (unhashableKey).
+	unhashable func(k, r any)
 }
 
 func (ms *mapState) compute(t Time, parent *RDD) *RDD {
@@ -222,24 +216,16 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 		parted = partitionPairs(op, parent, ms.n)
 		parted.ready()
 	}
+	step := state.MapStep[Pair, Time, *State]{Prev: prev, Wrote: touched, Unhashable: ms.unhashable,
+		Batch: state.MapBatch[Pair, Time, *State]{Fn: ms.spec.fn, Timeout: ms.spec.timeout > 0, Threshold: int64(t.Sub(ms.spec.timeout))}}
 	parts := make([]*statePart, ms.n)
 	ms.ex.run(op, t, ms.n, func(q int) {
-		var base *statePart
-		if prev != nil {
-			base = prev[q]
-		}
-		sp := base.Next(unhashableKey(op))
 		var records []any
 		if parted != nil {
 			records = parted.partition(q)
 		}
 		st := &State{op: op}
-		batch := state.MapBatch[Pair, Time, *State]{Fn: ms.spec.fn, State: st, Cell: &st.c, Timeout: ms.spec.timeout > 0, Threshold: int64(t.Sub(ms.spec.timeout))}
-		if touched != nil {
-			batch.Wrote = &touched[q]
-		}
-		sp.Mapped = batch.Run(sp.M, records, t, int64(t))
-		parts[q] = sp
+		parts[q] = step.Partition(q, records, st, &st.c, t, int64(t))
 	})
 	if cm != nil {
 		cm.mapSet(ms, t, parts, touched)
@@ -255,7 +241,7 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 // fromPairs builds state partitions from hash-partitioned elements; entry
 // gives each element's (key, state) pair and update time.
 func (ms *mapState) fromPairs(parts [][]any, entry func(x any) (any, Time)) []*statePart {
-	return state.PartsOf(parts, unhashableKey(ms.op), func(x any) (any, any, int64) {
+	return state.PartsOf(parts, ms.unhashable, func(x any) (any, any, int64) {
 		e, t := entry(x)
 		kv := e.(Pair)
 		return kv.Key, kv.Value, int64(t)
@@ -271,17 +257,10 @@ func (ms *mapState) snapshot() (Time, [][]any, bool) {
 }
 
 func (ms *mapState) restore(t Time, parts [][]any) {
-	op := ms.op
-	ms.latest.Restore(int64(t), ms.fromPairs(rehash(op, parts, ms.n), func(x any) (any, Time) {
-		kv := x.(Pair)
-		st, ok := kv.Value.(Pair)
-		if !ok {
-			panic(&Error{Op: op, Msg: fmt.Sprintf("restoring state: value of type %s where Pair{state, Time} was expected", typeName(kv.Value))})
-		}
-		ut, ok := st.Value.(Time)
-		if !ok {
-			panic(&Error{Op: op, Msg: fmt.Sprintf("restoring state: update time of type %s where engine.Time was expected", typeName(st.Value))})
-		}
-		return Pair{kv.Key, st.Key}, ut
-	}))
+	restoring := func(format string) func(v any) {
+		return func(v any) { panic(&Error{Op: ms.op, Msg: fmt.Sprintf("restoring state: "+format, typeName(v))}) }
+	}
+	ms.latest.Restore(int64(t), state.PartsOfSnapshot[Pair, Time](rehash(ms.op, parts, ms.n), ms.unhashable,
+		restoring("value of type %s where Pair{state, Time} was expected"),
+		restoring("update time of type %s where engine.Time was expected")))
 }

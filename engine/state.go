@@ -136,11 +136,12 @@ func (d *DStream) UpdateStateByKey(f any, opts ...OpOption) *DStream {
 	if o.initialState != nil {
 		st.initial = o.initialState
 	}
+	notPair, unhashable := func(x any) { failElem(op, x, "engine.Pair") }, unhashableKey(op)
 	s := d.ssc.newDStream(op, []*DStream{d}, d.slide, nil)
 	s.state = st
 	s.compute = func(t Time) *RDD {
 		prev, fresh := st.base(t)
-		if prev.none() && !fresh {
+		if prev.None() && !fresh {
 			return nil
 		}
 		parent := d.getOrCompute(t)
@@ -157,7 +158,8 @@ func (d *DStream) UpdateStateByKey(f any, opts ...OpOption) *DStream {
 			if grouped != nil {
 				newPart = grouped.partition(q)
 			}
-			maps[q], parts[q] = state.Updates[Pair](prev.at(st, q), newPart, t, update, sameState, unhashableKey(op))
+			base := state.MapOf[Pair](prev, q, notPair, unhashable)
+			maps[q], parts[q] = state.Updates[Pair](base, newPart, t, update, sameState, unhashable)
 		})
 		r := materialized(ex, op, parts).at(t)
 		st.set(t, maps, parts)
@@ -166,27 +168,8 @@ func (d *DStream) UpdateStateByKey(f any, opts ...OpOption) *DStream {
 	return s
 }
 
-// stateBase is the state a batch starts from: each partition's map, or
-// its elements when the map is still to be made from them (after a
-// restore, from an initial state or a cluster's changelogs).
-type stateBase struct {
-	maps  []*state.Map
-	parts [][]any
-}
-
-func (b stateBase) none() bool { return b.maps == nil && b.parts == nil }
-
-// at returns partition q's map, made in the task that updates it, so that
-// an element that is not a Pair fails the batch: nil when it is empty.
-func (b stateBase) at(s *stateRDD, q int) *state.Map {
-	if b.maps != nil {
-		return b.maps[q]
-	}
-	if b.parts == nil || b.parts[q] == nil {
-		return nil
-	}
-	return state.Elements[Pair](b.parts[q], func(x any) { failElem(s.op, x, "engine.Pair") }, unhashableKey(s.op))
-}
+// stateBase is the state a batch starts from (engine/internal/state's Base).
+type stateBase = state.Base
 
 // stateRDD holds the latest state of an UpdateStateByKey stream: each
 // partition a version of a state.Map whose entries are the state's
@@ -212,15 +195,13 @@ func (s *stateRDD) base(t Time) (prev stateBase, fresh bool) {
 		return stateBase{}, false
 	case s.ex.cluster != nil:
 		// A cluster job's state is its partitions' changelogs (cluster_state.go).
-		return stateBase{parts: s.ex.cluster.stateBase(s, t)}, false
-	case has && prev.maps != nil:
-		return stateBase{maps: prev.maps}, false
+		return stateBase{Parts: s.ex.cluster.stateBase(s, t)}, false
 	case has:
-		return stateBase{parts: prev.parts}, false
+		return prev, false
 	case s.initial == nil:
 		return stateBase{}, true
 	}
-	return stateBase{parts: partitionPairs(s.op, s.initial, s.n).Partitions()}, true
+	return stateBase{Parts: partitionPairs(s.op, s.initial, s.n).Partitions()}, true
 }
 
 func (s *stateRDD) set(t Time, maps []*state.Map, parts [][]any) {
@@ -228,14 +209,14 @@ func (s *stateRDD) set(t Time, maps []*state.Map, parts [][]any) {
 		cm.stateSet(s, t, parts)
 		maps = nil // the changelogs hold the state the next batch starts from
 	}
-	s.latest.Done(int64(t), stateBase{maps, parts})
+	s.latest.Done(int64(t), stateBase{Maps: maps, Parts: parts})
 }
 
 func (s *stateRDD) snapshot() (Time, [][]any, bool) {
 	t, b, has := s.latest.Get()
-	return Time(t), b.parts, has
+	return Time(t), b.Parts, has
 }
 
 func (s *stateRDD) restore(t Time, parts [][]any) {
-	s.latest.Restore(int64(t), stateBase{parts: rehash(s.op, parts, s.n)})
+	s.latest.Restore(int64(t), stateBase{Parts: rehash(s.op, parts, s.n)})
 }

@@ -31,9 +31,12 @@
 // a batch looks up only the keys it brought instead of indexing every key
 // again; the incremental windows' generic path keeps its window so too
 // (engine/internal/window's Versioned), its typed path in tables of its
-// own. Updates is UpdateStateByKey's batch over one partition, MapBatch
-// MapWithState's, over the Parts (a Map and the batch's mapped results)
-// PartsOf makes from elements and Snapshot turns back into them. Latest
+// own. Updates is UpdateStateByKey's batch over one partition, from the
+// partition's map in a Base (MapOf), MapBatch MapWithState's, over the
+// Parts (a Map and the batch's mapped results) PartsOf makes from elements,
+// Snapshot turns back into them and PartsOfSnapshot back again; MapStep
+// is a MapWithState batch over every partition, EachMapped and EachState
+// what a Part gives its streams. Latest
 // holds a stream's latest state and the time it belongs to, and refuses a
 // batch time already computed. Index is the
 // key index Map and the engine's per-batch passes use.

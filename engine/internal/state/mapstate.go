@@ -137,3 +137,72 @@ func Snapshot[P ~struct{ Key, Value any }, T ~int64](parts []*Part) [][]any {
 	}
 	return out
 }
+
+// PartsOfSnapshot is PartsOf for the elements Snapshot returns (hash
+// partitioned): badState is called with an element's value that is not a
+// P{state, T}, badTime with an update time that is not a T; neither
+// returns.
+func PartsOfSnapshot[P ~struct{ Key, Value any }, T ~int64](parts [][]any, unhashable func(k, r any), badState, badTime func(v any)) []*Part {
+	return PartsOf(parts, unhashable, func(x any) (any, any, int64) {
+		kv := struct{ Key, Value any }(x.(P))
+		st, ok := kv.Value.(P)
+		if !ok {
+			badState(kv.Value)
+		}
+		s := struct{ Key, Value any }(st)
+		ut, ok := s.Value.(T)
+		if !ok {
+			badTime(s.Value)
+		}
+		return kv.Key, s.Key, int64(ut)
+	})
+}
+
+// MapStep is one batch of a MapWithState over its partitions, each mapped
+// in a task of the caller's (Partition).
+type MapStep[P ~struct{ Key, Value any }, T, S any] struct {
+	// Prev is the state the batch starts from: nil, or a nil Part, for none.
+	Prev []*Part
+	// Batch is every partition's MapBatch but for its State, Cell and Wrote.
+	Batch MapBatch[P, T, S]
+	// Wrote, when set, gets each partition's slots written (MapBatch.Wrote).
+	Wrote      [][]int32
+	Unhashable func(k, r any)
+}
+
+// Partition maps partition q's records, P{key, value} in order, for batch
+// t (now in ms) with the task's own state s and its cell c, and returns
+// the partition's state after the batch.
+func (st *MapStep[P, T, S]) Partition(q int, records []any, s S, c *Cell, t T, now int64) *Part {
+	var base *Part
+	if st.Prev != nil {
+		base = st.Prev[q]
+	}
+	p := base.Next(st.Unhashable)
+	b := st.Batch
+	b.State, b.Cell = s, c
+	if st.Wrote != nil {
+		b.Wrote = &st.Wrote[q]
+	}
+	p.Mapped = b.Run(p.M, records, t, now)
+	return p
+}
+
+// EachMapped returns what emits the mapped results of a *Part.
+func EachMapped(emit func(any)) func(x any) {
+	return func(x any) {
+		for _, y := range x.(*Part).Mapped {
+			emit(y)
+		}
+	}
+}
+
+// EachState returns what emits every key's state in a *Part as P{key,
+// state}, in the order the keys first appeared.
+func EachState[P ~struct{ Key, Value any }](emit func(any)) func(x any) {
+	return func(x any) {
+		x.(*Part).M.Each(func(_ int32, k any, e Entry) {
+			emit(P{k, e.State})
+		})
+	}
+}
