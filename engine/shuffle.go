@@ -1,9 +1,6 @@
 package engine
 
 import (
-	"fmt"
-
-	"github.com/gostream/gostream/engine/internal/exec"
 	"github.com/gostream/gostream/engine/internal/rdd"
 	"github.com/gostream/gostream/engine/internal/shuffle"
 )
@@ -35,28 +32,17 @@ func pairOut(k, acc any) any { return Pair{k, acc} }
 // functions are guarded so that a panic fails the task naming op and the
 // element, and wrong values and unhashable keys fail as engine errors.
 func (agg *aggregator) shuffleAgg(op string) *shuffle.Aggregator {
-	a := &shuffle.Aggregator{
-		Records: agg.records,
-		Sum:     agg.sum,
-		NotInt:  func(v any) { failElem(op, v, "int") },
-		Unhashable: func(k any, r any) {
-			panic(taskFailure{&Error{Op: op, Msg: fmt.Sprintf("key of type %s cannot be hashed: %v", typeName(k), r)}})
-		},
-	}
-	if agg.records {
-		return a
-	}
-	if f := agg.intFn; f != nil {
+	var a *shuffle.Aggregator
+	switch {
+	case agg.records:
+		a = &shuffle.Aggregator{Records: true}
+	case agg.intFn != nil:
 		// Called bare; the tasks fail a panic of it (recoverIntFn).
-		a.IntFn = f
-		return a
+		a = &shuffle.Aggregator{IntFn: agg.intFn, Sum: agg.sum, NotInt: func(v any) { failElem(op, v, "int") }}
+	default:
+		a = shuffle.Guarded(agg.create, agg.merge, agg.combine, userFailure(op))
 	}
-	create, merge, combine := agg.create, agg.merge, agg.combine
-	a.Create = func(v any) any { return callUnary(op, create, v) }
-	a.Merge = func(acc, v any) any { return callReduce(op, merge, acc, v) }
-	if combine != nil {
-		a.Combine = func(x, y any) any { return callReduce(op, combine, x, y) }
-	}
+	a.Unhashable = unhashableKey(op)
 	return a
 }
 
@@ -140,13 +126,8 @@ func (r *RDD) groupByKey(n int) *RDD {
 func (r *RDD) MapValues(f any) *RDD { return r.mapValues(unary("MapValues", f)) }
 
 func (r *RDD) mapValues(g func(any) any) *RDD {
-	split := pairSplit("MapValues")
-	return r.narrow("MapValues", func(_ int, emit func(any)) func(any) {
-		return func(x any) {
-			k, v := split(x)
-			emit(Pair{k, callUnary("MapValues", g, v)})
-		}
-	})
+	notPair := func(x any) { failElem("MapValues", x, "engine.Pair") }
+	return r.derived("MapValues", r.d.MapValues(g, notPair, userFailure("MapValues")))
 }
 
 // FlatMapValues applies f, a func(V) []W, to every value and pairs each
@@ -154,44 +135,25 @@ func (r *RDD) mapValues(g func(any) any) *RDD {
 func (r *RDD) FlatMapValues(f any) *RDD { return r.flatMapValues(expander("FlatMapValues", f)) }
 
 func (r *RDD) flatMapValues(g func(any, func(any))) *RDD {
-	split, fail := pairSplit("FlatMapValues"), userFailure("FlatMapValues")
-	return r.narrow("FlatMapValues", func(_ int, emit func(any)) func(any) {
-		e := exec.NewExpansion()
-		return func(x any) {
-			k, v := split(x)
-			for _, w := range e.Expand(g, v, fail) {
-				emit(Pair{k, w})
-			}
-			e.Done()
-		}
-	})
+	notPair := func(x any) { failElem("FlatMapValues", x, "engine.Pair") }
+	return r.derived("FlatMapValues", r.d.FlatMapValues(g, notPair, userFailure("FlatMapValues")))
 }
 
 // Cogroup groups both RDDs by key: (k, ([]v, []w)).
 func (r *RDD) Cogroup(other *RDD, opts ...OpOption) *RDD {
 	o := r.ex.opOptions("Cogroup", opts)
-	return cogroup("Cogroup", r, other, o.numTasks, func(k any, g *shuffle.Groups, emit func(any)) {
-		emit(Pair{k, Pair{shuffle.NonNil(g.Left), shuffle.NonNil(g.Right)}})
-	})
+	return cogroup("Cogroup", r, other, o.numTasks, shuffle.Cogrouped[Pair])
 }
 
 // cogroup groups left and right by key (shuffle.Groups) and calls emit
 // with each key's groups.
 func cogroup(op string, left, right *RDD, n int, emit func(k any, g *shuffle.Groups, emit func(any))) *RDD {
 	split := pairSplit(op)
-	tag := func(side int) func(any) (any, any) {
-		return func(x any) (any, any) {
-			k, v := split(x)
-			return k, shuffle.Tag(side, v)
-		}
-	}
 	agg := aggregator{apart: true, create: shuffle.CogroupCreate, merge: shuffle.CogroupMerge, combine: shuffle.CogroupCombine}
-	grouped := shuffleRDDs(left.ex, op, n, []*RDD{left, right}, []func(any) (any, any){tag(0), tag(1)}, agg, pairOut).at(left.time)
+	splits := []func(any) (any, any){shuffle.TagSide(0, split), shuffle.TagSide(1, split)}
+	grouped := shuffleRDDs(left.ex, op, n, []*RDD{left, right}, splits, agg, pairOut).at(left.time)
 	return newRDD(left.ex, op, grouped.n, []*RDD{grouped}, func(p int, out func(any)) {
-		grouped.iterate(p, func(x any) {
-			kv := x.(Pair)
-			emit(kv.Key, kv.Value.(*shuffle.Groups), out)
-		})
+		grouped.iterate(p, shuffle.EachGroup[Pair](emit, out))
 	}).at(left.time)
 }
 
@@ -217,7 +179,5 @@ func (r *RDD) FullOuterJoin(other *RDD, opts ...OpOption) *RDD {
 
 func (r *RDD) join(op string, other *RDD, opts []OpOption, keepLeft, keepRight bool) *RDD {
 	o := r.ex.opOptions(op, opts)
-	return cogroup(op, r, other, o.numTasks, func(k any, g *shuffle.Groups, emit func(any)) {
-		shuffle.Join[Pair](k, g, keepLeft, keepRight, emit)
-	})
+	return cogroup(op, r, other, o.numTasks, shuffle.Joined[Pair](keepLeft, keepRight))
 }

@@ -41,29 +41,17 @@ func (d *DStream) persistForWindow() {
 // slice returns d's RDDs at its valid times in [from, to], oldest first;
 // times at or before the zero time (before the first batch) are skipped.
 func (d *DStream) slice(from, to Time) []*RDD {
-	if from > to {
-		return nil
-	}
-	if cm := d.ssc.ex.cluster; cm != nil && cm.windowed(d) {
+	if cm := d.ssc.ex.cluster; cm != nil && cm.windowed(d) && from <= to {
 		return cm.windowSlice(d, from, to)
 	}
-	var out []*RDD
-	step := Time(durMS(d.slide))
-	for t := from; t <= to; t += step {
-		if t <= d.zeroTime() {
-			continue
-		}
-		r := d.getOrCompute(t)
-		if r == nil {
-			continue
-		}
-		if d.level != None {
+	return d.node.Forward(int64(from), int64(to), func(t int64) (*RDD, bool) {
+		r := d.getOrCompute(Time(t))
+		if r != nil && d.level != None {
 			// Input streams store their RDDs without getOrCompute.
 			r.Persist(d.level)
 		}
-		out = append(out, r)
-	}
-	return out
+		return r, r != nil
+	})
 }
 
 // windowed returns a stream whose RDD at t is the union of d's RDDs in
@@ -103,15 +91,7 @@ func (d *DStream) CountByWindow(window, slide time.Duration) *DStream {
 	w := counts.windowed(op, window, slide)
 	return w.derive(op, func(r *RDD, t Time) *RDD {
 		out := newRDD(r.ex, op, 1, []*RDD{r}, nil).at(t)
-		out.d.Materialize = func() [][]any {
-			total := 0
-			for _, p := range r.Partitions() {
-				for _, x := range p {
-					total += x.(int)
-				}
-			}
-			return [][]any{{total}}
-		}
+		out.d.Materialize = r.d.SumOne()
 		return out
 	})
 }
@@ -325,11 +305,7 @@ func (ws *windowState) restoreBatches(times []Time, parts [][][]any) {
 
 // rehash spreads pairs over n hash partitions, keeping their order.
 func rehash(op string, parts [][]any, n int) [][]any {
-	return shuffle.Spread(parts, n, func(x any) int {
-		kv, ok := x.(Pair)
-		if !ok {
-			panic(&Error{Op: op, Msg: fmt.Sprintf("restoring state: element of type %s where an engine.Pair was expected", typeName(x))})
-		}
-		return partitionOf(kv.Key, n)
+	return shuffle.SpreadPairs[Pair, Time](parts, n, func(x any) {
+		panic(&Error{Op: op, Msg: fmt.Sprintf("restoring state: element of type %s where an engine.Pair was expected", typeName(x))})
 	})
 }

@@ -27,6 +27,7 @@
 //   - Describe is the graph as the checkpoint's fingerprint sees it;
 //     Stateful the indexes of the stateful streams; Lineage the chain of
 //     streams an output reads, for its OutputOperationInfo.
+//   - Forward is Slice asking oldest first, as a window reads its batches.
 //   - SameSlide and CheckSlice are the engine's checks on streams made
 //     from several and on Slice's times: plain errors in the engine's
 //     words, which it wraps as its own.

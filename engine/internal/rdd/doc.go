@@ -35,7 +35,8 @@
 //   - The narrow transformations give their compute, element by element
 //     in the reading task: Narrow (the caller's step per partition), Map,
 //     Filter, FlatMap (buffered per element by exec.Expansion), Keys,
-//     Values, AsKeys and Sample (engine/internal/sample's draw).
+//     Values, MapValues, FlatMapValues, AsKeys and Sample
+//     (engine/internal/sample's draw).
 //   - The operations that move whole partitions or elements without a user
 //     function per element give their compute or materialize: Union, Glom,
 //     Cartesian, Positions (Repartition's round robin), ZipWithIndex,
@@ -46,8 +47,8 @@
 //     IntsByKey) run each partition's work of engine/internal/action or
 //     engine/internal/order in a task and merge the results in partition
 //     order; Foreach and ForeachPartition call the caller's function with
-//     each element or partition in those tasks; CountOne and ReduceOne
-//     materialize a one-partition result.
+//     each element or partition in those tasks; CountOne, ReduceOne and
+//     SumOne materialize a one-partition result.
 //   - Tasks run through the run function the caller gives New, which names
 //     the operation and batch for failures; the package speaks plain Go and
 //     the caller's pair type comes in as a type parameter.

@@ -82,3 +82,32 @@ func Join[P ~struct{ Key, Value any }](k any, g *Groups, keepLeft, keepRight boo
 		}
 	}
 }
+
+// TagSide returns split with the values it returns tagged as side's (Tag):
+// the map-side split of one input of a cogroup.
+func TagSide(side int, split func(x any) (k, v any)) func(x any) (any, any) {
+	return func(x any) (any, any) {
+		k, v := split(x)
+		return k, Tag(side, v)
+	}
+}
+
+// EachGroup returns what hands each element of a cogroup's shuffle,
+// P{key, *Groups}, to emit with out.
+func EachGroup[P ~struct{ Key, Value any }](emit func(k any, g *Groups, out func(any)), out func(any)) func(x any) {
+	return func(x any) {
+		kv := struct{ Key, Value any }(x.(P))
+		emit(kv.Key, kv.Value.(*Groups), out)
+	}
+}
+
+// Cogrouped emits Cogroup's element for k: P{k, P{left, right}}, empty
+// sides as empty slices.
+func Cogrouped[P ~struct{ Key, Value any }](k any, g *Groups, emit func(any)) {
+	emit(P(struct{ Key, Value any }{k, P(struct{ Key, Value any }{NonNil(g.Left), NonNil(g.Right)})}))
+}
+
+// Joined returns Join for a join keeping the keys of the sides asked.
+func Joined[P ~struct{ Key, Value any }](keepLeft, keepRight bool) func(k any, g *Groups, emit func(any)) {
+	return func(k any, g *Groups, emit func(any)) { Join[P](k, g, keepLeft, keepRight, emit) }
+}

@@ -24,7 +24,11 @@
 //   - The grouping accumulators (GroupByKey's values, Distinct's nothing, a
 //     cogroup's two sides as Groups) and Join, a key's groups joined;
 //     Subtract, Intersect and SubtractPairs, what the set operations emit
-//     for a key's groups.
+//     for a key's groups; a cogroup's tagged splits (TagSide), its output
+//     handed on by key (EachGroup) and emitted as Cogroup's (Cogrouped) or
+//     a join's (Joined).
+//   - Guarded is an Aggregator of the caller's create, merge and combine,
+//     each call's panic handed to the caller with its value.
 //   - An Aggregator with Records combines nothing (Spark's shuffle without
 //     an aggregator): the reduce side gets every record, in map-task order
 //     and in order within a map task (MapWithState, UpdateStateByKey's
@@ -32,7 +36,8 @@
 //     the round robin of Repartition.
 //   - Spread moves elements held in memory to their partitions without
 //     combining, keeping their order (state restored from a checkpoint,
-//     which is keyed already).
+//     which is keyed already); SpreadPairs by the partition of each pair's
+//     key.
 //   - The package speaks plain Go: keys and values split, user functions
 //     come in already guarded by the caller, and the Aggregator's hooks say
 //     how a wrong value or an unhashable key fails.
