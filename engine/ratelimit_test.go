@@ -148,8 +148,8 @@ func (floodReceiver) OnStop() {}
 // initial 50 to about 200, under the cap of 1,000; one that sustains more
 // than the cap runs at the cap.
 func TestBackpressureCustomReceiverCapped(t *testing.T) {
-	run := func(cost func(records int) time.Duration) []BatchInfo {
-		ssc := NewStreamingContext("local[2]", t.Name(), Milliseconds(100), WithManualClock(), WithBatchLog(nil), WithBackpressureInitialRate(50))
+	run := func(interval time.Duration, cost func(records int) time.Duration) []BatchInfo {
+		ssc := NewStreamingContext("local[2]", t.Name(), interval, WithManualClock(), WithBatchLog(nil), WithBackpressureInitialRate(50))
 		defer ssc.Stop(false)
 		ssc.ReceiverStream(floodReceiver{}, MaxRate(1000)).ForeachRDD(func(r *RDD) { time.Sleep(cost(r.Count())) })
 		var infos []BatchInfo
@@ -171,13 +171,13 @@ func TestBackpressureCustomReceiverCapped(t *testing.T) {
 				}
 				time.Sleep(time.Millisecond)
 			}
-			if err := ssc.Advance(Milliseconds(100)); err != nil {
+			if err := ssc.Advance(interval); err != nil {
 				t.Fatal(err)
 			}
 		}
 		return infos
 	}
-	slow := run(func(n int) time.Duration { return time.Duration(n) * 5 * time.Millisecond })
+	slow := run(Milliseconds(100), func(n int) time.Duration { return time.Duration(n) * 5 * time.Millisecond })
 	if slow[0].Rate != 50 || slow[1].Rate != 50 {
 		t.Errorf("slow pipeline: first rates %v, %v; want the initial 50 until the first estimate", slow[0].Rate, slow[1].Rate)
 	}
@@ -187,11 +187,12 @@ func TestBackpressureCustomReceiverCapped(t *testing.T) {
 		}
 	}
 	// 1 ms a batch (the estimator needs a processing time of a millisecond
-	// at least), whatever its size: batches of 100 records sustain 100,000
-	// records/s, far over the cap even when a loaded machine stretches
-	// the sleep tenfold. The first estimate, from batches of 5 records,
-	// may fall under the cap; from the next on, batches are larger.
-	fast := run(func(int) time.Duration { return time.Millisecond })
+	// at least), whatever its size, with batches of a second: the cap's
+	// 1,000 records a batch sustain 1,000,000 records/s, over the cap
+	// unless a loaded machine stretches a batch's processing past the
+	// second itself. The first estimate, from batches of 50 records, may
+	// fall under the cap; from the next on, batches are larger.
+	fast := run(Seconds(1), func(int) time.Duration { return time.Millisecond })
 	for _, b := range fast[3:] {
 		if b.Rate != 1000 {
 			t.Errorf("fast pipeline, batch %s: rate %v, want MaxRate's 1000", b.BatchTime, b.Rate)
