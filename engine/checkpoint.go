@@ -27,9 +27,6 @@ var ErrCheckpointInUse = checkpoint.ErrInUse
 // also match ErrBadCheckpoint.
 var ErrLostCheckpoint = checkpoint.ErrLost
 
-// ckptBatch is what an input handed to one batch, as the metadata records it.
-type ckptBatch = checkpoint.Batch
-
 // ckptError is the *Error for a bad checkpoint file.
 func ckptError(op, path string, err error) *Error {
 	return &Error{Op: op, Msg: fmt.Sprintf("checkpoint %s: %v", path, err), Err: errors.Join(ErrBadCheckpoint, err)}

@@ -19,6 +19,7 @@ const (
 type (
 	ckptMeta     = checkpoint.Meta
 	ckptInput    = checkpoint.Input
+	ckptBatch    = checkpoint.Batch // what an input handed to one batch
 	ckptStateRef = checkpoint.StateRef
 	ckptState    = checkpoint.State
 )
