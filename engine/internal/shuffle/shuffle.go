@@ -298,6 +298,8 @@ func (t *Table) combine(i int32, found bool, o *Table, j int) {
 type Writer struct {
 	hash    func(any) uint64
 	tables  []*Table
+	mask    uint64 // len(tables)-1 when it is a power of two: h%n is h&mask
+	pow2    bool
 	records bool
 	n       int // pending writes
 	buf     [WriteAhead]pending
@@ -321,6 +323,9 @@ type pending struct {
 // types).
 func NewWriter(agg *Aggregator, n int, hash func(any) uint64) *Writer {
 	w := &Writer{hash: hash, tables: make([]*Table, n), records: agg.Records}
+	if n&(n-1) == 0 {
+		w.mask, w.pow2 = uint64(n-1), true
+	}
 	for q := range w.tables {
 		w.tables[q] = NewTable(agg)
 	}
@@ -335,9 +340,9 @@ func (w *Writer) Write(k, v any) {
 		q := 0
 		if n > 1 {
 			if s, ok := k.(string); ok {
-				q = int(fnv(s) % uint64(n))
+				q = w.part(fnv(s))
 			} else {
-				q = int(w.hash(k) % uint64(n))
+				q = w.part(w.hash(k))
 			}
 		}
 		t := w.tables[q]
@@ -348,20 +353,25 @@ func (w *Writer) Write(k, v any) {
 	if s, ok := k.(string); ok {
 		// One hash serves the partition and the table.
 		sk := StrHash(s)
-		q := 0
-		if n > 1 {
-			q = int(sk.H % uint64(n))
-		}
-		t := w.tables[q]
+		t := w.tables[w.part(sk.H)]
 		i, found := t.slotKey(&sk, k)
 		t.fold(i, found, v)
 		return
 	}
 	q := 0
 	if n > 1 {
-		q = int(w.hash(k) % uint64(n))
+		q = w.part(w.hash(k))
 	}
 	w.tables[q].Add(k, v)
+}
+
+// part is the reduce partition of a key whose hash is h: h modulo the
+// number of partitions, which a mask computes when that is a power of two.
+func (w *Writer) part(h uint64) int {
+	if w.pow2 {
+		return int(h & w.mask)
+	}
+	return int(h % uint64(len(w.tables)))
 }
 
 // WriteStrInt is Write for a string key and an int value, unboxed; key is
@@ -371,10 +381,7 @@ func (w *Writer) Write(k, v any) {
 func (w *Writer) WriteStrInt(k string, key any, v int) {
 	p := &w.buf[w.n]
 	p.k = StrHash(k)
-	p.q = 0
-	if n := len(w.tables); n > 1 {
-		p.q = int(p.k.H % uint64(n))
-	}
+	p.q = w.part(p.k.H)
 	p.key, p.v = key, v
 	w.tables[p.q].strs.Prefetch(&p.k)
 	if w.n++; w.n == WriteAhead {

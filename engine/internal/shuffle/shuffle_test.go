@@ -178,3 +178,32 @@ func TestWriterFlushAfterFailure(t *testing.T) {
 		t.Errorf("IntFn called %d times, want 1", calls)
 	}
 }
+
+// TestWriterPartitions checks that every write reaches the hash
+// partitioner's partition of its key, for powers of two and other counts.
+func TestWriterPartitions(t *testing.T) {
+	agg := &Aggregator{IntFn: func(a, b int) int { return a + b }, Sum: true, NotInt: func(v any) { panic(v) }}
+	words := zipfWords(2000, 500)
+	for _, n := range []int{1, 2, 3, 4, 5, 8} {
+		w := NewWriter(agg, n, hashOf)
+		for i, s := range words {
+			if i%2 == 0 {
+				w.WriteStrInt(s, nil, 1)
+			} else {
+				w.Write(s, 1)
+			}
+			w.Write(i%50, 1) // a key that is not a string
+		}
+		for q, tb := range w.Tables() {
+			for i := range tb.Len() {
+				k := tb.Key(i)
+				if p := Partition[pair, int64](k, n); p != q {
+					t.Fatalf("%d partitions: key %v in partition %d, the partitioner's is %d", n, k, q, p)
+				}
+				if s, ok := k.(string); ok && PartitionString(s, n) != q {
+					t.Fatalf("%d partitions: key %q in partition %d, PartitionString's is %d", n, s, q, PartitionString(s, n))
+				}
+			}
+		}
+	}
+}
