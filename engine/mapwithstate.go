@@ -231,11 +231,7 @@ func (ms *mapState) compute(t Time, parent *RDD) *RDD {
 		cm.mapSet(ms, t, parts, touched)
 	}
 	ms.latest.Done(int64(t), parts)
-	out := make([][]any, ms.n)
-	for q, sp := range parts {
-		out[q] = []any{sp}
-	}
-	return materialized(ms.ex, op, out).at(t)
+	return materialized(ms.ex, op, state.Boxed(parts)).at(t)
 }
 
 // fromPairs builds state partitions from hash-partitioned elements; entry

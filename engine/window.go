@@ -192,6 +192,7 @@ func (d *DStream) ReduceByKeyAndWindow(f any, window, slide time.Duration, opts 
 	d.checkWindow(op, window, slide)
 	filter := exec.PairFilter(adapt, op, o.filter)
 	if o.inverse == nil {
+		failed := userFailure(op)
 		reduced := d.derive(op, func(r *RDD, _ Time) *RDD {
 			return r.shuffle(op, o.numTasks, pairSplit(op), reduceAggregator(rd), pairOut)
 		})
@@ -199,13 +200,7 @@ func (d *DStream) ReduceByKeyAndWindow(f any, window, slide time.Duration, opts 
 		return w.derive(op, func(r *RDD, t Time) *RDD {
 			out := r.shuffle(op, o.numTasks, pairSplit(op), reduceAggregator(rd), pairOut)
 			if filter != nil {
-				out = out.narrow(op, func(_ int, emit func(any)) func(any) {
-					return func(x any) {
-						if callPredicate(op, filter, x) {
-							emit(x)
-						}
-					}
-				})
+				out = out.derived(op, out.d.Filter(filter, failed))
 			}
 			return out
 		})
@@ -279,11 +274,8 @@ type windowState struct {
 }
 
 func (ws *windowState) snapshot() (Time, [][]any, bool) {
-	last, t, ok := ws.Previous()
-	if !ok {
-		return 0, nil, false
-	}
-	return Time(t), last.Partitions(), true
+	t, parts, ok := ws.Snapshot()
+	return Time(t), parts, ok
 }
 
 func (ws *windowState) restore(t Time, parts [][]any) {

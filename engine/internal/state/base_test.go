@@ -48,6 +48,9 @@ func TestBaseAndMapStep(t *testing.T) {
 		t.Fatalf("mapped %v, states %v", mapped, states)
 	}
 
+	if boxed := Boxed([]*Part{p, p2}); len(boxed) != 2 || boxed[1][0] != p2 {
+		t.Fatalf("Boxed = %v", boxed)
+	}
 	snap := Snapshot[pair, ms]([]*Part{p2})
 	back := PartsOfSnapshot[pair, ms](snap, nil, nil, nil)
 	if got := fmt.Sprint(live(back[0].M)); got != "[a=6@2]" {

@@ -35,8 +35,9 @@
 // partition's map in a Base (MapOf), MapBatch MapWithState's, over the
 // Parts (a Map and the batch's mapped results) PartsOf makes from elements,
 // Snapshot turns back into them and PartsOfSnapshot back again; MapStep
-// is a MapWithState batch over every partition, EachMapped and EachState
-// what a Part gives its streams. Latest
+// is a MapWithState batch over every partition, Boxed its Parts as a
+// stream's elements, EachMapped and EachState what a Part gives its
+// streams. Latest
 // holds a stream's latest state and the time it belongs to, and refuses a
 // batch time already computed. Index is the
 // key index Map and the engine's per-batch passes use.

@@ -188,6 +188,17 @@ func (st *MapStep[P, T, S]) Partition(q int, records []any, s S, c *Cell, t T, n
 	return p
 }
 
+// Boxed returns parts as partitions of elements: each Part the one
+// element of its partition, as the stream that holds MapWithState's state
+// keeps them.
+func Boxed(parts []*Part) [][]any {
+	out := make([][]any, len(parts))
+	for q, p := range parts {
+		out[q] = []any{p}
+	}
+	return out
+}
+
 // EachMapped returns what emits the mapped results of a *Part.
 func EachMapped(emit func(any)) func(x any) {
 	return func(x any) {

@@ -41,7 +41,8 @@
 //     its State, Compute (the window at t from the one before and the
 //     reduced batches Plan picks, a Step in the caller's tasks) and
 //     KeptBatches (the reduced batches later windows still read, those
-//     after the latest window only when their input has been generated),
+//     after the latest window only when their input has been generated)
+//     and Snapshot (the latest window's partitions),
 //     reaching the caller's RDDs and streams through its hooks.
 //   - Plan says which reduced batches a window merges (those that left it
 //     and those that entered it since the window a slide before, or the

@@ -77,6 +77,16 @@ func (s *Stream[P, R]) KeptBatches() ([]int64, [][][]any) {
 	return times, parts
 }
 
+// Snapshot returns the latest window's time and partitions; false when
+// there is none.
+func (s *Stream[P, R]) Snapshot() (int64, [][]any, bool) {
+	last, t, ok := s.Previous()
+	if !ok {
+		return 0, nil, false
+	}
+	return t, s.Parts(last), true
+}
+
 // probe is Get for a time after the latest window: false when its input
 // has not been generated (some of the caller's operators panic then).
 func (s *Stream[P, R]) probe(t int64) (r R, ok bool) {

@@ -58,6 +58,9 @@ func TestStream(t *testing.T) {
 	if want := []int64{4, 5, 6, 7}; !reflect.DeepEqual(times, want) || len(parts) != len(want) {
 		t.Fatalf("KeptBatches = %v (%d batches), want %v", times, len(parts), want)
 	}
+	if tt, parts, ok := s.Snapshot(); !ok || tt != 6 || len(parts) != 1 {
+		t.Fatalf("Snapshot = %d, %v, %v", tt, parts, ok)
+	}
 	s.Restore(6, [][]any{{pair{"a", 2}}})
 	if r, tt, ok := s.Previous(); !ok || tt != 6 || len(r[0]) != 1 {
 		t.Fatalf("after Restore, Previous = %v, %d, %v", r, tt, ok)
