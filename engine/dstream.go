@@ -245,7 +245,7 @@ func (d *DStream) CountByValue(opts ...OpOption) *DStream {
 // RDD of every batch.
 func (d *DStream) Transform(f any) *DStream {
 	g := transformFunc("Transform", f)
-	return d.derive("Transform", func(r *RDD, t Time) *RDD { return callTransform("Transform", r.ex, t, func() *RDD { return g(r, t) }) })
+	return d.derive("Transform", func(r *RDD, t Time) *RDD { return callTransform("Transform", t, func() *RDD { return g(r, t) }) })
 }
 
 func transformFunc(op string, f any) func(*RDD, Time) *RDD {
@@ -256,7 +256,9 @@ func transformFunc(op string, f any) func(*RDD, Time) *RDD {
 	return g
 }
 
-func callTransform(op string, ex *executor, t Time, f func() *RDD) (out *RDD) {
+// callTransform calls f, the user's function of a transform at t, and
+// fails the batch when it panics or returns no RDD.
+func callTransform(op string, t Time, f func() *RDD) (out *RDD) {
 	defer func() {
 		if r := recover(); r != nil {
 			failRDDFunc(op, r)
@@ -278,7 +280,7 @@ func (d *DStream) TransformWith(other *DStream, f any) *DStream {
 		buildErrorf(op, "want a func(*engine.RDD, *engine.RDD) *engine.RDD, got %s", describeFunc(f))
 	}
 	return d.binary(op, other, func(a, b *RDD, t Time) *RDD {
-		return callTransform(op, d.ssc.ex, t, func() *RDD { return g(a, b, t) })
+		return callTransform(op, t, func() *RDD { return g(a, b, t) })
 	})
 }
 

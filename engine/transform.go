@@ -47,6 +47,6 @@ func (ssc *StreamingContext) Transform(streams []*DStream, f any) *DStream {
 				return nil
 			}
 		}
-		return callTransform(op, ssc.ex, t, func() *RDD { return g(rdds, t) })
+		return callTransform(op, t, func() *RDD { return g(rdds, t) })
 	})
 }
