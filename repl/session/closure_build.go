@@ -74,6 +74,9 @@ func build(site closureSite, ptrs []any) (any, []types.Object, bool) {
 	if len(params) == 2 && kindOf(params[1].Type()) != pk {
 		return nil, nil, false
 	}
+	if fn, ok := forwarded(site, sig, params); ok {
+		return fn, nil, true
+	}
 	var fn any
 	var caps []types.Object
 	ok := false
@@ -92,6 +95,45 @@ func build(site closureSite, ptrs []any) (any, []types.Object, bool) {
 		fn, caps, ok = byParam[engine.Pair](site, params, result, ptrs)
 	}
 	return fn, caps, ok
+}
+
+// forwarded returns the function a literal only forwards its parameters
+// to: `func(line string) []string { return strings.Fields(line) }`, whose
+// body calls a package's compiled function of the literal's own type with
+// the parameters in order, is strings.Fields itself. The engine then sees
+// the function it knows (strings.Fields is split by the engine without
+// allocating), and each call saves a call.
+func forwarded(site closureSite, sig *types.Signature, params []types.Object) (any, bool) {
+	if len(site.lit.Body.List) != 1 {
+		return nil, false
+	}
+	ret, ok := site.lit.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return nil, false
+	}
+	call, ok := ret.Results[0].(*ast.CallExpr)
+	if !ok || call.Ellipsis.IsValid() || len(call.Args) != len(params) {
+		return nil, false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return nil, false
+	}
+	if pkg, ok := sel.X.(*ast.Ident); !ok {
+		return nil, false
+	} else if _, ok := site.info.Uses[pkg].(*types.PkgName); !ok {
+		return nil, false
+	}
+	fn, ok := site.info.Uses[sel.Sel].(*types.Func)
+	if !ok || fn.Pkg() == nil || !types.Identical(fn.Type(), sig) {
+		return nil, false
+	}
+	for i, arg := range call.Args {
+		if id, ok := arg.(*ast.Ident); !ok || site.info.Uses[id] != params[i] {
+			return nil, false
+		}
+	}
+	return compiledFunc(fn)
 }
 
 func byParam[P any](site closureSite, params []types.Object, result kind, ptrs []any) (any, []types.Object, bool) {

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -92,5 +93,44 @@ ssc.Start()`)
 	const want = "batch error: engine: Map at 1000 ms: function panicked on element of type string: 4:34: runtime error: integer divide by zero\n"
 	if got := out.String(); got != want {
 		t.Fatalf("Advance over a division by zero printed %q; want %q", got, want)
+	}
+}
+
+// TestForwardingLiteralIsTheFunction: a literal that only passes its
+// parameters on, in order, to a package's function of its own type is
+// that function, so the engine sees strings.Fields and splits lines
+// itself; a literal that does anything more is a closure of its own.
+func TestForwardingLiteralIsTheFunction(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		is   any // the function the literal is, or nil
+		args []reflect.Value
+	}{
+		{`func(line string) []string { return strings.Fields(line) }`, strings.Fields, nil},
+		{`func(s string) string { return strings.ToUpper(s) }`, strings.ToUpper, nil},
+		{`func(a, b string) bool { return strings.HasPrefix(a, b) }`, strings.HasPrefix, nil},
+		{`func(a, b string) bool { return strings.HasPrefix(b, a) }`, nil,
+			[]reflect.Value{reflect.ValueOf("ab"), reflect.ValueOf("abc")}},
+		{`func(s string) string { return strings.ToLower(u) }`, nil, []reflect.Value{reflect.ValueOf("x")}},
+		{`func(line string) []string { return strings.Fields(strings.TrimSpace(line)) }`, nil,
+			[]reflect.Value{reflect.ValueOf(" a b ")}},
+	} {
+		fn, ok := compileLiteral(t, c.src)
+		if !ok {
+			t.Errorf("%s: not compiled", c.src)
+			continue
+		}
+		if c.is != nil {
+			if fn.Pointer() != reflect.ValueOf(c.is).Pointer() {
+				t.Errorf("%s: compiled to a closure of its own, want the function it forwards to", c.src)
+			}
+			continue
+		}
+		for _, f := range []any{strings.Fields, strings.ToUpper, strings.ToLower, strings.HasPrefix} {
+			if fn.Pointer() == reflect.ValueOf(f).Pointer() {
+				t.Errorf("%s: compiled to the function it calls, which is not all it does", c.src)
+			}
+		}
+		fn.Call(c.args)
 	}
 }
