@@ -115,21 +115,12 @@ func forwarded(site closureSite, sig *types.Signature, params []types.Object) (a
 	if !ok || call.Ellipsis.IsValid() || len(call.Args) != len(params) {
 		return nil, false
 	}
-	sel, ok := call.Fun.(*ast.SelectorExpr)
-	if !ok {
-		return nil, false
-	}
-	if pkg, ok := sel.X.(*ast.Ident); !ok {
-		return nil, false
-	} else if _, ok := site.info.Uses[pkg].(*types.PkgName); !ok {
-		return nil, false
-	}
-	fn, ok := site.info.Uses[sel.Sel].(*types.Func)
-	if !ok || fn.Pkg() == nil || !types.Identical(fn.Type(), sig) {
+	fn := packageFunc(site.info, call)
+	if fn == nil || !types.Identical(fn.Type(), sig) {
 		return nil, false
 	}
 	for i, arg := range call.Args {
-		if id, ok := arg.(*ast.Ident); !ok || site.info.Uses[id] != params[i] {
+		if id := identOf(arg); id == nil || site.info.Uses[id] != params[i] {
 			return nil, false
 		}
 	}

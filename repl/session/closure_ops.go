@@ -188,18 +188,9 @@ func (c *compiler[E]) call(x *ast.CallExpr, k kind) expr[E] {
 		c.fail()
 		return expr[E]{}
 	}
-	sel, ok := x.Fun.(*ast.SelectorExpr)
-	if !ok {
-		c.fail()
-		return expr[E]{}
-	}
-	if _, isPkg := info.Uses[identOf(sel.X)].(*types.PkgName); !isPkg {
-		c.fail() // a method
-		return expr[E]{}
-	}
-	fn, _ := info.Uses[sel.Sel].(*types.Func)
-	if fn == nil || fn.Pkg() == nil {
-		c.fail()
+	fn := packageFunc(info, x)
+	if fn == nil {
+		c.fail() // a method, or a function value
 		return expr[E]{}
 	}
 	var args []expr[E]
@@ -287,6 +278,23 @@ func at(pos string) {
 		}
 		panic(&closurePanic{Pos: pos, Value: r})
 	}
+}
+
+// packageFunc is the package-level function call x calls (pkg.F), or nil
+// for a call of a method, a function value or a builtin.
+func packageFunc(info *types.Info, x *ast.CallExpr) *types.Func {
+	sel, ok := x.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	if _, isPkg := info.Uses[identOf(sel.X)].(*types.PkgName); !isPkg {
+		return nil
+	}
+	fn, _ := info.Uses[sel.Sel].(*types.Func)
+	if fn == nil || fn.Pkg() == nil {
+		return nil
+	}
+	return fn
 }
 
 func identOf(x ast.Expr) *ast.Ident {
