@@ -36,27 +36,24 @@ func CheckSink(brokers []string, topic string) error {
 // StreamOptions applies a KafkaStream's options, in order; the first of
 // the sink's given is an error naming it.
 func StreamOptions[O ~func(*Options)](opts []O) (Options, error) {
-	var o Options
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&o)
-			if o.SinkOnly != "" {
-				return o, fmt.Errorf("%s is an option of SaveToKafka, not of KafkaStream", o.SinkOnly)
-			}
-		}
-	}
-	return o, nil
+	return apply(opts, func(o *Options) string { return o.SinkOnly }, "SaveToKafka", "KafkaStream")
 }
 
 // SinkOptions applies a SaveToKafka's options, in order; the first of the
 // stream's given is an error naming it.
 func SinkOptions[O ~func(*Options)](opts []O) (Options, error) {
+	return apply(opts, func(o *Options) string { return o.SourceOnly }, "KafkaStream", "SaveToKafka")
+}
+
+// apply applies opts, in order, to call's Options; the first that sets
+// the option other's alone take (wrong says which) is an error naming it.
+func apply[O ~func(*Options)](opts []O, wrong func(*Options) string, other, call string) (Options, error) {
 	var o Options
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&o)
-			if o.SourceOnly != "" {
-				return o, fmt.Errorf("%s is an option of KafkaStream, not of SaveToKafka", o.SourceOnly)
+			if name := wrong(&o); name != "" {
+				return o, fmt.Errorf("%s is an option of %s, not of %s", name, other, call)
 			}
 		}
 	}
