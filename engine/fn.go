@@ -5,6 +5,7 @@ import (
 	"reflect"
 
 	"github.com/gostream/gostream/engine/internal/exec"
+	"github.com/gostream/gostream/engine/internal/rdd"
 )
 
 // This file turns the typed funcs users pass into the engine's untyped
@@ -41,7 +42,7 @@ type reducer struct {
 
 func newReducer(op string, f any) reducer {
 	r := adapt.Reducer(op, f)
-	return reducer{f: r.F, intFn: r.IntFn, sum: r.IntFn != nil && sameFunc(r.IntFn, Sum)}
+	return reducer{f: r.F, intFn: r.IntFn, sum: r.IntFn != nil && rdd.SameFunc(r.IntFn, Sum)}
 }
 
 // guard runs body and turns a panic of user code into a task failure naming op

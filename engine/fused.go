@@ -2,7 +2,6 @@ package engine
 
 import (
 	"github.com/gostream/gostream/engine/internal/fused"
-	"github.com/gostream/gostream/engine/internal/rdd"
 )
 
 // Typed paths for the shape of a word count: FlatMap(func(string) []string),
@@ -16,9 +15,6 @@ import (
 // tables straight from it (aggregator.feed), so a word costs one map lookup
 // instead of three allocations. Results, their order and errors are those
 // of the generic path.
-
-// sameFunc reports whether f and g are the same compiled function.
-func sameFunc(f, g any) bool { return rdd.SameFunc(f, g) }
 
 // stringFails is how a typed path of op fails: an element that is not a
 // string as the generic path's type check does, a panic of the function as
