@@ -19,5 +19,12 @@
 // the largest scheduling delay, and the baseline's times and the ratios. With
 // -interval the context runs on the real clock, so the delays show whether it
 // keeps up. -cpuprofile and -memprofile write a profile per pipeline.
+//
+// The closures pipeline also has a hand-written reference in the tool: the
+// same user functions called over the same batches without the engine, on
+// a goroutine per processor with a map each (run with or without
+// -no-baseline). A second table prints its times and gostream's over them,
+// so what the engine adds around the user's code shows apart from what the
+// code itself costs; the run fails if the two count different keys.
 // docs/performance.md has the figures measured.
 package main

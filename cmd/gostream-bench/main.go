@@ -38,6 +38,10 @@ type pipeline struct {
 	about    string
 	build    func(lines *engine.DStream, batch time.Duration) *engine.DStream
 	baseline func(batch int) []string // program and flags, before the corpus path
+	// byHand, when set, does the pipeline's work over the same batches in
+	// this process without the engine, calling the same user functions,
+	// and returns the keys it output (summed over the batches).
+	byHand func(batches [][]any, workers int) int
 }
 
 var pipelines = []pipeline{
@@ -45,19 +49,17 @@ var pipelines = []pipeline{
 		func(lines *engine.DStream, batch time.Duration) *engine.DStream {
 			return lines.FlatMap(strings.Fields).Map(engine.WithOne).ReduceByKey(engine.Sum)
 		},
-		func(int) []string { return []string{"wordcount", "-p", "2"} }},
+		func(int) []string { return []string{"wordcount", "-p", "2"} }, nil},
 	{"countbyvalue", "FlatMap(strings.Fields).CountByValue()",
 		func(lines *engine.DStream, batch time.Duration) *engine.DStream {
 			return lines.FlatMap(strings.Fields).CountByValue()
 		},
-		func(int) []string { return []string{"wordcount", "-p", "2"} }},
+		func(int) []string { return []string{"wordcount", "-p", "2"} }, nil},
 	{"closures", "word count with a user closure at every step",
 		func(lines *engine.DStream, batch time.Duration) *engine.DStream {
-			words := lines.FlatMap(func(line string) []string { return strings.Fields(line) })
-			pairs := words.Map(func(w string) engine.Pair { return engine.KV(w, 1) })
-			return pairs.ReduceByKey(func(a, b int) int { return a + b })
+			return lines.FlatMap(splitLine).Map(pairWord).ReduceByKey(addCounts)
 		},
-		func(int) []string { return []string{"wordcount", "-p", "2"} }},
+		func(int) []string { return []string{"wordcount", "-p", "2"} }, closuresByHand},
 	{"window", "ReduceByKeyAndWindow(Sum, 3 batches, 1 batch, Inverse(Diff), FilterFunc(count != 0))",
 		func(lines *engine.DStream, batch time.Duration) *engine.DStream {
 			return lines.FlatMap(strings.Fields).Map(engine.WithOne).
@@ -66,7 +68,7 @@ var pipelines = []pipeline{
 		},
 		func(batch int) []string {
 			return []string{"windowcount", "-batch", strconv.Itoa(batch), "-window", "3", "-emit", "summary"}
-		}},
+		}, nil},
 }
 
 type options struct {
@@ -182,6 +184,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if o.interval > 0 {
 		fmt.Fprintf(stdout, "real clock, batch interval %v, every batch queued at start\n", o.interval)
 	}
+	hand := make(map[string][]handRun)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "pipeline\tlines/s\ttime\tCPU\tallocs/line\tB/line\tbatch p50\tp95\tmax\tsched max\tbaseline\tbase time\tbase CPU\tratio\tCPU ratio\t")
 	for _, name := range o.names {
@@ -207,6 +210,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 				return fmt.Errorf("pipeline %s: %w", p.name, err)
 			}
 			res.add(r)
+			if p.byHand != nil {
+				h := runByHand(p, batches)
+				if h.keys != r.keys {
+					return fmt.Errorf("pipeline %s output %d keys, its hand-written reference %d", p.name, r.keys, h.keys)
+				}
+				hand[p.name] = append(hand[p.name], handRun{r, h})
+			}
 		}
 		if err := stop(); err != nil {
 			return err
@@ -228,6 +238,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	tw.Flush()
 	fmt.Fprintln(stdout, "allocs/line, B/line: heap allocations (count, bytes) of the whole process per corpus line; batch p50/p95/max: processing time per batch; ratio: gostream's time over the baseline's, measured alternately in this run")
+	printByHand(stdout, o, hand, lines)
 	return nil
 }
 
@@ -240,6 +251,7 @@ type result struct {
 	mallocs, bytes uint64          // heap allocations while running
 	proc           []time.Duration // processing time of every batch
 	maxSched       time.Duration
+	keys           int // keys output, summed over the batches
 }
 
 func (r *result) add(o result) {
@@ -249,6 +261,7 @@ func (r *result) add(o result) {
 	r.bytes += o.bytes
 	r.proc = append(r.proc, o.proc...)
 	r.maxSched = max(r.maxSched, o.maxSched)
+	r.keys += o.keys
 }
 
 func (r *result) quantile(q float64) time.Duration {
@@ -347,6 +360,7 @@ func runPipeline(o *options, p *pipeline, batches [][]any) (_ result, err error)
 	if keys == 0 {
 		return res, fmt.Errorf("the pipeline produced no output")
 	}
+	res.keys = keys
 	return res, nil
 }
 

@@ -55,6 +55,10 @@ func TestRunWithoutBaselines(t *testing.T) {
 	number := regexp.MustCompile(`^[0-9]+$`)
 	duration := regexp.MustCompile(`^[0-9.]+m?s$`)
 	perLine := regexp.MustCompile(`^[0-9]+\.[0-9]{2}$`)
+	hand := regexp.MustCompile(`(?m)^ *closures +[0-9]+ goroutines, a map each +[0-9.]+s +[0-9.]+s +[0-9]+\.[0-9]{2} +[0-9.]+s +[0-9.]+s +[0-9.]+x +[0-9.]+x *$`)
+	if !hand.MatchString(out.String()) {
+		t.Errorf("no row for the closures' hand-written reference in\n%s", out.String())
+	}
 	for _, name := range []string{"wordcount", "closures", "window"} {
 		f := row(t, out.String(), name)
 		if len(f) != 15 || !number.MatchString(f[1]) || !duration.MatchString(f[2]) || !perLine.MatchString(f[4]) || !number.MatchString(f[5]) || !duration.MatchString(f[6]) || f[14] != "-" {
@@ -145,6 +149,16 @@ func TestRunRealClock(t *testing.T) {
 	for _, name := range []string{"wordcount", "window"} {
 		if f := row(t, out.String(), name); len(f) != 15 {
 			t.Errorf("row %q: want 15 columns", f)
+		}
+	}
+}
+
+func TestClosuresByHand(t *testing.T) {
+	batches := [][]any{{"a b a", "c", " b  c "}, {"b"}, {}}
+	for _, workers := range []int{1, 2, 5} {
+		// Batch 1 has a, b and c; batch 2 has b.
+		if got := closuresByHand(batches, workers); got != 4 {
+			t.Errorf("closuresByHand on %d goroutines = %d keys, want 4", workers, got)
 		}
 	}
 }
