@@ -12,14 +12,31 @@ import (
 	"github.com/gostream/gostream/engine"
 )
 
+// reference is a hand-written program for a pipeline, run in the tool's
+// process over the same batches.
+type reference struct {
+	about string
+	// run does its work over the batches on workers goroutines and
+	// returns the keys it output, summed over the batches.
+	run func(batches [][]any, workers int) int
+	// counts says run outputs what the pipeline does: the run fails if the
+	// two count different keys.
+	counts bool
+}
+
 // The closures pipeline's user functions: the seed's word count written
-// with a closure at every step. Its hand-written reference calls the same
-// ones, so the two differ only in what runs around them.
+// with a closure at every step. Its references call the same ones, so
+// they differ from it only in what runs around them.
 var (
 	splitLine = func(line string) []string { return strings.Fields(line) }
 	pairWord  = func(w string) engine.Pair { return engine.KV(w, 1) }
 	addCounts = func(a, b int) int { return a + b }
 )
+
+var closuresRefs = []reference{
+	{"by hand, a map per goroutine", closuresByHand, true},
+	{"the functions alone, no table", closuresAlone, false},
+}
 
 // closuresByHand is the closures pipeline written by hand: each batch's
 // lines are cut into one range per worker, each range's words counted into
@@ -34,24 +51,20 @@ func closuresByHand(batches [][]any, workers int) int {
 	}
 	keys := 0
 	for _, lines := range batches {
-		var wg sync.WaitGroup
-		for w, m := range counts {
-			lo, hi := len(lines)*w/workers, len(lines)*(w+1)/workers
-			wg.Go(func() {
-				clear(m)
-				for _, line := range lines[lo:hi] {
-					for _, word := range splitLine(line.(string)) {
-						p := pairWord(word)
-						k, v := p.Key.(string), p.Value.(int)
-						if acc, ok := m[k]; ok {
-							v = addCounts(acc, v)
-						}
-						m[k] = v
+		eachRange(lines, workers, func(w int, lines []any) {
+			m := counts[w]
+			clear(m)
+			for _, line := range lines {
+				for _, word := range splitLine(line.(string)) {
+					p := pairWord(word)
+					k, v := p.Key.(string), p.Value.(int)
+					if acc, ok := m[k]; ok {
+						v = addCounts(acc, v)
 					}
+					m[k] = v
 				}
-			})
-		}
-		wg.Wait()
+			}
+		})
 		total := counts[0]
 		for _, m := range counts[1:] {
 			for k, v := range m {
@@ -66,17 +79,54 @@ func closuresByHand(batches [][]any, workers int) int {
 	return keys
 }
 
-// handRun is one pass of a pipeline and of its hand-written reference.
+// closuresAlone calls the closures pipeline's functions as closuresByHand
+// does, for every line and word, and keeps nothing but a sum of the
+// values: what the user's code costs with no table around it. It returns
+// the number of words.
+func closuresAlone(batches [][]any, workers int) int {
+	sums := make([]int, workers)
+	for _, lines := range batches {
+		eachRange(lines, workers, func(w int, lines []any) {
+			n := sums[w]
+			for _, line := range lines {
+				for _, word := range splitLine(line.(string)) {
+					p := pairWord(word)
+					n = addCounts(n, p.Value.(int))
+					_ = p.Key.(string)
+				}
+			}
+			sums[w] = n
+		})
+	}
+	total := 0
+	for _, n := range sums {
+		total += n
+	}
+	return total
+}
+
+// eachRange cuts lines into workers ranges and runs f on each, on its own
+// goroutine, returning when all have.
+func eachRange(lines []any, workers int, f func(w int, lines []any)) {
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := len(lines)*w/workers, len(lines)*(w+1)/workers
+		wg.Go(func() { f(w, lines[lo:hi]) })
+	}
+	wg.Wait()
+}
+
+// handRun is one pass of a pipeline and of one of its references.
 type handRun struct{ engine, hand result }
 
-// runByHand runs p's hand-written reference over the batches once, on as
-// many goroutines as the process has processors.
-func runByHand(p *pipeline, batches [][]any) result {
+// runReference runs ref over the batches once, on as many goroutines as
+// the process has processors.
+func runReference(ref *reference, batches [][]any) result {
 	runtime.GC()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
 	start, startCPU := time.Now(), cpuTime()
-	keys := p.byHand(batches, runtime.GOMAXPROCS(0))
+	keys := ref.run(batches, runtime.GOMAXPROCS(0))
 	r := result{wall: time.Since(start), cpu: cpuTime() - startCPU, keys: keys}
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
@@ -84,29 +134,29 @@ func runByHand(p *pipeline, batches [][]any) result {
 	return r
 }
 
-// printByHand prints, for each pipeline with a hand-written reference, the
+// printReferences prints, for each pipeline run that has references, each
 // reference's times and gostream's over them, summed over the passes.
-func printByHand(out io.Writer, o *options, hand map[string][]handRun, lines int) {
+func printReferences(out io.Writer, o *options, hand map[*reference][]handRun, lines int) {
 	if len(hand) == 0 {
 		return
 	}
 	fmt.Fprintln(out)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "pipeline\tby hand, same functions\ttime\tCPU\tallocs/line\tgostream time\tCPU\tratio\tCPU ratio\t")
+	fmt.Fprintf(tw, "pipeline\treference (%d goroutines)\ttime\tCPU\tallocs/line\tgostream time\tCPU\tratio\tCPU ratio\t\n", runtime.GOMAXPROCS(0))
 	for _, name := range o.names {
-		runs, ok := hand[name]
-		if !ok {
-			continue
+		p := findPipeline(name)
+		for i := range p.refs {
+			runs := hand[&p.refs[i]]
+			var e, h result
+			for _, r := range runs {
+				e.add(r.engine)
+				h.add(r.hand)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t%.2fx\t%.2fx\t\n", name, p.refs[i].about,
+				secs(h.wall), secs(h.cpu), float64(h.mallocs)/float64(lines*len(runs)), secs(e.wall), secs(e.cpu),
+				e.wall.Seconds()/h.wall.Seconds(), e.cpu.Seconds()/h.cpu.Seconds())
 		}
-		var e, h result
-		for _, r := range runs {
-			e.add(r.engine)
-			h.add(r.hand)
-		}
-		fmt.Fprintf(tw, "%s\t%d goroutines, a map each\t%s\t%s\t%.2f\t%s\t%s\t%.2fx\t%.2fx\t\n", name, runtime.GOMAXPROCS(0),
-			secs(h.wall), secs(h.cpu), float64(h.mallocs)/float64(lines*len(runs)), secs(e.wall), secs(e.cpu),
-			e.wall.Seconds()/h.wall.Seconds(), e.cpu.Seconds()/h.cpu.Seconds())
 	}
 	tw.Flush()
-	fmt.Fprintln(out, "by hand: the pipeline's work written without the engine, calling the same user functions over the same batches, measured alternately; ratio: gostream's time over it")
+	fmt.Fprintln(out, "reference: the pipeline's user functions called over the same batches without the engine, measured alternately; ratio: gostream's time over the reference's")
 }

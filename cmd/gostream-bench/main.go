@@ -38,10 +38,7 @@ type pipeline struct {
 	about    string
 	build    func(lines *engine.DStream, batch time.Duration) *engine.DStream
 	baseline func(batch int) []string // program and flags, before the corpus path
-	// byHand, when set, does the pipeline's work over the same batches in
-	// this process without the engine, calling the same user functions,
-	// and returns the keys it output (summed over the batches).
-	byHand func(batches [][]any, workers int) int
+	refs     []reference              // hand-written references run in this process
 }
 
 var pipelines = []pipeline{
@@ -59,7 +56,7 @@ var pipelines = []pipeline{
 		func(lines *engine.DStream, batch time.Duration) *engine.DStream {
 			return lines.FlatMap(splitLine).Map(pairWord).ReduceByKey(addCounts)
 		},
-		func(int) []string { return []string{"wordcount", "-p", "2"} }, closuresByHand},
+		func(int) []string { return []string{"wordcount", "-p", "2"} }, closuresRefs},
 	{"window", "ReduceByKeyAndWindow(Sum, 3 batches, 1 batch, Inverse(Diff), FilterFunc(count != 0))",
 		func(lines *engine.DStream, batch time.Duration) *engine.DStream {
 			return lines.FlatMap(strings.Fields).Map(engine.WithOne).
@@ -184,7 +181,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if o.interval > 0 {
 		fmt.Fprintf(stdout, "real clock, batch interval %v, every batch queued at start\n", o.interval)
 	}
-	hand := make(map[string][]handRun)
+	hand := make(map[*reference][]handRun)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "pipeline\tlines/s\ttime\tCPU\tallocs/line\tB/line\tbatch p50\tp95\tmax\tsched max\tbaseline\tbase time\tbase CPU\tratio\tCPU ratio\t")
 	for _, name := range o.names {
@@ -210,12 +207,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 				return fmt.Errorf("pipeline %s: %w", p.name, err)
 			}
 			res.add(r)
-			if p.byHand != nil {
-				h := runByHand(p, batches)
-				if h.keys != r.keys {
-					return fmt.Errorf("pipeline %s output %d keys, its hand-written reference %d", p.name, r.keys, h.keys)
+			for i := range p.refs {
+				ref := &p.refs[i]
+				h := runReference(ref, batches)
+				if ref.counts && h.keys != r.keys {
+					return fmt.Errorf("pipeline %s output %d keys, its reference %q %d", p.name, r.keys, ref.about, h.keys)
 				}
-				hand[p.name] = append(hand[p.name], handRun{r, h})
+				hand[ref] = append(hand[ref], handRun{r, h})
 			}
 		}
 		if err := stop(); err != nil {
@@ -238,7 +236,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	tw.Flush()
 	fmt.Fprintln(stdout, "allocs/line, B/line: heap allocations (count, bytes) of the whole process per corpus line; batch p50/p95/max: processing time per batch; ratio: gostream's time over the baseline's, measured alternately in this run")
-	printByHand(stdout, o, hand, lines)
+	printReferences(stdout, o, hand, lines)
 	return nil
 }
 

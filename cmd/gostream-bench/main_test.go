@@ -55,9 +55,11 @@ func TestRunWithoutBaselines(t *testing.T) {
 	number := regexp.MustCompile(`^[0-9]+$`)
 	duration := regexp.MustCompile(`^[0-9.]+m?s$`)
 	perLine := regexp.MustCompile(`^[0-9]+\.[0-9]{2}$`)
-	hand := regexp.MustCompile(`(?m)^ *closures +[0-9]+ goroutines, a map each +[0-9.]+s +[0-9.]+s +[0-9]+\.[0-9]{2} +[0-9.]+s +[0-9.]+s +[0-9.]+x +[0-9.]+x *$`)
-	if !hand.MatchString(out.String()) {
-		t.Errorf("no row for the closures' hand-written reference in\n%s", out.String())
+	for _, ref := range []string{"by hand, a map per goroutine", "the functions alone, no table"} {
+		re := regexp.MustCompile(`(?m)^ *closures +` + ref + ` +[0-9.]+s +[0-9.]+s +[0-9]+\.[0-9]{2} +[0-9.]+s +[0-9.]+s +[0-9.]+x +[0-9.]+x *$`)
+		if !re.MatchString(out.String()) {
+			t.Errorf("no row for the closures' reference %q in\n%s", ref, out.String())
+		}
 	}
 	for _, name := range []string{"wordcount", "closures", "window"} {
 		f := row(t, out.String(), name)
@@ -153,12 +155,15 @@ func TestRunRealClock(t *testing.T) {
 	}
 }
 
-func TestClosuresByHand(t *testing.T) {
+func TestClosuresReferences(t *testing.T) {
 	batches := [][]any{{"a b a", "c", " b  c "}, {"b"}, {}}
 	for _, workers := range []int{1, 2, 5} {
 		// Batch 1 has a, b and c; batch 2 has b.
 		if got := closuresByHand(batches, workers); got != 4 {
 			t.Errorf("closuresByHand on %d goroutines = %d keys, want 4", workers, got)
+		}
+		if got := closuresAlone(batches, workers); got != 7 {
+			t.Errorf("closuresAlone on %d goroutines = %d words, want 7", workers, got)
 		}
 	}
 }
