@@ -2,6 +2,8 @@ package engine
 
 import (
 	"github.com/gostream/gostream/engine/internal/fused"
+	"github.com/gostream/gostream/engine/internal/rdd"
+	"github.com/gostream/gostream/internal/canon"
 )
 
 // Typed paths for the shape of a word count: FlatMap(func(string) []string),
@@ -43,7 +45,14 @@ func filterStrs(r *RDD, f any) fused.Strs {
 }
 
 // mapStrInts is the typed path of Map(f) over an RDD with a typed string
-// path, when f is engine.WithOne or a func(string) Pair.
+// path, when f is engine.WithOne or a func(string) Pair. The shell's
+// compiled `func(w string) engine.Pair { return engine.KV(w, 1) }`
+// (internal/canon's StrWithOne) is WithOne there: the typed path fails an
+// element that is not a string as the literal does, and pairs every string
+// with 1 without calling anything.
 func mapStrInts(r *RDD, f any) fused.StrInts {
+	if g, ok := f.(func(string) Pair); ok && rdd.SameFunc(g, canon.StrWithOne[Pair]) {
+		f = WithOne
+	}
 	return r.d.MapStrInts(f, WithOne, mapFails.notString, mapFails.panicked)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gostream/gostream/engine/internal/exec"
+	"github.com/gostream/gostream/internal/canon"
 )
 
 func toAnys[T any](xs []T) []any { return exec.ToAnys(xs) }
@@ -69,6 +70,12 @@ func TestFusedMatchesGeneric(t *testing.T) {
 	}{
 		{"FieldsWithOneSum",
 			func(d *DStream) *DStream { return d.FlatMap(strings.Fields).Map(WithOne).ReduceByKey(Sum) },
+			func(d *DStream) *DStream { return d.FlatMap(genericFields).Map(genericWithOne).ReduceByKey(genericSum) }},
+		{"CanonicalStrWithOne",
+			// What the shell compiles func(w string) Pair { return KV(w, 1) } to.
+			func(d *DStream) *DStream {
+				return d.FlatMap(strings.Fields).Map(canon.StrWithOne[Pair]).ReduceByKey(Sum)
+			},
 			func(d *DStream) *DStream { return d.FlatMap(genericFields).Map(genericWithOne).ReduceByKey(genericSum) }},
 		{"FieldsCountByValue",
 			func(d *DStream) *DStream { return d.FlatMap(strings.Fields).CountByValue() },
@@ -135,6 +142,20 @@ func TestFusedPathsAreTaken(t *testing.T) {
 	}
 	if _, si := isTyped(words.Map(func(w string) Pair { return KV(w, 1) })); !si {
 		t.Error("Map(func(string) Pair) over words has no typed pair path")
+	}
+	// canon.StrWithOne pairs each word with 1 without calling anything, as
+	// WithOne does: its keys are not boxed until output.
+	keys := func(r *RDD) (boxed []any) {
+		for p := range r.d.N {
+			r.d.StrInts(p, func(_ string, key any, _ int) { boxed = append(boxed, key) }, func(any) {})
+		}
+		return boxed
+	}
+	if got := keys(words.Map(canon.StrWithOne[Pair])); !reflect.DeepEqual(got, []any{nil, nil, nil, nil}) {
+		t.Errorf("Map(canon.StrWithOne) over words boxed keys %v, want none boxed (WithOne's path)", got)
+	}
+	if got := keys(words.Map(func(w string) Pair { return KV(w, 1) })); !reflect.DeepEqual(got, []any{"a", "b", "b", "c"}) {
+		t.Errorf("Map(func(string) Pair) over words kept keys %v, want the function's boxes", got)
 	}
 	if _, si := isTyped(lines.Map(WithOne)); si {
 		t.Error("Map(WithOne) over untyped lines claims a typed pair path")
@@ -204,6 +225,40 @@ func TestFusedErrors(t *testing.T) {
 			}
 			if got := err.Error(); got != c.want {
 				t.Errorf("error = %q\nwant    %q", got, c.want)
+			}
+		})
+	}
+}
+
+// TestCanonicalIsTheLiteral: a function of internal/canon, which the shell
+// compiles a literal to, gives what the literal gives, errors included,
+// on the typed path and off it.
+func TestCanonicalIsTheLiteral(t *testing.T) {
+	literal := func(w string) Pair { return KV(w, 1) }
+	cases := []struct {
+		name    string
+		batches [][]any
+		build   func(d *DStream, f func(string) Pair) *DStream
+	}{
+		{"Words", fusedLines, func(d *DStream, f func(string) Pair) *DStream {
+			return d.FlatMap(strings.Fields).Map(f).ReduceByKey(Sum)
+		}},
+		{"Lines", [][]any{{"a", "b a"}, {"c"}}, func(d *DStream, f func(string) Pair) *DStream {
+			return d.Map(f).ReduceByKey(Sum, NumTasks(3))
+		}},
+		{"NotAString", [][]any{{"a", 7}}, func(d *DStream, f func(string) Pair) *DStream {
+			return d.Map(f).ReduceByKey(Sum)
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, gotErr := runBatches(t, c.batches, func(d *DStream) *DStream { return c.build(d, canon.StrWithOne[Pair]) })
+			want, wantErr := runBatches(t, c.batches, func(d *DStream) *DStream { return c.build(d, literal) })
+			if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || !reflect.DeepEqual(got, want) {
+				t.Errorf("canon.StrWithOne gives %v, error %v\nthe literal %v, error %v", got, gotErr, want, wantErr)
+			}
+			if c.name == "NotAString" && wantErr == nil {
+				t.Error("the literal accepted an int")
 			}
 		})
 	}

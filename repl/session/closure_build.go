@@ -77,6 +77,9 @@ func build(site closureSite, ptrs []any) (any, []types.Object, bool) {
 	if fn, ok := forwarded(site, sig, params); ok {
 		return fn, nil, true
 	}
+	if fn, ok := canonical(site, sig, params); ok {
+		return fn, nil, true
+	}
 	var fn any
 	var caps []types.Object
 	ok := false
@@ -95,36 +98,6 @@ func build(site closureSite, ptrs []any) (any, []types.Object, bool) {
 		fn, caps, ok = byParam[engine.Pair](site, params, result, ptrs)
 	}
 	return fn, caps, ok
-}
-
-// forwarded returns the function a literal only forwards its parameters
-// to: `func(line string) []string { return strings.Fields(line) }`, whose
-// body calls a package's compiled function of the literal's own type with
-// the parameters in order, is strings.Fields itself. The engine then sees
-// the function it knows (strings.Fields is split by the engine without
-// allocating), and each call saves a call.
-func forwarded(site closureSite, sig *types.Signature, params []types.Object) (any, bool) {
-	if len(site.lit.Body.List) != 1 {
-		return nil, false
-	}
-	ret, ok := site.lit.Body.List[0].(*ast.ReturnStmt)
-	if !ok || len(ret.Results) != 1 {
-		return nil, false
-	}
-	call, ok := ret.Results[0].(*ast.CallExpr)
-	if !ok || call.Ellipsis.IsValid() || len(call.Args) != len(params) {
-		return nil, false
-	}
-	fn := packageFunc(site.info, call)
-	if fn == nil || !types.Identical(fn.Type(), sig) {
-		return nil, false
-	}
-	for i, arg := range call.Args {
-		if id := identOf(arg); id == nil || site.info.Uses[id] != params[i] {
-			return nil, false
-		}
-	}
-	return compiledFunc(fn)
 }
 
 func byParam[P any](site closureSite, params []types.Object, result kind, ptrs []any) (any, []types.Object, bool) {

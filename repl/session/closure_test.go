@@ -4,6 +4,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gostream/gostream/engine"
+	"github.com/gostream/gostream/internal/canon"
 )
 
 // TestCompiledClosuresInAStream: with the closure compiler on, the
@@ -132,5 +135,58 @@ func TestForwardingLiteralIsTheFunction(t *testing.T) {
 			}
 		}
 		fn.Call(c.args)
+	}
+}
+
+func TestCanonicalLiteralIsTheEnginesFunction(t *testing.T) {
+	one := []reflect.Value{reflect.ValueOf("w")}
+	ints := []reflect.Value{reflect.ValueOf(7), reflect.ValueOf(2)}
+	floats := []reflect.Value{reflect.ValueOf(7.0), reflect.ValueOf(2.0)}
+	for _, c := range []struct {
+		src  string
+		is   any // the function the literal is, or nil
+		args []reflect.Value
+		want any // what the literal returns for args
+	}{
+		{`func(w string) engine.Pair { return engine.KV(w, 1) }`, canon.StrWithOne[engine.Pair], one, engine.KV("w", 1)},
+		{`func(w string) engine.Pair { return engine.Pair{w, 1} }`, canon.StrWithOne[engine.Pair], one, engine.KV("w", 1)},
+		{`func(w string) engine.Pair { return engine.Pair{Value: 1, Key: w} }`, canon.StrWithOne[engine.Pair], one, engine.KV("w", 1)},
+		{`func(w string) engine.Pair { return (engine.KV(w, (1))) }`, canon.StrWithOne[engine.Pair], one, engine.KV("w", 1)},
+		{`func(a, b int) int { return a + b }`, engine.Sum, ints, 9},
+		{`func(x, y int) int { return y + x }`, engine.Sum, ints, 9},
+		{`func(a, b float64) float64 { return a + b }`, engine.SumFloat, floats, 9.0},
+		{`func(a, b int) int { return a - b }`, engine.Diff, ints, 5},
+		// Not what those functions do:
+		{`func(w string) engine.Pair { return engine.KV(w, 2) }`, nil, one, engine.KV("w", 2)},
+		{`func(w string) engine.Pair { return engine.KV(w, 1.0) }`, nil, one, engine.KV("w", 1.0)},
+		{`func(w string) engine.Pair { return engine.KV(1, w) }`, nil, one, engine.KV(1, "w")},
+		{`func(w string) engine.Pair { return engine.KV(u, 1) }`, nil, one, engine.KV("ab", 1)},
+		{`func(w string) engine.Pair { return engine.KV(w, len(w)) }`, nil, one, engine.KV("w", 1)},
+		{`func(w string) engine.Pair { return engine.KV(w, w) }`, nil, one, engine.KV("w", "w")},
+		{`func(a, b int) int { return b - a }`, nil, ints, -5},
+		{`func(a, b int) int { return a + k }`, nil, ints, 12},
+		{`func(a, b float64) float64 { return b + a }`, nil, floats, 9.0},
+		{`func(a, b int) int { return a * b }`, nil, ints, 14},
+	} {
+		fn, ok := compileLiteral(t, c.src)
+		if !ok {
+			t.Errorf("%s: not compiled", c.src)
+			continue
+		}
+		if got := fn.Call(c.args)[0].Interface(); got != c.want {
+			t.Errorf("%s: returned %v, want %v", c.src, got, c.want)
+		}
+		known := []any{canon.StrWithOne[engine.Pair], engine.Sum, engine.SumFloat, engine.Diff}
+		if c.is != nil {
+			if fn.Pointer() != reflect.ValueOf(c.is).Pointer() {
+				t.Errorf("%s: compiled to a closure of its own, want the engine's function", c.src)
+			}
+			continue
+		}
+		for _, f := range known {
+			if fn.Pointer() == reflect.ValueOf(f).Pointer() {
+				t.Errorf("%s: compiled to an engine function that does something else", c.src)
+			}
+		}
 	}
 }
