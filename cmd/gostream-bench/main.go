@@ -57,6 +57,9 @@ var pipelines = []pipeline{
 			return lines.FlatMap(splitLine).Map(pairWord).ReduceByKey(addCounts)
 		},
 		func(int) []string { return []string{"wordcount", "-p", "2"} }, closuresRefs},
+	{"shell", "the closures pipeline typed into a shell session, which compiles its closures",
+		func(lines *engine.DStream, batch time.Duration) *engine.DStream { return buildShell(lines) },
+		func(int) []string { return []string{"wordcount", "-p", "2"} }, shellRefs},
 	{"window", "ReduceByKeyAndWindow(Sum, 3 batches, 1 batch, Inverse(Diff), FilterFunc(count != 0))",
 		func(lines *engine.DStream, batch time.Duration) *engine.DStream {
 			return lines.FlatMap(strings.Fields).Map(engine.WithOne).
@@ -91,7 +94,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.lines, "lines", 1000000, "lines of the generated corpus (without a CORPUS argument)")
 	fs.IntVar(&o.batch, "batch", 100000, "lines per batch")
 	fs.StringVar(&o.master, "master", "local[2]", "master of the streaming context")
-	fs.StringVar(&names, "pipelines", "wordcount,countbyvalue,closures,window", "comma-separated pipelines to run: "+pipelineNames())
+	fs.StringVar(&names, "pipelines", "wordcount,countbyvalue,closures,shell,window", "comma-separated pipelines to run: "+pipelineNames())
 	fs.IntVar(&o.passes, "passes", 1, "passes over the corpus per pipeline (and runs of its baseline)")
 	fs.StringVar(&o.baselines, "baselines", "", "directory of the baseline programs (default: shared/bench beside the repository)")
 	fs.StringVar(&o.cache, "cache", filepath.Join(os.TempDir(), "gostream-bench"), "directory for the built baselines and the generated corpus")
@@ -181,11 +184,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if o.interval > 0 {
 		fmt.Fprintf(stdout, "real clock, batch interval %v, every batch queued at start\n", o.interval)
 	}
-	hand := make(map[*reference][]handRun)
+	hand := make(map[refAt][]handRun)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "pipeline\tlines/s\ttime\tCPU\tallocs/line\tB/line\tbatch p50\tp95\tmax\tsched max\tbaseline\tbase time\tbase CPU\tratio\tCPU ratio\t")
 	for _, name := range o.names {
 		p := findPipeline(name)
+		if p.name == "shell" {
+			if _, err := shellBuild(); err != nil {
+				return err
+			}
+		}
 		fmt.Fprintf(stderr, "running %s...\n", p.name)
 		var res result
 		var baseWall, baseCPU time.Duration
@@ -213,7 +221,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 				if ref.counts && h.keys != r.keys {
 					return fmt.Errorf("pipeline %s output %d keys, its reference %q %d", p.name, r.keys, ref.about, h.keys)
 				}
-				hand[ref] = append(hand[ref], handRun{r, h})
+				at := refAt{p.name, i}
+				hand[at] = append(hand[at], handRun{r, h})
 			}
 		}
 		if err := stop(); err != nil {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -45,7 +46,7 @@ func row(t *testing.T, out, name string) []string {
 func TestRunWithoutBaselines(t *testing.T) {
 	corpus := writeCorpus(t, 2500)
 	var out, errs bytes.Buffer
-	err := run([]string{"-no-baseline", "-batch", "1000", "-pipelines", "wordcount,closures,window", corpus}, &out, &errs)
+	err := run([]string{"-no-baseline", "-batch", "1000", "-pipelines", "wordcount,closures,shell,window", corpus}, &out, &errs)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, errs.String())
 	}
@@ -55,13 +56,25 @@ func TestRunWithoutBaselines(t *testing.T) {
 	number := regexp.MustCompile(`^[0-9]+$`)
 	duration := regexp.MustCompile(`^[0-9.]+m?s$`)
 	perLine := regexp.MustCompile(`^[0-9]+\.[0-9]{2}$`)
-	for _, ref := range []string{"by hand, a map per goroutine", "the functions alone, no table"} {
-		re := regexp.MustCompile(`(?m)^ *closures +` + ref + ` +[0-9.]+s +[0-9.]+s +[0-9]+\.[0-9]{2} +[0-9.]+s +[0-9.]+s +[0-9.]+x +[0-9.]+x *$`)
+	for _, ref := range []string{"closures +by hand, a map per goroutine", "closures +the functions alone, no table", "shell +by hand, a map per goroutine"} {
+		re := regexp.MustCompile(`(?m)^ *` + ref + ` +[0-9.]+s +[0-9.]+s +[0-9]+\.[0-9]{2} +[0-9.]+s +[0-9.]+s +[0-9.]+x +[0-9.]+x *$`)
 		if !re.MatchString(out.String()) {
-			t.Errorf("no row for the closures' reference %q in\n%s", ref, out.String())
+			t.Errorf("no row for the reference %q in\n%s", ref, out.String())
 		}
 	}
-	for _, name := range []string{"wordcount", "closures", "window"} {
+	// The shell's closures compiled by its session: a word count that
+	// allocates no more than engine.WithOne's (1.18 a line on the corpus).
+	perLineOf := func(name string) float64 {
+		n, err := strconv.ParseFloat(row(t, out.String(), name)[4], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if wc, sh := perLineOf("wordcount"), perLineOf("shell"); sh > wc+0.5 {
+		t.Errorf("the shell pipeline allocates %.2f a line, the word count with WithOne %.2f", sh, wc)
+	}
+	for _, name := range []string{"wordcount", "closures", "shell", "window"} {
 		f := row(t, out.String(), name)
 		if len(f) != 15 || !number.MatchString(f[1]) || !duration.MatchString(f[2]) || !perLine.MatchString(f[4]) || !number.MatchString(f[5]) || !duration.MatchString(f[6]) || f[14] != "-" {
 			t.Errorf("row %q: want name, lines/s, times, allocations per line, batch delays and no baseline", f)
