@@ -169,5 +169,5 @@ func printReferences(out io.Writer, o *options, hand map[refAt][]handRun, lines 
 		}
 	}
 	tw.Flush()
-	fmt.Fprintln(out, "reference: the closures pipeline's user functions, compiled by Go, called over the same batches without the engine, measured alternately; ratio: gostream's time over the reference's")
+	fmt.Fprintln(out, "reference: the closures pipeline's user functions, compiled by Go, called over the same batches without the engine, as many passes, after the pipeline's; ratio: gostream's time over the reference's")
 }

@@ -26,9 +26,9 @@
 // very same user functions over the same batches without the engine, on a
 // goroutine per processor: the pipeline written by hand with a Go map per
 // goroutine, and the functions alone with no table (the shell pipeline has
-// the first). They run after each pass (with or without -no-baseline), and
-// a second table prints their times and gostream's over them, so what the
-// engine adds around the user's code shows apart from what the code itself
-// costs. The run fails if the hand-written pipeline and gostream count
-// different keys.
+// the first). They run after the pipeline's passes, as many times (with or
+// without -no-baseline, outside the profiles), and a second table prints
+// their times and gostream's over them, so what the engine adds around the
+// user's code shows apart from what the code itself costs. The run fails if
+// the hand-written pipeline and gostream count different keys.
 package main
