@@ -190,3 +190,45 @@ func TestCanonicalLiteralIsTheEnginesFunction(t *testing.T) {
 		}
 	}
 }
+
+// TestCanonicalLiteralsInAStream: the seed's word count typed with
+// closures that become the engine's own functions gives the same output,
+// and the same error for an element the literal cannot take, as with the
+// closures interpreted.
+func TestCanonicalLiteralsInAStream(t *testing.T) {
+	run := func(compile bool) string {
+		defer func(prev bool) { CompileClosures = prev }(CompileClosures)
+		CompileClosures = compile
+		s, out := newSession(t)
+		mustEval(t, s, `ssc := engine.NewStreamingContext("local[2]", "canon", engine.Seconds(1), engine.WithManualClock())
+words, lines := engine.NewQueue(), engine.NewQueue()
+ssc.QueueStream(words, true).
+	FlatMap(func(line string) []string { return strings.Fields(line) }).
+	Map(func(w string) engine.Pair { return engine.KV(w, 1) }).
+	ReduceByKey(func(a, b int) int { return a + b }).
+	Print()
+ssc.QueueStream(lines, true).
+	Map(func(w string) engine.Pair { return engine.Pair{Key: w, Value: 1} }).
+	ReduceByKey(func(a, b int) int { return b + a }).
+	Print()
+ssc.Start()
+words.Push("to be or not to be", "be")
+lines.Push("to be or not to be", "be")`)
+		mustEval(t, s, "ssc.Advance(engine.Seconds(1))")
+		mustEval(t, s, "lines.Push(7)")
+		mustEval(t, s, "ssc.Advance(engine.Seconds(1))")
+		return out.String()
+	}
+	compiled, interpreted := run(true), run(false)
+	if compiled != interpreted {
+		t.Errorf("compiled, the output is\n%s\ninterpreted\n%s", compiled, interpreted)
+	}
+	for _, want := range []string{"(to,2)", "(be,3)", "(to be or not to be,1)", "(be,1)"} {
+		if !strings.Contains(compiled, want) {
+			t.Errorf("output %q lacks %s", compiled, want)
+		}
+	}
+	if want := "batch error: engine: Map at 2000 ms: element of type int (7) where the function takes string"; !strings.Contains(compiled, want) {
+		t.Errorf("output %q lacks %s", compiled, want)
+	}
+}
