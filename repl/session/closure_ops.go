@@ -1,6 +1,7 @@
 package session
 
 import (
+	"cmp"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -40,14 +41,10 @@ func (c *compiler[E]) binary(op token.Token, l, r expr[E], pos token.Pos) expr[E
 	switch l.k {
 	case kInt:
 		a, b := l.i, r.i
-		switch op {
-		case token.ADD:
-			return expr[E]{k: kInt, i: func(v E) int { return a(v) + b(v) }}
-		case token.SUB:
-			return expr[E]{k: kInt, i: func(v E) int { return a(v) - b(v) }}
-		case token.MUL:
-			return expr[E]{k: kInt, i: func(v E) int { return a(v) * b(v) }}
-		case token.QUO, token.REM:
+		if f := arith(op, a, b); f != nil {
+			return expr[E]{k: kInt, i: f}
+		}
+		if op == token.QUO || op == token.REM {
 			where := c.site.pos(pos)
 			if op == token.QUO {
 				return expr[E]{k: kInt, i: func(v E) int {
@@ -65,60 +62,28 @@ func (c *compiler[E]) binary(op token.Token, l, r expr[E], pos token.Pos) expr[E
 				}
 				return x % y
 			}}
-		case token.EQL:
-			return expr[E]{k: kBool, b: func(v E) bool { return a(v) == b(v) }}
-		case token.NEQ:
-			return expr[E]{k: kBool, b: func(v E) bool { return a(v) != b(v) }}
-		case token.LSS:
-			return expr[E]{k: kBool, b: func(v E) bool { return a(v) < b(v) }}
-		case token.LEQ:
-			return expr[E]{k: kBool, b: func(v E) bool { return a(v) <= b(v) }}
-		case token.GTR:
-			return expr[E]{k: kBool, b: func(v E) bool { return a(v) > b(v) }}
-		case token.GEQ:
-			return expr[E]{k: kBool, b: func(v E) bool { return a(v) >= b(v) }}
+		}
+		if f := compare(op, a, b); f != nil {
+			return expr[E]{k: kBool, b: f}
 		}
 	case kFloat:
 		a, b := l.f, r.f
-		switch op {
-		case token.ADD:
-			return expr[E]{k: kFloat, f: func(v E) float64 { return a(v) + b(v) }}
-		case token.SUB:
-			return expr[E]{k: kFloat, f: func(v E) float64 { return a(v) - b(v) }}
-		case token.MUL:
-			return expr[E]{k: kFloat, f: func(v E) float64 { return a(v) * b(v) }}
-		case token.QUO:
+		if f := arith(op, a, b); f != nil {
+			return expr[E]{k: kFloat, f: f}
+		}
+		if op == token.QUO {
 			return expr[E]{k: kFloat, f: func(v E) float64 { return a(v) / b(v) }}
-		case token.EQL:
-			return expr[E]{k: kBool, b: func(v E) bool { return a(v) == b(v) }}
-		case token.NEQ:
-			return expr[E]{k: kBool, b: func(v E) bool { return a(v) != b(v) }}
-		case token.LSS:
-			return expr[E]{k: kBool, b: func(v E) bool { return a(v) < b(v) }}
-		case token.LEQ:
-			return expr[E]{k: kBool, b: func(v E) bool { return a(v) <= b(v) }}
-		case token.GTR:
-			return expr[E]{k: kBool, b: func(v E) bool { return a(v) > b(v) }}
-		case token.GEQ:
-			return expr[E]{k: kBool, b: func(v E) bool { return a(v) >= b(v) }}
+		}
+		if f := compare(op, a, b); f != nil {
+			return expr[E]{k: kBool, b: f}
 		}
 	case kString:
 		a, b := l.s, r.s
-		switch op {
-		case token.ADD:
+		if op == token.ADD {
 			return expr[E]{k: kString, s: func(v E) string { return a(v) + b(v) }}
-		case token.EQL:
-			return expr[E]{k: kBool, b: func(v E) bool { return a(v) == b(v) }}
-		case token.NEQ:
-			return expr[E]{k: kBool, b: func(v E) bool { return a(v) != b(v) }}
-		case token.LSS:
-			return expr[E]{k: kBool, b: func(v E) bool { return a(v) < b(v) }}
-		case token.LEQ:
-			return expr[E]{k: kBool, b: func(v E) bool { return a(v) <= b(v) }}
-		case token.GTR:
-			return expr[E]{k: kBool, b: func(v E) bool { return a(v) > b(v) }}
-		case token.GEQ:
-			return expr[E]{k: kBool, b: func(v E) bool { return a(v) >= b(v) }}
+		}
+		if f := compare(op, a, b); f != nil {
+			return expr[E]{k: kBool, b: f}
 		}
 	case kBool:
 		a, b := l.b, r.b
@@ -131,6 +96,40 @@ func (c *compiler[E]) binary(op token.Token, l, r expr[E], pos token.Pos) expr[E
 	}
 	c.fail()
 	return expr[E]{}
+}
+
+// arith is a op b for + - * over ints or floats, or nil for another
+// operator.
+func arith[E any, T int | float64](op token.Token, a, b func(E) T) func(E) T {
+	switch op {
+	case token.ADD:
+		return func(v E) T { return a(v) + b(v) }
+	case token.SUB:
+		return func(v E) T { return a(v) - b(v) }
+	case token.MUL:
+		return func(v E) T { return a(v) * b(v) }
+	}
+	return nil
+}
+
+// compare is a op b for the comparison operators over ints, floats or
+// strings, or nil for another operator.
+func compare[E any, T cmp.Ordered](op token.Token, a, b func(E) T) func(E) bool {
+	switch op {
+	case token.EQL:
+		return func(v E) bool { return a(v) == b(v) }
+	case token.NEQ:
+		return func(v E) bool { return a(v) != b(v) }
+	case token.LSS:
+		return func(v E) bool { return a(v) < b(v) }
+	case token.LEQ:
+		return func(v E) bool { return a(v) <= b(v) }
+	case token.GTR:
+		return func(v E) bool { return a(v) > b(v) }
+	case token.GEQ:
+		return func(v E) bool { return a(v) >= b(v) }
+	}
+	return nil
 }
 
 // pairOp is x[i] op x[j] over the two int parameters x, for + - *.
