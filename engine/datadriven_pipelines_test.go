@@ -255,29 +255,11 @@ var ddPipelines = map[string]func(c *ddContext) []*DStream{
 	},
 	"UpdateStateByKeyInitial": func(c *ddContext) []*DStream {
 		init := c.h.ssc.Parallelize([]any{KV("a", 100), KV("z", 1)})
-		return one(c.in[0].UpdateStateByKey(func(values []int, state *int) *int {
-			s := 0
-			if state != nil {
-				s = *state
-			}
-			for _, v := range values {
-				s += v
-			}
-			return &s
-		}, InitialState(init), NumTasks(3)))
+		return one(c.in[0].UpdateStateByKey(sumState, InitialState(init), NumTasks(3)))
 	},
 	"WindowThenState": func(c *ddContext) []*DStream {
 		// State over a window sliding every 2s: the state slides with it.
-		return one(c.in[0].Window(c.dur(0), c.dur(1)).UpdateStateByKey(func(values []int, state *int) *int {
-			s := 0
-			if state != nil {
-				s = *state
-			}
-			for _, v := range values {
-				s += v
-			}
-			return &s
-		}))
+		return one(c.in[0].Window(c.dur(0), c.dur(1)).UpdateStateByKey(sumState))
 	},
 	"UpdateStateByKeyBad": func(c *ddContext) []*DStream {
 		return one(c.in[0].UpdateStateByKey(func(values []int, state int) int { return 0 }))
