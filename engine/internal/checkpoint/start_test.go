@@ -56,14 +56,7 @@ func TestBeginFreshThenRecover(t *testing.T) {
 		t.Fatal(f.errs)
 	}
 
-	meta, path, err := Load(dir)
-	if err != nil || meta == nil {
-		t.Fatalf("Load: %v %v", meta, err)
-	}
-	rec, _, err := ReadStates(dir, path, meta, decodeJSON, splitKV)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rec := readBack(t, dir)
 	var calls []string
 	s = testStart(dir, &f)
 	s.Recovered = rec
@@ -176,14 +169,7 @@ func TestBeginPanicAtRecovery(t *testing.T) {
 		c.Completed(b, snap)
 	}
 	c.Close()
-	meta, path, err := Load(dir)
-	if err != nil || meta == nil {
-		t.Fatalf("Load: %v %v", meta, err)
-	}
-	rec, _, err := ReadStates(dir, path, meta, decodeJSON, splitKV)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rec := readBack(t, dir)
 	s.Recovered = rec
 	s.Restore = func(*Chain) { panic("boom") }
 	s.Replay = func(int, int64) {}
