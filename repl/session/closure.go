@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"reflect"
 	"sync"
 
 	"github.com/gostream/gostream/engine"
@@ -148,12 +149,18 @@ type slot struct {
 	n int
 }
 
+// enginePath is the engine package's import path.
+var enginePath = reflect.TypeFor[engine.Pair]().PkgPath()
+
+// isKV reports whether fn is engine.KV.
+func isKV(fn *types.Func) bool { return fn.Pkg().Path() == enginePath && fn.Name() == "KV" }
+
 func kindOf(t types.Type) kind {
 	if t == nil {
 		return kInvalid
 	}
 	if named, ok := t.(*types.Named); ok {
-		if obj := named.Obj(); obj.Pkg() != nil && obj.Pkg().Path() == "github.com/gostream/gostream/engine" && obj.Name() == "Pair" {
+		if obj := named.Obj(); obj.Pkg() != nil && obj.Pkg().Path() == enginePath && obj.Name() == "Pair" {
 			return kPair
 		}
 		return kInvalid

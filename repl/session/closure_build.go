@@ -249,7 +249,7 @@ func engineClosures(f *ast.File, fset *token.FileSet, info *types.Info, shift in
 			return true
 		}
 		fn, _ := info.Uses[callee].(*types.Func)
-		if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != "github.com/gostream/gostream/engine" {
+		if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != enginePath {
 			return true
 		}
 		for _, arg := range call.Args {

@@ -5,7 +5,6 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
-	"reflect"
 
 	"github.com/gostream/gostream/engine"
 	"github.com/gostream/gostream/internal/canon"
@@ -101,16 +100,13 @@ func soleResult(lit *ast.FuncLit) ast.Expr {
 	return ret.Results[0]
 }
 
-// enginePath is the engine package's import path.
-var enginePath = reflect.TypeFor[engine.Pair]().PkgPath()
-
 // pairOf returns the key and value of x when x is engine.KV(k, v) or an
 // engine.Pair literal.
 func pairOf(info *types.Info, x ast.Expr) (k, v ast.Expr, ok bool) {
 	switch x := ast.Unparen(x).(type) {
 	case *ast.CallExpr:
 		fn := packageFunc(info, x)
-		if fn == nil || fn.Pkg().Path() != enginePath || fn.Name() != "KV" || x.Ellipsis.IsValid() || len(x.Args) != 2 {
+		if fn == nil || !isKV(fn) || x.Ellipsis.IsValid() || len(x.Args) != 2 {
 			return nil, nil, false
 		}
 		return x.Args[0], x.Args[1], true

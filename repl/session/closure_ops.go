@@ -199,7 +199,7 @@ func (c *compiler[E]) call(x *ast.CallExpr, k kind) expr[E] {
 	if c.failed {
 		return expr[E]{}
 	}
-	if fn.Pkg().Path() == "github.com/gostream/gostream/engine" && fn.Name() == "KV" && len(args) == 2 {
+	if isKV(fn) && len(args) == 2 {
 		key, val := boxed(args[0]), boxed(args[1])
 		if k := args[1].konst; k != nil && args[0].env {
 			// KV(w, 1), the word count's.

@@ -51,7 +51,7 @@ func optionalListeners() []string {
 
 // useEngineAlias imports package engine as engineAlias.
 func useEngineAlias(in *interp.Interpreter) error {
-	_, err := in.Eval(fmt.Sprintf("import %s %q", engineAlias, "github.com/gostream/gostream/engine"))
+	_, err := in.Eval(fmt.Sprintf("import %s %q", engineAlias, enginePath))
 	return err
 }
 
