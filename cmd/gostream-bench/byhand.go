@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"text/tabwriter"
-	"time"
 
 	"github.com/gostream/gostream/engine"
 )
@@ -134,14 +133,11 @@ type refAt struct {
 // the process has processors.
 func runReference(ref *reference, batches [][]any) result {
 	runtime.GC()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
-	start, startCPU := time.Now(), cpuTime()
-	keys := ref.run(batches, runtime.GOMAXPROCS(0))
-	r := result{wall: time.Since(start), cpu: cpuTime() - startCPU, keys: keys}
-	var after runtime.MemStats
-	runtime.ReadMemStats(&after)
-	r.mallocs, r.bytes = after.Mallocs-before.Mallocs, after.TotalAlloc-before.TotalAlloc
+	var r result
+	measure(&r, func() error {
+		r.keys = ref.run(batches, runtime.GOMAXPROCS(0))
+		return nil
+	})
 	return r
 }
 

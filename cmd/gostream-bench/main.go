@@ -39,36 +39,41 @@ type pipeline struct {
 	build    func(lines *engine.DStream, batch time.Duration) *engine.DStream
 	baseline func(batch int) []string // program and flags, before the corpus path
 	refs     []reference              // hand-written references run in this process
+	// prepare, when set, readies what build needs, before the first pass.
+	prepare func() error
 }
 
+// wordcountP2 is the word count baseline on two goroutines.
+func wordcountP2(int) []string { return []string{"wordcount", "-p", "2"} }
+
 var pipelines = []pipeline{
-	{"wordcount", "FlatMap(strings.Fields).Map(engine.WithOne).ReduceByKey(engine.Sum)",
-		func(lines *engine.DStream, batch time.Duration) *engine.DStream {
+	{name: "wordcount", about: "FlatMap(strings.Fields).Map(engine.WithOne).ReduceByKey(engine.Sum)",
+		build: func(lines *engine.DStream, batch time.Duration) *engine.DStream {
 			return lines.FlatMap(strings.Fields).Map(engine.WithOne).ReduceByKey(engine.Sum)
 		},
-		func(int) []string { return []string{"wordcount", "-p", "2"} }, nil},
-	{"countbyvalue", "FlatMap(strings.Fields).CountByValue()",
-		func(lines *engine.DStream, batch time.Duration) *engine.DStream {
+		baseline: wordcountP2},
+	{name: "countbyvalue", about: "FlatMap(strings.Fields).CountByValue()",
+		build: func(lines *engine.DStream, batch time.Duration) *engine.DStream {
 			return lines.FlatMap(strings.Fields).CountByValue()
 		},
-		func(int) []string { return []string{"wordcount", "-p", "2"} }, nil},
-	{"closures", "word count with a user closure at every step",
-		func(lines *engine.DStream, batch time.Duration) *engine.DStream {
+		baseline: wordcountP2},
+	{name: "closures", about: "word count with a user closure at every step",
+		build: func(lines *engine.DStream, batch time.Duration) *engine.DStream {
 			return lines.FlatMap(splitLine).Map(pairWord).ReduceByKey(addCounts)
 		},
-		func(int) []string { return []string{"wordcount", "-p", "2"} }, closuresRefs},
-	{"shell", "the closures pipeline typed into a shell session, which compiles its closures",
-		func(lines *engine.DStream, batch time.Duration) *engine.DStream { return buildShell(lines) },
-		func(int) []string { return []string{"wordcount", "-p", "2"} }, shellRefs},
-	{"window", "ReduceByKeyAndWindow(Sum, 3 batches, 1 batch, Inverse(Diff), FilterFunc(count != 0))",
-		func(lines *engine.DStream, batch time.Duration) *engine.DStream {
+		baseline: wordcountP2, refs: closuresRefs},
+	{name: "shell", about: "the closures pipeline typed into a shell session, which compiles its closures",
+		build:    func(lines *engine.DStream, batch time.Duration) *engine.DStream { return buildShell(lines) },
+		baseline: wordcountP2, refs: shellRefs, prepare: prepareShell},
+	{name: "window", about: "ReduceByKeyAndWindow(Sum, 3 batches, 1 batch, Inverse(Diff), FilterFunc(count != 0))",
+		build: func(lines *engine.DStream, batch time.Duration) *engine.DStream {
 			return lines.FlatMap(strings.Fields).Map(engine.WithOne).
 				ReduceByKeyAndWindow(engine.Sum, 3*batch, batch,
 					engine.Inverse(engine.Diff), engine.FilterFunc(func(p engine.Pair) bool { return p.Value != 0 }))
 		},
-		func(batch int) []string {
+		baseline: func(batch int) []string {
 			return []string{"windowcount", "-batch", strconv.Itoa(batch), "-window", "3", "-emit", "summary"}
-		}, nil},
+		}},
 }
 
 type options struct {
@@ -189,8 +194,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintln(tw, "pipeline\tlines/s\ttime\tCPU\tallocs/line\tB/line\tbatch p50\tp95\tmax\tsched max\tbaseline\tbase time\tbase CPU\tratio\tCPU ratio\t")
 	for _, name := range o.names {
 		p := findPipeline(name)
-		if p.name == "shell" {
-			if _, err := shellBuild(); err != nil {
+		if p.prepare != nil {
+			if err := p.prepare(); err != nil {
 				return err
 			}
 		}
@@ -335,38 +340,34 @@ func runPipeline(o *options, p *pipeline, batches [][]any) (_ result, err error)
 			q.Push(b...)
 		}
 	}
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
-	start, startCPU := time.Now(), cpuTime()
-	if err := ssc.Start(); err != nil {
-		return res, err
-	}
-	if o.interval > 0 {
-	wait:
-		for {
-			select {
-			case <-allDone:
-				break wait
-			case <-time.After(50 * time.Millisecond):
-				if ssc.Err() != nil || ssc.State() == engine.Stopped {
-					break wait
+	err = measure(&res, func() error {
+		if err := ssc.Start(); err != nil {
+			return err
+		}
+		if o.interval > 0 {
+			for {
+				select {
+				case <-allDone:
+					return nil
+				case <-time.After(50 * time.Millisecond):
+					if ssc.Err() != nil || ssc.State() == engine.Stopped {
+						return nil
+					}
 				}
 			}
 		}
-	} else {
 		for _, b := range batches {
 			q.Push(b...)
 			if err := ssc.Advance(batchDur); err != nil {
-				ssc.Stop(false)
-				return res, err
+				return err
 			}
 		}
-	}
-	res.wall, res.cpu = time.Since(start), cpuTime()-startCPU
-	var after runtime.MemStats
-	runtime.ReadMemStats(&after)
-	res.mallocs, res.bytes = after.Mallocs-before.Mallocs, after.TotalAlloc-before.TotalAlloc
+		return nil
+	})
 	ssc.Stop(false)
+	if err != nil {
+		return res, err
+	}
 	if err := ssc.Err(); err != nil {
 		return res, err
 	}
@@ -375,6 +376,20 @@ func runPipeline(o *options, p *pipeline, batches [][]any) (_ result, err error)
 	}
 	res.keys = keys
 	return res, nil
+}
+
+// measure runs f and adds to r its wall and CPU time and the heap
+// allocations made meanwhile.
+func measure(r *result, f func() error) error {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start, startCPU := time.Now(), cpuTime()
+	err := f()
+	r.wall, r.cpu = r.wall+time.Since(start), r.cpu+cpuTime()-startCPU
+	runtime.ReadMemStats(&after)
+	r.mallocs += after.Mallocs - before.Mallocs
+	r.bytes += after.TotalAlloc - before.TotalAlloc
+	return err
 }
 
 // profilePath is the profile file of pipeline name: path itself when one

@@ -38,8 +38,14 @@ var shellBuild = sync.OnceValues(func() (func(*engine.DStream) *engine.DStream, 
 	return build, nil
 })
 
+// prepareShell makes the shell pipeline's session, once.
+func prepareShell() error {
+	_, err := shellBuild()
+	return err
+}
+
 // buildShell builds the shell pipeline over lines, with the session that
-// run made before the pipeline's first pass.
+// prepareShell made.
 func buildShell(lines *engine.DStream) *engine.DStream {
 	build, err := shellBuild()
 	if err != nil {
